@@ -1,0 +1,105 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { findInTranscript, formatTimedLine, type TimedMatch, type TranscriptChunk } from './transcript.js';
+
+/**
+ * One serial port of a running machine. Output is kept in memory (for waitFor) and written to
+ * <logDir>/<machine>.<port>.log (raw bytes) and .timed.log (chunks with host timestamps).
+ */
+export class SerialConsole {
+  readonly chunks: TranscriptChunk[] = [];
+  private waiters = new Set<() => void>();
+  private closed = false;
+  private readonly raw: WriteStream;
+  private readonly timed: WriteStream;
+  /** Where the next waitFor starts looking, so consecutive waits see output in order. */
+  private cursor = 0;
+  private allText = '';
+
+  constructor(
+    readonly port: string,
+    private readonly socket: Socket,
+    private readonly now: () => number,
+    logDir: string,
+    machineName: string,
+  ) {
+    const base = path.join(logDir, `${machineName}.${port}`);
+    this.raw = createWriteStream(`${base}.log`);
+    this.timed = createWriteStream(`${base}.timed.log`);
+    socket.setEncoding('latin1');
+    socket.on('data', (text: string) => this.receive(text));
+    socket.on('close', () => this.finish());
+    socket.on('error', () => this.finish());
+  }
+
+  /** The whole output so far as one string. */
+  get text(): string {
+    return this.allText;
+  }
+
+  /**
+   * Waits until `pattern` appears in output not consumed by an earlier waitFor; resolves with the
+   * host time (ms since QEMU start) of its arrival. Rejects on timeout or when the port closes.
+   */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<TimedMatch> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = findInTranscript(this.chunks, pattern, this.cursor, this.allText);
+        if (found === undefined) return false;
+        this.cursor = found.match.index + found.match[0].length;
+        done();
+        resolve(found);
+        return true;
+      };
+      const onChange = () => {
+        if (check()) return;
+        if (this.closed) {
+          done();
+          reject(new Error(`${this.port} closed before ${pattern} appeared; last output:\n${this.tail()}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${this.port}: ${pattern} did not appear within ${timeoutMs} ms; last output:\n${this.tail()}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(onChange);
+      };
+      this.waiters.add(onChange);
+      onChange();
+    });
+  }
+
+  /** Sends text to the guest as serial input (e.g. a shell command ending in "\n"). */
+  send(text: string): void {
+    if (this.closed) throw new Error(`${this.port} is closed; the machine has stopped`);
+    this.socket.write(text, 'latin1');
+  }
+
+  /** Resolves when QEMU closed the port and both log files are flushed. */
+  async closeLogs(): Promise<void> {
+    this.finish();
+    await Promise.all([this.raw, this.timed].map((s) => new Promise<void>((r) => (s.closed ? r() : s.end(r)))));
+  }
+
+  private receive(text: string): void {
+    const chunk = { t: this.now(), text };
+    this.chunks.push(chunk);
+    this.allText += text;
+    this.raw.write(text, 'latin1');
+    this.timed.write(formatTimedLine(chunk));
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private tail(): string {
+    return this.text.slice(-600);
+  }
+}

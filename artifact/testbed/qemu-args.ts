@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { machineDefaults, type Accel, type DiskSpec, type MachineSpec, type NicSpec } from './spec.js';
+
+export const qemuBinary = 'qemu-system-x86_64';
+
+/** Host-side sockets of one machine; kept in a short directory (unix socket paths max 107 bytes). */
+export function socketPaths(socketDir: string) {
+  return {
+    qmp: path.join(socketDir, 'qmp.sock'),
+    com1: path.join(socketDir, 'com1.sock'),
+    com2: path.join(socketDir, 'com2.sock'),
+  };
+}
+
+/** The exact QEMU argv (without the binary) for a spec. Pure: same input, same output. */
+export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; accel: Accel }): string[] {
+  validateSpec(spec);
+  const sockets = socketPaths(runtime.socketDir);
+  const args = [
+    '-name', `${spec.name},process=qemu-${spec.name}`,
+    '-M', 'pc',
+    '-accel', runtime.accel,
+    '-cpu', spec.cpu ?? machineDefaults.cpu,
+    '-smp', '1',
+    '-m', String(spec.memoryMiB ?? machineDefaults.memoryMiB),
+    // No implicit devices: every disk, NIC and serial port is listed below, so the argv says it all.
+    '-nodefaults',
+    '-vga', 'std',
+    '-display', 'none',
+    // QMP first: QEMU creates sockets in argv order and then blocks on the serial ones (wait=on)
+    // until the host connects, so no console byte is lost and QMP is already reachable.
+    '-chardev', `socket,id=qmp,path=${sockets.qmp},server=on,wait=off`,
+    '-mon', 'chardev=qmp,mode=control',
+    '-chardev', `socket,id=com1,path=${sockets.com1},server=on,wait=on`,
+    '-serial', 'chardev:com1',
+    '-chardev', `socket,id=com2,path=${sockets.com2},server=on,wait=on`,
+    '-serial', 'chardev:com2',
+  ];
+  (spec.disks ?? []).forEach((disk, index) => args.push('-drive', driveOption(disk, index)));
+  if (spec.cdrom !== undefined) {
+    args.push('-drive', `file=${escapeOption(spec.cdrom)},format=raw,if=ide,index=${cdromIndex(spec)},media=cdrom,readonly=on`);
+  }
+  if (spec.kernel !== undefined) {
+    args.push('-kernel', spec.kernel);
+    if (spec.append !== undefined) args.push('-append', spec.append);
+  }
+  (spec.nics ?? []).forEach((nic, index) => args.push(...nicArgs(nic, index)));
+  for (const file of spec.fwCfgFiles ?? []) args.push('-fw_cfg', `name=${file.name},file=${escapeOption(file.path)}`);
+  if (spec.noReboot ?? machineDefaults.noReboot) args.push('-no-reboot');
+  args.push(...(spec.extraArgs ?? []));
+  return args;
+}
+
+function driveOption(disk: DiskSpec, index: number): string {
+  if (disk.kind === 'placeholder') {
+    return `driver=null-co,size=${disk.sizeBytes},read-zeroes=on,if=ide,index=${index},media=disk`;
+  }
+  const mode = disk.mode ?? 'readWrite';
+  const options = [`file=${escapeOption(disk.path)}`, `format=${disk.format}`, 'if=ide', `index=${index}`, 'media=disk'];
+  if (disk.cache !== undefined) options.push(`cache=${disk.cache}`);
+  if (mode === 'readOnly') options.push('readonly=on');
+  if (mode === 'snapshot') options.push('snapshot=on');
+  return options.join(',');
+}
+
+/** The CD-ROM takes the first IDE slot after the disks (secondary master with one disk). */
+function cdromIndex(spec: MachineSpec): number {
+  const disks = spec.disks?.length ?? 0;
+  return disks <= 2 ? 2 : disks;
+}
+
+function nicArgs(nic: NicSpec, index: number): string[] {
+  const id = `net${index}`;
+  const backend =
+    nic.kind === 'tap' ? `tap,id=${id},ifname=${nic.tap},script=no,downscript=no` : `user,id=${id}`;
+  return ['-netdev', backend, '-device', `${nic.model ?? 'e1000'},netdev=${id},mac=${nic.mac}`];
+}
+
+/** QEMU option values use ',' as separator; a literal comma is written twice. */
+function escapeOption(value: string): string {
+  return value.replaceAll(',', ',,');
+}
+
+function validateSpec(spec: MachineSpec): void {
+  const problems: string[] = [];
+  if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) problems.push(`name "${spec.name}" must use only letters, digits, '_', '.', '-'`);
+  const ideSlots = (spec.disks?.length ?? 0) + (spec.cdrom === undefined ? 0 : 1);
+  if (ideSlots > 4) problems.push(`${ideSlots} IDE devices requested; a PC has 4 IDE slots`);
+  if (spec.append !== undefined && spec.kernel === undefined) problems.push('append given without kernel');
+  for (const nic of spec.nics ?? []) {
+    if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(nic.mac)) problems.push(`NIC MAC "${nic.mac}" is not aa:bb:cc:dd:ee:ff`);
+    if (nic.kind === 'tap' && !nic.tap) problems.push('a tap NIC needs its tap device name (spec.nics[].tap)');
+  }
+  for (const file of spec.fwCfgFiles ?? []) {
+    if (!file.name.startsWith('opt/')) problems.push(`fw_cfg name "${file.name}" must start with "opt/"`);
+  }
+  for (const disk of spec.disks ?? []) {
+    if (disk.kind === 'placeholder' && !(Number.isInteger(disk.sizeBytes) && disk.sizeBytes > 0)) {
+      problems.push(`placeholder disk size ${disk.sizeBytes} must be a positive whole number of bytes`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`Invalid machine spec "${spec.name}":\n  - ${problems.join('\n  - ')}`);
+}

@@ -1,0 +1,81 @@
+/** What a test or experiment asks for: one emulated PC (QEMU `-M pc`, one CPU). */
+export interface MachineSpec {
+  /** Short name: used for the QEMU process name and the log file names. */
+  name: string;
+  /** Every byte of every serial port is written there (raw and with host-side timestamps). */
+  logDir: string;
+  memoryMiB?: number;
+  /** QEMU -cpu model. The default exposes SVM with nested paging, which our hypervisor needs. */
+  cpu?: string;
+  /** 'auto' picks KVM only where detectKvm() says it works (never on the build host: it has PVM). */
+  accel?: Accel | 'auto';
+  /** IDE disks in order: primary master, primary slave, secondary master, secondary slave. */
+  disks?: DiskSpec[];
+  cdrom?: string;
+  /** Multiboot image loaded with -kernel (e.g. vmm/build/vmm.elf) and its command line. */
+  kernel?: string;
+  append?: string;
+  nics?: NicSpec[];
+  /** Network namespace (see createNetns) QEMU runs in; required for tap NICs. */
+  netns?: string;
+  /** Files the guest can read under /sys/firmware/qemu_fw_cfg/by_name/<name>/raw. */
+  fwCfgFiles?: FwCfgFile[];
+  /**
+   * Exit QEMU instead of rebooting: a triple fault or a guest reboot ends the run instead of
+   * looping (useful when debugging a hypervisor). QEMU then also exits on reset(). Default false.
+   */
+  noReboot?: boolean;
+  /** Scheduling niceness of the QEMU process (the build host is shared). Default 0. */
+  niceness?: number;
+  /** Appended verbatim to the QEMU command line. */
+  extraArgs?: string[];
+}
+
+export type Accel = 'tcg' | 'kvm';
+
+export type DiskSpec = ImageDisk | PlaceholderDisk;
+
+export interface ImageDisk {
+  kind: 'image';
+  path: string;
+  format: 'raw' | 'qcow2';
+  /** readOnly: QEMU opens the file read-only. snapshot: writes go to a throw-away temporary file. */
+  mode?: 'readWrite' | 'readOnly' | 'snapshot';
+  /** QEMU host cache mode; 'writeback' is QEMU's default. */
+  cache?: 'writeback' | 'none' | 'writethrough' | 'unsafe' | 'directsync';
+}
+
+/**
+ * A disk of the given size that reads zeros and discards writes (QEMU null-co). It makes the BIOS
+ * see drive 0x80 at POST, so a hypervisor loaded afterwards can boot from a remote disk in its place.
+ */
+export interface PlaceholderDisk {
+  kind: 'placeholder';
+  sizeBytes: number;
+}
+
+export interface NicSpec {
+  /** tap: a tap device inside the network namespace QEMU runs in. user: QEMU's NAT (reaches the mirror). */
+  kind: 'tap' | 'user';
+  mac: string;
+  /** Tap device name (kind 'tap'); the machine must then be started in a namespace holding it. */
+  tap?: string;
+  model?: 'e1000' | 'e1000e' | 'virtio-net-pci';
+}
+
+export interface FwCfgFile {
+  /** Must start with "opt/" (QEMU's rule for user files). */
+  name: string;
+  path: string;
+}
+
+export const serialPorts = ['com1', 'com2'] as const;
+/** com1: the guest's console (Linux ttyS0). com2: the hypervisor's console. */
+export type SerialPort = (typeof serialPorts)[number];
+
+export const machineDefaults = {
+  memoryMiB: 1024,
+  cpu: 'qemu64,+svm,+npt',
+  noReboot: false,
+  niceness: 0,
+} as const;
