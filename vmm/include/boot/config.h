@@ -1,0 +1,20 @@
+/* The hypervisor's options, from the multiboot command line (documented in vmm/README.md). */
+#ifndef BOOT_CONFIG_H
+#define BOOT_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct hv_config {
+    uint16_t console_port;   /* console=com1|com2|<io port>   default com2 (0x2F8) */
+    uint32_t memory_mib;     /* vmm_mem=<MiB>                 default 32: the RAM taken from the guest */
+    uint8_t  boot_drive;     /* boot_drive=<BIOS drive>       default 0x80 */
+    bool     verbose;        /* verbose=0|1                   default 0: log every exit */
+};
+
+/* Parses `cmdline` into `config` (defaults first). The first word is skipped when it has no '=':
+ * loaders (QEMU, GRUB, iPXE) put the image name there. On error writes a message (what was wrong
+ * and what is accepted) into `error` and returns false. */
+bool config_parse(const char *cmdline, struct hv_config *config, char *error, unsigned long error_size);
+
+#endif

@@ -1,0 +1,17 @@
+/* What the guest is shown of the CPU: everything as it is, except SVM itself (the paper's
+ * transparency limit: no virtualisation extensions for the guest). Pure, host-tested. */
+#ifndef HV_POLICY_H
+#define HV_POLICY_H
+
+#include <stdint.h>
+
+struct cpuid_result { uint32_t eax, ebx, ecx, edx; };
+
+void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r);
+
+/* EFER as the guest should read it, from the EFER the CPU runs it with. */
+uint64_t efer_guest_view(uint64_t real_efer);
+/* EFER to run the guest with after it writes `written`. */
+uint64_t efer_from_guest_write(uint64_t written);
+
+#endif

@@ -1,0 +1,11 @@
+/* Nested page tables: guest-physical == host-physical for all memory and devices, except the
+ * hypervisor's own region, which is left unmapped (a guest access exits with #NPF). */
+#ifndef MM_NPT_H
+#define MM_NPT_H
+
+#include <stdint.h>
+
+/* Returns the physical address of the nested PML4 (for the VMCB's N_CR3). */
+uint64_t npt_build_identity(void);
+
+#endif
