@@ -7,9 +7,10 @@ HOST_TEST_DIR := build/host
 HOST_TEST_HEADERS := $(wildcard include/*/*.h) ../common/test/tap.h
 
 # Each test program: its test source plus the one module it tests.
-HOST_TEST_PROGRAMS := e820_test insn_decode_test
+HOST_TEST_PROGRAMS := e820_test insn_decode_test guest_walk_test
 HOST_TEST_MODULE_e820_test := src/mm/e820.c
 HOST_TEST_MODULE_insn_decode_test := src/x86/insn_decode.c
+HOST_TEST_MODULE_guest_walk_test := src/mm/guest_walk.c
 
 .PHONY: host-test freestanding-check
 host-test: $(addprefix $(HOST_TEST_DIR)/,$(HOST_TEST_PROGRAMS))
@@ -26,7 +27,7 @@ $(foreach program,$(HOST_TEST_PROGRAMS),$(eval $(call HOST_TEST_RULE,$(program))
 FREESTANDING_CHECK_CFLAGS := -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -mno-red-zone \
 	-mcmodel=kernel -fno-pic -mgeneral-regs-only -fno-stack-protector -Iinclude
 FREESTANDING_CHECK_DIR := build/freestanding-check
-FREESTANDING_CHECK_SOURCES := src/mm/e820.c src/x86/insn_decode.c
+FREESTANDING_CHECK_SOURCES := src/mm/e820.c src/x86/insn_decode.c src/mm/guest_walk.c
 
 freestanding-check: $(HOST_TEST_HEADERS)
 	@mkdir -p $(FREESTANDING_CHECK_DIR)
