@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { experiments as allExperiments, selectExperiments } from '../../experiments/registry.js';
+import { ensureDebianImage } from '../images/index.js';
+import { writeManifest, type GuestImage, type Manifest } from '../core/manifest.js';
+import type { RunOptions } from '../core/options.js';
+import { loadPaperValues, type PaperValue } from '../core/paper-data.js';
+import { paths, repoRoot, type RunLayout } from '../core/paths.js';
+import { listWithTimers } from '../core/progress.js';
+import { openRun } from '../core/run-folder.js';
+import { StepLedger } from '../core/step-ledger.js';
+import { stepLogger } from '../core/step-log.js';
+import { checkTestbed } from '../core/testbed-choice.js';
+import { hashSourceTree } from '../core/tree-hash.js';
+import { writeRunReport } from '../report/run-report.js';
+import { analyseRun } from '../stages/analyse.js';
+import { buildComponent, buildComponents } from '../stages/build.js';
+import { doctorChecks } from '../stages/doctor.js';
+import { runExperiment } from '../stages/experiments.js';
+import { renderFigures, type RenderedFigure } from '../stages/figures.js';
+import type { ExperimentAnalysis } from '../core/analysis.js';
+import type { ListrTask } from 'listr2';
+
+export interface ReproduceRequest {
+  options: RunOptions;
+  runId?: string;
+  fresh: boolean;
+}
+
+/** doctor -> build -> provision -> experiments -> analyse -> figures -> report, resumable. */
+export async function reproduce(request: ReproduceRequest): Promise<string> {
+  checkTestbed(request.options.testbed);
+  const selected = selectExperiments(request.options.only);
+  const run = await openRun(request);
+  const { layout } = run;
+  const manifest = run.manifest;
+  const ledger = StepLedger.open(layout.ledger);
+  const pipelineLog = stepLogger(layout.logs, 'pipeline');
+  pipelineLog(`${run.resumed ? 'resuming' : 'starting'} run ${run.runId} with ${JSON.stringify(request.options)}`);
+  process.stdout.write(`${run.resumed ? 'Resuming' : 'Starting'} run ${run.runId} (folder ${path.relative(repoRoot, layout.root)})\n`);
+  let guestImages: GuestImage[] = manifest.guestImages;
+
+  const list = listWithTimers([
+    {
+      title: 'doctor: check the host',
+      task: (_, task) => {
+        const checks = doctorChecks();
+        const log = stepLogger(layout.logs, 'doctor');
+        for (const check of checks) log(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
+        const fatal = checks.filter((c) => !c.ok && c.fatal);
+        if (fatal.length > 0) throw new Error(`host not ready:\n${fatal.map((c) => `  ${c.name}: ${c.detail}`).join('\n')}`);
+        task.output = checks.filter((c) => !c.ok).map((c) => `warning: ${c.name}: ${c.detail}`).join('\n') || 'all checks passed';
+      },
+    },
+    {
+      title: 'build: hypervisor and server',
+      task: (_, task) =>
+        task.newListr(
+          buildComponents.map((component) => ({
+            title: `make -C ${component}`,
+            task: async (_ctx, sub) => {
+              const log = stepLogger(layout.logs, `build-${component}`);
+              const outcome = await ledger.run(`build/${component}`, hashSourceTree(path.join(repoRoot, component)), async () => {
+                sub.output = await buildComponent(component, log);
+              });
+              if (outcome === 'skipped') sub.skip(`make -C ${component}: sources unchanged since this run built them`);
+            },
+          })),
+        ),
+    },
+    {
+      title: 'provision: Debian 12 guest image',
+      task: async (_, task) => {
+        const log = stepLogger(layout.logs, 'provision');
+        const image = await ensureDebianImage({ variant: 'stock', onProgress: (step) => ((task.output = step), log(step)) });
+        guestImages = [{ variant: 'stock', path: image.path, format: 'raw', packages: image.manifest.packages.map((p) => ({ name: p.name, version: p.version })) }];
+        manifest.guestImages = guestImages;
+        await writeManifest(layout.manifest, manifest);
+        log(`image ${image.path} (kernel ${image.manifest.kernelVersion}, ${image.manifest.packages.length} packages)`);
+        task.output = `${path.basename(image.path)}: kernel ${image.manifest.kernelVersion}`;
+      },
+    },
+    {
+      title: 'experiments',
+      task: (_, task) =>
+        task.newListr(
+          selected.map((experiment) => ({
+            title: `Fig. ${experiment.figure}: ${experiment.id}`,
+            task: async (_ctx, sub) => {
+              const result = await runExperiment(experiment, { layout, ledger, options: request.options, guestImages, progress: (text) => (sub.output = text) });
+              sub.output = result.configurations.map((c) => `${c.configuration}: ${c.status === 'ran' ? 'ran' : `${c.status} (${c.reason})`}`).join('\n');
+            },
+          })),
+        ),
+    },
+    ...redrawTasks(layout, manifest, { finishRun: true, publishTo: paths.figures }),
+  ]);
+  try {
+    await list.run();
+  } catch (error) {
+    pipelineLog(`stopped: ${(error as Error).message}`);
+    throw new Error(`${(error as Error).message}\nThe run folder keeps what finished; run the same command again to resume run ${run.runId}.`);
+  }
+  pipelineLog('finished');
+  return layout.root;
+}
+
+/**
+ * analyse -> figures -> report from the run folder alone (also what `npm run figures` runs).
+ * `publishTo` also copies the figures there (the repository's figures/ for real runs).
+ */
+export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, publishTo }: { finishRun: boolean; publishTo?: string }): ListrTask<unknown>[] {
+  let analyses: Map<string, ExperimentAnalysis>;
+  let figures: RenderedFigure[];
+  let paper: PaperValue[];
+  return [
+    {
+      title: 'analyse: mean, sd, 95 % CI',
+      task: async () => {
+        analyses = await analyseRun(layout, allExperiments);
+      },
+    },
+    {
+      title: 'figures: SVG and PNG',
+      task: async (_, task) => {
+        paper = await loadPaperValues();
+        figures = await renderFigures(allExperiments, [{ series: 'this run', analyses }], paper, [layout.figures, ...(publishTo ? [publishTo] : [])]);
+        task.output = `${figures.length} figures in ${path.relative(repoRoot, layout.figures)}${publishTo ? ` and ${path.relative(repoRoot, publishTo)}/` : ''}`;
+      },
+    },
+    {
+      title: 'report: HTML and PDF',
+      task: async (_, task) => {
+        if (finishRun) {
+          manifest.finishedAt = new Date().toISOString();
+          await writeManifest(layout.manifest, manifest);
+        }
+        await writeRunReport(layout, manifest, analyses, figures, paper);
+        task.output = path.relative(repoRoot, layout.reportPdf);
+      },
+    },
+  ];
+}

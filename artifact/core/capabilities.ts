@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { paths, repoRoot } from './paths.js';
+
+/**
+ * Hypervisor paths the lead declares as working end to end. This is the one place to flip
+ * when a path lands; each flag is only believed when vmm/build/vmm.elf exists too.
+ */
+export const hypervisorFeatures = {
+  /** The guest boots its local disk under the hypervisor (Figs 4, 5: vmm-local). */
+  localDiskPassthrough: false,
+  /** ATA trapped and forwarded to a vblade as AoE (Figs 4-9: vmm-aoe-*). */
+  aoeDisk: false,
+  /** Per-packet AoE RTT trace, TSC-timed (Fig. 8). */
+  rttTrace: false,
+} as const;
+
+export const capabilityIds = [
+  'testbed-library',
+  'debian-image',
+  'guest-benchmark',
+  'hypervisor-local-disk',
+  'hypervisor-aoe',
+  'hypervisor-rtt-trace',
+  'aoe-server',
+  'server-accounting',
+  'kvm-nfs-baseline',
+  'application-workloads',
+] as const;
+export type CapabilityId = (typeof capabilityIds)[number];
+
+export interface CapabilityStatus {
+  available: boolean;
+  /** What is missing, phrased so it can stand as the 'not run' reason in the report. */
+  reason: string;
+}
+
+const fileExists = (relative: string) => existsSync(path.join(repoRoot, relative));
+
+function hypervisorFeature(flag: keyof typeof hypervisorFeatures, what: string): CapabilityStatus {
+  if (!existsSync(paths.vmmElf)) return { available: false, reason: `hypervisor not built (vmm/build/vmm.elf missing; run make -C vmm)` };
+  if (!hypervisorFeatures[flag]) return { available: false, reason: `hypervisor ${what} not implemented yet` };
+  return { available: true, reason: '' };
+}
+
+const checks: Record<CapabilityId, () => CapabilityStatus> = {
+  'testbed-library': () =>
+    fileExists('artifact/testbed/index.ts')
+      ? { available: true, reason: '' }
+      : { available: false, reason: 'QEMU machine library (artifact/testbed/) not available yet' },
+  'debian-image': () =>
+    fileExists('artifact/images/index.ts')
+      ? { available: true, reason: '' }
+      : { available: false, reason: 'Debian image provisioning (artifact/images/) not available yet' },
+  'guest-benchmark': () =>
+    fileExists('guest/index.ts')
+      ? { available: true, reason: '' }
+      : { available: false, reason: 'guest benchmark payload (guest/) not available yet' },
+  'hypervisor-local-disk': () => hypervisorFeature('localDiskPassthrough', 'local-disk boot'),
+  'hypervisor-aoe': () => hypervisorFeature('aoeDisk', 'AoE path'),
+  'hypervisor-rtt-trace': () => hypervisorFeature('rttTrace', 'per-packet RTT trace'),
+  'aoe-server': () =>
+    existsSync(paths.vblade)
+      ? { available: true, reason: '' }
+      : { available: false, reason: 'patched vblade not built (server/build/vblade missing; run make -C server)' },
+  'server-accounting': () =>
+    fileExists('server/accounting.ts')
+      ? { available: true, reason: '' }
+      : { available: false, reason: 'vblade accounting log parser (server/accounting.ts) not available yet' },
+  'kvm-nfs-baseline': () => ({ available: false, reason: 'KVM + NFS baseline (nested KVM host with the image on NFS) not implemented yet' }),
+  'application-workloads': () => ({ available: false, reason: 'open stand-ins for the PCMark Vantage tests not implemented yet' }),
+};
+
+export function checkCapability(id: CapabilityId): CapabilityStatus {
+  return checks[id]();
+}
+
+/** The first missing capability among `needs`, or undefined when all are there. */
+export function firstMissing(needs: readonly CapabilityId[]): CapabilityStatus | undefined {
+  return needs.map(checkCapability).find((status) => !status.available);
+}

@@ -1,0 +1,84 @@
+import type { CapabilityId } from './capabilities.js';
+import type { ConfigurationId } from './configurations.js';
+import type { PaperValue } from './paper-data.js';
+import type { GuestImage } from './manifest.js';
+import type { Measurement } from './results-schema.js';
+import type { ExperimentAnalysis } from './analysis.js';
+import type { RunOptions } from './options.js';
+
+export interface MetricInfo {
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  /** CrystalDiskMark style: each repetition reports the best of its passes. */
+  bestOfPasses?: boolean;
+}
+
+/** Everything one repetition of one configuration needs; raw output goes to rawDir. */
+export interface RepetitionContext {
+  experimentId: string;
+  configuration: ConfigurationId;
+  repetition: number;
+  options: RunOptions;
+  rawDir: string;
+  /** Guest images the provision stage made (the manifest lists them). */
+  guestImages: readonly GuestImage[];
+  /** Appends a line to this step's log in the run folder. */
+  log: (line: string) => void;
+  /** Short progress text shown beside the step's timer. */
+  progress: (text: string) => void;
+}
+
+export type MeasurementWithoutRepetition = Omit<Measurement, 'repetition'>;
+
+/** How one configuration is measured: run writes raw files, parse turns them into measurements. */
+export interface Runner {
+  run: (ctx: RepetitionContext) => Promise<void>;
+  parse: (rawDir: string) => Promise<MeasurementWithoutRepetition[]>;
+}
+
+export interface ConfigurationPlan {
+  /** What must exist before this configuration can run (checked in artifact/core/capabilities.ts). */
+  needs: readonly CapabilityId[];
+  /** Absent while the artifact has no runner for this configuration: it is then reported 'not run'. */
+  runner?: Runner;
+}
+
+/** One row of a figure's data table; the spec in experiments/<id>/spec.vl.json draws these. */
+export interface FigureRow {
+  series: string;
+  panel: string;
+  group: string;
+  /** Position of the group on the x axis (specs sort by it; vega-lite would sort labels alphabetically). */
+  groupOrder: number;
+  /** Line figures: x position and line name; bar figures leave them unset. */
+  x?: number;
+  line?: string;
+  value: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  status: 'measured' | 'paper' | 'not run' | 'failed';
+}
+
+export interface FigureInput {
+  analysis: ExperimentAnalysis;
+  /** Series name for this run's values (e.g. 'this run' or a run id in a comparison). */
+  series: string;
+}
+
+export interface Experiment {
+  id: string;
+  figure: number;
+  section: string;
+  title: string;
+  metrics: Record<string, MetricInfo>;
+  configurations: Partial<Record<ConfigurationId, ConfigurationPlan>>;
+  /** Rows for the spec from one run's analysis. */
+  figureData: (input: FigureInput) => FigureRow[];
+  /** Rows for the paper's stated values of this figure, labelled as the paper's. */
+  paperRows: (paper: readonly PaperValue[]) => FigureRow[];
+  /** Absolute path of the vega-lite spec. */
+  specFile: string;
+}
+
+export const paperSeriesLabel = 'paper (2011 hardware)';

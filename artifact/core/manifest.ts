@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { readJsonValidated, writeJsonAtomic } from './json-file.js';
+import { machineDescriptionSchema } from './machine-description.js';
+import { runOptionsSchema } from './options.js';
+
+export const guestImageSchema = z.object({
+  variant: z.string(),
+  path: z.string(),
+  format: z.enum(['raw', 'qcow2']),
+  /** Package list inside the image (dpkg), so a rerun can tell what changed. */
+  packages: z.array(z.object({ name: z.string(), version: z.string() })),
+});
+export type GuestImage = z.infer<typeof guestImageSchema>;
+
+export const manifestSchema = z.object({
+  schema: z.literal('vmm-netboot/manifest@1'),
+  runId: z.string(),
+  options: runOptionsSchema,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  machine: machineDescriptionSchema,
+  guestImages: z.array(guestImageSchema),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export const readManifest = (file: string) =>
+  readJsonValidated(file, manifestSchema, 'The run folder is damaged or from another version; start a new run with --fresh.');
+
+export const writeManifest = (file: string, manifest: Manifest) => writeJsonAtomic(file, manifest);

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** Options of `reproduce`; recorded in the manifest so a resumed run uses the same ones. */
+export const runOptionsSchema = z
+  .object({
+    quick: z.boolean(),
+    reps: z.number().int().min(1).max(100),
+    only: z.array(z.string()).nullable(),
+    testbed: z.enum(['emulated', 'hardware']),
+  })
+  .strict();
+export type RunOptions = z.infer<typeof runOptionsSchema>;
+
+/** Repetitions when --reps is not given: one for --quick (kick the tires), five otherwise. */
+export const defaultReps = { quick: 1, full: 5 } as const;
+

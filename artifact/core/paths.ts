@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** Repository root (artifact/core/ is two levels below it). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const paths = {
+  runs: path.join(repoRoot, 'data', 'runs'),
+  paperData: path.join(repoRoot, 'data', 'paper'),
+  comparisons: path.join(repoRoot, 'data', 'comparisons'),
+  figures: path.join(repoRoot, 'figures'),
+  experiments: path.join(repoRoot, 'experiments'),
+  testbeds: path.join(repoRoot, 'data', 'testbeds'),
+  cache: path.join(repoRoot, '.cache'),
+  vmmElf: path.join(repoRoot, 'vmm', 'build', 'vmm.elf'),
+  vblade: path.join(repoRoot, 'server', 'build', 'vblade'),
+  aoeProbe: path.join(repoRoot, 'server', 'build', 'aoe-probe'),
+};
+
+/** Folder layout inside one run folder (data/runs/<run-id>/). */
+export function runLayout(runDir: string) {
+  return {
+    root: runDir,
+    manifest: path.join(runDir, 'manifest.json'),
+    ledger: path.join(runDir, 'steps.json'),
+    logs: path.join(runDir, 'logs'),
+    raw: path.join(runDir, 'raw'),
+    results: path.join(runDir, 'results'),
+    analysis: path.join(runDir, 'analysis.json'),
+    figures: path.join(runDir, 'figures'),
+    reportHtml: path.join(runDir, 'report.html'),
+    reportPdf: path.join(runDir, 'report.pdf'),
+  };
+}
+export type RunLayout = ReturnType<typeof runLayout>;

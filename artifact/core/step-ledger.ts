@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { writeJsonAtomic } from './json-file.js';
+
+const ledgerSchema = z.record(z.object({ inputs: z.string(), finishedAt: z.string(), seconds: z.number() }));
+type LedgerEntries = z.infer<typeof ledgerSchema>;
+
+/**
+ * The run folder's record of finished steps (steps.json). A step is skipped on resume when it is
+ * recorded with the same inputs hash; changed inputs (options, binaries, images, code) rerun it.
+ */
+export class StepLedger {
+  private constructor(
+    private readonly file: string,
+    private readonly entries: LedgerEntries,
+  ) {}
+
+  static open(file: string): StepLedger {
+    if (!existsSync(file)) return new StepLedger(file, {});
+    const parsed = ledgerSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${file} is damaged (${parsed.error.issues[0]?.message}); delete it to redo every step of this run, or start over with --fresh`);
+    return new StepLedger(file, parsed.data);
+  }
+
+  isDone(step: string, inputs: string): boolean {
+    return this.entries[step]?.inputs === inputs;
+  }
+
+  async markDone(step: string, inputs: string, seconds: number): Promise<void> {
+    this.entries[step] = { inputs, finishedAt: new Date().toISOString(), seconds };
+    await writeJsonAtomic(this.file, this.entries);
+  }
+
+  /** Runs `body` unless the step is already done with these inputs; returns whether it ran. */
+  async run(step: string, inputs: string, body: () => Promise<void>): Promise<'ran' | 'skipped'> {
+    if (this.isDone(step, inputs)) return 'skipped';
+    const started = performance.now();
+    await body();
+    await this.markDone(step, inputs, (performance.now() - started) / 1000);
+    return 'ran';
+  }
+}
+
+/** Stable hash of the values that decide a step's output. */
+export function hashInputs(...parts: unknown[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(typeof part === 'string' || Buffer.isBuffer(part) ? part : JSON.stringify(part ?? null)).update('\0');
+  return hash.digest('hex').slice(0, 24);
+}
+
+/** Hash of a file's bytes, or 'absent'. */
+export function hashFile(file: string): string {
+  return existsSync(file) ? hashInputs(readFileSync(file)) : 'absent';
+}

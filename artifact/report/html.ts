@@ -1,0 +1,81 @@
+import type { ClaimVerdict } from '../core/claims.js';
+import { configurationLabels, type ConfigurationId } from '../core/configurations.js';
+import type { Manifest } from '../core/manifest.js';
+import type { PaperValue } from '../core/paper-data.js';
+import type { ExperimentAnalysis } from '../core/analysis.js';
+import type { RenderedFigure } from '../stages/figures.js';
+
+export const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+const style = `
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 11px; margin: 16px; color: #222; }
+h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 24px; } h3 { font-size: 13px; }
+table { border-collapse: collapse; margin: 8px 0; } td, th { border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; text-align: left; }
+.reproduced { background: #dff0d8; } .differs { background: #fcf8e3; } .not-run { background: #eeeeee; color: #555; }
+.figure { page-break-inside: avoid; margin-bottom: 18px; } .figure svg { max-width: 100%; height: auto; }
+.note { color: #555; }
+`;
+
+export function table(headers: readonly string[], rows: readonly (readonly string[])[], rowClass: (index: number) => string = () => ''): string {
+  const head = `<tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const body = rows.map((row, i) => `<tr class="${rowClass(i)}">${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+  return `<table>${head}\n${body}</table>`;
+}
+
+export function claimsTable(claims: readonly ClaimVerdict[]): string {
+  return table(
+    ['Claim', 'Statement', 'Paper figure', "Paper's value", 'This run', 'Verdict', 'Rule'],
+    claims.map((c) => [c.id, c.claim, c.paperFigure, c.paper, c.ours, c.verdict, c.rule]),
+    (i) => claims[i]!.verdict.replace(' ', '-'),
+  );
+}
+
+/** Which configurations ran, and why the others did not. */
+export function statusTable(analysis: ExperimentAnalysis): string {
+  const entries = Object.entries(analysis.configurations) as [ConfigurationId, ExperimentAnalysis['configurations'][ConfigurationId]][];
+  return table(
+    ['Configuration', 'Status'],
+    entries.map(([configuration, entry]) => [
+      configurationLabels[configuration],
+      entry?.status === 'ran' ? `ran: ${entry.repetitions} repetition(s)` : `${entry?.status === 'failed' ? 'failed' : 'not run'}: ${entry && 'reason' in entry ? entry.reason : ''}`,
+    ]),
+  );
+}
+
+export function paperValuesList(paper: readonly PaperValue[], figure: number): string {
+  const values = paper.filter((v) => v.figure === figure);
+  if (values.length === 0) return '';
+  return `<p class="note">The paper's text states (2011 hardware):</p><ul class="note">${values.map((v) => `<li>${escapeHtml(v.statement)} (§${v.section})</li>`).join('')}</ul>`;
+}
+
+export function figureSection(figure: RenderedFigure, body: string): string {
+  return `<div class="figure"><h3>Fig. ${figure.experiment.figure}: ${escapeHtml(figure.experiment.title)} (§${figure.experiment.section})</h3>${figure.svg}${body}</div>`;
+}
+
+export function manifestTable(manifest: Manifest): string {
+  const m = manifest.machine;
+  const rows: [string, string][] = [
+    ['Run', manifest.runId],
+    ['Options', JSON.stringify(manifest.options)],
+    ['Started / finished', `${manifest.startedAt} / ${manifest.finishedAt ?? 'not finished'}`],
+    ['CPU', `${m.cpuModel}, ${m.cores} cores`],
+    ['CPU virtualisation flags', m.cpuFlags.filter((f) => ['vmx', 'svm', 'npt', 'ept', 'hypervisor'].includes(f)).join(' ') || 'none'],
+    ['Memory', `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
+    ['Disk', m.disk],
+    ['OS / kernel', `${m.os} / ${m.kernel}`],
+    ['QEMU', m.qemuVersion],
+    ['KVM usable', `${m.kvm.usable ? 'yes' : 'no'} (${m.kvm.reason}); accelerator used: ${m.acceleratorUsed}`],
+    ['Node.js', m.nodeVersion],
+    ['Git', `${m.git.commit}${m.git.dirty ? ' (uncommitted changes)' : ''}`],
+    ['npm packages', Object.entries(m.npmPackages).map(([n, v]) => `${n} ${v}`).join(', ')],
+    ...manifest.guestImages.map((image): [string, string] => [
+      `Guest image (${image.variant})`,
+      `${image.path}: ${image.packages.length} packages; ${image.packages.filter((p) => /^(linux-image-|systemd$|fio$|grub-pc$)/.test(p.name)).map((p) => `${p.name} ${p.version}`).join(', ')}`,
+    ]),
+  ];
+  return table(['Item', 'Value'], rows);
+}
+
+export function htmlPage(title: string, sections: readonly string[]): string {
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${style}</style></head>\n<body><h1>${escapeHtml(title)}</h1>\n${sections.join('\n')}\n</body></html>\n`;
+}

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import type { FigureRow } from '../core/experiment.js';
+
+/** resvg draws no text without explicit fonts, so the PNG gets DejaVu from fonts-dejavu-core. */
+const fontFiles = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'];
+
+/** Loads a spec and puts the rows in place of its named data source. */
+export async function specWithRows(specFile: string, rows: readonly FigureRow[]): Promise<vegaLite.TopLevelSpec> {
+  const spec = JSON.parse(await readFile(specFile, 'utf8')) as vegaLite.TopLevelSpec & { data?: unknown };
+  if (!spec.data) throw new Error(`${specFile}: the spec needs a data entry ({"name": "rows"}) to receive the figure's rows`);
+  return { ...spec, data: { values: rows.map((row) => ({ ...row })) } } as vegaLite.TopLevelSpec;
+}
+
+/** Vega's 'none' renderer gives a deterministic SVG without a browser or canvas. */
+export async function renderSvg(spec: vegaLite.TopLevelSpec): Promise<string> {
+  const compiled = vegaLite.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export function svgToPng(svg: string): Buffer {
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: 2 },
+    font: { fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}

@@ -1,0 +1,52 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ExperimentAnalysis } from '../core/analysis.js';
+import type { Experiment, FigureRow } from '../core/experiment.js';
+import type { PaperValue } from '../core/paper-data.js';
+import { renderSvg, specWithRows, svgToPng } from '../report/render-figure.js';
+
+export interface FigureSource {
+  /** Series label in the figure: 'this run' in a run's report, the run id in a comparison. */
+  series: string;
+  analyses: ReadonlyMap<string, ExperimentAnalysis>;
+}
+
+export interface RenderedFigure {
+  experiment: Experiment;
+  svg: string;
+  rows: FigureRow[];
+}
+
+/**
+ * Draws each experiment's figure from the sources' analyses (+ the paper's stated values), and
+ * writes <id>.svg, <id>.png and <id>.vl.json (the spec with its data inlined) into every folder.
+ */
+export async function renderFigures(
+  experiments: readonly Experiment[],
+  sources: readonly FigureSource[],
+  paper: readonly PaperValue[] | null,
+  folders: readonly string[],
+): Promise<RenderedFigure[]> {
+  const rendered: RenderedFigure[] = [];
+  for (const experiment of experiments) {
+    const rows = [
+      ...sources.flatMap((source) => {
+        const analysis = source.analyses.get(experiment.id);
+        if (!analysis) throw new Error(`no analysis of ${experiment.id} for series '${source.series}'`);
+        return experiment.figureData({ analysis, series: source.series });
+      }),
+      ...(paper ? experiment.paperRows(paper) : []),
+    ];
+    const spec = await specWithRows(experiment.specFile, rows);
+    const svg = await renderSvg(spec);
+    const png = svgToPng(svg);
+    for (const folder of folders) {
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, `${experiment.id}.svg`), svg);
+      await writeFile(path.join(folder, `${experiment.id}.png`), png);
+      await writeFile(path.join(folder, `${experiment.id}.vl.json`), JSON.stringify(spec, null, 2) + '\n');
+    }
+    rendered.push({ experiment, svg, rows });
+  }
+  return rendered;
+}

@@ -1,0 +1,41 @@
+import { paths } from '../../artifact/core/paths.js';
+import type { Experiment } from '../../artifact/core/experiment.js';
+import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
+import { bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
+import { guestImageDisk } from '../shared/guest-image.js';
+import { specBeside } from '../shared/spec-file.js';
+
+const metrics = {
+  'os-boot': { label: 'OS boot', unit: 's', better: 'lower' },
+  'total-boot': { label: 'Power-on to login (incl. firmware and VMM)', unit: 's', better: 'lower' },
+} as const;
+
+const layout: BarLayout = {
+  figure: 4,
+  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
+  metrics: Object.entries(metrics).map(([id, m]) => ({ id, label: m.label, unit: m.unit })),
+  relative: { baseline: 'local', kind: 'difference', metrics: ['os-boot', 'total-boot'] },
+};
+
+export const fig04BootTime: Experiment = {
+  id: 'fig04-boot-time',
+  figure: 4,
+  section: '5.2',
+  title: 'OS boot time: local disk, VMM + local disk, network boot with server cache on and off',
+  metrics,
+  configurations: {
+    local: {
+      needs: ['testbed-library', 'debian-image'],
+      runner: { run: async (ctx) => bootToLogin(ctx, { disk: guestImageDisk(ctx) }), parse: parseBootToLogin },
+    },
+    'vmm-local': {
+      needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image'],
+      runner: { run: async (ctx) => bootToLogin(ctx, { disk: guestImageDisk(ctx), kernel: paths.vmmElf }), parse: parseBootToLogin },
+    },
+    'vmm-aoe-cache-on': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'] },
+    'vmm-aoe-cache-off': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'] },
+  },
+  figureData: (input) => barFigureRows(layout, input),
+  paperRows: (paper) => paperBarRows(layout, paper),
+  specFile: specBeside(import.meta.url),
+};

@@ -1,0 +1,37 @@
+import { paths } from '../../artifact/core/paths.js';
+import type { Experiment } from '../../artifact/core/experiment.js';
+import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
+import { parseDiskBenchmark, runDiskBenchmark } from '../shared/disk-benchmark.js';
+import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metrics.js';
+import { guestImageDisk } from '../shared/guest-image.js';
+import { specBeside } from '../shared/spec-file.js';
+
+const layout: BarLayout = {
+  figure: 5,
+  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
+  metrics: diskThroughputPanels,
+  relative: { baseline: 'local', kind: 'ratio', metrics: Object.keys(diskThroughputMetrics) },
+};
+
+export const fig05DiskThroughput: Experiment = {
+  id: 'fig05-disk-throughput',
+  figure: 5,
+  section: '5.3',
+  title: 'Disk throughput (fio jobs equivalent to CrystalDiskMark: seq 1024K, random 512K, random 4K)',
+  metrics: diskThroughputMetrics,
+  configurations: {
+    local: {
+      needs: ['testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => runDiskBenchmark(ctx, { disk: guestImageDisk(ctx) }), parse: parseDiskBenchmark },
+    },
+    'vmm-local': {
+      needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => runDiskBenchmark(ctx, { disk: guestImageDisk(ctx), kernel: paths.vmmElf }), parse: parseDiskBenchmark },
+    },
+    'vmm-aoe-cache-on': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+    'vmm-aoe-cache-off': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+  },
+  figureData: (input) => barFigureRows(layout, input),
+  paperRows: (paper) => paperBarRows(layout, paper),
+  specFile: specBeside(import.meta.url),
+};

@@ -1,0 +1,29 @@
+import type { Experiment } from '../../artifact/core/experiment.js';
+import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
+import { specBeside } from '../shared/spec-file.js';
+
+const metrics = {
+  rtt: { label: 'Mean RTT by packet index', unit: 'ms', better: 'lower' },
+} as const;
+
+const layout: LineLayout = {
+  configurations: ['vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
+  metrics: [{ id: 'rtt', label: metrics.rtt.label, unit: metrics.rtt.unit }],
+  arrange: 'panel-per-metric',
+};
+
+export const fig08AoeRtt: Experiment = {
+  id: 'fig08-aoe-rtt',
+  figure: 8,
+  section: '5.5',
+  title: 'RTT of each AoE request packet by its index within one 1024 KB sequential read',
+  metrics,
+  configurations: {
+    'vmm-aoe-cache-on': { needs: ['hypervisor-rtt-trace', 'hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+    'vmm-aoe-cache-off': { needs: ['hypervisor-rtt-trace', 'hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+  },
+  figureData: (input) => lineFigureRows(layout, input),
+  // The paper states the RTT curves only qualitatively (later packets wait longer) plus the 12 ms gap.
+  paperRows: () => [],
+  specFile: specBeside(import.meta.url),
+};

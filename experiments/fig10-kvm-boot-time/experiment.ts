@@ -1,0 +1,30 @@
+import type { Experiment } from '../../artifact/core/experiment.js';
+import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
+import { specBeside } from '../shared/spec-file.js';
+
+const metrics = {
+  'vmm-boot': { label: 'VMM boot (power-on to OS start)', unit: 's', better: 'lower' },
+  'os-boot': { label: 'OS boot', unit: 's', better: 'lower' },
+} as const;
+
+const layout: BarLayout = {
+  figure: 10,
+  configurations: ['vmm-aoe-cache-on', 'kvm-nfs'],
+  metrics: Object.entries(metrics).map(([id, m]) => ({ id, label: m.label, unit: m.unit })),
+  relative: { baseline: 'kvm-nfs', kind: 'difference', metrics: ['vmm-boot', 'os-boot'] },
+};
+
+export const fig10KvmBootTime: Experiment = {
+  id: 'fig10-kvm-boot-time',
+  figure: 10,
+  section: '5.7',
+  title: 'VMM boot and OS boot: proposed VMM vs KVM host with the image on NFS',
+  metrics,
+  configurations: {
+    'vmm-aoe-cache-on': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'] },
+    'kvm-nfs': { needs: ['kvm-nfs-baseline', 'testbed-library', 'debian-image'] },
+  },
+  figureData: (input) => barFigureRows(layout, input),
+  paperRows: (paper) => paperBarRows(layout, paper),
+  specFile: specBeside(import.meta.url),
+};

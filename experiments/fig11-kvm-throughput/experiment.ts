@@ -1,0 +1,26 @@
+import type { Experiment } from '../../artifact/core/experiment.js';
+import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
+import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metrics.js';
+import { specBeside } from '../shared/spec-file.js';
+
+const layout: BarLayout = {
+  figure: 11,
+  configurations: ['vmm-aoe-cache-on', 'kvm-nfs'],
+  metrics: diskThroughputPanels,
+  relative: { baseline: 'kvm-nfs', kind: 'difference', metrics: ['seq-read', 'seq-write', 'rand512k-read', 'rand512k-write'] },
+};
+
+export const fig11KvmThroughput: Experiment = {
+  id: 'fig11-kvm-throughput',
+  figure: 11,
+  section: '5.7',
+  title: 'Disk throughput: proposed VMM (AoE, server cache on) vs KVM with the image on NFS',
+  metrics: diskThroughputMetrics,
+  configurations: {
+    'vmm-aoe-cache-on': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+    'kvm-nfs': { needs: ['kvm-nfs-baseline', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+  },
+  figureData: (input) => barFigureRows(layout, input),
+  paperRows: (paper) => paperBarRows(layout, paper),
+  specFile: specBeside(import.meta.url),
+};

@@ -1,0 +1,12 @@
+import type { RepetitionContext } from '../../artifact/core/experiment.js';
+import type { DiskSpec } from '../../artifact/testbed/index.js';
+
+/**
+ * The stock Debian image as the client's IDE disk. Snapshot mode: each boot starts from the same
+ * image and writes never reach it, so repetitions are independent.
+ */
+export function guestImageDisk(ctx: RepetitionContext): DiskSpec {
+  const image = ctx.guestImages.find((candidate) => candidate.variant === 'stock');
+  if (!image) throw new Error('no stock Debian image in this run (the provision stage did not make one); rerun npm run reproduce');
+  return { kind: 'image', path: image.path, format: image.format, mode: 'snapshot' };
+}
