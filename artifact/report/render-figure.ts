@@ -25,11 +25,14 @@ export async function renderSvg(spec: vegaLite.TopLevelSpec): Promise<string> {
   }
 }
 
-export function svgToPng(svg: string): Buffer {
+/** Rasterises at 2x with the DejaVu fonts; the pixels are what the PNG holds. */
+export function rasterise(svg: string) {
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: 2 },
     font: { fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
   });
-  return resvg.render().asPng();
+  return resvg.render();
 }
+
+export const svgToPng = (svg: string): Buffer => rasterise(svg).asPng();
