@@ -11,6 +11,7 @@
 #define IOPM_PAGES 3
 #define MSRPM_PAGES 2
 #define PAT_POWER_ON 0x0007040600070406ull
+#define RFLAGS_VM (1ull << 17)
 
 static struct vcpu the_vcpu;
 static struct svm_vcpu the_svm_vcpu;
@@ -40,6 +41,7 @@ uint16_t vcpu_segment_selector(const struct vcpu *v, enum insn_segment seg) { re
 
 enum cpu_mode vcpu_code_mode(const struct vcpu *v) {
     const struct vmcb_save *s = &arch(v)->vmcb->save;
+    if (s->rflags & RFLAGS_VM) return CPU_MODE_16;      /* virtual-8086 */
     if ((s->efer & EFER_LMA) && (s->cs.attrib & (1u << 9))) return CPU_MODE_64;
     if ((s->cr0 & 1) && (s->cs.attrib & (1u << 10))) return CPU_MODE_32;
     return CPU_MODE_16;
@@ -51,6 +53,7 @@ void vcpu_paging(const struct vcpu *v, struct guest_paging *out) {
     out->cr3 = s->cr3;
     out->cr4 = s->cr4;
     out->efer = s->efer;
+    out->max_phys_addr = arch(v)->max_phys_addr;
 }
 
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, uint32_t error_code) {
@@ -125,6 +128,7 @@ struct vcpu *svm_vcpu_create(const struct guest_start *start) {
 
     struct vmcb_control *c = &s->vmcb->control;
     init_intercepts(c);
+    s->max_phys_addr = (uint8_t)cpuid(0x80000008u, 0).eax;   /* the guest sees the host's value */
     c->iopm_base_pa = pool_virt_to_phys(io_bitmap);
     c->msrpm_base_pa = pool_virt_to_phys(s->msr_bitmap);
     c->guest_asid = 1;
