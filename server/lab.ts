@@ -1,0 +1,154 @@
+// A private AoE wire for tests and benchmarks: one network namespace holding a veth pair, the
+// server (vblade) on one end and aoe-probe on the other. Nothing leaves the namespace.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const serverDir = fileURLToPath(new URL('.', import.meta.url));
+export const patchedVblade = `${serverDir}build/vblade`;
+export const aoeProbe = `${serverDir}build/aoe-probe`;
+/** Debian's unpatched binary (package vblade), the benchmark's baseline. */
+export const debianVblade = '/usr/sbin/vblade';
+
+/** Builds server/build/vblade and server/build/aoe-probe (no-op when up to date). */
+export function buildServer(): void {
+  execFileSync('make', ['-s', '-C', serverDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+export interface ProbeResult {
+  code: number;
+  events: Record<string, unknown>[];
+  stderr: string;
+}
+
+export interface ServerOptions {
+  binary?: string;
+  image: string;
+  /** Extra vblade options, e.g. ['-d'] for O_DIRECT or ['-r'] for read-only. */
+  flags?: string[];
+  shelf?: number;
+  slot?: number;
+}
+
+export interface RunningServer {
+  process: ChildProcess;
+  output: () => string;
+  alive: () => boolean;
+}
+
+function run(cmd: string, args: string[]): void {
+  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+export class AoeLab {
+  readonly serverIf = 'aoe-srv';
+  readonly clientIf = 'aoe-cli';
+  private servers: ChildProcess[] = [];
+  /** SHELF.SLOT of the last server started: probes address it, so discovery ends at its answer. */
+  private target = '0.1';
+
+  private constructor(readonly ns: string) {}
+
+  /** Creates namespace `name` with a veth pair at the given MTU, both ends up. */
+  static create(name: string, mtu = 1500): AoeLab {
+    if (!/^[a-z0-9-]{1,40}$/.test(name)) throw new Error(`namespace name '${name}' must be [a-z0-9-]`);
+    const lab = new AoeLab(name);
+    run('ip', ['netns', 'add', name]);
+    try {
+      run('ip', ['-n', name, 'link', 'add', lab.serverIf, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', lab.clientIf, 'mtu', String(mtu)]);
+      run('ip', ['-n', name, 'link', 'set', lab.serverIf, 'up']);
+      run('ip', ['-n', name, 'link', 'set', lab.clientIf, 'up']);
+    } catch (error) {
+      lab.close();
+      throw error;
+    }
+    return lab;
+  }
+
+  setMtu(mtu: number): void {
+    for (const dev of [this.serverIf, this.clientIf]) run('ip', ['-n', this.ns, 'link', 'set', dev, 'mtu', String(mtu)]);
+  }
+
+  /** Starts a server on the namespace's server end and waits until it answers discovery. */
+  async startServer(opts: ServerOptions): Promise<RunningServer> {
+    const args = [
+      'netns', 'exec', this.ns, opts.binary ?? patchedVblade, ...(opts.flags ?? []),
+      String(opts.shelf ?? 0), String(opts.slot ?? 1), this.serverIf, opts.image,
+    ];
+    this.target = `${opts.shelf ?? 0}.${opts.slot ?? 1}`;
+    const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    this.servers.push(child);
+    const server = { process: child, output: () => out, alive: () => child.exitCode === null && child.signalCode === null };
+    const found = await this.probe(['discover', '--wait-ms', '3000']);
+    if (found.code !== 0 || !server.alive()) {
+      throw new Error(`server did not come up: ${out}\n${found.stderr}`);
+    }
+    return server;
+  }
+
+  async stopServer(server: RunningServer): Promise<void> {
+    if (server.alive()) {
+      const exited = new Promise((resolve) => server.process.once('exit', resolve));
+      server.process.kill('SIGTERM');
+      await exited;
+    }
+    this.servers = this.servers.filter((s) => s !== server.process);
+  }
+
+  /** Runs aoe-probe SUBCOMMAND --if <client end> [--target <server>] ...args, parses its JSON lines. */
+  probe(args: string[]): Promise<ProbeResult> {
+    const [subcommand, ...rest] = args;
+    const target = subcommand === 'discover' || rest.includes('--target') ? [] : ['--target', this.target];
+    const child = spawn('ip', ['netns', 'exec', this.ns, aoeProbe, subcommand!, '--if', this.clientIf, ...target, ...rest], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => {
+        const events = stdout
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        resolve({ code: code ?? -1, events, stderr });
+      });
+    });
+  }
+
+  /** The one event of a kind in a probe result, or an error saying what came instead. */
+  static event(result: ProbeResult, kind: string): Record<string, unknown> {
+    const found = result.events.filter((e) => e['event'] === kind);
+    if (found.length !== 1) {
+      throw new Error(`expected one '${kind}' event, got ${JSON.stringify(result.events)} (exit ${result.code}): ${result.stderr}`);
+    }
+    return found[0]!;
+  }
+
+  /** Kills this lab's servers and deletes the namespace (safe to call twice). */
+  close(): void {
+    for (const s of this.servers) if (s.exitCode === null) s.kill('SIGKILL');
+    this.servers = [];
+    if (existsSync(`/run/netns/${this.ns}`)) {
+      try {
+        run('ip', ['netns', 'del', this.ns]);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+/** Attaches a file to a free loop device; returns e.g. '/dev/loop3'. */
+export function attachLoop(image: string): string {
+  return execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+}
+
+export function detachLoop(dev: string): void {
+  execFileSync('losetup', ['-d', dev]);
+}
