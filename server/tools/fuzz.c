@@ -26,6 +26,22 @@ static const char *const kind_names[FUZZ_KIND_COUNT] = {
     "random_header", "unknown_command", "config", "mask_reserve_read",
 };
 
+/* Top tag byte of bad-version frames; their answers should carry AoE error 5. */
+#define BAD_VERSION_TAG 0xB5000000u
+
+/* Reads what came back within timeout_ns; counts all and the "unsupported version" answers. */
+static void drain(const aoe_link *link, uint64_t timeout_ns, uint64_t *answers, uint64_t *version_errors) {
+  uint8_t buf[65536];
+  long got;
+  while ((got = link_recv(link, buf, sizeof buf, timeout_ns)) > 0) {
+    aoe_frame f;
+    (*answers)++;
+    if (aoe_parse(buf, (size_t)got, &f) == AOE_PARSE_OK && f.is_error && f.hdr.error == AOE_ERR_UNSUPPORTED_VERSION &&
+        (f.hdr.tag & 0xFF000000u) == BAD_VERSION_TAG)
+      (*version_errors)++;
+  }
+}
+
 /* Opcodes that would write to the export: never fuzzed with a W flag and data. */
 static int writes_media(uint8_t cmd) {
   static const uint8_t writes[] = {0x30, 0x31, 0x34, 0x35, 0x39, 0x3D, 0xC5, 0xCA, 0xCB, 0xCE};
@@ -48,6 +64,7 @@ static size_t mutate(const aoe_session *s, enum fuzz_kind kind, uint8_t *f, size
   case FUZZ_TRUNCATED:
     return 14 + splitmix64(rng) % (AOE_MIN_FRAME - 14);
   case FUZZ_BAD_VERSION:
+    f[20] = BAD_VERSION_TAG >> 24; /* marks the answers to count them */
     f[14] = (uint8_t)(((1 + splitmix64(rng) % 15) << 4) ^ 0x10); /* any nibble but 1 */
     if ((f[14] >> 4) == 1) f[14] = 0x20;
     return len;
@@ -101,8 +118,8 @@ int cmd_fuzz(const probe_args *a) {
   aoe_link link;
   aoe_session s;
   if (session_open(a, &link, &s) < 0) return 1;
-  uint64_t rng = a->o->seed, sent[FUZZ_KIND_COUNT] = {0}, answers = 0;
-  uint8_t frame[2048], buf[65536];
+  uint64_t rng = a->o->seed, sent[FUZZ_KIND_COUNT] = {0}, answers = 0, version_errors = 0;
+  uint8_t frame[2048];
   for (uint64_t n = 0; n < a->o->frames; n++) {
     enum fuzz_kind kind = (enum fuzz_kind)(splitmix64(&rng) % FUZZ_KIND_COUNT);
     size_t len = mutate(&s, kind, frame, sizeof frame, &rng);
@@ -111,10 +128,12 @@ int cmd_fuzz(const probe_args *a) {
       return 1;
     }
     sent[kind]++;
-    while (link_recv(&link, buf, sizeof buf, n % 64 == 63 ? 2000000u : 0) > 0) answers++;
+    /* pause every 16 frames: the server's socket buffer (16 frames by default) must not overflow */
+    drain(&link, n % 16 == 15 ? 2000000u : 0, &answers, &version_errors);
   }
-  while (link_recv(&link, buf, sizeof buf, 100000000u) > 0) answers++;
-  printf("{\"event\":\"fuzz\",\"frames\":%llu,\"answers\":%llu", (unsigned long long)a->o->frames, (unsigned long long)answers);
+  drain(&link, 100000000u, &answers, &version_errors);
+  printf("{\"event\":\"fuzz\",\"frames\":%llu,\"answers\":%llu,\"unsupported_version_answers\":%llu",
+         (unsigned long long)a->o->frames, (unsigned long long)answers, (unsigned long long)version_errors);
   for (int k = 0; k < FUZZ_KIND_COUNT; k++) printf(",\"%s\":%llu", kind_names[k], (unsigned long long)sent[k]);
   printf("}\n");
   return 0;

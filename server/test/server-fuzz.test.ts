@@ -1,0 +1,44 @@
+// Malformed frames never crash the patched vblade: a bounded, seeded fuzz loop of truncated,
+// wrong-version, wrong-target, oversize and random-header frames, then the server must still
+// be running and serve the data written before.
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { AoeLab, buildServer, type RunningServer } from '../lab.js';
+
+let lab: AoeLab;
+let dir: string;
+let server: RunningServer;
+
+beforeAll(async () => {
+  buildServer();
+  dir = mkdtempSync(join(tmpdir(), 'aoe-fuzz-'));
+  const image = join(dir, 'disk.img');
+  writeFileSync(image, '');
+  truncateSync(image, 64 << 20);
+  lab = AoeLab.create(`aoe-fuzz-${process.pid}`);
+  server = await lab.startServer({ image });
+});
+
+afterAll(() => {
+  lab?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test.each([1, 2, 3])('fuzz round with seed %i: server alive, answers, data intact', async (seed) => {
+  const region = ['--lba', '0', '--sectors', '2048', '--seed', String(1000 + seed)];
+  expect((await lab.probe(['write', ...region])).code).toBe(0);
+  const fuzz = AoeLab.event(await lab.probe(['fuzz', '--frames', '4000', '--seed', String(seed)]), 'fuzz');
+  // every kind was exercised, and the server answered the ones that deserve an answer
+  for (const kind of ['truncated', 'bad_version', 'other_target', 'count_over_frame', 'oversize_count', 'random_header', 'unknown_command', 'config', 'mask_reserve_read']) {
+    expect(fuzz[kind], kind).toBeGreaterThan(100);
+  }
+  expect(fuzz['answers']).toBeGreaterThan(1000);
+  // a version other than 1 is answered with AoE error 5 (unsupported version), each one
+  expect(fuzz['unsupported_version_answers']).toBe(fuzz['bad_version']);
+  expect(server.alive(), server.output()).toBe(true);
+  expect(AoeLab.event(await lab.probe(['identify']), 'identify')).toMatchObject({ checksum: 'valid', dma: true });
+  const verify = await lab.probe(['verify', ...region]);
+  expect(AoeLab.event(verify, 'verify')).toMatchObject({ mismatched_sectors: 0 });
+});
