@@ -17,8 +17,12 @@ have_deb_src() {
 }
 
 verified() {
-  (cd "$dl" && sha256sum --quiet --strict -c "$here/source.sha256") >/dev/null 2>&1
+  [[ -f "$dl/vblade_$version.dsc" ]] &&
+    (cd "$dl" && sha256sum --quiet --strict -c "$here/source.sha256") >/dev/null 2>&1
 }
+
+grep -q " vblade_$version.dsc\$" "$here/source.sha256" ||
+  die "server/source.sha256 pins no vblade_$version.dsc: update the checksums together with the version in server/Makefile."
 
 mkdir -p "$dl"
 if ! verified; then
