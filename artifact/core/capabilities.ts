@@ -53,9 +53,9 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
       ? { available: true, reason: '' }
       : { available: false, reason: 'Debian image provisioning (artifact/images/) not available yet' },
   'guest-benchmark': () =>
-    fileExists('guest/index.ts')
+    fileExists('guest/netboot-bench/runner.py')
       ? { available: true, reason: '' }
-      : { available: false, reason: 'guest benchmark payload (guest/) not available yet' },
+      : { available: false, reason: 'guest benchmark payload (guest/netboot-bench/) not available yet' },
   'hypervisor-local-disk': () => hypervisorFeature('localDiskPassthrough', 'local-disk boot'),
   'hypervisor-aoe': () => hypervisorFeature('aoeDisk', 'AoE path'),
   'hypervisor-rtt-trace': () => hypervisorFeature('rttTrace', 'per-packet RTT trace'),

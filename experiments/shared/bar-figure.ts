@@ -9,15 +9,25 @@ export interface BarLayout {
   figure: number;
   configurations: readonly ConfigurationId[];
   metrics: readonly { id: string; label: string; unit: string }[];
-  /** A second panel per metric, relative to a baseline, where the paper states relative numbers. */
-  relative?: { baseline: ConfigurationId; kind: 'difference' | 'ratio'; metrics: readonly string[] };
+  /**
+   * A second panel per metric, relative to a baseline, where the paper states relative numbers.
+   * 'score' is baseline / value: a time metric turned into a PCMark-style score (higher is better).
+   */
+  relative?: { baseline: ConfigurationId; kind: 'difference' | 'ratio' | 'score'; metrics: readonly string[] };
 }
 
 const absolutePanel = (metric: { label: string; unit: string }) => `${metric.label} (${metric.unit})`;
 
 function relativePanel(layout: BarLayout, metric: { label: string; unit: string }): string {
   const baseline = configurationLabels[layout.relative!.baseline];
-  return layout.relative!.kind === 'ratio' ? `${metric.label}: ratio to ${baseline}` : `${metric.label}: difference to ${baseline} (${metric.unit})`;
+  switch (layout.relative!.kind) {
+    case 'ratio':
+      return `${metric.label}: ratio to ${baseline}`;
+    case 'score':
+      return `${metric.label}: score, ${baseline} = 1`;
+    case 'difference':
+      return `${metric.label}: difference to ${baseline} (${metric.unit})`;
+  }
 }
 
 function groupOf(configuration: ConfigurationId) {
@@ -57,6 +67,7 @@ function relativeRows(layout: BarLayout, analysis: ExperimentAnalysis, series: s
       const point = scalar(analysis, configuration, metric.id);
       if (!point || !base) return statusRow(series, panel, configuration, analysis.configurations[configuration]?.status === 'failed' ? 'failed' : 'not run');
       if (kind === 'ratio') return { series, panel, ...groupOf(configuration), value: point.mean / base.mean, ciLow: null, ciHigh: null, status: 'measured' };
+      if (kind === 'score') return { series, panel, ...groupOf(configuration), value: base.mean / point.mean, ciLow: null, ciHigh: null, status: 'measured' };
       const difference = differenceOfMeans(point, base);
       return { series, panel, ...groupOf(configuration), value: difference.value, ciLow: difference.ciLow, ciHigh: difference.ciHigh, status: 'measured' };
     });

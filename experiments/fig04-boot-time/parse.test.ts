@@ -1,0 +1,26 @@
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseBootToLogin } from '../shared/boot-to-login.js';
+
+const fixtures = path.join(import.meta.dirname, '..', '..', 'artifact', 'test', 'fixtures');
+
+describe('Fig. 4 boot-time parser (synthetic fixture console log)', () => {
+  it('measures OS boot from GRUB leaving its menu to the login prompt, and power-on to login', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fig04-raw-'));
+    await copyFile(path.join(fixtures, 'boot-console.timed.log'), path.join(dir, 'client.com1.timed.log'));
+    const measurements = await parseBootToLogin(dir);
+    expect(measurements).toHaveLength(2);
+    expect(measurements[0]).toMatchObject({ metric: 'os-boot', unit: 's' });
+    expect(measurements[0]!.value).toBeCloseTo((33050.75 - 3100) / 1000, 6);
+    expect(measurements[1]).toMatchObject({ metric: 'total-boot' });
+    expect(measurements[1]!.value).toBeCloseTo(33.05075, 6);
+  });
+
+  it('reports a boot that never reached login', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fig04-raw-'));
+    await writeFile(path.join(dir, 'client.com1.timed.log'), `100.000 ${JSON.stringify('GNU GRUB  version 2.06\r\n')}\n`);
+    await expect(parseBootToLogin(dir)).rejects.toThrow(/did not reach its login prompt/);
+  });
+});

@@ -1,0 +1,21 @@
+import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
+import { appResults, appTestNames, type AppFrame } from '../../artifact/images/index.js';
+import { readJobFrames, runGuestJob, type ClientBoot } from './guest-job.js';
+
+/** Input scale and passes: the full data sets (~125 MB tree, 2000 mails, 20 tracks) x 3, or a tenth x 1. */
+const size = { full: { scale: 1, passes: 3 }, quick: { scale: 0.1, passes: 1 } } as const;
+const jobTimeoutMs = 60 * 60_000;
+
+export async function runAppBenchmark(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
+  const chosen = ctx.options.quick ? size.quick : size.full;
+  ctx.progress(`rep ${ctx.repetition}: ${appTestNames.length} application tests, scale ${chosen.scale}`);
+  await runGuestJob(ctx, boot, { apps: { tests: [...appTestNames], ...chosen } }, jobTimeoutMs);
+}
+
+/** One measurement per test: mean seconds over its passes (scores are normalised in the figure). */
+export async function parseAppBenchmark(rawDir: string): Promise<MeasurementWithoutRepetition[]> {
+  const frames = (await readJobFrames(rawDir)).filter((f): f is AppFrame => f.type === 'app');
+  const results = appResults(frames);
+  if (results.length === 0) throw new Error(`${rawDir}: the guest reported no application test results`);
+  return results.map((r) => ({ metric: r.test, unit: 's', value: r.seconds }));
+}

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RepetitionContext } from '../../artifact/core/experiment.js';
+import { completedJobFrames, writeJobFile, type BenchFrame, type BenchJob } from '../../artifact/images/index.js';
+import { startMachine, type DiskSpec } from '../../artifact/testbed/index.js';
+
+const clientName = 'client';
+
+/** How the client PC boots: its IDE disk, and optionally the hypervisor loaded first (-kernel). */
+export interface ClientBoot {
+  disk: DiskSpec;
+  kernel?: string;
+}
+
+/**
+ * Boots the client with a benchmark job handed over through fw_cfg; the guest runs it, prints
+ * result frames on its console and powers off. The job and console logs stay in the raw folder.
+ */
+export async function runGuestJob(ctx: RepetitionContext, boot: ClientBoot, job: Omit<BenchJob, 'version' | 'id' | 'seed' | 'powerOff'>, timeoutMs: number): Promise<void> {
+  const id = `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}`;
+  const jobFile = await writeJobFile({ version: 1, id, seed: ctx.repetition, powerOff: true, ...job }, ctx.rawDir);
+  const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: [boot.disk], kernel: boot.kernel, fwCfgFiles: [jobFile] });
+  ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}, job ${id}`);
+  try {
+    // frames.py prints JSON with sorted keys and no spaces; one job per boot.
+    await machine.consoles.com1.waitFor(/"type":"job-end"/, timeoutMs);
+  } finally {
+    await machine.powerOff();
+  }
+}
+
+/** The frames of the job recorded in a raw folder; throws with the guest's reason if it failed. */
+export async function readJobFrames(rawDir: string): Promise<BenchFrame[]> {
+  const job = JSON.parse(await readFile(path.join(rawDir, 'job.json'), 'utf8')) as { id: string };
+  const transcript = await readFile(path.join(rawDir, `${clientName}.com1.log`), 'latin1');
+  return completedJobFrames(transcript, job.id);
+}
