@@ -82,7 +82,7 @@ export class AoeLab {
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     this.servers.push(child);
     const server = { process: child, output: () => out, alive: () => child.exitCode === null && child.signalCode === null };
-    const found = await this.probe(['discover', '--wait-ms', '3000']);
+    const found = await this.probe(['discover', '--target', this.target, '--wait-ms', '5000']);
     if (found.code !== 0 || !server.alive()) {
       throw new Error(`server did not come up: ${out}\n${found.stderr}`);
     }

@@ -11,12 +11,16 @@
 #define ATA_IDENTIFY 0xECu
 #define ATA_SET_FEATURES 0xEFu
 
+/* Lists every target that answers within --wait-ms; with --target, returns at its answer. */
 int cmd_discover(const probe_args *a) {
   aoe_link link;
+  uint16_t shelf = AOE_SHELF_ANY;
+  uint8_t slot = AOE_SLOT_ANY;
+  if (a->o->target && parse_target(a->o->target, &shelf, &slot) < 0) return 2;
   if (link_open(&link, a->o->ifname) < 0) return 1;
   aoe_target found[64];
   uint64_t wait_ms = a->seen[O_WAIT] ? a->o->wait_ms : 1000;
-  int n = discover(&link, AOE_SHELF_ANY, AOE_SLOT_ANY, wait_ms * 1000000u, found, 64);
+  int n = discover(&link, shelf, slot, wait_ms * 1000000u, found, 64);
   if (n < 0) {
     perror("aoe-probe: discover");
     return 1;

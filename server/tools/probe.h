@@ -32,6 +32,9 @@ typedef struct {
 /* Fails with a clear message unless the options were given; returns 0 or -1. */
 int require(const probe_args *a, const enum probe_opt_id *ids, unsigned n, const char *command);
 
+/* "e1.2" or "1.2" -> shelf 1, slot 2; prints why and returns -1 if malformed. */
+int parse_target(const char *text, uint16_t *shelf, uint8_t *slot);
+
 /* Opens --if and finds --target (shelf.slot, default: the first that answers), filling the
  * session; prints why and returns -1 on failure. */
 int session_open(const probe_args *a, aoe_link *link, aoe_session *s);

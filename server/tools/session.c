@@ -6,8 +6,7 @@
 #include "json.h"
 #include "probe.h"
 
-/* "e1.2" or "1.2" -> shelf 1, slot 2. */
-static int parse_target(const char *text, uint16_t *shelf, uint8_t *slot) {
+int parse_target(const char *text, uint16_t *shelf, uint8_t *slot) {
   unsigned sh, sl;
   char tail;
   const char *p = text[0] == 'e' ? text + 1 : text;
