@@ -15,13 +15,14 @@ import { AoeLab, buildServer, debianVblade, patchedVblade, type ProbeResult, typ
 interface ServerKind {
   name: string;
   binary: string;
-  flags: (dir: string) => string[];
+  /** Extra flags; prefix: a per-server path prefix for output files. */
+  flags: (prefix: string) => string[];
 }
 
 const servers: ServerKind[] = [
   { name: 'debian', binary: debianVblade, flags: () => [] },
   { name: 'patched', binary: patchedVblade, flags: () => [] },
-  { name: 'patched+acct', binary: patchedVblade, flags: (dir) => ['-a', join(dir, 'counters'), '-t', join(dir, 'trace')] },
+  { name: 'patched+acct', binary: patchedVblade, flags: (prefix) => ['-a', `${prefix}counters`, '-t', `${prefix}trace`] },
 ];
 
 const args = process.argv.slice(2);

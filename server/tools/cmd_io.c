@@ -111,9 +111,10 @@ static int transfer(const probe_args *a, bool write, bool verify) {
   long mismatched = -1;
   if (verify || (!write && a->seen[O_SEED])) mismatched = pattern_mismatches(data, o->lba, (uint32_t)o->sectors, o->seed);
   printf("{\"event\":\"%s\",\"lba\":%llu,\"sectors\":%llu,\"bytes\":%zu,\"usecs\":%.1f,\"frames\":%u,\"spf\":%u,"
-         "\"retransmits\":%llu,\"mismatched_sectors\":%ld}\n",
+         "\"retransmits\":%llu,\"stray_frames\":%llu,\"mismatched_sectors\":%ld}\n",
          verify ? "verify" : write ? "write" : "read", (unsigned long long)o->lba, (unsigned long long)o->sectors, len,
-         elapsed / 1e3, x.nframes, c.s.sectors_per_frame, (unsigned long long)c.s.retransmits, mismatched);
+         elapsed / 1e3, x.nframes, c.s.sectors_per_frame, (unsigned long long)c.s.retransmits,
+         (unsigned long long)c.s.stray_frames, mismatched);
   free(data);
   return mismatched > 0 ? 1 : 0;
 }
