@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { defaultReps, runOptionsSchema } from '../core/options.js';
+import type { ReproduceRequest } from './reproduce.js';
+
+export const usage = `Usage (through npm, which installs what is missing first):
+  npm run reproduce [-- --quick] [--only fig04 fig05 ...] [--reps N] [--run-id ID] [--testbed emulated|hardware] [--fresh]
+  npm run figures -- <run-id>
+  npm run compare -- <run-id|paper> <run-id> [...]
+  npm run doctor`;
+
+/** Parses `reproduce` options; a bad value gets an error that names it and shows the usage. */
+export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
+  let parsedArgs;
+  try {
+    parsedArgs = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string', multiple: true },
+        reps: { type: 'string' },
+        'run-id': { type: 'string' },
+        testbed: { type: 'string', default: 'emulated' },
+        fresh: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${usage}`);
+  }
+  const { values, positionals } = parsedArgs;
+  // "--only fig04 fig05": the names after the first are positionals.
+  if (!values.only && positionals.length > 0) throw new Error(`unexpected argument(s) ${positionals.join(' ')}\n${usage}`);
+  const only = values.only ? [...values.only, ...positionals] : null;
+  const reps = values.reps === undefined ? (values.quick ? defaultReps.quick : defaultReps.full) : Number(values.reps);
+  const parsed = runOptionsSchema.safeParse({ quick: values.quick, reps, only, testbed: values.testbed });
+  if (!parsed.success) {
+    throw new Error(`bad option ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n${usage}`);
+  }
+  return { options: parsed.data, runId: values['run-id'], fresh: values.fresh ?? false };
+}
