@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import { detectKvm } from '../testbed/index.js';
-import { paths } from '../core/paths.js';
+import { repoRoot } from '../core/paths.js';
 
 export interface DoctorCheck {
   name: string;
@@ -26,8 +26,9 @@ export function doctorChecks(): DoctorCheck[] {
   const qemu = commandVersion('qemu-system-x86_64', ['--version']);
   const chromium = commandVersion('/usr/bin/chromium', ['--version']);
   const kvm = detectKvm();
-  const freeGiB = statfsSync(paths.cache, { bigint: false });
-  const cacheFree = (freeGiB.bavail * freeGiB.bsize) / 2 ** 30;
+  // .cache/ may not exist yet in a fresh clone; it lives on the repository's file system.
+  const fs = statfsSync(repoRoot);
+  const cacheFree = (fs.bavail * fs.bsize) / 2 ** 30;
   const isRoot = process.getuid?.() === 0;
   return [
     { name: 'Node.js >= 20', ok: nodeMajor >= 20, detail: process.version, fatal: true },

@@ -3,10 +3,12 @@ import type { DiskSpec } from '../../artifact/testbed/index.js';
 
 /**
  * The stock Debian image as the client's IDE disk. Snapshot mode: each boot starts from the same
- * image and writes never reach it, so repetitions are independent.
+ * image and writes never reach it, so repetitions are independent. cache 'none' (O_DIRECT on the
+ * host): the "local disk" must behave like a disk, not like the host's RAM, or it would be a
+ * second server cache and the cache-on vs local comparisons (C1, C4) would compare RAM with RAM.
  */
 export function guestImageDisk(ctx: RepetitionContext): DiskSpec {
   const image = ctx.guestImages.find((candidate) => candidate.variant === 'stock');
   if (!image) throw new Error('no stock Debian image in this run (the provision stage did not make one); rerun npm run reproduce');
-  return { kind: 'image', path: image.path, format: image.format, mode: 'snapshot' };
+  return { kind: 'image', path: image.path, format: image.format, mode: 'snapshot', cache: 'none' };
 }
