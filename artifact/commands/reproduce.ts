@@ -112,11 +112,13 @@ export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, 
   let analyses: Map<string, ExperimentAnalysis>;
   let figures: RenderedFigure[];
   let paper: PaperValue[];
+  const log = stepLogger(layout.logs, 'redraw');
   return [
     {
       title: 'analyse: mean, sd, 95 % CI',
       task: async () => {
         analyses = await analyseRun(layout, allExperiments);
+        log(`analysed ${analyses.size} experiments into ${layout.analysis}`);
       },
     },
     {
@@ -125,6 +127,7 @@ export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, 
         paper = await loadPaperValues();
         figures = await renderFigures(allExperiments, [{ series: 'this run', analyses }], paper, [layout.figures, ...(publishTo ? [publishTo] : [])]);
         task.output = `${figures.length} figures in ${path.relative(repoRoot, layout.figures)}${publishTo ? ` and ${path.relative(repoRoot, publishTo)}/` : ''}`;
+        log(task.output);
       },
     },
     {
@@ -136,6 +139,7 @@ export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, 
         }
         await writeRunReport(layout, manifest, analyses, figures, paper);
         task.output = path.relative(repoRoot, layout.reportPdf);
+        log(`report written: ${layout.reportHtml}, ${layout.reportPdf}`);
       },
     },
   ];
