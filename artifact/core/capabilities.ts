@@ -7,8 +7,11 @@ import { paths, repoRoot } from './paths.js';
  * when a path lands; each flag is only believed when vmm/build/vmm.elf exists too.
  */
 export const hypervisorFeatures = {
-  /** The guest boots its local disk under the hypervisor (Figs 4, 5: vmm-local). */
-  localDiskPassthrough: false,
+  /**
+   * The guest boots its local disk under the hypervisor (Figs 4, 5, 9: vmm-local). Seen working:
+   * the Fig. 4 vmm-local runner booted the stock image through vmm.elf to login (2026-11-26).
+   */
+  localDiskPassthrough: true,
   /** ATA trapped and forwarded to a vblade as AoE (Figs 4-9: vmm-aoe-*). */
   aoeDisk: false,
   /** Per-packet AoE RTT trace, TSC-timed (Fig. 8). */

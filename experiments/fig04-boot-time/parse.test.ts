@@ -18,6 +18,14 @@ describe('Fig. 4 boot-time parser (synthetic fixture console log)', () => {
     expect(measurements[1]!.value).toBeCloseTo(33.05075, 6);
   });
 
+  it('adds the VMM boot time (power-on to "vmm: starting the guest" on COM2) when a hypervisor ran', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fig04-raw-'));
+    await copyFile(path.join(fixtures, 'boot-console.timed.log'), path.join(dir, 'client.com1.timed.log'));
+    await copyFile(path.join(fixtures, 'hypervisor-console.timed.log'), path.join(dir, 'client.com2.timed.log'));
+    const vmmBoot = (await parseBootToLogin(dir)).find((m) => m.metric === 'vmm-boot');
+    expect(vmmBoot).toEqual({ metric: 'vmm-boot', unit: 's', value: 0.658635 });
+  });
+
   it('reports a boot that never reached login', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fig04-raw-'));
     await writeFile(path.join(dir, 'client.com1.timed.log'), `100.000 ${JSON.stringify('GNU GRUB  version 2.06\r\n')}\n`);

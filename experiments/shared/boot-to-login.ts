@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bootDurations, extractBootMarkers, parseTimedLog, startMachine, type DiskSpec } from '../../artifact/testbed/index.js';
+import { existsSync } from 'node:fs';
+import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog, startMachine, type DiskSpec } from '../../artifact/testbed/index.js';
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
 
 /** Name of the emulated client PC; its serial logs are <name>.com1.timed.log in the raw folder. */
@@ -24,7 +25,13 @@ export async function bootToLogin(ctx: RepetitionContext, boot: { disk: DiskSpec
   }
 }
 
-/** OS boot = GRUB leaves its menu -> login prompt (the paper's stopwatch); total = power-on -> login. */
+/** What the hypervisor prints on its console (COM2) when it hands the PC to the guest's BIOS boot. */
+const hypervisorStartsGuest = /vmm: starting the guest/;
+
+/**
+ * OS boot = GRUB leaves its menu -> login prompt (the paper's stopwatch); total = power-on ->
+ * login; VMM boot = power-on -> the hypervisor starts the guest (only where a hypervisor ran).
+ */
 export async function parseBootToLogin(rawDir: string): Promise<MeasurementWithoutRepetition[]> {
   const file = path.join(rawDir, `${clientName}.com1.timed.log`);
   const markers = extractBootMarkers(parseTimedLog(await readFile(file, 'utf8')));
@@ -32,8 +39,12 @@ export async function parseBootToLogin(rawDir: string): Promise<MeasurementWitho
   if (durations.osBoot === undefined || durations.total === undefined) {
     throw new Error(`${file}: boot markers missing (found ${JSON.stringify(markers)}); the guest did not reach its login prompt`);
   }
-  return [
+  const measurements: MeasurementWithoutRepetition[] = [
     { metric: 'os-boot', unit: 's', value: durations.osBoot },
     { metric: 'total-boot', unit: 's', value: durations.total },
   ];
+  const hypervisorLog = path.join(rawDir, `${clientName}.com2.timed.log`);
+  const guestStart = existsSync(hypervisorLog) ? findInTranscript(parseTimedLog(await readFile(hypervisorLog, 'utf8')), hypervisorStartsGuest) : undefined;
+  if (guestStart) measurements.push({ metric: 'vmm-boot', unit: 's', value: guestStart.t / 1000 });
+  return measurements;
 }
