@@ -10,6 +10,7 @@ import { AoeLab, buildServer, type RunningServer } from '../lab.js';
 let lab: AoeLab;
 let dir: string;
 let server: RunningServer;
+let serverMac: string;
 
 beforeAll(async () => {
   buildServer();
@@ -19,6 +20,8 @@ beforeAll(async () => {
   truncateSync(image, 64 << 20);
   lab = AoeLab.create(`aoe-rtx-${process.pid}`);
   server = await lab.startServer({ image, flags: ['-b', '64'] });
+  // with the MAC known the probe skips discovery, so it can talk to a stopped server
+  serverMac = AoeLab.event(await lab.probe(['discover']), 'target')['mac'] as string;
 });
 
 afterAll(() => {
@@ -31,7 +34,7 @@ test('frames unanswered past the timeout are retransmitted; late duplicates are 
   const region = ['--lba', '4096', '--sectors', '512', '--seed', '42'];
   expect((await lab.probe(['write', ...region])).code).toBe(0);
   server.process.kill('SIGSTOP');
-  const verifying = lab.probe(['verify', ...region, '--timeout-ms', '50', '--window', '8']);
+  const verifying = lab.probe(['verify', ...region, '--mac', serverMac, '--timeout-ms', '50', '--window', '8']);
   await new Promise((resolve) => setTimeout(resolve, 400));
   server.process.kill('SIGCONT');
   const r = await verifying;
@@ -44,7 +47,7 @@ test('frames unanswered past the timeout are retransmitted; late duplicates are 
 test('a target that never answers fails after the retries with a clear result', async () => {
   server.process.kill('SIGSTOP');
   try {
-    const r = await lab.probe(['read', '--lba', '0', '--sectors', '4', '--timeout-ms', '20', '--retries', '2']);
+    const r = await lab.probe(['read', '--lba', '0', '--sectors', '4', '--mac', serverMac, '--timeout-ms', '20', '--retries', '2']);
     expect(r.code).toBe(1);
     expect(AoeLab.event(r, 'error')).toMatchObject({ result: 'no-response' });
   } finally {
@@ -60,6 +63,7 @@ test.each([
   [['io', '--op', 'read', '--bs', '1000', '--requests', '1', '--span', '8'], /multiple of 512/],
   [['verify', '--lba', '0', '--sectors', '1'], /--seed is required/],
   [['identify', '--target', 'e1'], /not SHELF\.SLOT/],
+  [['identify', '--target', '0.1', '--mac', '02:00'], /not a MAC address/],
   [['frobnicate'], /unknown subcommand 'frobnicate'/],
 ])('aoe-probe %j is refused with a clear message', async (args, message) => {
   const r = await lab.probe(args as string[]);

@@ -11,6 +11,10 @@ import { AoeLab, attachLoop, buildServer, detachLoop, type RunningServer } from 
 import { blockDeviceBytes, startAccountingSampler } from '../sampler.js';
 
 const MiB = 1 << 20;
+// Other tools on a shared host may read any block device (signature probes read a few kB at its
+// start and end): "reached" may exceed what the server caused by at most this much.
+const FOREIGN = MiB;
+const about = (expected: number) => ({ asymmetricMatch: (v: number) => v >= expected && v < expected + FOREIGN, toString: () => `${expected} (+ < ${FOREIGN})` });
 let lab: AoeLab;
 let dir: string;
 let loop: string | undefined;
@@ -56,7 +60,9 @@ describe('cache off (O_DIRECT): every issued byte reaches the disk', () => {
     await settle();
     const samples = sampler.stop();
     const last = samples[samples.length - 1]!;
-    expect(last).toMatchObject({ issuedReadBytes: 4 * MiB, issuedWriteBytes: MiB, reachedReadBytes: 4 * MiB, reachedWriteBytes: MiB });
+    expect(last).toMatchObject({ issuedReadBytes: 4 * MiB, issuedWriteBytes: MiB });
+    expect(last.reachedReadBytes).toEqual(about(4 * MiB));
+    expect(last.reachedWriteBytes).toEqual(about(MiB));
     for (let i = 1; i < samples.length; i++) {
       expect(samples[i]!.issuedReadBytes).toBeGreaterThanOrEqual(samples[i - 1]!.issuedReadBytes);
       expect(samples[i]!.tMs).toBeGreaterThanOrEqual(samples[i - 1]!.tMs);
@@ -93,8 +99,8 @@ describe('cache on (page cache): repeated reads do not reach the disk', () => {
       before = blockDeviceBytes(loop!);
       expect((await read()).code).toBe(0);
       const second = blockDeviceBytes(loop!).readBytes - before.readBytes;
-      expect(first).toBe(4 * MiB);
-      expect(second).toBe(0);
+      expect(first).toEqual(about(4 * MiB));
+      expect(second).toEqual(about(0));
       await settle();
       expect(parseCounters(readFileSync(s.counters, 'utf8'))).toMatchObject({ readBytes: 8 * MiB, open: 'O_RDWR' });
     } finally {

@@ -86,7 +86,8 @@ static int match(const aoe_session *s, const ata_exchange *x, const frame_track 
 static int retransmit_expired(aoe_session *s, ata_exchange *x, frame_track *track, uint64_t now) {
   for (unsigned i = 0; i < x->nframes; i++) {
     frame_track *t = &track[i];
-    if (t->state != FRAME_IN_FLIGHT || now - t->sent_ns < (s->timeout_ns << (t->tries - 1))) continue;
+    unsigned doublings = t->tries - 1 < 10 ? t->tries - 1 : 10; /* back-off, capped at 1024 x */
+    if (t->state != FRAME_IN_FLIGHT || now - t->sent_ns < (s->timeout_ns << doublings)) continue;
     if (t->tries > s->retries) return EXCHANGE_NO_RESPONSE;
     if (send_frame(s, x, i, t) < 0) return EXCHANGE_SOCKET_ERROR;
     s->retransmits++;

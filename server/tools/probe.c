@@ -14,6 +14,7 @@
 static const opt_spec options[O_COUNT_OF_OPTIONS] = {
     OPT(O_IF, "if", OPT_STRING, ifname, 0, "network interface (required)"),
     OPT(O_TARGET, "target", OPT_STRING, target, 0, "SHELF.SLOT (default: first to answer)"),
+    OPT(O_MAC, "mac", OPT_STRING, mac, 0, "target MAC: skip discovery (needs --target; --spf or the MTU decides)"),
     OPT(O_TIMEOUT, "timeout-ms", OPT_NUMBER, timeout_ms, 60000, "retransmit timeout, doubles per retry (200)"),
     OPT(O_RETRIES, "retries", OPT_NUMBER, retries, 30, "retransmissions per frame before failing (6)"),
     OPT(O_WINDOW, "window", OPT_NUMBER, window, 65535, "frames in flight (16)"),
@@ -99,6 +100,15 @@ int main(int argc, char **argv) {
     fprintf(stderr, "aoe-probe: --window and --timeout-ms must be at least 1\n");
     return 2;
   }
+  uint16_t shelf;
+  uint8_t slot;
+  if (o.target && parse_target(o.target, &shelf, &slot) < 0) return 2;
+  uint8_t mac[6];
+  if (o.mac && !o.target) {
+    fprintf(stderr, "aoe-probe: --mac needs --target SHELF.SLOT\n");
+    return 2;
+  }
+  if (o.mac && parse_mac(o.mac, mac) < 0) return 2;
   probe_args a = {.o = &o, .seen = seen};
   return sc->run(&a);
 }

@@ -7,7 +7,7 @@
 #include "exchange.h"
 
 typedef struct {
-  const char *ifname, *target, *op, *pattern, *in, *out;
+  const char *ifname, *target, *mac, *op, *pattern, *in, *out;
   uint64_t timeout_ms, retries, window, spf, wait_ms;
   uint64_t lba, sectors, seed, cmd, feature, count, data_bytes;
   uint64_t bs, requests, span;
@@ -17,7 +17,7 @@ typedef struct {
 
 /* Index of each option in the table (probe.c), to ask whether it was given. */
 enum probe_opt_id {
-  O_IF, O_TARGET, O_TIMEOUT, O_RETRIES, O_WINDOW, O_SPF, O_WAIT,
+  O_IF, O_TARGET, O_MAC, O_TIMEOUT, O_RETRIES, O_WINDOW, O_SPF, O_WAIT,
   O_LBA, O_SECTORS, O_SEED, O_IN, O_OUT, O_LBA28,
   O_CMD, O_FEATURE, O_COUNT, O_EXT, O_WRITE, O_DATA_BYTES,
   O_OP, O_BS, O_REQUESTS, O_PATTERN, O_SPAN, O_RTT, O_FRAMES,
@@ -34,6 +34,8 @@ int require(const probe_args *a, const enum probe_opt_id *ids, unsigned n, const
 
 /* "e1.2" or "1.2" -> shelf 1, slot 2; prints why and returns -1 if malformed. */
 int parse_target(const char *text, uint16_t *shelf, uint8_t *slot);
+/* "aa:bb:cc:dd:ee:ff" -> bytes; prints why and returns -1 if malformed. */
+int parse_mac(const char *text, uint8_t mac[6]);
 
 /* Opens --if and finds --target (shelf.slot, default: the first that answers), filling the
  * session; prints why and returns -1 on failure. */

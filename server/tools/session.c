@@ -19,6 +19,27 @@ int parse_target(const char *text, uint16_t *shelf, uint8_t *slot) {
   return 0;
 }
 
+int parse_mac(const char *text, uint8_t mac[6]) {
+  unsigned m[6];
+  char tail;
+  if (sscanf(text, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &tail) != 6 ||
+      (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) > 0xFF) {
+    fprintf(stderr, "aoe-probe: --mac '%s' is not a MAC address like 02:00:00:00:00:01\n", text);
+    return -1;
+  }
+  for (int i = 0; i < 6; i++) mac[i] = (uint8_t)m[i];
+  return 0;
+}
+
+/* A target given by --mac and --target, without asking it: it may not answer yet. */
+static int static_target(const probe_opts *o, uint16_t shelf, uint8_t slot, aoe_target *t) {
+  if (parse_mac(o->mac, t->mac) < 0) return -1;
+  t->shelf = shelf;
+  t->slot = slot;
+  t->sectors_per_frame = 255; /* unknown: the MTU or --spf decides */
+  return 1;
+}
+
 int session_open(const probe_args *a, aoe_link *link, aoe_session *s) {
   const probe_opts *o = a->o;
   uint16_t shelf = AOE_SHELF_ANY;
@@ -27,7 +48,9 @@ int session_open(const probe_args *a, aoe_link *link, aoe_session *s) {
   if (link_open(link, o->ifname) < 0) return -1;
   uint64_t wait_ms = a->seen[O_WAIT] ? o->wait_ms : 3000;
   memset(s, 0, sizeof *s);
-  int found = discover(link, shelf, slot, wait_ms * 1000000u, &s->target, 1);
+  int found = o->mac ? static_target(o, shelf, slot, &s->target)
+                     : discover(link, shelf, slot, wait_ms * 1000000u, &s->target, 1);
+  if (found < 0 && o->mac) return -1;
   if (found <= 0) {
     fprintf(stderr, "aoe-probe: no AoE target %s answered on %s within %llu ms; is the server running on the other end?\n",
             o->target ? o->target : "(any)", o->ifname, (unsigned long long)wait_ms);
