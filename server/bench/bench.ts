@@ -7,7 +7,7 @@
 //
 //   tsx server/bench/bench.ts [--quick] [--json FILE]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { AoeLab, buildServer, debianVblade, patchedVblade, type ProbeResult, type RunningServer } from '../lab.js';
@@ -38,6 +38,7 @@ for (const [i, a] of args.entries()) {
 
 const SPAN_MIB = quick ? 128 : 512;
 const ROUNDS = quick ? 3 : 5;
+const RTT_REQUESTS = quick ? 10 : 50;
 const workloads = [
   { name: 'seq-read-1M', op: 'read', pattern: 'seq', bs: 1 << 20, requests: quick ? 8 : 64 },
   { name: 'seq-write-1M', op: 'write', pattern: 'seq', bs: 1 << 20, requests: quick ? 8 : 64 },
@@ -77,6 +78,13 @@ interface Row {
   MBps: number[]; retransmits: number;
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of stat)
+  return ticks / 100; // USER_HZ
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Fisher-Yates with a fixed seed: the order servers are measured in changes every round. */
@@ -100,6 +108,8 @@ async function main(): Promise<void> {
   const lab = AoeLab.create(`aoe-bench-${process.pid}`);
   const rows = new Map<string, Row>();
   const rtt: Record<string, number[][]> = {};
+  /** Server CPU time per frame served, the cost measure least disturbed by other load. */
+  const cpu: Record<string, { seconds: number; frames: number }> = {};
   const onSignal = () => {
     lab.close();
     rmSync(dir, { recursive: true, force: true });
@@ -130,6 +140,9 @@ async function main(): Promise<void> {
                 '--requests', String(w.requests), '--span', String(SPAN_MIB * 2048), '--window', String(window), '--seed', String(round + 7),
               ]);
               const e = eventOf(r, 'io');
+              const cpuKey = `${t.kind.name}|${t.cache.name}|${mtu}`;
+              cpu[cpuKey] ??= { seconds: 0, frames: 0 };
+              cpu[cpuKey].frames += w.requests * Math.ceil(w.bs / 512 / e['spf']!) + e['retransmits']!;
               const key = `${t.cache.name}|${mtu}|${w.name}|${window}|${t.kind.name}`;
               const row = rows.get(key) ?? { server: t.kind.name, cache: t.cache.name, mtu, workload: w.name, window, MBps: [], retransmits: 0 };
               row.MBps.push(e['MBps']!);
@@ -141,24 +154,28 @@ async function main(): Promise<void> {
         if (mtu !== 1500) continue;
         for (const t of shuffled(targets, round)) {
           const r = await lab.probe([
-            'io', '--target', `0.${t.slot}`, '--op', 'read', '--bs', String(1 << 20), '--requests', String(quick ? 10 : 50),
+            'io', '--target', `0.${t.slot}`, '--op', 'read', '--bs', String(1 << 20), '--requests', String(RTT_REQUESTS),
             '--span', String(SPAN_MIB * 2048), '--window', '64', '--rtt',
           ]);
-          eventOf(r, 'io');
+          const e = eventOf(r, 'io');
+          cpu[`${t.kind.name}|${t.cache.name}|${mtu}`]!.frames += RTT_REQUESTS * 1024 + e['retransmits']!;
           const name = `${t.kind.name}/cache-${t.cache.name}`;
           (rtt[name] ??= []).push(r.events.filter((e) => e['event'] === 'rtt').map((e) => e['mean_us'] as number));
         }
       }
-      for (const t of targets) await lab.stopServer(t.server);
+      for (const t of targets) {
+        cpu[`${t.kind.name}|${t.cache.name}|${mtu}`]!.seconds = cpuSeconds(t.server.process.pid!);
+        await lab.stopServer(t.server);
+      }
     }
   } finally {
     lab.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  report([...rows.values()], rtt);
+  report([...rows.values()], rtt, cpu);
 }
 
-function report(rows: Row[], rtt: Record<string, number[][]>): void {
+function report(rows: Row[], rtt: Record<string, number[][]>, cpu: Record<string, { seconds: number; frames: number }>): void {
   const m = machine();
   console.log('# AoE server benchmark (server/bench/bench.ts)' + (quick ? ' --quick' : ''));
   console.log(`# machine: ${m['cpu']}, ${m['cores']} cores, ${m['memory_gib']} GiB, Linux ${m['kernel']}, load ${m['loadavg_1m']}, ${m['date']}, commit ${m['commit']}`);
@@ -185,13 +202,24 @@ function report(rows: Row[], rtt: Record<string, number[][]>): void {
   for (const [name, xs] of Object.entries(ratios)) {
     console.log(`# ${name}: geometric mean of the median ratios over ${xs.length} rows = ${geomean(xs).toFixed(3)}`);
   }
+  console.log('\n# server CPU time (user+system) per frame served, us, over all runs above (includes the RTT runs at MTU 1500)');
+  console.log(['cache', 'mtu', ...servers.map((s) => s.name)].join('\t'));
+  for (const cache of caches) {
+    for (const mtu of mtus) {
+      const cell = (name: string) => {
+        const c = cpu[`${name}|${cache.name}|${mtu}`];
+        return c ? ((c.seconds / c.frames) * 1e6).toFixed(2) : '-';
+      };
+      console.log([cache.name, mtu, ...servers.map((s) => cell(s.name))].join('\t'));
+    }
+  }
   console.log(`\n# mean RTT (us) by packet index within a 1 MiB read, MTU 1500 (1024 frames, window 64), median of ${ROUNDS} rounds`);
   const indices = [0, 1, 15, 63, 255, 511, 1023];
   console.log(['server/cache', ...indices.map((i) => `#${i}`)].join('\t'));
   for (const [name, rounds] of Object.entries(rtt)) {
     console.log([name, ...indices.map((i) => median(rounds.map((r) => r[i] ?? 0)).toFixed(0))].join('\t'));
   }
-  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine: m, quick, rounds: ROUNDS, rows, rtt }, null, 1));
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine: m, quick, rounds: ROUNDS, rows, rtt, cpu }, null, 1));
 }
 
 await main();
