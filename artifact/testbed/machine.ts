@@ -30,7 +30,10 @@ export interface Machine {
   qmp(command: string, args?: Record<string, unknown>): Promise<unknown>;
   /** Pulls the plug (QMP quit) and waits for QEMU to exit. */
   powerOff(): Promise<ExitStatus>;
-  /** Presses the ACPI power button; the guest decides whether and when to shut down. */
+  /**
+   * Presses the ACPI power button; the guest decides whether and when to shut down (a Debian
+   * without logind, like our stock image, ignores it: send "poweroff" on the console instead).
+   */
   acpiShutdown(): Promise<void>;
   /** Hardware reset (QMP system_reset); refused when spec.noReboot is set. */
   reset(): Promise<void>;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { appTestNames, fioTestNames } from './guest-job.js';
+
+/** What guest/netboot-bench/frames.py prints: "@@BENCH <length> <json>" on ttyS0. */
+const frameLine = /@@BENCH (\d+) (.*)$/;
+
+const frameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job-start'), id: z.string(), uptime: z.number() }),
+  z.object({ type: z.literal('job-end'), id: z.string(), ok: z.boolean(), uptime: z.number() }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({
+    type: z.literal('fio'),
+    test: z.enum(fioTestNames),
+    rw: z.enum(['read', 'write']),
+    pass: z.number().int(),
+    fio: z.unknown(),
+  }),
+  z.object({
+    type: z.literal('app'),
+    test: z.enum(appTestNames),
+    pass: z.number().int(),
+    seconds: z.number(),
+    files: z.number(),
+    bytes: z.number(),
+  }),
+]);
+
+export type BenchFrame = z.infer<typeof frameSchema>;
+export type FioFrame = Extract<BenchFrame, { type: 'fio' }>;
+export type AppFrame = Extract<BenchFrame, { type: 'app' }>;
+
+/**
+ * Frames from a guest console transcript. A line whose length does not match (another writer
+ * cut into it) or whose JSON is not a known frame goes to `rejected`, never silently dropped.
+ */
+export function parseBenchFrames(transcript: string): { frames: BenchFrame[]; rejected: string[] } {
+  const frames: BenchFrame[] = [];
+  const rejected: string[] = [];
+  for (const rawLine of transcript.split('\n')) {
+    const line = rawLine.replace(/\r+$/, '');
+    const match = frameLine.exec(line);
+    if (match === null) continue;
+    const json = match[2]!;
+    if (json.length !== Number(match[1])) {
+      rejected.push(line);
+      continue;
+    }
+    try {
+      const parsed = frameSchema.safeParse(JSON.parse(json));
+      if (parsed.success) frames.push(parsed.data);
+      else rejected.push(line);
+    } catch {
+      rejected.push(line);
+    }
+  }
+  return { frames, rejected };
+}
+
+/** The frames of one finished job; throws with the reason when the job failed or is incomplete. */
+export function completedJobFrames(transcript: string, jobId: string): BenchFrame[] {
+  const { frames, rejected } = parseBenchFrames(transcript);
+  const problems = [
+    ...rejected.map((l) => `corrupted frame line: ${l.slice(0, 120)}`),
+    ...frames.filter((f) => f.type === 'error').map((f) => `guest error: ${f.message}`),
+  ];
+  const end = frames.find((f) => f.type === 'job-end' && f.id === jobId);
+  if (end === undefined) problems.push(`no job-end frame for job "${jobId}" (the guest did not finish the job)`);
+  if (problems.length > 0) throw new Error(`benchmark job "${jobId}" failed:\n  ${problems.join('\n  ')}`);
+  return frames;
+}

@@ -1,0 +1,19 @@
+/** Guest images (Debian 12 stock/aoe; Windows bring-your-own) and the benchmark job interface. */
+export { appResults, normalisedScores, type AppResult } from './app-result.js';
+export { ensureDebianImage, withMountedRoot, type EnsureImageOptions, type ImageInfo, type ImageManifest } from './ensure-image.js';
+export { crystalDiskMarkResults, parseFioPass, type CdmResult, type FioPass } from './fio-result.js';
+export { completedJobFrames, parseBenchFrames, type AppFrame, type BenchFrame, type FioFrame } from './guest-frames.js';
+export {
+  appTestNames,
+  benchJobSchema,
+  fioPresets,
+  fioTestNames,
+  jobFwCfgName,
+  writeJobFile,
+  type AppTestName,
+  type BenchJob,
+  type FioTestName,
+} from './guest-job.js';
+export { imageOverlay } from './overlay.js';
+export { debianRecipe, type DebianRecipe, type DebianVariant } from './recipe.js';
+export { ensureWindowsImage, windowsSkipMessage, type WindowsImageOutcome } from './windows.js';

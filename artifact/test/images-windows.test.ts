@@ -1,0 +1,37 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ensureWindowsImage, windowsSkipMessage } from '../images/index.js';
+
+describe('Windows images (bring your own ISO)', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('without an ISO every Windows step is skipped with the documented message', async () => {
+    expect(windowsSkipMessage).toBe("skipped: no Windows ISO given (pass --windows-iso PATH; see README 'Windows')");
+    await expect(ensureWindowsImage({})).resolves.toEqual({ status: 'skipped', message: windowsSkipMessage });
+    await expect(ensureWindowsImage({ windowsIso: '' })).resolves.toEqual({ status: 'skipped', message: windowsSkipMessage });
+  });
+
+  test('a missing or non-ISO file is refused with what to give instead', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'win-iso-'));
+    dirs.push(dir);
+    await expect(ensureWindowsImage({ windowsIso: path.join(dir, 'absent.iso') })).rejects.toThrow(/cannot open it \(ENOENT\).*Windows 7 or later ISO/);
+    const notIso = path.join(dir, 'zeros.iso');
+    await writeFile(notIso, Buffer.alloc(0x9000));
+    await expect(ensureWindowsImage({ windowsIso: notIso })).rejects.toThrow(/not an ISO 9660 image/);
+  });
+
+  test('a real ISO signature is accepted, and the missing installer is reported, not faked', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'win-iso-'));
+    dirs.push(dir);
+    const iso = path.join(dir, 'fake-signature.iso');
+    const bytes = Buffer.alloc(0x9000);
+    bytes.write('CD001', 0x8001, 'latin1');
+    await writeFile(iso, bytes);
+    await expect(ensureWindowsImage({ windowsIso: iso })).rejects.toThrow(/not implemented yet.*run without --windows-iso/);
+  });
+});

@@ -1,0 +1,46 @@
+"""CrystalDiskMark 3 equivalents with fio (see shared anchors): for each test, `passes` timed
+passes of reading then writing a pre-filled test file with O_DIRECT. Every pass is reported
+raw (fio's JSON); the host picks the best pass, as CrystalDiskMark does."""
+import json
+import os
+import subprocess
+
+# name -> (block size, random?, queue depth); CrystalDiskMark 3's four rows.
+TESTS = {
+    "seq-1m": ("1m", False, 1),
+    "rand-512k": ("512k", True, 1),
+    "rand-4k": ("4k", True, 1),
+    "rand-4k-qd32": ("4k", True, 32),
+}
+TEST_FILE = "/var/tmp/netboot-bench/fio-test.dat"
+
+
+def run(spec, seed, emit):
+    size = f"{int(spec['sizeMiB'])}m"
+    os.makedirs(os.path.dirname(TEST_FILE), exist_ok=True)
+    # Pre-fill with incompressible data so reads hit real blocks (not holes), as CDM does.
+    fio(["--name=prefill", f"--filename={TEST_FILE}", f"--size={size}", "--rw=write", "--bs=1m",
+         "--direct=1", "--ioengine=libaio", "--end_fsync=1", f"--randseed={seed}",
+         "--refill_buffers=1"])
+    for name in spec["tests"]:
+        bs, random, depth = TESTS[name]
+        for direction in ("read", "write"):
+            rw = ("rand" if random else "") + direction
+            for index in range(int(spec["passes"])):
+                result = fio([
+                    f"--name={name}-{direction}", f"--filename={TEST_FILE}", f"--size={size}",
+                    f"--rw={rw}", f"--bs={bs}", f"--iodepth={depth}", "--ioengine=libaio",
+                    "--direct=1", "--time_based=1", f"--runtime={int(spec['runtimeSeconds'])}",
+                    f"--randseed={seed + index}", "--end_fsync=1", "--clat_percentiles=0",
+                    "--lat_percentiles=0", "--output-format=json",
+                ])
+                emit({"type": "fio", "test": name, "rw": direction, "pass": index + 1,
+                      "fio": json.loads(result)})
+    os.remove(TEST_FILE)
+
+
+def fio(args):
+    done = subprocess.run(["fio", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"fio {' '.join(args)} failed ({done.returncode}): {done.stderr}")
+    return done.stdout
