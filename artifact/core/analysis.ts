@@ -31,8 +31,6 @@ export const experimentAnalysisSchema = z.object({
 });
 export type ExperimentAnalysis = z.infer<typeof experimentAnalysisSchema>;
 
-export const analysisFileSchema = z.object({ experiments: z.array(experimentAnalysisSchema) });
-
 /**
  * Reduces passes to one value per repetition (best of N where the metric says so), then
  * summarises repetitions: mean, sd, 95 % CI per metric and x position.

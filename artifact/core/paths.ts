@@ -9,12 +9,10 @@ export const paths = {
   paperData: path.join(repoRoot, 'data', 'paper'),
   comparisons: path.join(repoRoot, 'data', 'comparisons'),
   figures: path.join(repoRoot, 'figures'),
-  experiments: path.join(repoRoot, 'experiments'),
   testbeds: path.join(repoRoot, 'data', 'testbeds'),
   cache: path.join(repoRoot, '.cache'),
   vmmElf: path.join(repoRoot, 'vmm', 'build', 'vmm.elf'),
   vblade: path.join(repoRoot, 'server', 'build', 'vblade'),
-  aoeProbe: path.join(repoRoot, 'server', 'build', 'aoe-probe'),
 };
 
 /** Folder layout inside one run folder (data/runs/<run-id>/). */
