@@ -1,11 +1,11 @@
 // Builds (or finds cached) the Debian image from the command line:
-//   tsx artifact/images/build-image.ts [stock|aoe]
+//   tsx artifact/images/build-image.ts [stock]
 import { ensureDebianImage } from './ensure-image.js';
 import type { DebianVariant } from './recipe.js';
 
 const variant = (process.argv[2] ?? 'stock') as DebianVariant;
-if (variant !== 'stock' && variant !== 'aoe') {
-  console.error(`unknown image variant "${variant}": use "stock" (default) or "aoe"`);
+if (variant !== 'stock') {
+  console.error(`unknown image variant "${variant}": only "stock" exists`);
   process.exit(2);
 }
 const start = performance.now();

@@ -11,7 +11,8 @@ export async function runLogged(logFile: string, argv: string[], env: Record<str
   await appendFile(logFile, result.stdout + result.stderr);
   if (result.exitCode !== 0) {
     const tail = (result.stdout + result.stderr).trim().split('\n').slice(-15).join('\n');
-    throw new Error(`"${argv.slice(0, 3).join(' ')} ..." failed with exit code ${result.exitCode} (full log: ${logFile}):\n${tail}`);
+    const command = argv.join(' ');
+    throw new Error(`"${command.length > 160 ? `${command.slice(0, 160)} ...` : command}" failed with exit code ${result.exitCode} (full log: ${logFile}):\n${tail}`);
   }
   return result.stdout;
 }

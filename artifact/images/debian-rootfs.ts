@@ -4,7 +4,8 @@ import path from 'node:path';
 import { CleanupStack } from './cleanup-stack.js';
 import { runLogged } from './command-log.js';
 import { attachLoopDisk, mountOn, type LoopDisk } from './loop-disk.js';
-import { debCacheDir, type DebianRecipe } from './recipe.js';
+import { debCacheDir } from './paths.js';
+import type { DebianRecipe } from './recipe.js';
 import { writeRootfsConfig } from './rootfs-config.js';
 
 export interface InstalledPackage {

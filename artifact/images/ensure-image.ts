@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { withBuildLock } from './build-lock.js';
@@ -8,7 +8,9 @@ import { runLogged } from './command-log.js';
 import { buildDebianRootfs, type InstalledPackage, type Progress, type RootfsFacts } from './debian-rootfs.js';
 import { installGuestPayload } from './guest-payload.js';
 import { attachLoopDisk, mountOn } from './loop-disk.js';
-import { debianRecipe, imageCacheDir, imageHash, rootfsHash, type DebianRecipe, type DebianVariant } from './recipe.js';
+import { imageCacheDir } from './paths.js';
+import { debianRecipe, type DebianRecipe, type DebianVariant } from './recipe.js';
+import { imageHash, rootfsHash } from './recipe-hash.js';
 
 export interface ImageManifest {
   name: string;
@@ -37,6 +39,8 @@ export interface ImageInfo {
 export interface EnsureImageOptions {
   variant?: DebianVariant;
   cacheDir?: string;
+  /** Debian mirror (default deb.debian.org); part of the recipe, so another mirror means another image. */
+  mirror?: string;
   onProgress?: Progress;
 }
 
@@ -51,7 +55,7 @@ export async function ensureDebianImage(options: EnsureImageOptions = {}): Promi
   const variant = options.variant ?? 'stock';
   const cacheDir = options.cacheDir ?? imageCacheDir;
   const progress = options.onProgress ?? (() => undefined);
-  const recipe = debianRecipe(variant);
+  const recipe = debianRecipe(variant, options.mirror);
   const name = `debian12-${variant}`;
   const finalHash = await imageHash(recipe);
   const finalPath = path.join(cacheDir, `${name}-${finalHash}.img`);
@@ -72,6 +76,7 @@ export async function ensureDebianImage(options: EnsureImageOptions = {}): Promi
     if (builtMeanwhile) return builtMeanwhile;
     const baseHash = await rootfsHash(recipe);
     const rootfs = await ensureRootfs(recipe, path.join(cacheDir, `${name}-rootfs-${baseHash}.img`), progress);
+    await pruneSupersededRootfs(cacheDir, name, baseHash);
 
     progress('installing the guest payload into a copy of the root file system');
     const payloadStart = performance.now();
@@ -127,6 +132,18 @@ async function ensureRootfs(recipe: DebianRecipe, rootfsPath: string, progress: 
   } catch (error) {
     await rm(partial, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Root file system layers are internal to the builder: once a new one exists, older ones
+ * (other recipe hashes) only take disk space. Final images are kept: a run may still use one.
+ */
+async function pruneSupersededRootfs(cacheDir: string, name: string, currentHash: string): Promise<void> {
+  const layer = new RegExp(`^${name}-rootfs-([0-9a-f]{16})\\.(img|json|build\\.log)$`);
+  for (const file of await readdir(cacheDir)) {
+    const match = layer.exec(file);
+    if (match !== null && match[1] !== currentHash) await rm(path.join(cacheDir, file), { force: true });
   }
 }
 

@@ -1,6 +1,6 @@
 import { chmod, copyFile, mkdir, readdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { guestPayloadDir } from './recipe.js';
+import { guestPayloadDir } from './paths.js';
 
 /** Where the payload lives in the image; the unit file refers to these paths. */
 export const guestInstall = {

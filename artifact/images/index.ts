@@ -1,4 +1,4 @@
-/** Guest images (Debian 12 stock/aoe; Windows bring-your-own) and the benchmark job interface. */
+/** Guest images (Debian 12 stock; Windows bring-your-own) and the benchmark job interface. */
 export { appResults, normalisedScores, type AppResult } from './app-result.js';
 export { ensureDebianImage, withMountedRoot, type EnsureImageOptions, type ImageInfo, type ImageManifest } from './ensure-image.js';
 export { crystalDiskMarkResults, parseFioPass, type CdmResult, type FioPass } from './fio-result.js';
