@@ -14,6 +14,12 @@ struct svm_exit_kind {
     svm_exit_handler handle;
 };
 
+#define SVM_EXIT_KIND_MAX 16
+
+/* The rows (src/svm/exit_table.c). */
+extern const struct svm_exit_kind svm_exit_kinds[];
+extern const size_t svm_exit_kind_count;
+
 /* The row for `code`, or NULL for an exit the hypervisor never asked for. Pure table lookup. */
 const struct svm_exit_kind *svm_exit_lookup(uint64_t code);
 

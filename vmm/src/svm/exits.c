@@ -1,6 +1,8 @@
-/* #VMEXIT dispatch table and the SVM-specific exit handlers. Handlers that implement policy or
- * firmware services call the architecture-neutral code in src/hv/ and src/guest/. */
+/* The SVM-specific exit handlers (the table that routes exit codes to them is exit_table.c) and
+ * the dispatch loop's bookkeeping. Handlers that implement policy or firmware services call the
+ * architecture-neutral code in src/hv/ and src/guest/. */
 #include "svm/exits.h"
+#include "svm/exit_handlers.h"
 
 #include "console/log.h"
 #include "hv/guest_memory.h"
@@ -13,7 +15,7 @@
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 
-static uint64_t exit_counts[16];   /* indexed like exit_kinds[] */
+static uint64_t exit_counts[SVM_EXIT_KIND_MAX];   /* indexed like svm_exit_kinds[] */
 static uint64_t exits_total;
 
 /* TCG provides no NextRIP: decode the instruction at CS:RIP to learn its length. */
@@ -23,7 +25,7 @@ static void skip_instruction(struct vcpu *v) {
     vcpu_advance(v, insn.length);
 }
 
-static void handle_cpuid(struct vcpu *v) {
+void svm_exit_cpuid(struct vcpu *v) {
     uint32_t leaf = (uint32_t)v->gprs.rax, subleaf = (uint32_t)v->gprs.rcx;
     struct cpuid_regs hw = cpuid(leaf, subleaf);
     struct cpuid_result r = { hw.eax, hw.ebx, hw.ecx, hw.edx };
@@ -35,7 +37,7 @@ static void handle_cpuid(struct vcpu *v) {
     skip_instruction(v);
 }
 
-static void handle_msr(struct vcpu *v) {
+void svm_exit_msr(struct vcpu *v) {
     struct vmcb *vmcb = svm_vmcb(v);
     uint32_t msr = (uint32_t)v->gprs.rcx;
     bool write = vmcb->control.exit_info1 == 1;
@@ -54,16 +56,16 @@ static void handle_msr(struct vcpu *v) {
     vcpu_inject_exception(v, VECTOR_GP, true, 0);
 }
 
-static void handle_vmmcall(struct vcpu *v) {
+void svm_exit_vmmcall(struct vcpu *v) {
     /* VMMCALL is 0F 01 D9: three bytes in every mode. */
     hypercall_handle(v, 3);
 }
 
-static void handle_svm_instruction(struct vcpu *v) {
+void svm_exit_svm_instruction(struct vcpu *v) {
     vcpu_inject_exception(v, VECTOR_UD, false, 0);
 }
 
-static void handle_shutdown(struct vcpu *v) {
+void svm_exit_shutdown(struct vcpu *v) {
     (void)v;
     log_printf("guest shutdown (triple fault): resetting the machine, as hardware would\n");
     vcpu_log_exit_stats("at reset");
@@ -73,39 +75,16 @@ static void handle_shutdown(struct vcpu *v) {
     cpu_halt_forever();
 }
 
-static void handle_npf(struct vcpu *v) {
+void svm_exit_npf(struct vcpu *v) {
     struct vmcb *vmcb = svm_vmcb(v);
     panic("guest touched hypervisor memory or an unmapped address: gpa=%lx error=%lx at linear rip %lx\n",
           vmcb->control.exit_info2, vmcb->control.exit_info1, vcpu_linear_rip(v));
 }
 
-static const struct svm_exit_kind exit_kinds[] = {
-    { SVM_EXIT_CPUID, "cpuid", handle_cpuid },
-    { SVM_EXIT_MSR, "msr", handle_msr },
-    { SVM_EXIT_VMMCALL, "vmmcall", handle_vmmcall },
-    { SVM_EXIT_SHUTDOWN, "shutdown", handle_shutdown },
-    { SVM_EXIT_NPF, "npf", handle_npf },
-    { SVM_EXIT_VMRUN, "vmrun", handle_svm_instruction },
-    { SVM_EXIT_VMLOAD, "vmload", handle_svm_instruction },
-    { SVM_EXIT_VMSAVE, "vmsave", handle_svm_instruction },
-    { SVM_EXIT_STGI, "stgi", handle_svm_instruction },
-    { SVM_EXIT_CLGI, "clgi", handle_svm_instruction },
-    { SVM_EXIT_SKINIT, "skinit", handle_svm_instruction },
-    { SVM_EXIT_INVLPGA, "invlpga", handle_svm_instruction },
-};
-#define EXIT_KIND_COUNT (sizeof exit_kinds / sizeof exit_kinds[0])
-_Static_assert(EXIT_KIND_COUNT <= sizeof exit_counts / sizeof exit_counts[0], "exit_counts too small");
-
-const struct svm_exit_kind *svm_exit_lookup(uint64_t code) {
-    for (unsigned i = 0; i < EXIT_KIND_COUNT; i++)
-        if (exit_kinds[i].code == code) return &exit_kinds[i];
-    return 0;
-}
-
 void vcpu_log_exit_stats(const char *why) {
     log_printf("exit counts %s: total %lu", why, exits_total);
-    for (unsigned i = 0; i < EXIT_KIND_COUNT; i++)
-        if (exit_counts[i]) log_printf_continue(" %s=%lu", exit_kinds[i].name, exit_counts[i]);
+    for (size_t i = 0; i < svm_exit_kind_count; i++)
+        if (exit_counts[i]) log_printf_continue(" %s=%lu", svm_exit_kinds[i].name, exit_counts[i]);
     log_printf_continue("\n");
 }
 
@@ -127,7 +106,7 @@ void svm_handle_exit(struct vcpu *v) {
     if (!kind) panic("unexpected #VMEXIT %lx (info1 %lx info2 %lx)\n", code, vmcb->control.exit_info1,
                      vmcb->control.exit_info2);
     exits_total++;
-    exit_counts[kind - exit_kinds]++;
+    exit_counts[kind - svm_exit_kinds]++;
     kind->handle(v);
     log_stats_now_and_then();
 }

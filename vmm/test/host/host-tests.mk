@@ -11,6 +11,12 @@ HOST_TEST_PROGRAMS := e820_test insn_decode_test guest_walk_test
 HOST_TEST_MODULE_e820_test := src/mm/e820.c
 HOST_TEST_MODULE_insn_decode_test := src/x86/insn_decode.c
 HOST_TEST_MODULE_guest_walk_test := src/mm/guest_walk.c
+HOST_TEST_PROGRAMS += config_test int15_test acpi_cpus_test policy_test exit_table_test
+HOST_TEST_MODULE_config_test := src/boot/config.c src/lib/format.c
+HOST_TEST_MODULE_int15_test := src/guest/int15_memory.c src/mm/e820.c
+HOST_TEST_MODULE_acpi_cpus_test := src/x86/acpi_cpus.c
+HOST_TEST_MODULE_policy_test := src/hv/policy.c
+HOST_TEST_MODULE_exit_table_test := src/svm/exit_table.c
 
 .PHONY: host-test freestanding-check
 host-test: $(addprefix $(HOST_TEST_DIR)/,$(HOST_TEST_PROGRAMS))

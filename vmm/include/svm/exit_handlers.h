@@ -1,0 +1,14 @@
+/* One handler per #VMEXIT reason the hypervisor intercepts (src/svm/exits.c). */
+#ifndef SVM_EXIT_HANDLERS_H
+#define SVM_EXIT_HANDLERS_H
+
+#include "hv/vcpu.h"
+
+void svm_exit_cpuid(struct vcpu *v);
+void svm_exit_msr(struct vcpu *v);
+void svm_exit_vmmcall(struct vcpu *v);
+void svm_exit_shutdown(struct vcpu *v);
+void svm_exit_npf(struct vcpu *v);
+void svm_exit_svm_instruction(struct vcpu *v);   /* VMRUN, VMLOAD, ...: #UD, as without SVM */
+
+#endif

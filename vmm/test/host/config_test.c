@@ -1,0 +1,71 @@
+/* The multiboot command-line options: defaults, every key, and the error messages. */
+#include "tap.h"
+#include "boot/config.h"
+
+#include <string.h>
+
+static struct hv_config parsed;
+static char error[200];
+
+static bool parse(const char *line) {
+    error[0] = '\0';
+    return config_parse(line, &parsed, error, sizeof error);
+}
+
+static void defaults_when_empty(void) {
+    CHECK(parse(""));
+    CHECK_EQ_U64(parsed.console_port, 0x2F8);
+    CHECK_EQ_U64(parsed.memory_mib, 32);
+    CHECK_EQ_U64(parsed.boot_drive, 0x80);
+    CHECK(!parsed.verbose);
+    CHECK(parse(0));
+}
+
+static void image_name_first_word_is_skipped(void) {
+    CHECK(parse("/boot/vmm.elf console=com1"));
+    CHECK_EQ_U64(parsed.console_port, 0x3F8);
+    CHECK(parse("vmm.elf"));
+}
+
+static void every_key(void) {
+    CHECK(parse("vmm.elf console=0x3e8 vmm_mem=64 boot_drive=0x81 verbose=1"));
+    CHECK_EQ_U64(parsed.console_port, 0x3E8);
+    CHECK_EQ_U64(parsed.memory_mib, 64);
+    CHECK_EQ_U64(parsed.boot_drive, 0x81);
+    CHECK(parsed.verbose);
+    CHECK(parse("  console=com2   vmm_mem=8  "));
+    CHECK_EQ_U64(parsed.memory_mib, 8);
+}
+
+static void unknown_key_names_it(void) {
+    CHECK(!parse("vmm.elf colsole=com1"));
+    CHECK(!strcmp(error, "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose)"));
+}
+
+static void word_without_equals_after_the_first(void) {
+    CHECK(!parse("vmm.elf quiet"));
+    CHECK(strstr(error, "option 'quiet' has no '='") != 0);
+}
+
+static void bad_values_say_what_is_accepted(void) {
+    CHECK(!parse("x vmm_mem=7"));
+    CHECK(!strcmp(error, "bad value for 'vmm_mem': expected an even number of MiB from 8 to 1024"));
+    CHECK(!parse("x vmm_mem=2048"));
+    CHECK(!parse("x vmm_mem=33"));
+    CHECK(!parse("x vmm_mem="));
+    CHECK(!parse("x boot_drive=0x7f"));
+    CHECK(!parse("x console=com3"));
+    CHECK(!parse("x verbose=yes"));
+    CHECK(!parse("x vmm_mem=0x"));
+    CHECK(!parse("x vmm_mem=99999999999"));
+}
+
+int main(void) {
+    TEST(defaults_when_empty);
+    TEST(image_name_first_word_is_skipped);
+    TEST(every_key);
+    TEST(unknown_key_names_it);
+    TEST(word_without_equals_after_the_first);
+    TEST(bad_values_say_what_is_accepted);
+    return tap_finish();
+}

@@ -1,0 +1,40 @@
+/* What the guest sees of the CPU: SVM hidden in CPUID and EFER, everything else untouched. */
+#include "tap.h"
+#include "hv/policy.h"
+
+static void svm_bit_cleared_in_extended_features(void) {
+    struct cpuid_result r = { 0x1, 0x2, 0xFFFFFFFF, 0x4 };
+    cpuid_policy_apply(0x80000001u, 0, &r);
+    CHECK_EQ_U64(r.ecx, 0xFFFFFFFBu);
+    CHECK_EQ_U64(r.eax, 0x1);
+    CHECK_EQ_U64(r.edx, 0x4);
+}
+
+static void svm_leaf_reads_as_zero(void) {
+    struct cpuid_result r = { 1, 2, 3, 4 };
+    cpuid_policy_apply(0x8000000Au, 0, &r);
+    CHECK(r.eax == 0 && r.ebx == 0 && r.ecx == 0 && r.edx == 0);
+}
+
+static void other_leaves_pass_through(void) {
+    const uint32_t leaves[] = { 0, 1, 7, 0x80000000u, 0x80000008u };
+    for (unsigned i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
+        struct cpuid_result r = { 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF };
+        cpuid_policy_apply(leaves[i], 0, &r);
+        CHECK(r.eax == 0xFFFFFFFF && r.ebx == 0xFFFFFFFF && r.ecx == 0xFFFFFFFF && r.edx == 0xFFFFFFFF);
+    }
+}
+
+static void efer_svme_hidden_from_reads_and_kept_on_writes(void) {
+    CHECK_EQ_U64(efer_guest_view(0x1D01), 0x0D01);
+    CHECK_EQ_U64(efer_from_guest_write(0x0D01), 0x1D01);
+    CHECK_EQ_U64(efer_from_guest_write(0), 0x1000);
+}
+
+int main(void) {
+    TEST(svm_bit_cleared_in_extended_features);
+    TEST(svm_leaf_reads_as_zero);
+    TEST(other_leaves_pass_through);
+    TEST(efer_svme_hidden_from_reads_and_kept_on_writes);
+    return tap_finish();
+}
