@@ -1,0 +1,27 @@
+/* A network interface as the AoE client sees it: raw Ethernet frames in and out, polled.
+ * Hardware-neutral; a driver (net/e1000.h) fills one in. */
+#ifndef NET_NIC_H
+#define NET_NIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nic {
+    uint8_t mac[6];
+    unsigned mtu;   /* payload bytes per frame (1500 or 9000); frames are up to mtu + 14 + 4 (VLAN) */
+    /* Queues one frame (destination MAC first, no FCS); false when the transmit ring is full. */
+    bool (*send)(struct nic *nic, const void *frame, size_t len);
+    /* Copies the next received frame into buf and returns its length, or 0 when none is waiting.
+     * Frames longer than cap are dropped (counted by the driver). */
+    size_t (*poll_receive)(struct nic *nic, void *buf, size_t cap);
+    /* Whether the link is up now. */
+    bool (*link_up)(struct nic *nic);
+    void *driver;   /* the driver's own state */
+};
+
+#define NIC_ETH_HEADER 14u
+/* The longest frame for an MTU, without FCS: header + payload (no VLAN tag is sent by us). */
+static inline size_t nic_max_frame(const struct nic *nic) { return NIC_ETH_HEADER + nic->mtu; }
+
+#endif

@@ -1,0 +1,92 @@
+#include "pci/pci.h"
+
+#include "x86/cpu.h"
+
+#define PCI_CONFIG_ADDRESS 0xCF8
+#define PCI_CONFIG_DATA    0xCFC
+#define PCI_ENABLE         (1u << 31)
+
+#define BAR_IO        (1u << 0)
+#define BAR_TYPE_MASK (3u << 1)
+#define BAR_TYPE_64   (2u << 1)
+#define BAR_MEM_MASK  0xFFFFFFF0u
+
+static void select_register(struct pci_address a, uint8_t offset) {
+    outl(PCI_CONFIG_ADDRESS, PCI_ENABLE | (uint32_t)a.bus << 16 | (uint32_t)(a.device & 31) << 11 |
+                                 (uint32_t)(a.function & 7) << 8 | (offset & 0xFC));
+}
+
+uint32_t pci_read32(struct pci_address a, uint8_t offset) {
+    select_register(a, offset);
+    return inl(PCI_CONFIG_DATA);
+}
+
+uint16_t pci_read16(struct pci_address a, uint8_t offset) {
+    select_register(a, offset);
+    return inw((uint16_t)(PCI_CONFIG_DATA + (offset & 2)));
+}
+
+void pci_write32(struct pci_address a, uint8_t offset, uint32_t value) {
+    select_register(a, offset);
+    outl(PCI_CONFIG_DATA, value);
+}
+
+void pci_write16(struct pci_address a, uint8_t offset, uint16_t value) {
+    select_register(a, offset);
+    outw((uint16_t)(PCI_CONFIG_DATA + (offset & 2)), value);
+}
+
+bool pci_find(pci_match match, struct pci_address *out) {
+    for (unsigned bus = 0; bus < 256; bus++) {
+        for (unsigned device = 0; device < 32; device++) {
+            for (unsigned function = 0; function < 8; function++) {
+                struct pci_address a = { (uint8_t)bus, (uint8_t)device, (uint8_t)function };
+                uint16_t vendor = pci_read16(a, PCI_VENDOR_ID);
+                if (vendor == 0xFFFF) {
+                    if (function == 0) break;   /* no device in this slot */
+                    continue;
+                }
+                if (match(vendor, pci_read16(a, PCI_DEVICE_ID), pci_read32(a, PCI_CLASS_REV) >> 8)) {
+                    *out = a;
+                    return true;
+                }
+                /* Functions 1-7 exist only on multi-function devices (header type bit 7). */
+                if (function == 0 && !(pci_read16(a, PCI_HEADER_TYPE) & 0x80)) break;
+            }
+        }
+    }
+    return false;
+}
+
+bool pci_memory_bar(struct pci_address a, unsigned index, uint64_t *base, uint64_t *size) {
+    uint8_t offset = (uint8_t)(PCI_BAR0 + 4 * index);
+    uint32_t low = pci_read32(a, offset);
+    if (low & BAR_IO) return false;
+    bool is64 = (low & BAR_TYPE_MASK) == BAR_TYPE_64;
+    uint32_t high = is64 ? pci_read32(a, (uint8_t)(offset + 4)) : 0;
+
+    /* Sizing writes all ones; decoding must be off meanwhile, or the BAR briefly claims the top
+     * of the address space. */
+    uint16_t command = pci_read16(a, PCI_COMMAND);
+    pci_write16(a, PCI_COMMAND, (uint16_t)(command & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO)));
+    pci_write32(a, offset, 0xFFFFFFFFu);
+    uint64_t mask = pci_read32(a, offset) & BAR_MEM_MASK;
+    pci_write32(a, offset, low);
+    if (is64) {
+        pci_write32(a, (uint8_t)(offset + 4), 0xFFFFFFFFu);
+        mask |= (uint64_t)pci_read32(a, (uint8_t)(offset + 4)) << 32;
+        pci_write32(a, (uint8_t)(offset + 4), high);
+    } else {
+        mask |= 0xFFFFFFFF00000000ull;
+    }
+    pci_write16(a, PCI_COMMAND, command);
+
+    *base = ((uint64_t)high << 32) | (low & BAR_MEM_MASK);
+    *size = ~mask + 1;
+    return *base != 0 && mask != 0;
+}
+
+void pci_enable_memory_and_bus_master(struct pci_address a) {
+    uint16_t command = pci_read16(a, PCI_COMMAND);
+    pci_write16(a, PCI_COMMAND, (uint16_t)(command | PCI_COMMAND_MEMORY | PCI_COMMAND_BUS_MASTER));
+}
