@@ -55,18 +55,18 @@ describe('buildQemuArgs', () => {
     ]);
   });
 
-  test('user networking, read-only qcow2 with host cache off', () => {
+  test('user networking, snapshot qcow2 with host cache off', () => {
     const args = buildQemuArgs(
       {
         name: 'inst',
         logDir: '/l',
-        disks: [{ kind: 'image', path: '/i/o.qcow2', format: 'qcow2', mode: 'readOnly', cache: 'none' }],
+        disks: [{ kind: 'image', path: '/i/o.qcow2', format: 'qcow2', mode: 'snapshot', cache: 'none' }],
         nics: [{ kind: 'user', mac: '52:54:00:00:00:02', model: 'virtio-net-pci' }],
       },
       { socketDir: '/s', accel: 'kvm' },
     );
     expect(args).toContain('kvm');
-    expect(args).toContain('file=/i/o.qcow2,format=qcow2,if=ide,index=0,media=disk,cache=none,readonly=on');
+    expect(args).toContain('file=/i/o.qcow2,format=qcow2,if=ide,index=0,media=disk,cache=none,snapshot=on');
     expect(args.slice(-4)).toEqual(['-netdev', 'user,id=net0', '-device', 'virtio-net-pci,netdev=net0,mac=52:54:00:00:00:02']);
   });
 

@@ -61,6 +61,24 @@ describe('testbed machine (real QEMU)', () => {
     ).rejects.toThrow(/exited .*during start-up[\s\S]*no-such-option/);
   });
 
+  test('a placeholder disk gives the BIOS a drive of the requested size (QMP query-block)', { timeout: 60_000 }, async () => {
+    const machine = await startMachine({
+      name: 'placeholder',
+      logDir: dir,
+      memoryMiB: 64,
+      niceness: 10,
+      disks: [{ kind: 'placeholder', sizeBytes: 4 * 2 ** 30 }, { kind: 'image', path: disk, format: 'raw', mode: 'snapshot' }],
+    });
+    try {
+      const blocks = (await machine.qmp('query-block')) as { device: string; inserted?: { image: { 'virtual-size': number; format: string } } }[];
+      const sizes = Object.fromEntries(blocks.filter((b) => b.inserted).map((b) => [b.device, b.inserted!.image]));
+      expect(sizes['ide0-hd0']).toMatchObject({ 'virtual-size': 4 * 2 ** 30, format: 'null-co' });
+      expect(sizes['ide0-hd1']).toMatchObject({ 'virtual-size': 512 });
+    } finally {
+      await machine.kill();
+    }
+  });
+
   test('a tap NIC in a network namespace gets carrier while QEMU runs; all is removed after', { timeout: 120_000 }, async () => {
     const netns = await createNetns(`tbtest${process.pid}`);
     let machine: Machine | undefined;

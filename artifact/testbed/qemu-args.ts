@@ -58,7 +58,6 @@ function driveOption(disk: DiskSpec, index: number): string {
   const mode = disk.mode ?? 'readWrite';
   const options = [`file=${escapeOption(disk.path)}`, `format=${disk.format}`, 'if=ide', `index=${index}`, 'media=disk'];
   if (disk.cache !== undefined) options.push(`cache=${disk.cache}`);
-  if (mode === 'readOnly') options.push('readonly=on');
   if (mode === 'snapshot') options.push('snapshot=on');
   return options.join(',');
 }

@@ -39,8 +39,11 @@ export interface ImageDisk {
   kind: 'image';
   path: string;
   format: 'raw' | 'qcow2';
-  /** readOnly: QEMU opens the file read-only. snapshot: writes go to a throw-away temporary file. */
-  mode?: 'readWrite' | 'readOnly' | 'snapshot';
+  /**
+   * snapshot: guest writes go to a throw-away temporary file, the image stays as it was.
+   * (No read-only mode: QEMU's IDE hard disk refuses read-only block nodes.)
+   */
+  mode?: 'readWrite' | 'snapshot';
   /** QEMU host cache mode; 'writeback' is QEMU's default. */
   cache?: 'writeback' | 'none' | 'writethrough' | 'unsafe' | 'directsync';
 }
