@@ -55,17 +55,21 @@ describe('buildQemuArgs', () => {
     ]);
   });
 
-  test('user networking, snapshot qcow2 with host cache off', () => {
+  test('direct Linux boot with initrd, user networking, snapshot qcow2 with host cache off', () => {
     const args = buildQemuArgs(
       {
         name: 'inst',
         logDir: '/l',
         disks: [{ kind: 'image', path: '/i/o.qcow2', format: 'qcow2', mode: 'snapshot', cache: 'none' }],
         nics: [{ kind: 'user', mac: '52:54:00:00:00:02', model: 'virtio-net-pci' }],
+        kernel: '/d-i/linux',
+        append: 'auto=true',
+        initrd: '/d-i/initrd.gz',
       },
       { socketDir: '/s', accel: 'kvm' },
     );
     expect(args).toContain('kvm');
+    expect(args.join(' ')).toContain('-kernel /d-i/linux -append auto=true -initrd /d-i/initrd.gz');
     expect(args).toContain('file=/i/o.qcow2,format=qcow2,if=ide,index=0,media=disk,cache=none,snapshot=on');
     expect(args.slice(-4)).toEqual(['-netdev', 'user,id=net0', '-device', 'virtio-net-pci,netdev=net0,mac=52:54:00:00:00:02']);
   });
@@ -77,6 +81,7 @@ describe('buildQemuArgs', () => {
           name: 'bad name',
           logDir: '/l',
           append: 'x',
+          initrd: '/i/initrd',
           nics: [{ kind: 'tap', mac: 'zz' }],
           fwCfgFiles: [{ name: 'job.json', path: '/j' }],
           disks: [{ kind: 'placeholder', sizeBytes: 0 }],
@@ -84,7 +89,7 @@ describe('buildQemuArgs', () => {
         runtime,
       ),
     ).toThrow(
-      /name "bad name"[\s\S]*append given without kernel[\s\S]*not aa:bb[\s\S]*tap device name[\s\S]*must start with "opt\/"[\s\S]*positive whole number/,
+      /name "bad name"[\s\S]*append given without kernel[\s\S]*initrd given without kernel[\s\S]*not aa:bb[\s\S]*tap device name[\s\S]*must start with "opt\/"[\s\S]*positive whole number/,
     );
   });
 });

@@ -43,6 +43,7 @@ export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; a
   if (spec.kernel !== undefined) {
     args.push('-kernel', spec.kernel);
     if (spec.append !== undefined) args.push('-append', spec.append);
+    if (spec.initrd !== undefined) args.push('-initrd', spec.initrd);
   }
   (spec.nics ?? []).forEach((nic, index) => args.push(...nicArgs(nic, index)));
   for (const file of spec.fwCfgFiles ?? []) args.push('-fw_cfg', `name=${file.name},file=${escapeOption(file.path)}`);
@@ -86,6 +87,7 @@ function validateSpec(spec: MachineSpec): void {
   const ideSlots = (spec.disks?.length ?? 0) + (spec.cdrom === undefined ? 0 : 1);
   if (ideSlots > 4) problems.push(`${ideSlots} IDE devices requested; a PC has 4 IDE slots`);
   if (spec.append !== undefined && spec.kernel === undefined) problems.push('append given without kernel');
+  if (spec.initrd !== undefined && spec.kernel === undefined) problems.push('initrd given without kernel');
   for (const nic of spec.nics ?? []) {
     if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(nic.mac)) problems.push(`NIC MAC "${nic.mac}" is not aa:bb:cc:dd:ee:ff`);
     if (nic.kind === 'tap' && !nic.tap) problems.push('a tap NIC needs its tap device name (spec.nics[].tap)');

@@ -15,6 +15,8 @@ export interface MachineSpec {
   /** Multiboot image loaded with -kernel (e.g. vmm/build/vmm.elf) and its command line. */
   kernel?: string;
   append?: string;
+  /** -initrd: for a Linux kernel given as `kernel`; for a multiboot kernel, its modules. */
+  initrd?: string;
   nics?: NicSpec[];
   /** Network namespace (see createNetns) QEMU runs in; required for tap NICs. */
   netns?: string;
