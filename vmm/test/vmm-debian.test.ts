@@ -58,6 +58,9 @@ test('stock Debian boots through the hypervisor; it is invisible; reboot and pow
   await m.consoles.com1.waitFor(shellPrompt, bootTimeoutMs);
   const hv = m.consoles.com2.text;
   expect(hv).toMatch(/vmm: guest reads the E820 map/);
+  // The interrupt management module saw Linux move the legacy PIC vectors (to 30h-3Fh).
+  expect(hv).toMatch(/guest programmed the master PIC: IRQ 0-7 at vectors 30-37/);
+  expect(hv).toMatch(/guest programmed the slave PIC: IRQ 8-15 at vectors 38-3f/);
 
   // The E820 map Linux received lacks the hypervisor's RAM.
   const e820 = await guestShell(m, "dmesg | grep 'BIOS-e820: \\[mem'");

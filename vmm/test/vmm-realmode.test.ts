@@ -32,7 +32,7 @@ afterEach(async () => {
 describe('hypervisor with a real-mode probe guest', () => {
   test('boots the disk through the BIOS, hides its RAM and answers VMMCALL', async () => {
     const m = await run(spec('probe'));
-    await m.consoles.com1.waitFor(/probe: done/, bootTimeoutMs);
+    await m.consoles.com1.waitFor(/probe: done\r?\n/, bootTimeoutMs);
     const guest = m.consoles.com1.text;
     const hv = m.consoles.com2.text;
 
@@ -70,38 +70,38 @@ describe('hypervisor with a real-mode probe guest', () => {
 
   test('refuses a CPU without SVM, with the documented message', async () => {
     const m = await run(spec('nosvm', { cpu: 'qemu64,-svm' }));
-    const found = await m.consoles.com2.waitFor(/refusing to start: (.*)/, bootTimeoutMs);
+    const found = await m.consoles.com2.waitFor(/refusing to start: ([^\r\n]*)\r?\n/, bootTimeoutMs);
     expect(found.match[1]).toMatch(/lacks AMD SVM .*-cpu qemu64,\+svm,\+npt/);
     expect(m.consoles.com1.text).not.toMatch(/probe:/);
   }, bootTimeoutMs + 30_000);
 
   test('refuses a CPU without nested paging', async () => {
     const m = await run(spec('nonpt', { cpu: 'qemu64,+svm,-npt' }));
-    const found = await m.consoles.com2.waitFor(/refusing to start: (.*)/, bootTimeoutMs);
+    const found = await m.consoles.com2.waitFor(/refusing to start: ([^\r\n]*)\r?\n/, bootTimeoutMs);
     expect(found.match[1]).toMatch(/no nested paging/);
   }, bootTimeoutMs + 30_000);
 
   test('refuses more than one CPU', async () => {
     const m = await run(spec('smp2', { extraArgs: ['-smp', '2'] }));
-    const found = await m.consoles.com2.waitFor(/refusing to start: (.*)/, bootTimeoutMs);
+    const found = await m.consoles.com2.waitFor(/refusing to start: ([^\r\n]*)\r?\n/, bootTimeoutMs);
     expect(found.match[1]).toMatch(/more than one CPU.*-smp 1/);
   }, bootTimeoutMs + 30_000);
 
   test('rejects an unknown command-line option with the accepted keys', async () => {
     const m = await run(spec('badopt', { append: 'colsole=com1' }));
-    const found = await m.consoles.com2.waitFor(/refusing to start: (.*)/, bootTimeoutMs);
+    const found = await m.consoles.com2.waitFor(/refusing to start: ([^\r\n]*)\r?\n/, bootTimeoutMs);
     expect(found.match[1]).toBe("unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose)");
   }, bootTimeoutMs + 30_000);
 
   test('rejects a bad option value', async () => {
     const m = await run(spec('badmem', { append: 'vmm_mem=7' }));
-    const found = await m.consoles.com2.waitFor(/refusing to start: (.*)/, bootTimeoutMs);
+    const found = await m.consoles.com2.waitFor(/refusing to start: ([^\r\n]*)\r?\n/, bootTimeoutMs);
     expect(found.match[1]).toMatch(/bad value for 'vmm_mem'/);
   }, bootTimeoutMs + 30_000);
 
   test('honours vmm_mem= and reports a disk without a boot signature', async () => {
     const m = await run(spec('nosig', { append: 'vmm_mem=64', disks: [{ kind: 'placeholder', sizeBytes: 64 << 20 }] }));
-    await m.consoles.com2.waitFor(/boot failed: (.*)/, bootTimeoutMs);
+    await m.consoles.com2.waitFor(/boot failed: ([^\r\n]*)\r?\n/, bootTimeoutMs);
     const hidden = hypervisorRange(m.consoles.com2.text);
     expect(hidden.end - hidden.start + 1n).toBe(64n << 20n);
     expect(m.consoles.com2.text).toMatch(/no boot signature \(55AA\)/);

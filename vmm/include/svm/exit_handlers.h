@@ -6,6 +6,7 @@
 
 void svm_exit_cpuid(struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
+void svm_exit_ioio(struct vcpu *v);
 void svm_exit_vmmcall(struct vcpu *v);
 void svm_exit_shutdown(struct vcpu *v);
 void svm_exit_npf(struct vcpu *v);

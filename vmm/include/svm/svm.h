@@ -28,6 +28,7 @@ struct svm_vcpu {
     struct vmcb *host_vmcb;        /* VMSAVE/VMLOAD area for the host's FS/GS/TR state */
     uint64_t host_vmcb_pa;
     uint8_t *msr_bitmap;
+    uint8_t *io_bitmap;            /* one bit per port: set = exit */
     uint8_t max_phys_addr;         /* CPUID 8000_0008h EAX[7:0], for guest page walks */
 };
 

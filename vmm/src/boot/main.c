@@ -3,12 +3,14 @@
  * BIOS hooks, then the guest starts in real mode and boots the first disk like the BIOS would. */
 #include <stdint.h>
 
+#include "aoe/aoe_boot.h"
 #include "boot/boot.h"
 #include "boot/config.h"
 #include "boot/multiboot.h"
 #include "console/log.h"
 #include "console/serial.h"
 #include "guest/bios_services.h"
+#include "irq/interrupts.h"
 #include "lib/string.h"
 #include "mm/hv_region.h"
 #include "mm/npt.h"
@@ -70,12 +72,14 @@ static __attribute__((noreturn)) void hypervisor_main(void) {
     host_cpu_init();
     log_printf("running at %lx-%lx (%lu MiB hidden from the guest), %lu KiB image\n", hv_region.base,
                hv_region.base + hv_region.size - 1, hv_region.size >> 20, hv_region.image_size >> 10);
+    aoe_boot_setup(&config);
     svm_enable();
     struct bios_boot_entry boot = bios_services_install(firmware_map, firmware_map_count, hv_region.base,
                                                         hv_region.size, config.boot_drive);
     struct guest_start start = { .cs_selector = boot.segment, .ip = boot.offset, .npt_root_pa = npt_build_identity() };
     struct vcpu *vcpu = svm_vcpu_create(&start);
     panic_vcpu = vcpu;
+    interrupts_init(vcpu);
     log_printf("starting the guest in real mode at %04x:%04x: BIOS boot of drive %x\n", boot.segment, boot.offset,
                config.boot_drive);
     svm_vcpu_run(vcpu);

@@ -6,6 +6,7 @@
 const struct svm_exit_kind svm_exit_kinds[] = {
     { SVM_EXIT_CPUID, "cpuid", svm_exit_cpuid },
     { SVM_EXIT_MSR, "msr", svm_exit_msr },
+    { SVM_EXIT_IOIO, "ioio", svm_exit_ioio },
     { SVM_EXIT_VMMCALL, "vmmcall", svm_exit_vmmcall },
     { SVM_EXIT_SHUTDOWN, "shutdown", svm_exit_shutdown },
     { SVM_EXIT_NPF, "npf", svm_exit_npf },

@@ -8,6 +8,7 @@
 #include "hv/guest_memory.h"
 #include "hv/hypercall.h"
 #include "hv/policy.h"
+#include "io/io_ports.h"
 #include "svm/svm.h"
 #include "x86/cpu.h"
 #include "x86/tsc.h"
@@ -59,6 +60,22 @@ void svm_exit_msr(struct vcpu *v) {
 void svm_exit_vmmcall(struct vcpu *v) {
     /* VMMCALL is 0F 01 D9: three bytes in every mode. */
     hypercall_handle(v, 3);
+}
+
+void svm_exit_ioio(struct vcpu *v) {
+    struct vmcb *vmcb = svm_vmcb(v);
+    uint64_t info1 = vmcb->control.exit_info1;
+    /* TCG leaves EXITINFO1's address-size and segment fields empty: decode string forms. */
+    uint8_t address_size = 0;
+    int8_t segment = SEG_NONE;
+    if (info1 & SVM_IOIO_STRING) {
+        struct insn insn;
+        if (!guest_fetch_insn(v, &insn)) panic("cannot decode the string I/O instruction at %lx\n", vcpu_linear_rip(v));
+        address_size = insn.address_size;
+        segment = insn.segment_override;
+    }
+    struct io_exit e = svm_decode_ioio(info1, vmcb->control.exit_info2, address_size, segment);
+    io_exit_handle(v, &e);
 }
 
 void svm_exit_svm_instruction(struct vcpu *v) {

@@ -3,6 +3,7 @@
 #include "svm/svm.h"
 
 #include "console/log.h"
+#include "io/io_ports.h"
 #include "lib/string.h"
 #include "mm/pages.h"
 #include "svm/exits.h"
@@ -75,6 +76,12 @@ void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool reads, bool writes) {
     if (writes) *byte |= (uint8_t)(2u << (bit % 8));
 }
 
+void vcpu_intercept_io_port(struct vcpu *v, uint16_t port, bool intercept) {
+    uint8_t *byte = &arch(v)->io_bitmap[port / 8];
+    uint8_t bit = (uint8_t)(1u << (port % 8));
+    *byte = intercept ? (uint8_t)(*byte | bit) : (uint8_t)(*byte & ~bit);
+}
+
 static void set_segment(struct vmcb_segment *seg, uint16_t selector, uint16_t attrib) {
     seg->selector = selector;
     seg->attrib = attrib;
@@ -108,8 +115,8 @@ static void init_real_mode_state(struct vmcb_save *s, const struct guest_start *
 }
 
 static void init_intercepts(struct vmcb_control *c) {
-    c->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN |
-                         SVM_INTERCEPT_INVLPGA;
+    c->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_IOIO_PROT |
+                         SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INVLPGA;
     /* The guest's EFER.SVME is forced on, so SVM instructions would work in the guest: trap
      * them all and answer #UD, as a CPU without SVM would. */
     c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
@@ -124,12 +131,12 @@ struct vcpu *svm_vcpu_create(const struct guest_start *start) {
     s->host_vmcb = pool_alloc_pages(&hv_pages, 1);
     s->host_vmcb_pa = pool_virt_to_phys(s->host_vmcb);
     s->msr_bitmap = pool_alloc_pages(&hv_pages, MSRPM_PAGES);
-    uint8_t *io_bitmap = pool_alloc_pages(&hv_pages, IOPM_PAGES);   /* all clear: ports pass through */
+    s->io_bitmap = pool_alloc_pages(&hv_pages, IOPM_PAGES);   /* all clear: ports pass through */
 
     struct vmcb_control *c = &s->vmcb->control;
     init_intercepts(c);
     s->max_phys_addr = (uint8_t)cpuid(0x80000008u, 0).eax;   /* the guest sees the host's value */
-    c->iopm_base_pa = pool_virt_to_phys(io_bitmap);
+    c->iopm_base_pa = pool_virt_to_phys(s->io_bitmap);
     c->msrpm_base_pa = pool_virt_to_phys(s->msr_bitmap);
     c->guest_asid = 1;
     c->np_enable = 1;

@@ -10,6 +10,7 @@
 static const char *called;
 void svm_exit_cpuid(struct vcpu *v) { (void)v; called = "cpuid"; }
 void svm_exit_msr(struct vcpu *v) { (void)v; called = "msr"; }
+void svm_exit_ioio(struct vcpu *v) { (void)v; called = "ioio"; }
 void svm_exit_vmmcall(struct vcpu *v) { (void)v; called = "vmmcall"; }
 void svm_exit_shutdown(struct vcpu *v) { (void)v; called = "shutdown"; }
 void svm_exit_npf(struct vcpu *v) { (void)v; called = "npf"; }
@@ -28,6 +29,7 @@ static void dispatch(uint64_t code, const char *expected_handler, const char *ex
 static void intercepted_exits_reach_their_handlers(void) {
     dispatch(SVM_EXIT_CPUID, "cpuid", "cpuid");
     dispatch(SVM_EXIT_MSR, "msr", "msr");
+    dispatch(SVM_EXIT_IOIO, "ioio", "ioio");
     dispatch(SVM_EXIT_VMMCALL, "vmmcall", "vmmcall");
     dispatch(SVM_EXIT_SHUTDOWN, "shutdown", "shutdown");
     dispatch(SVM_EXIT_NPF, "npf", "npf");

@@ -17,6 +17,9 @@ HOST_TEST_MODULE_int15_test := src/guest/int15_memory.c src/mm/e820.c
 HOST_TEST_MODULE_acpi_cpus_test := src/x86/acpi_cpus.c
 HOST_TEST_MODULE_policy_test := src/hv/policy.c
 HOST_TEST_MODULE_exit_table_test := src/svm/exit_table.c
+HOST_TEST_PROGRAMS += pic_tracker_test ioio_decode_test
+HOST_TEST_MODULE_pic_tracker_test := src/irq/pic_tracker.c
+HOST_TEST_MODULE_ioio_decode_test := src/io/ioio_decode.c
 
 .PHONY: host-test freestanding-check
 host-test: $(addprefix $(HOST_TEST_DIR)/,$(HOST_TEST_PROGRAMS))
