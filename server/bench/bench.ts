@@ -1,8 +1,9 @@
-// Server benchmark: patched vblade (accounting off and on) vs Debian's unpatched vblade on the
-// same veth pair in a private network namespace. 1 MiB sequential and 4 KiB random reads and
-// writes, server page cache on and off (O_DIRECT), MTU 1500 and 9000, 1/16/64 frames in flight;
-// then the mean RTT by packet index within a 1 MiB read (the paper's Fig. 8, host side).
-// Prints a table and the machine; numbers are single runs on a shared machine: compare rows
+// Server benchmark: patched vblade (accounting off, counters only, counters + trace) vs Debian's
+// unpatched vblade on the same veth pair in a private network namespace. 1 MiB sequential and
+// 4 KiB random reads and writes, server page cache on and off (O_DIRECT), MTU 1500 and 9000,
+// 1/16/64 frames in flight; server CPU time per frame; the mean RTT by packet index within a
+// 1 MiB read (the paper's Fig. 8, host side). Prints tables and the machine. All servers run at
+// once and the probes take turns in rounds, so other load hits them alike; still compare rows
 // measured together, not against other machines.
 //
 //   tsx server/bench/bench.ts [--quick] [--json FILE]
@@ -22,6 +23,7 @@ interface ServerKind {
 const servers: ServerKind[] = [
   { name: 'debian', binary: debianVblade, flags: () => [] },
   { name: 'patched', binary: patchedVblade, flags: () => [] },
+  { name: 'patched+counters', binary: patchedVblade, flags: (prefix) => ['-a', `${prefix}counters`] },
   { name: 'patched+acct', binary: patchedVblade, flags: (prefix) => ['-a', `${prefix}counters`, '-t', `${prefix}trace`] },
 ];
 
@@ -180,23 +182,25 @@ function report(rows: Row[], rtt: Record<string, number[][]>, cpu: Record<string
   console.log('# AoE server benchmark (server/bench/bench.ts)' + (quick ? ' --quick' : ''));
   console.log(`# machine: ${m['cpu']}, ${m['cores']} cores, ${m['memory_gib']} GiB, Linux ${m['kernel']}, load ${m['loadavg_1m']}, ${m['date']}, commit ${m['commit']}`);
   console.log(`# veth in a network namespace; MB = 10^6 bytes; QD1 requests, window = frames in flight; median of ${ROUNDS} interleaved rounds (min-max)`);
-  console.log(['cache', 'mtu', 'workload', 'window', ...servers.map((s) => `${s.name} MB/s`), 'patched/debian', 'acct/patched'].join('\t'));
+  console.log(['cache', 'mtu', 'workload', 'window', ...servers.map((s) => `${s.name} MB/s`), 'patched/debian', 'counters/patched', 'acct/patched'].join('\t'));
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const key = `${r.cache}|${r.mtu}|${r.workload}|${r.window}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const ratios: Record<string, number[]> = { 'patched/debian': [], 'acct/patched': [] };
+  const ratios: Record<string, number[]> = { 'patched/debian': [], 'counters/patched': [], 'acct/patched': [] };
   for (const group of groups.values()) {
     const by = (name: string) => group.find((r) => r.server === name)!;
-    const [debian, patched, acct] = [by('debian'), by('patched'), by('patched+acct')];
+    const [debian, patched, counters, acct] = [by('debian'), by('patched'), by('patched+counters'), by('patched+acct')];
     const cell = (r: Row) =>
       `${median(r.MBps).toFixed(1)} (${Math.min(...r.MBps).toFixed(1)}-${Math.max(...r.MBps).toFixed(1)})` + (r.retransmits ? ` ${r.retransmits}rtx` : '');
     const pd = median(patched.MBps) / median(debian.MBps);
+    const cp = median(counters.MBps) / median(patched.MBps);
     const ap = median(acct.MBps) / median(patched.MBps);
     ratios['patched/debian']!.push(pd);
+    ratios['counters/patched']!.push(cp);
     ratios['acct/patched']!.push(ap);
-    console.log([patched.cache, patched.mtu, patched.workload, patched.window, ...[debian, patched, acct].map(cell), pd.toFixed(2), ap.toFixed(2)].join('\t'));
+    console.log([patched.cache, patched.mtu, patched.workload, patched.window, ...[debian, patched, counters, acct].map(cell), ...[pd, cp, ap].map((x) => x.toFixed(2))].join('\t'));
   }
   const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
   for (const [name, xs] of Object.entries(ratios)) {
