@@ -90,7 +90,7 @@ describe('hypervisor with a real-mode probe guest', () => {
   test('rejects an unknown command-line option with the accepted keys', async () => {
     const m = await run(spec('badopt', { append: 'colsole=com1' }));
     const found = await m.consoles.com2.waitFor(/refusing to start: ([^\r\n]*)\r?\n/, bootTimeoutMs);
-    expect(found.match[1]).toBe("unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose)");
+    expect(found.match[1]).toBe("unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait)");
   }, bootTimeoutMs + 30_000);
 
   test('rejects a bad option value', async () => {

@@ -65,6 +65,39 @@ static bool parse_verbose(const char *v, size_t n, struct hv_config *c) {
     return true;
 }
 
+static bool parse_aoe(const char *v, size_t n, struct hv_config *c) {
+    if (equals(v, n, "auto")) {
+        c->aoe_shelf = 0xFFFF;
+        c->aoe_slot = 0xFF;
+    } else {
+        size_t dot = 0;
+        while (dot < n && v[dot] != '.') dot++;
+        uint64_t shelf, slot;
+        /* 0xFFFF and 0xFF are the protocol's wildcards, not addresses. */
+        if (dot == n || !parse_number(v, dot, &shelf) || !parse_number(v + dot + 1, n - dot - 1, &slot) ||
+            shelf >= 0xFFFF || slot >= 0xFF)
+            return false;
+        c->aoe_shelf = (uint16_t)shelf;
+        c->aoe_slot = (uint8_t)slot;
+    }
+    c->aoe = true;
+    return true;
+}
+
+static bool parse_mtu(const char *v, size_t n, struct hv_config *c) {
+    if (equals(v, n, "1500")) c->mtu = 1500;
+    else if (equals(v, n, "9000")) c->mtu = 9000;
+    else return false;
+    return true;
+}
+
+static bool parse_aoe_wait(const char *v, size_t n, struct hv_config *c) {
+    uint64_t seconds;
+    if (!parse_number(v, n, &seconds) || !seconds || seconds > 3600) return false;
+    c->aoe_wait_s = (uint16_t)seconds;
+    return true;
+}
+
 static const struct option {
     const char *key;
     option_parser parse;
@@ -74,9 +107,12 @@ static const struct option {
     { "vmm_mem", parse_memory, "an even number of MiB from 8 to 1024" },
     { "boot_drive", parse_boot_drive, "a BIOS hard-disk number from 0x80 to 0xff" },
     { "verbose", parse_verbose, "0 or 1" },
+    { "aoe", parse_aoe, "auto or <shelf>.<slot> such as 0.1" },
+    { "mtu", parse_mtu, "1500 or 9000" },
+    { "aoe_wait", parse_aoe_wait, "seconds from 1 to 3600" },
 };
 
-#define KNOWN_KEYS "known keys: console, vmm_mem, boot_drive, verbose"
+#define KNOWN_KEYS "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait"
 
 static void copy_word(char *dst, size_t size, const char *src, size_t length) {
     size_t n = length < size - 1 ? length : size - 1;
@@ -89,6 +125,9 @@ static void set_defaults(struct hv_config *c) {
     c->memory_mib = 32;
     c->boot_drive = 0x80;
     c->verbose = false;
+    c->aoe = false;
+    c->mtu = 1500;
+    c->aoe_wait_s = 30;
 }
 
 bool config_parse(const char *cmdline, struct hv_config *config, char *error, unsigned long error_size) {

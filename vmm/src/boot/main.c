@@ -3,6 +3,7 @@
  * BIOS hooks, then the guest starts in real mode and boots the first disk like the BIOS would. */
 #include <stdint.h>
 
+#include "aoe/aoe_boot.h"
 #include "boot/boot.h"
 #include "boot/config.h"
 #include "boot/multiboot.h"
@@ -71,6 +72,7 @@ static __attribute__((noreturn)) void hypervisor_main(void) {
     host_cpu_init();
     log_printf("running at %lx-%lx (%lu MiB hidden from the guest), %lu KiB image\n", hv_region.base,
                hv_region.base + hv_region.size - 1, hv_region.size >> 20, hv_region.image_size >> 10);
+    aoe_boot_setup(&config);
     svm_enable();
     struct bios_boot_entry boot = bios_services_install(firmware_map, firmware_map_count, hv_region.base,
                                                         hv_region.size, config.boot_drive);

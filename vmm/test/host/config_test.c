@@ -39,7 +39,7 @@ static void every_key(void) {
 
 static void unknown_key_names_it(void) {
     CHECK(!parse("vmm.elf colsole=com1"));
-    CHECK(!strcmp(error, "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose)"));
+    CHECK(!strcmp(error, "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait)"));
 }
 
 static void word_without_equals_after_the_first(void) {
@@ -60,6 +60,30 @@ static void bad_values_say_what_is_accepted(void) {
     CHECK(!parse("x vmm_mem=99999999999"));
 }
 
+/* The network disk options (AoE engineer's addition). */
+static void aoe_options(void) {
+    CHECK(parse("x"));
+    CHECK(!parsed.aoe);
+    CHECK_EQ_U64(parsed.mtu, 1500);
+    CHECK_EQ_U64(parsed.aoe_wait_s, 30);
+    CHECK(parse("x aoe=auto mtu=9000 aoe_wait=7"));
+    CHECK(parsed.aoe);
+    CHECK_EQ_U64(parsed.aoe_shelf, 0xFFFF);
+    CHECK_EQ_U64(parsed.aoe_slot, 0xFF);
+    CHECK_EQ_U64(parsed.mtu, 9000);
+    CHECK_EQ_U64(parsed.aoe_wait_s, 7);
+    CHECK(parse("x aoe=3.7"));
+    CHECK_EQ_U64(parsed.aoe_shelf, 3);
+    CHECK_EQ_U64(parsed.aoe_slot, 7);
+    CHECK(!parse("x aoe=3"));
+    CHECK(!strcmp(error, "bad value for 'aoe': expected auto or <shelf>.<slot> such as 0.1"));
+    CHECK(!parse("x aoe=65535.1"));   /* the wildcard is not an address */
+    CHECK(!parse("x aoe=1.255"));
+    CHECK(!parse("x aoe=1."));
+    CHECK(!parse("x mtu=1400"));
+    CHECK(!parse("x aoe_wait=0"));
+}
+
 int main(void) {
     TEST(defaults_when_empty);
     TEST(image_name_first_word_is_skipped);
@@ -67,5 +91,6 @@ int main(void) {
     TEST(unknown_key_names_it);
     TEST(word_without_equals_after_the_first);
     TEST(bad_values_say_what_is_accepted);
+    TEST(aoe_options);
     return tap_finish();
 }

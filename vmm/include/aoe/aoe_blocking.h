@@ -1,0 +1,25 @@
+/* The hypervisor's blocking use of the AoE core: polls the NIC and the TSC clock until discovery
+ * or one ATA command is done. */
+#ifndef AOE_AOE_BLOCKING_H
+#define AOE_AOE_BLOCKING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aoe/aoe_client.h"
+#include "net/nic.h"
+
+/* A silent target is reported on the console after this long, and again at this interval. */
+#define AOE_SILENCE_REPORT_US 5000000u
+
+/* Broadcasts Query Config until the wanted target answers or timeout_us passes (reporting the
+ * search every AOE_SILENCE_REPORT_US). True when c->target is found. */
+bool aoe_discover(struct aoe_client *c, struct nic *nic, uint64_t timeout_us);
+
+/* Runs one command to completion and fills result. Never gives up on a silent target: it keeps
+ * retransmitting and logs "AoE target e<shelf>.<slot> not answering; still retrying" every
+ * AOE_SILENCE_REPORT_US. False only when the command cannot start (no target, malformed). */
+bool aoe_execute(struct aoe_client *c, struct nic *nic, const struct aoe_ata_command *cmd,
+                 struct aoe_ata_result *result);
+
+#endif

@@ -1,0 +1,58 @@
+#include "aoe/aoe_blocking.h"
+
+#include "console/log.h"
+#include "x86/cpu.h"
+#include "x86/tsc.h"
+
+/* Room for the largest frame either way: 9000-byte MTU plus the Ethernet header, and the 16 KiB
+ * receive buffers of the e1000 in jumbo mode. */
+#define FRAME_CAPACITY 16384u
+
+static uint8_t tx_frame[FRAME_CAPACITY];
+static uint8_t rx_frame[FRAME_CAPACITY];
+
+static uint64_t now_us(void) { return tsc_to_us(rdtsc() - tsc_boot); }
+
+/* One round: transmit whatever the core has due, then hand it every frame that has arrived. A
+ * frame the NIC refuses (ring full) counts as lost: the retransmit timer covers it. */
+static void pump(struct aoe_client *c, struct nic *nic) {
+    size_t len;
+    while ((len = aoe_client_next_frame(c, now_us(), tx_frame, sizeof tx_frame)) != 0) nic->send(nic, tx_frame, len);
+    while ((len = nic->poll_receive(nic, rx_frame, sizeof rx_frame)) != 0) aoe_client_receive(c, rx_frame, len, now_us());
+}
+
+bool aoe_discover(struct aoe_client *c, struct nic *nic, uint64_t timeout_us) {
+    uint64_t start = now_us();
+    uint64_t next_report = start + AOE_SILENCE_REPORT_US;
+    while (!c->target.found) {
+        pump(c, nic);
+        uint64_t now = now_us();
+        if (now - start >= timeout_us) return false;
+        if (now >= next_report) {
+            log_printf("AoE: no target answered Query Config for %lu s (looking for %s); still searching\n",
+                       (now - start) / 1000000, c->want_shelf == AOE_SHELF_ANY ? "any target" : "the configured one");
+            next_report += AOE_SILENCE_REPORT_US;
+        }
+        cpu_relax();
+    }
+    return true;
+}
+
+bool aoe_execute(struct aoe_client *c, struct nic *nic, const struct aoe_ata_command *cmd,
+                 struct aoe_ata_result *result) {
+    if (!aoe_client_start(c, cmd, now_us())) return false;
+    uint64_t reported_at = c->last_progress_us;
+    while (c->busy) {
+        pump(c, nic);
+        uint64_t now = now_us();
+        uint64_t since = c->last_progress_us > reported_at ? c->last_progress_us : reported_at;
+        if (now - since >= AOE_SILENCE_REPORT_US) {
+            log_printf("AoE target e%u.%u not answering; still retrying (%lu s without an answer)\n", c->target.shelf,
+                       c->target.slot, (now - c->last_progress_us) / 1000000);
+            reported_at = now;
+        }
+        cpu_relax();
+    }
+    *result = c->result;
+    return true;
+}

@@ -1,0 +1,209 @@
+#include "aoe/aoe_client.h"
+
+#include "lib/string.h"
+
+#define ATA_STATUS_ERR 0x01
+#define ATA_STATUS_DF  0x20
+
+static const uint8_t broadcast[6] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+
+void aoe_client_init(struct aoe_client *c, const uint8_t mac[6], unsigned mtu, uint16_t shelf, uint8_t slot) {
+    memset(c, 0, sizeof *c);
+    memcpy(c->mac, mac, 6);
+    c->mtu = mtu;
+    c->want_shelf = shelf;
+    c->want_slot = slot;
+    aoe_rto_init(&c->rto);
+}
+
+/* ---- discovery ---- */
+
+static void handle_config(struct aoe_client *c, const aoe_frame *f) {
+    if (c->target.found || f->is_error) return;
+    if (c->want_shelf != AOE_SHELF_ANY && f->hdr.shelf != c->want_shelf) return;
+    if (c->want_slot != AOE_SLOT_ANY && f->hdr.slot != c->want_slot) return;
+    unsigned ours = aoe_sectors_per_frame(c->mtu);
+    unsigned theirs = f->config.sectors_per_frame;
+    unsigned spf = theirs && theirs < ours ? theirs : ours;
+    if (!spf) return;   /* our MTU carries no sector: nothing to talk about */
+    struct aoe_target *t = &c->target;
+    memcpy(t->mac, f->hdr.src, 6);
+    t->shelf = f->hdr.shelf;
+    t->slot = f->hdr.slot;
+    t->buffer_count = f->config.buffer_count;
+    t->sectors_per_frame = (uint8_t)spf;
+    t->window = t->buffer_count < AOE_MAX_WINDOW ? t->buffer_count : AOE_MAX_WINDOW;
+    if (!t->window) t->window = 1;
+    t->found = true;
+}
+
+/* ---- one command: request i covers sectors [i * spf, min((i + 1) * spf, sectors)) ---- */
+
+static uint32_t first_sector(const struct aoe_client *c, uint32_t index) {
+    return index * c->target.sectors_per_frame;
+}
+
+static uint32_t sectors_of(const struct aoe_client *c, uint32_t index) {
+    uint32_t left = c->command.sectors - first_sector(c, index);
+    return left < c->target.sectors_per_frame ? left : c->target.sectors_per_frame;
+}
+
+static bool is_answered(const struct aoe_client *c, uint32_t index) {
+    return c->answered_bits[index / 8] & (1u << (index % 8));
+}
+
+static size_t build_request(struct aoe_client *c, uint32_t index, uint8_t *buf, size_t cap) {
+    const struct aoe_ata_command *cmd = &c->command;
+    aoe_ata_request r = {
+        .shelf = c->target.shelf,
+        .slot = c->target.slot,
+        .tag = aoe_tag_make(c->seq, (uint16_t)index),
+        .aflags = (uint8_t)((cmd->lba48 ? AOE_AFLAG_EXT : 0) | (cmd->write ? AOE_AFLAG_WRITE : 0)),
+        .feature = cmd->features,
+        .command = cmd->opcode,
+        .sector_count = cmd->count_register,
+        .lba = cmd->lba,
+    };
+    memcpy(r.dst, c->target.mac, 6);
+    memcpy(r.src, c->mac, 6);
+    if (cmd->sectors) {
+        uint32_t n = sectors_of(c, index);
+        r.sector_count = (uint8_t)n;
+        r.lba = cmd->lba + first_sector(c, index);
+        if (cmd->write) {
+            r.data = (const uint8_t *)cmd->data + (size_t)first_sector(c, index) * AOE_SECTOR;
+            r.data_len = (size_t)n * AOE_SECTOR;
+        }
+    }
+    size_t len = aoe_build_ata(buf, cap, &r);
+    if (len) c->stats.frames_sent++;
+    return len;
+}
+
+bool aoe_client_start(struct aoe_client *c, const struct aoe_ata_command *cmd, uint64_t now_us) {
+    if (!c->target.found || c->busy || cmd->sectors > AOE_MAX_COMMAND_SECTORS || (cmd->sectors && !cmd->data))
+        return false;
+    c->command = *cmd;
+    c->seq++;
+    c->frames = cmd->sectors ? (cmd->sectors + c->target.sectors_per_frame - 1) / c->target.sectors_per_frame : 1;
+    c->next_index = 0;
+    c->answered = 0;
+    memset(c->in_flight, 0, sizeof c->in_flight);
+    memset(c->answered_bits, 0, (c->frames + 7) / 8);
+    c->result = (struct aoe_ata_result){ .kind = AOE_RESULT_OK };
+    c->last_progress_us = now_us;
+    c->busy = true;
+    c->stats.commands++;
+    return true;
+}
+
+static struct aoe_in_flight *find_in_flight(struct aoe_client *c, uint32_t index) {
+    for (unsigned i = 0; i < c->target.window; i++) {
+        if (c->in_flight[i].used && c->in_flight[i].index == index) return &c->in_flight[i];
+    }
+    return NULL;
+}
+
+static void record_outcome(struct aoe_client *c, const aoe_frame *f) {
+    if (f->is_error) {
+        c->stats.aoe_errors++;
+        if (c->result.kind == AOE_RESULT_OK) {
+            c->result.kind = AOE_RESULT_AOE_ERROR;
+            c->result.aoe_error = f->hdr.error;
+        }
+        return;
+    }
+    if (f->ata.cmd_status & (ATA_STATUS_ERR | ATA_STATUS_DF)) {
+        c->stats.ata_errors++;
+        if (c->result.kind == AOE_RESULT_OK) {
+            c->result.kind = AOE_RESULT_ATA_ERROR;
+            c->result.status = f->ata.cmd_status;
+            c->result.error = f->ata.err_feature;
+        }
+        return;
+    }
+    if (c->result.kind == AOE_RESULT_OK) c->result.status = f->ata.cmd_status;
+}
+
+static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us) {
+    if (!c->busy || aoe_tag_command_seq(f->hdr.tag) != c->seq) {
+        c->stats.stale++;
+        return;
+    }
+    uint32_t index = aoe_tag_packet_index(f->hdr.tag);
+    if (index >= c->next_index) {   /* never asked for */
+        c->stats.ignored++;
+        return;
+    }
+    if (is_answered(c, index)) {
+        c->stats.duplicates++;
+        return;
+    }
+    struct aoe_in_flight *slot = find_in_flight(c, index);
+    const struct aoe_ata_command *cmd = &c->command;
+    bool ok = !f->is_error && !(f->ata.cmd_status & (ATA_STATUS_ERR | ATA_STATUS_DF));
+    if (ok && cmd->sectors && !cmd->write) {
+        size_t bytes = (size_t)sectors_of(c, index) * AOE_SECTOR;
+        if (f->ata.data_len < bytes) {   /* truncated: let the timer ask again */
+            c->stats.ignored++;
+            return;
+        }
+        memcpy((uint8_t *)cmd->data + (size_t)first_sector(c, index) * AOE_SECTOR, f->ata.data, bytes);
+        c->stats.bytes_read += bytes;
+    } else if (ok && cmd->write) {
+        c->stats.bytes_written += (uint64_t)sectors_of(c, index) * AOE_SECTOR;
+    }
+    record_outcome(c, f);
+    if (slot->retransmits == 0) {
+        uint64_t rtt = now_us - slot->sent_us;
+        aoe_rto_sample(&c->rto, rtt);
+        aoe_stats_record_rtt(&c->stats, cmd->write, index, rtt);
+    }
+    slot->used = false;
+    c->answered_bits[index / 8] |= (uint8_t)(1u << (index % 8));
+    c->last_progress_us = now_us;
+    if (++c->answered == c->frames) c->busy = false;
+}
+
+void aoe_client_receive(struct aoe_client *c, const uint8_t *frame, size_t len, uint64_t now_us) {
+    aoe_frame f;
+    if (aoe_parse(frame, len, &f) != AOE_PARSE_OK || !f.is_response) return;
+    if (f.hdr.command == AOE_CMD_QUERY_CONFIG) {
+        handle_config(c, &f);
+        return;
+    }
+    if (f.hdr.command != AOE_CMD_ATA) return;
+    if (!c->target.found || memcmp(f.hdr.src, c->target.mac, 6) || f.hdr.shelf != c->target.shelf ||
+        f.hdr.slot != c->target.slot) {
+        c->stats.ignored++;
+        return;
+    }
+    handle_ata(c, &f, now_us);
+}
+
+size_t aoe_client_next_frame(struct aoe_client *c, uint64_t now_us, uint8_t *buf, size_t cap) {
+    if (!c->target.found) {
+        if (now_us < c->next_discovery_us) return 0;
+        c->next_discovery_us = now_us + AOE_DISCOVERY_INTERVAL_US;
+        return aoe_build_query_config(buf, cap, c->mac, broadcast, c->want_shelf, c->want_slot, 0);
+    }
+    if (!c->busy) return 0;
+    /* Retransmissions first: they are the oldest requests. */
+    for (unsigned i = 0; i < c->target.window; i++) {
+        struct aoe_in_flight *s = &c->in_flight[i];
+        if (!s->used || now_us < s->deadline_us) continue;
+        s->retransmits++;
+        s->deadline_us = now_us + aoe_rto_backoff(&c->rto, s->retransmits);
+        c->stats.retransmits++;
+        return build_request(c, s->index, buf, cap);
+    }
+    if (c->next_index == c->frames) return 0;
+    for (unsigned i = 0; i < c->target.window; i++) {
+        struct aoe_in_flight *s = &c->in_flight[i];
+        if (s->used) continue;
+        *s = (struct aoe_in_flight){ .used = true, .index = (uint16_t)c->next_index, .sent_us = now_us,
+                                     .deadline_us = now_us + aoe_rto_backoff(&c->rto, 0) };
+        return build_request(c, c->next_index++, buf, cap);
+    }
+    return 0;
+}

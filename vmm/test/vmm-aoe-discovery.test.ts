@@ -1,0 +1,96 @@
+// Boot-time AoE device management through the real stack: the hypervisor drives QEMU's e1000,
+// discovers the patched vblade on a tap inside a private network namespace, sends IDENTIFY
+// DEVICE and reads LBA 0 over AoE, and reports on its console. Also: no target answering.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { buildServer, patchedVblade } from '../../server/lab.js';
+import { createNetns, startMachine, type Machine, type Netns } from '../../artifact/testbed/index.js';
+import { buildHypervisor, probeGuestImage, testLogDir, vmmImage } from './support/hypervisor.js';
+
+const timeoutMs = 120_000;
+const guestMac = '52:54:00:a0:e0:01';
+let machine: Machine | undefined;
+let netns: Netns | undefined;
+let vblade: ChildProcess | undefined;
+
+/** Exports `image` read-only as e<shelf>.<slot> on the namespace's tap. */
+function startVblade(ns: Netns, image: string, shelf: number, slot: number): ChildProcess {
+  const child = spawn('ip', ['netns', 'exec', ns.name, patchedVblade, '-r', String(shelf), String(slot), ns.taps[0]!, image], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
+}
+
+async function boot(name: string, ns: Netns, append: string): Promise<Machine> {
+  machine = await startMachine({
+    name,
+    logDir: testLogDir(name),
+    kernel: vmmImage,
+    append,
+    disks: [{ kind: 'image', path: probeGuestImage, format: 'raw', mode: 'snapshot' }],
+    netns: ns.name,
+    nics: [{ kind: 'tap', tap: ns.taps[0]!, mac: guestMac, model: 'e1000' }],
+    noReboot: true,
+  });
+  return machine;
+}
+
+beforeAll(() => {
+  buildHypervisor();
+  buildServer();
+}, 180_000);
+
+afterEach(async () => {
+  await machine?.kill();
+  machine = undefined;
+  if (vblade && vblade.exitCode === null) {
+    const exited = new Promise((resolve) => vblade!.once('exit', resolve));
+    vblade.kill('SIGTERM');
+    await exited;
+  }
+  vblade = undefined;
+  await netns?.destroy();
+  netns = undefined;
+});
+
+describe('hypervisor AoE discovery over a real e1000 and the patched vblade', () => {
+  for (const { mtu, sectorsPerFrame } of [
+    { mtu: 1500, sectorsPerFrame: 2 },
+    { mtu: 9000, sectorsPerFrame: 17 },
+  ]) {
+    test(`finds e3.7 at MTU ${mtu}, identifies it and reads its boot sector`, async () => {
+      netns = await createNetns(`vmm-aoe-${mtu}-${process.pid}`, { mtu });
+      vblade = startVblade(netns, probeGuestImage, 3, 7);
+      const m = await boot(`aoe-${mtu}`, netns, `aoe=auto mtu=${mtu} aoe_wait=20`);
+      // Stops at the first of: success, a refusal, or AoE giving up (then the assertions say which).
+      await m.consoles.com2.waitFor(/vmm: (aoe stats:|halted|AoE: .*continuing without)/, timeoutMs);
+      const hv = m.consoles.com2.text;
+
+      expect(hv).toMatch(new RegExp(`vmm: e1000 at PCI [0-9a-f:.]+, .*MAC ${guestMac}, MTU ${mtu}`));
+      const found = /AoE: target e(\d+)\.(\d+) found at ([0-9a-f:]+), buffer count (\d+), (\d+) sectors per frame/.exec(hv);
+      expect(found, hv).not.toBeNull();
+      expect([found![1], found![2]]).toEqual(['3', '7']);
+      expect(Number(found![4])).toBeGreaterThan(0);
+      expect(Number(found![5])).toBe(sectorsPerFrame);
+      const sectors = Number(/AoE: IDENTIFY: sectors (\d+)/.exec(hv)?.[1]);
+      expect(sectors).toBe(statSync(probeGuestImage).size / 512);
+      expect(hv).toMatch(/AoE: LBA 0 carries the 55AA boot signature/);
+      expect(hv).toMatch(/aoe stats: commands 2, .*retransmits 0, duplicates 0, stale 0/);
+      // The boot goes on to the guest afterwards.
+      await m.consoles.com2.waitFor(/vmm: starting the guest in real mode/, timeoutMs);
+    }, timeoutMs * 2);
+  }
+
+  test('reports a silent network and boots on without the network disk', async () => {
+    netns = await createNetns(`vmm-aoe-none-${process.pid}`);
+    const m = await boot('aoe-none', netns, 'aoe=0.1 aoe_wait=7');
+    await m.consoles.com2.waitFor(/vmm: (halted|AoE: .*continuing without)/, timeoutMs);
+    expect(m.consoles.com2.text).toMatch(/AoE: no target answered within 7 s \(aoe_wait=\); continuing without the network disk/);
+    const hv = m.consoles.com2.text;
+    expect(hv).toMatch(/AoE: no target answered Query Config for 5 s \(looking for the configured one\); still searching/);
+    await m.consoles.com2.waitFor(/vmm: starting the guest in real mode/, timeoutMs);
+  }, timeoutMs * 2);
+});
