@@ -6,11 +6,14 @@ HOST_TEST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -I
 HOST_TEST_DIR := build/host
 HOST_TEST_HEADERS := $(wildcard include/*/*.h) ../common/test/tap.h
 
-# Each test program: its test source plus the one module it tests.
-HOST_TEST_PROGRAMS := e820_test insn_decode_test guest_walk_test
+# Each test program: its test source plus the module(s) it tests.
+HOST_TEST_PROGRAMS := e820_test insn_decode_test guest_walk_test ata_channel_test ata_dma_test
 HOST_TEST_MODULE_e820_test := src/mm/e820.c
 HOST_TEST_MODULE_insn_decode_test := src/x86/insn_decode.c
 HOST_TEST_MODULE_guest_walk_test := src/mm/guest_walk.c
+ATA_SOURCES := $(sort $(wildcard src/ata/*.c))
+HOST_TEST_MODULE_ata_channel_test := $(ATA_SOURCES)
+HOST_TEST_MODULE_ata_dma_test := $(ATA_SOURCES)
 HOST_TEST_PROGRAMS += config_test int15_test acpi_cpus_test policy_test exit_table_test
 HOST_TEST_MODULE_config_test := src/boot/config.c src/lib/format.c
 HOST_TEST_MODULE_int15_test := src/guest/int15_memory.c src/mm/e820.c
@@ -25,24 +28,27 @@ HOST_TEST_MODULE_ioio_decode_test := src/io/ioio_decode.c
 host-test: $(addprefix $(HOST_TEST_DIR)/,$(HOST_TEST_PROGRAMS))
 
 define HOST_TEST_RULE
-$(HOST_TEST_DIR)/$(1): test/host/$(1).c $(HOST_TEST_MODULE_$(1)) $(HOST_TEST_HEADERS)
+$(HOST_TEST_DIR)/$(1): test/host/$(1).c $(HOST_TEST_MODULE_$(1)) $(HOST_TEST_HEADERS) $(wildcard test/host/*.h)
 	@mkdir -p $(HOST_TEST_DIR)
 	$(HOST_TEST_CC) $(HOST_TEST_CFLAGS) -o $$@ test/host/$(1).c $(HOST_TEST_MODULE_$(1))
 endef
 $(foreach program,$(HOST_TEST_PROGRAMS),$(eval $(call HOST_TEST_RULE,$(program))))
 
 # The same sources must build for the hypervisor itself: no libc, no red zone, kernel code
-# model, no SSE. An undefined symbol (e.g. a memcpy the compiler emitted) fails the check.
+# model, no SSE. An undefined symbol (e.g. a memcpy the compiler emitted) fails the check; the
+# objects are checked together, as modules of several files call each other.
 FREESTANDING_CHECK_CFLAGS := -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -mno-red-zone \
 	-mcmodel=kernel -fno-pic -mgeneral-regs-only -fno-stack-protector -Iinclude
 FREESTANDING_CHECK_DIR := build/freestanding-check
-FREESTANDING_CHECK_SOURCES := src/mm/e820.c src/x86/insn_decode.c src/mm/guest_walk.c
+FREESTANDING_CHECK_SOURCES := src/mm/e820.c src/x86/insn_decode.c src/mm/guest_walk.c $(ATA_SOURCES)
 
 freestanding-check: $(HOST_TEST_HEADERS)
 	@mkdir -p $(FREESTANDING_CHECK_DIR)
-	@set -e; for src in $(FREESTANDING_CHECK_SOURCES); do \
+	@set -e; objs=; for src in $(FREESTANDING_CHECK_SOURCES); do \
 		obj=$(FREESTANDING_CHECK_DIR)/$$(basename $$src .c).o; \
 		$(HOST_TEST_CC) $(FREESTANDING_CHECK_CFLAGS) -c -o $$obj $$src; \
-		undefined=$$(nm -u $$obj); \
-		if [ -n "$$undefined" ]; then echo "$$src needs external symbols: $$undefined" >&2; exit 1; fi; \
-	done
+		objs="$$objs $$obj"; \
+	done; \
+	ld -r -o $(FREESTANDING_CHECK_DIR)/all.o $$objs; \
+	undefined=$$(nm -u $(FREESTANDING_CHECK_DIR)/all.o); \
+	if [ -n "$$undefined" ]; then echo "needs external symbols: $$undefined" >&2; exit 1; fi

@@ -1,0 +1,52 @@
+/* The narrow storage hook of the emulated ATA device: every command that touches the medium
+ * or the device's identity goes through it, and all sector data passes here. The AoE client
+ * implements it (fragmenting one command into frames); host tests use an in-memory disk. */
+#ifndef ATA_ATA_BACKEND_H
+#define ATA_ATA_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One ATA command, decoded from the task file.
+ * - Data commands (PIO or DMA, any flavour: 0x20 0x24 0x29 0xC4 0xC8 0x25 ... and writes) all
+ *   mean "move `count` sectors at `lba`": the guest-side protocol is the channel's business.
+ *   Long commands arrive as several calls of at most ATA_CHANNEL_CHUNK_SECTORS sectors each,
+ *   `lba`/`count` describing that piece. `count` is the real number (never 0-means-256).
+ * - IDENTIFY DEVICE: count 1, the 512-byte answer goes to `buffer`.
+ * - Non-data commands (SET FEATURES, FLUSH CACHE, READ VERIFY, READ NATIVE MAX): buffer NULL,
+ *   features/count/lba as the guest wrote them. */
+struct ata_backend_command {
+    uint8_t opcode;
+    uint8_t features;
+    uint8_t device;       /* device register as written (LBA bit, LBA28 bits 27:24) */
+    bool lba48;
+    bool write;           /* buffer holds data for the medium */
+    uint32_t count;       /* sectors */
+    uint64_t lba;
+    void *buffer;         /* count * 512 bytes, or NULL */
+    size_t buffer_bytes;
+};
+
+/* What the device reports. The channel pre-fills count/lba with the command's values, so a
+ * backend with nothing to say leaves them. On success the channel shows DRDY|DSC, whatever
+ * `status` says; with ERR or DF set it shows them with `error` (ABRT if the backend left it
+ * 0), and count/lba become the task file the guest reads (e.g. the first failing LBA, or READ
+ * NATIVE MAX's answer on success). */
+struct ata_backend_result {
+    uint8_t status;
+    uint8_t error;
+    uint32_t count;
+    uint64_t lba;
+};
+
+/* Synchronous: returns when the command finished. False means the transport gave up (the AoE
+ * client retries for a long time, so this is rare); the guest then sees the command aborted
+ * (ERR, ABRT), as it would from a disk that refused it, and may retry. */
+struct ata_backend {
+    void *ctx;
+    bool (*execute)(void *ctx, const struct ata_backend_command *cmd,
+                    struct ata_backend_result *result);
+};
+
+#endif

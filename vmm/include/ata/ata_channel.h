@@ -1,0 +1,116 @@
+/* An emulated IDE channel (one channel of a PIIX3/4) whose device 0 is an ATA disk served by
+ * a backend and whose device 1 is absent. Pure: no port numbers, no hardware access. The
+ * hypervisor maps its I/O exits onto ata_channel_read/write and the data transfers, guest
+ * memory onto struct ata_guest_memory and the interrupt line onto struct ata_irq.
+ *
+ * Everything runs to completion inside the call that started it (the backend is synchronous),
+ * so the device is never seen busy except while the guest holds SRST. */
+#ifndef ATA_ATA_CHANNEL_H
+#define ATA_ATA_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ata/ata_backend.h"
+#include "ata/ata_dma.h"
+#include "ata/ata_regs.h"
+
+/* Registers by their offset in the command block (0-7), the control block (8) and the
+ * bus-master block (16 + offset 0-7). Accesses wider than a byte at a bus-master offset cover
+ * the following offsets too (a 32-bit access at ATA_PORT_BM_PRD_TABLE sets the whole address);
+ * in the command and control blocks only the data register is wider than a byte. */
+enum ata_port {
+    ATA_PORT_DATA = 0,
+    ATA_PORT_ERROR_FEATURES = 1,
+    ATA_PORT_COUNT = 2,
+    ATA_PORT_LBA_LOW = 3,
+    ATA_PORT_LBA_MID = 4,
+    ATA_PORT_LBA_HIGH = 5,
+    ATA_PORT_DEVICE = 6,
+    ATA_PORT_STATUS_COMMAND = 7,
+    ATA_PORT_ALT_STATUS_DEVICE_CONTROL = 8,
+    ATA_PORT_BM_COMMAND = 16,
+    ATA_PORT_BM_STATUS = 18,
+    ATA_PORT_BM_PRD_TABLE = 20,
+    ATA_PORT_BM_END = 24,
+};
+
+/* The INTRQ line (IRQ 14 for the primary channel) as a level: called only when it changes.
+ * It is asserted while device 0 has an interrupt pending, is selected and nIEN is clear. */
+struct ata_irq {
+    void *ctx;
+    void (*set_level)(void *ctx, bool asserted);
+};
+
+/* Bound of one backend call and of the channel's buffer: 256 sectors (128 KiB) is the largest
+ * LBA28 command, and every READ/WRITE MULTIPLE block size divides it. */
+#define ATA_CHANNEL_CHUNK_SECTORS 256u
+#define ATA_CHANNEL_BUFFER_BYTES (ATA_CHANNEL_CHUNK_SECTORS * ATA_SECTOR_BYTES)
+
+enum ata_phase {
+    ATA_PHASE_IDLE,
+    ATA_PHASE_PIO_IN,    /* DRQ: the guest reads the current block from the data register */
+    ATA_PHASE_PIO_OUT,   /* DRQ: the guest writes the current block */
+    ATA_PHASE_DMA,       /* DRQ: waiting for the bus master to be started */
+    ATA_PHASE_DMA_STALLED, /* DRQ: the PRD table ended first; only a reset or a new command
+                            * gets the device out, as with a real disk */
+};
+
+/* The data command in progress. Data moves in chunks of up to ATA_CHANNEL_CHUNK_SECTORS
+ * through the buffer; PIO hands each chunk out in DRQ blocks. */
+struct ata_transfer {
+    enum ata_phase phase;
+    uint8_t opcode;
+    bool lba48;
+    bool write;               /* to the medium */
+    uint64_t next_lba;        /* first sector not yet in a chunk */
+    uint32_t sectors_left;    /* sectors not yet in a chunk */
+    uint64_t chunk_lba;       /* the chunk in the buffer */
+    size_t chunk_bytes;
+    size_t cursor;            /* PIO: next buffer byte the guest reads or writes */
+    size_t block_end;         /* PIO: where the current DRQ block ends */
+    size_t block_bytes;       /* PIO: sectors per DRQ block * 512 */
+};
+
+struct ata_channel {
+    struct ata_backend backend;
+    struct ata_guest_memory memory;
+    struct ata_irq irq;
+
+    /* Task file. Both devices latch every write, so device 0's copy is the only one: with
+     * device 1 absent, device 0 answers reads in its place (ATA-6 9.16.1). `hob` holds the
+     * previous value of each register (the high bytes of an LBA48 command). Indexed by
+     * enum ata_port; 1 is the features register. */
+    uint8_t written[ATA_PORT_LBA_HIGH + 1];
+    uint8_t hob[ATA_PORT_LBA_HIGH + 1];
+    uint8_t device;
+    uint8_t device_control;
+    uint8_t status;
+    uint8_t error;
+
+    bool irq_pending;         /* device 0's interrupt, cleared by a status read or command */
+    bool irq_asserted;        /* the line as last reported */
+    uint8_t multiple_sectors; /* SET MULTIPLE; 0 = READ/WRITE MULTIPLE disabled */
+
+    struct ata_transfer transfer;
+    struct ata_bus_master bus_master;
+    uint8_t buffer[ATA_CHANNEL_BUFFER_BYTES];
+};
+
+/* Power-on state: signature in the task file, ready, no interrupt, bus master idle. */
+void ata_channel_init(struct ata_channel *ch, struct ata_backend backend,
+                      struct ata_guest_memory memory, struct ata_irq irq);
+
+/* One IN/OUT of 1, 2 or 4 bytes. Unused bits of a read are 0; an access to the data register
+ * moves `size` bytes of the PIO transfer. */
+uint32_t ata_channel_read(struct ata_channel *ch, enum ata_port port, unsigned size);
+void ata_channel_write(struct ata_channel *ch, enum ata_port port, uint32_t value, unsigned size);
+
+/* A whole REP INS/OUTS on the data register. Returns the bytes that belonged to the PIO
+ * transfer; the rest of `dst` is filled with 0xFF (nothing drives the bus) and the rest of
+ * `src` is dropped. */
+size_t ata_channel_data_in(struct ata_channel *ch, uint8_t *dst, size_t bytes);
+size_t ata_channel_data_out(struct ata_channel *ch, const uint8_t *src, size_t bytes);
+
+#endif

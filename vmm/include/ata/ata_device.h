@@ -1,0 +1,45 @@
+/* Internal to the channel's modules (ata_channel.c, ata_commands.c, ata_forward.c, ata_pio.c,
+ * ata_bus_master.c): how a command reaches its end, the task-file encodings, and the hand-offs
+ * between the command, PIO, DMA and backend parts. Not for the hypervisor. */
+#ifndef ATA_ATA_DEVICE_H
+#define ATA_ATA_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ata/ata_channel.h"
+
+bool ata_device1_selected(const struct ata_channel *ch);
+
+/* Interrupt: sets device 0's pending interrupt and recomputes the line. */
+void ata_device_interrupt(struct ata_channel *ch);
+void ata_device_update_irq(struct ata_channel *ch);
+
+/* Ends the current command: ready (and optionally ERR with `error`), then interrupts. */
+void ata_device_complete(struct ata_channel *ch);
+void ata_device_fail(struct ata_channel *ch, uint8_t error);
+
+/* Signature and diagnostic code in the task file, device 0 selected, ready. */
+void ata_device_load_signature(struct ata_channel *ch);
+
+/* The task file's address and count: 28 bits (device bits 3:0 on top) or 48 bits (HOB). */
+uint64_t ata_task_file_lba(const struct ata_channel *ch, bool lba48);
+uint32_t ata_task_file_count(const struct ata_channel *ch, bool lba48);
+void ata_task_file_store(struct ata_channel *ch, bool lba48, uint32_t count, uint64_t lba);
+
+/* Backend glue (ata_forward.c). A false return means the command already failed. */
+void ata_transfer_take_chunk(struct ata_transfer *t);
+bool ata_forward_chunk(struct ata_channel *ch);
+bool ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48, bool sectors);
+
+/* PIO data phase (ata_pio.c). */
+void ata_pio_in_ready(struct ata_channel *ch);   /* the buffer holds a chunk: offer block 1 */
+void ata_pio_read_start(struct ata_channel *ch);
+void ata_pio_write_start(struct ata_channel *ch);
+
+/* DMA data phase (ata_bus_master.c) and the bus-master registers. */
+void ata_dma_start(struct ata_channel *ch);
+uint8_t ata_bus_master_read(const struct ata_channel *ch, unsigned offset);
+void ata_bus_master_write(struct ata_channel *ch, unsigned offset, uint8_t value);
+
+#endif
