@@ -9,10 +9,11 @@ export interface BootMarkers {
   /** GRUB drew its menu ("GNU GRUB  version ..." header). */
   grubMenu?: number;
   /**
-   * GRUB left the menu and started loading the kernel: Debian's grub.cfg echoes "Loading Linux
-   * <version> ..." as the first action of the chosen entry, so this is the paper's "OS chosen in
-   * GRUB" instant, the start of its stopwatch. It comes before GRUB reads the kernel and initrd
-   * through the BIOS, so that read time counts as OS boot, as it did in the paper.
+   * GRUB left the menu: the paper's "OS chosen in GRUB" instant, the start of its stopwatch.
+   * GRUB itself prints "Booting `<entry>'" when it leaves the menu (by timeout or key), before it
+   * runs the entry; Debian's entry then echoes "Loading Linux <version> ..." (the fallback for a
+   * GRUB that does not print the former). Reading the kernel and initrd through the BIOS comes
+   * after, so it counts as OS boot, as it did in the paper.
    */
   grubLeft?: number;
   /** First line of the Linux kernel on the console ("Linux version ..."). */
@@ -23,7 +24,7 @@ export interface BootMarkers {
 
 export const bootMarkerPatterns = {
   grubMenu: /GNU GRUB +version/,
-  grubLeft: /Loading Linux /,
+  grubLeft: /Booting `|Loading Linux /,
   kernelStart: /Linux version \d/,
   login: /login: /,
 } as const satisfies Record<keyof BootMarkers, RegExp>;

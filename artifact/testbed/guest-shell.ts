@@ -1,0 +1,43 @@
+import type { SerialConsole } from './console.js';
+
+/** The stock image's root shell prompt on ttyS0 (autologin). */
+export const rootPrompt = /root@debian:~# /;
+
+/**
+ * Waits until a shell on this console reads input. Bash may discard input that arrives while
+ * it sets up the terminal right after printing its prompt, so it is poked with empty lines
+ * until a fresh prompt answers.
+ */
+export async function waitForShell(console: SerialConsole, prompt = rootPrompt, attempts = 20): Promise<void> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    console.send('\n');
+    try {
+      await console.waitFor(prompt, 3_000);
+      return;
+    } catch {
+      // no fresh prompt yet: poke again
+    }
+  }
+  throw new Error(`no shell answers on ${console.port} (prompt ${prompt} did not come back after ${attempts} tries)`);
+}
+
+/**
+ * Runs one command line in the console's shell and returns what it printed and its exit status.
+ * The end marker is typed as @@""EXIT so the terminal's echo of the command never matches it.
+ */
+export async function runInShell(
+  console: SerialConsole,
+  command: string,
+  options: { timeoutMs?: number; prompt?: RegExp } = {},
+): Promise<{ output: string; exitCode: number }> {
+  const prompt = options.prompt ?? rootPrompt;
+  await waitForShell(console, prompt);
+  const start = console.text.length;
+  console.send(`${command}; echo "@@""EXIT:$?"\n`);
+  const end = await console.waitFor(/@@EXIT:(\d+)/, options.timeoutMs ?? 60_000);
+  await console.waitFor(prompt, 10_000);
+  const printed = console.text.slice(start, end.match.index);
+  // Drop the terminal's echo of the command line itself.
+  const output = printed.slice(printed.indexOf('\n') + 1).replace(/\r\n/g, '\n');
+  return { output, exitCode: Number(end.match[1]) };
+}
