@@ -126,7 +126,7 @@ static void record_outcome(struct aoe_client *c, const aoe_frame *f) {
 }
 
 static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us) {
-    if (!c->busy || aoe_tag_command_seq(f->hdr.tag) != c->seq) {
+    if (aoe_tag_command_seq(f->hdr.tag) != c->seq) {   /* an earlier command's late answer */
         c->stats.stale++;
         return;
     }

@@ -23,6 +23,11 @@ HOST_TEST_MODULE_exit_table_test := src/svm/exit_table.c
 HOST_TEST_PROGRAMS += pic_tracker_test ioio_decode_test
 HOST_TEST_MODULE_pic_tracker_test := src/irq/pic_tracker.c
 HOST_TEST_MODULE_ioio_decode_test := src/io/ioio_decode.c
+# The AoE initiator core, linked with the shared frame codec (common/aoe).
+HOST_TEST_CFLAGS += -I../common
+HOST_TEST_PROGRAMS += aoe_client_test aoe_rto_test
+HOST_TEST_MODULE_aoe_client_test := src/aoe/aoe_client.c src/aoe/rto.c src/aoe/aoe_stats.c ../common/aoe/aoe.c
+HOST_TEST_MODULE_aoe_rto_test := src/aoe/rto.c src/aoe/aoe_stats.c
 
 .PHONY: host-test freestanding-check
 host-test: $(addprefix $(HOST_TEST_DIR)/,$(HOST_TEST_PROGRAMS))
