@@ -14,6 +14,9 @@ export async function writeRootfsConfig(root: string, recipe: DebianRecipe, root
     // Root logs in on the serial console by itself: benchmarks and tests need no password.
     'etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf':
       '[Service]\nExecStart=\nExecStart=-/sbin/agetty --autologin root --keep-baud 115200,57600,38400,9600 - $TERM\n',
+    // Emulated PCs on a busy host (or a slow network disk) can need more than systemd's default
+    // 90 s for udev to announce /dev/ttyS0; past that the serial getty is dropped for good.
+    'etc/systemd/system.conf.d/device-timeout.conf': '[Manager]\nDefaultDeviceTimeoutSec=600\n',
     // A visible menu with a short timeout: its appearance and its end are boot-time markers.
     'etc/default/grub': [
       'GRUB_DEFAULT=0',
