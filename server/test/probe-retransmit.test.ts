@@ -55,6 +55,17 @@ test('a target that never answers fails after the retries with a clear result', 
   }
 });
 
+test('rtt reports a mean RTT for every packet index of a 1 MiB read (Fig. 8, host side)', async () => {
+  const r = await lab.probe(['rtt', '--requests', '3', '--span', '8192', '--window', '64']);
+  expect(AoeLab.event(r, 'io')).toMatchObject({ op: 'read', bs: 1 << 20, requests: 3, spf: 2 });
+  const rtt = r.events.filter((e) => e['event'] === 'rtt');
+  expect(rtt.map((e) => e['index'])).toEqual(Array.from({ length: 1024 }, (_, i) => i));
+  for (const e of rtt) {
+    expect(e['samples']).toBeLessThanOrEqual(3);
+    if ((e['samples'] as number) > 0) expect(e['mean_us']).toBeGreaterThan(0);
+  }
+});
+
 test.each([
   [['read', '--lba', '0'], /--sectors is required/],
   [['read', '--lba', 'x', '--sectors', '1'], /--lba needs a number/],

@@ -190,3 +190,17 @@ int cmd_io(const probe_args *a) {
          (unsigned long long)c.s.retransmits, (unsigned long long)c.s.stray_frames, c.s.target.buffer_count);
   return 0;
 }
+
+/* rtt: the paper's Fig. 8 measurement: io --rtt, reading 1 MiB requests unless told otherwise. */
+int cmd_rtt(const probe_args *a) {
+  probe_opts o = *a->o;
+  bool seen[O_COUNT_OF_OPTIONS];
+  memcpy(seen, a->seen, sizeof seen);
+  if (!seen[O_OP]) o.op = "read";
+  if (!seen[O_BS]) o.bs = 1u << 20;
+  if (!seen[O_REQUESTS]) o.requests = 100;
+  o.rtt = true;
+  seen[O_OP] = seen[O_BS] = seen[O_REQUESTS] = seen[O_RTT] = true;
+  probe_args with_defaults = {.o = &o, .seen = seen};
+  return cmd_io(&with_defaults);
+}

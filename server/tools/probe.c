@@ -56,6 +56,7 @@ static const subcommand subcommands[] = {
     {"write", cmd_write, "write --sectors at --lba (--in FILE, or the --seed pattern)"},
     {"verify", cmd_verify, "read and compare with the --seed pattern"},
     {"io", cmd_io, "benchmark: --op, --bs, --requests, --pattern, --span, --window, --rtt"},
+    {"rtt", cmd_rtt, "mean RTT by packet index: io --rtt with --op read --bs 1MiB --requests 100 by default (--span)"},
     {"fuzz", cmd_fuzz, "send --frames malformed frames (--seed), then report"},
 };
 
