@@ -2,7 +2,7 @@
 // discovers the patched vblade on a tap inside a private network namespace, sends IDENTIFY
 // DEVICE and reads LBA 0 over AoE, and reports on its console. Also: no target answering.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildServer, patchedVblade } from '../../server/lab.js';
 import { createNetns, startMachine, type Machine, type Netns } from '../../artifact/testbed/index.js';
@@ -13,6 +13,14 @@ const guestMac = '52:54:00:a0:e0:01';
 let machine: Machine | undefined;
 let netns: Netns | undefined;
 let vblade: ChildProcess | undefined;
+
+/** FNV-1a 64 of the first `bytes` of a file, as the hypervisor's self-check read logs it. */
+function fnv1a64(file: string, bytes: number): string {
+  const data = readFileSync(file).subarray(0, bytes);
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of data) hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return hash.toString(16).padStart(16, '0');
+}
 
 /** Exports `image` read-only as e<shelf>.<slot> on the namespace's tap. */
 function startVblade(ns: Netns, image: string, shelf: number, slot: number): ChildProcess {
@@ -65,8 +73,9 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
       netns = await createNetns(`vmm-aoe-${mtu}-${process.pid}`, { mtu });
       vblade = startVblade(netns, probeGuestImage, 3, 7);
       const m = await boot(`aoe-${mtu}`, netns, `aoe=auto mtu=${mtu} aoe_wait=20`);
-      // Stops at the first of: success, a refusal, or AoE giving up (then the assertions say which).
-      await m.consoles.com2.waitFor(/vmm: (aoe stats:|halted|AoE: .*continuing without)/, timeoutMs);
+      // Stops at the first of: the guest starting (after every AoE line), a refusal, or AoE giving
+      // up (then the assertions say which).
+      await m.consoles.com2.waitFor(/vmm: (starting the guest|halted|AoE: .*continuing without)/, timeoutMs);
       const hv = m.consoles.com2.text;
 
       expect(hv).toMatch(new RegExp(`vmm: e1000 at PCI [0-9a-f:.]+, .*MAC ${guestMac}, MTU ${mtu}`));
@@ -78,9 +87,22 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
       const sectors = Number(/AoE: IDENTIFY: sectors (\d+)/.exec(hv)?.[1]);
       expect(sectors).toBe(statSync(probeGuestImage).size / 512);
       expect(hv).toMatch(/AoE: LBA 0 carries the 55AA boot signature/);
-      expect(hv).toMatch(/aoe stats: commands 2, .*retransmits 0, duplicates 0, stale 0/);
-      // The boot goes on to the guest afterwards.
-      await m.consoles.com2.waitFor(/vmm: starting the guest in real mode/, timeoutMs);
+      // The first MiB (the whole 1 MiB image) read back in 64 KiB commands, byte for byte.
+      const check = /AoE: self-check read of (\d+) sectors in (\d+) us \((\d+) KB\/s\), FNV-1a 64 ([0-9a-f]{16})/.exec(hv);
+      expect(check, hv).not.toBeNull();
+      expect(Number(check![1])).toBe(2048);
+      expect(check![4]).toBe(fnv1a64(probeGuestImage, 2048 * 512));
+      // IDENTIFY, LBA 0, 16 self-check commands. Every frame beyond one per request is a
+      // counted retransmission (a loaded host may delay answers past the timeout); nothing stale.
+      const perCommand = Math.ceil(128 / sectorsPerFrame);
+      const stats = /aoe stats: commands (\d+), frames sent (\d+), retransmits (\d+), duplicates (\d+), stale (\d+)/.exec(hv)!;
+      expect(Number(stats[1])).toBe(18);
+      expect(Number(stats[2])).toBe(2 + 16 * perCommand + Number(stats[3]));
+      expect(Number(stats[4])).toBeLessThanOrEqual(Number(stats[3]));
+      expect(Number(stats[5])).toBe(0);
+      // Fig. 8's data: one RTT bucket per packet index of the 64 KiB commands.
+      expect(hv).toMatch(new RegExp(`aoe rtt read index ${perCommand - 1}: count \\d+ mean \\d+ us`));
+      expect(hv).not.toMatch(new RegExp(`aoe rtt read index ${perCommand}:`));
     }, timeoutMs * 2);
   }
 

@@ -9,9 +9,13 @@
  * never goes below it. A spurious retransmit costs a whole extra disk access at a single-threaded
  * vblade, so start cautious; the first answers pull it down to the LAN's real RTT. */
 #define AOE_RTO_INITIAL_US 250000u
-/* Floor: RTT samples on a warm page cache are ~0.1 ms, but the next request may need a disk seek
- * (~10 ms on a hard disk) behind a window of queued requests; 20 ms keeps that from retransmitting. */
-#define AOE_RTO_MIN_US 20000u
+/* Floor: a warm page cache answers in ~0.1 ms, but the next request may wait for disk seeks
+ * behind a whole window at a single-threaded vblade, and a loaded host (or QEMU TCG) stalls
+ * for tens of ms. At a 20 ms floor the boot self-check under TCG retransmitted 48 of 1074
+ * frames, every one spurious (48 duplicates came back). 100 ms is what Linux's aoe initiator
+ * effectively gets from its 100 ms timer tick; a real loss on a LAN is rare, so waiting longer
+ * for it costs little. */
+#define AOE_RTO_MIN_US 100000u
 /* Back-off cap: a silent target is still retried every 2 s. */
 #define AOE_RTO_MAX_US 2000000u
 

@@ -19,6 +19,9 @@ static void first_sample_sets_srtt_and_half_variance(void) {
     CHECK_EQ_U64(r.srtt_us, 100000);
     CHECK_EQ_U64(r.rttvar_us, 50000);
     CHECK_EQ_U64(r.rto_us, 300000);   /* 100000 + 4 * 50000 */
+    aoe_rto_init(&r);
+    aoe_rto_sample(&r, 30000);
+    CHECK_EQ_U64(r.rto_us, 100000);   /* 30000 + 60000 is under the floor */
 }
 
 static void steady_samples_shrink_the_variance(void) {
