@@ -1,0 +1,78 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Experiment } from '../core/experiment.js';
+import type { RunOptions } from '../core/options.js';
+import { runLayout } from '../core/paths.js';
+import { StepLedger } from '../core/step-ledger.js';
+import { runExperiment } from '../stages/experiments.js';
+
+const options: RunOptions = { quick: true, reps: 2, only: null, testbed: 'emulated' };
+
+/** A fake experiment whose runner writes a file and counts its calls; no QEMU involved. */
+function countingExperiment(failOn?: number) {
+  const calls: number[] = [];
+  const experiment: Experiment = {
+    id: 'fig04-boot-time',
+    figure: 4,
+    section: '5.2',
+    title: 'fake',
+    metrics: { 'os-boot': { label: 'OS boot', unit: 's', better: 'lower' } },
+    configurations: {
+      local: {
+        needs: [],
+        runner: {
+          run: async (ctx) => {
+            calls.push(ctx.repetition);
+            if (ctx.repetition === failOn) throw new Error('QEMU exited before login (fake)');
+            await writeFile(path.join(ctx.rawDir, 'boot.txt'), String(30 + ctx.repetition));
+          },
+          parse: async (rawDir) => [{ metric: 'os-boot', unit: 's', value: Number(await readFile(path.join(rawDir, 'boot.txt'), 'utf8')) }],
+        },
+      },
+      'vmm-local': { needs: [] },
+      'kvm-nfs': { needs: ['kvm-nfs-baseline'] },
+    },
+    figureData: () => [],
+    paperRows: () => [],
+    specFile: '/nonexistent',
+  };
+  return { experiment, calls };
+}
+
+async function stage() {
+  const layout = runLayout(await mkdtemp(path.join(os.tmpdir(), 'run-')));
+  return { layout, ledger: StepLedger.open(layout.ledger), options, guestImages: [], progress: () => undefined };
+}
+
+describe('experiments stage', () => {
+  it('runs each repetition once; a resumed run reuses finished repetitions', async () => {
+    const ctx = await stage();
+    const first = countingExperiment();
+    const result = await runExperiment(first.experiment, ctx);
+    expect(first.calls).toEqual([1, 2]);
+    expect(result.configurations[0]).toMatchObject({ configuration: 'local', status: 'ran', repetitions: 2 });
+
+    const resumed = countingExperiment();
+    const again = await runExperiment(resumed.experiment, { ...ctx, ledger: StepLedger.open(ctx.layout.ledger) });
+    expect(resumed.calls).toEqual([]);
+    expect(again.configurations[0]).toEqual(result.configurations[0]);
+  });
+
+  it('records why a configuration did not run, and a failure without losing the others', async () => {
+    const ctx = await stage();
+    const failing = countingExperiment(2);
+    const result = await runExperiment(failing.experiment, ctx);
+    expect(result.configurations).toEqual([
+      { configuration: 'local', status: 'failed', reason: 'QEMU exited before login (fake)' },
+      { configuration: 'vmm-local', status: 'not-run', reason: 'the artifact has no runner for this configuration yet' },
+      { configuration: 'kvm-nfs', status: 'not-run', reason: expect.stringMatching(/KVM \+ NFS baseline .* not implemented yet/) },
+    ]);
+    // Resuming retries only the repetition that failed.
+    const retry = countingExperiment();
+    const retried = await runExperiment(retry.experiment, { ...ctx, ledger: StepLedger.open(ctx.layout.ledger) });
+    expect(retry.calls).toEqual([2]);
+    expect(retried.configurations[0]).toMatchObject({ status: 'ran', repetitions: 2 });
+  });
+});
