@@ -131,7 +131,7 @@ int cmd_fuzz(const probe_args *a) {
     /* pause every 16 frames: the server's socket buffer (16 frames by default) must not overflow */
     drain(&link, n % 16 == 15 ? 2000000u : 0, &answers, &version_errors);
   }
-  drain(&link, 100000000u, &answers, &version_errors);
+  drain(&link, 500000000u, &answers, &version_errors); /* until 0.5 s of silence */
   printf("{\"event\":\"fuzz\",\"frames\":%llu,\"answers\":%llu,\"unsupported_version_answers\":%llu",
          (unsigned long long)a->o->frames, (unsigned long long)answers, (unsigned long long)version_errors);
   for (int k = 0; k < FUZZ_KIND_COUNT; k++) printf(",\"%s\":%llu", kind_names[k], (unsigned long long)sent[k]);
