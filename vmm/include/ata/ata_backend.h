@@ -9,10 +9,11 @@
 #include <stdint.h>
 
 /* One ATA command, decoded from the task file.
- * - Data commands (PIO or DMA, any flavour: 0x20 0x24 0x29 0xC4 0xC8 0x25 ... and writes) all
- *   mean "move `count` sectors at `lba`": the guest-side protocol is the channel's business.
- *   Long commands arrive as several calls of at most ATA_CHANNEL_CHUNK_SECTORS sectors each,
- *   `lba`/`count` describing that piece. `count` is the real number (never 0-means-256).
+ * - Data commands of every flavour the guest may use (PIO, MULTIPLE, DMA) arrive as READ or
+ *   WRITE SECTORS (0x20/0x30, EXT 0x24/0x34 when lba48), the commands AoE targets implement:
+ *   "move `count` sectors at `lba`". Long commands arrive as several calls of at most
+ *   ATA_CHANNEL_CHUNK_SECTORS sectors, `lba`/`count` describing that piece. `count` is the
+ *   real number (never 0-means-256) and `lba` is authoritative (not `device` bits 3:0).
  * - IDENTIFY DEVICE: count 1, the 512-byte answer goes to `buffer`.
  * - Non-data commands (SET FEATURES, FLUSH CACHE, READ VERIFY, READ NATIVE MAX): buffer NULL,
  *   features/count/lba as the guest wrote them. */

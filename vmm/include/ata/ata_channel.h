@@ -61,7 +61,7 @@ enum ata_phase {
  * through the buffer; PIO hands each chunk out in DRQ blocks. */
 struct ata_transfer {
     enum ata_phase phase;
-    uint8_t opcode;
+    uint8_t backend_opcode;   /* READ/WRITE SECTORS (EXT) or IDENTIFY DEVICE */
     bool lba48;
     bool write;               /* to the medium */
     uint64_t next_lba;        /* first sector not yet in a chunk */

@@ -51,19 +51,27 @@ const struct ata_command *ata_command_lookup(uint8_t opcode) {
     return &command_table[opcode];
 }
 
+/* What the backend executes for a data command, by [lba48][write]: AoE targets implement the
+ * PIO READ/WRITE SECTORS (EXT) commands only, and whether the guest used PIO, MULTIPLE or DMA
+ * is this side's business. */
+static const uint8_t backend_data_opcodes[2][2] = {
+    { ATA_CMD_READ_SECTORS, ATA_CMD_WRITE_SECTORS },
+    { ATA_CMD_READ_SECTORS_EXT, ATA_CMD_WRITE_SECTORS_EXT },
+};
+
 /* Loads the transfer from the task file. CHS addressing (LBA bit clear) is aborted: the
  * remote disk is LBA-only, which every OS in scope uses when IDENTIFY says it may. */
-static bool begin_sectors(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
+static bool begin_sectors(struct ata_channel *ch, uint8_t flags) {
     if (!(ch->device & ATA_DEVICE_LBA)) {
         ata_device_fail(ch, ATA_ERROR_ABRT);
         return false;
     }
-    bool lba48 = flags & ATA_CMD_LBA48;
+    bool lba48 = flags & ATA_CMD_LBA48, write = flags & ATA_CMD_WRITE;
     uint32_t count = ata_task_file_count(ch, lba48);
     ch->transfer = (struct ata_transfer){
-        .opcode = opcode,
+        .backend_opcode = backend_data_opcodes[lba48][write],
         .lba48 = lba48,
-        .write = flags & ATA_CMD_WRITE,
+        .write = write,
         .next_lba = ata_task_file_lba(ch, lba48),
         .sectors_left = count ? count : (lba48 ? 0x10000u : 0x100u),
     };
@@ -71,12 +79,12 @@ static bool begin_sectors(struct ata_channel *ch, uint8_t opcode, uint8_t flags)
 }
 
 /* READ/WRITE MULTIPLE are aborted until SET MULTIPLE enabled them (ATA-6 8.22). */
-static bool begin_pio(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
+static bool begin_pio(struct ata_channel *ch, uint8_t flags) {
     if ((flags & ATA_CMD_MULTIPLE) && ch->multiple_sectors == 0) {
         ata_device_fail(ch, ATA_ERROR_ABRT);
         return false;
     }
-    if (!begin_sectors(ch, opcode, flags))
+    if (!begin_sectors(ch, flags))
         return false;
     size_t block_sectors = (flags & ATA_CMD_MULTIPLE) ? ch->multiple_sectors : 1;
     ch->transfer.block_bytes = block_sectors * ATA_SECTOR_BYTES;
@@ -84,17 +92,20 @@ static bool begin_pio(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
 }
 
 static void run_pio_in(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
-    if (begin_pio(ch, opcode, flags))
+    (void)opcode;
+    if (begin_pio(ch, flags))
         ata_pio_read_start(ch);
 }
 
 static void run_pio_out(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
-    if (begin_pio(ch, opcode, flags))
+    (void)opcode;
+    if (begin_pio(ch, flags))
         ata_pio_write_start(ch);
 }
 
 static void run_dma(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
-    if (begin_sectors(ch, opcode, flags))
+    (void)opcode;
+    if (begin_sectors(ch, flags))
         ata_dma_start(ch);
 }
 
@@ -118,7 +129,7 @@ static void patch_identify(struct ata_channel *ch) {
 static void run_identify(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
     (void)flags;
     ch->transfer = (struct ata_transfer){
-        .opcode = opcode,
+        .backend_opcode = opcode,
         .sectors_left = 1,
         .block_bytes = ATA_SECTOR_BYTES,
     };

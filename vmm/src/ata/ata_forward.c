@@ -32,7 +32,7 @@ static bool forward(struct ata_channel *ch, const struct ata_backend_command *cm
 bool ata_forward_chunk(struct ata_channel *ch) {
     const struct ata_transfer *t = &ch->transfer;
     struct ata_backend_command cmd = {
-        .opcode = t->opcode,
+        .opcode = t->backend_opcode,
         .features = ch->written[ATA_PORT_ERROR_FEATURES],
         .device = ch->device,
         .lba48 = t->lba48,

@@ -218,6 +218,7 @@ static void read_sectors_one_block_per_sector_with_interrupts(void) {
     setup();
     issue(ATA_CMD_READ_SECTORS, 0x0010FE5, 3, false);
     CHECK_EQ_U64(fx.disk.calls, 1);
+    CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_READ_SECTORS);
     CHECK_EQ_U64(fx.disk.last.lba, 0x0010FE5);
     CHECK_EQ_U64(fx.disk.last.count, 3);
     uint8_t data[3 * ATA_SECTOR_BYTES];
@@ -309,6 +310,8 @@ static void read_multiple_ext_uses_lba48(void) {
     setup();
     issue(ATA_CMD_SET_MULTIPLE, 0, 2, false);
     issue(ATA_CMD_READ_MULTIPLE_EXT, 0x10010, 3, true);
+    CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_READ_SECTORS_EXT);
+    CHECK(fx.disk.last.lba48);
     CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data, sizeof(data)), sizeof(data));
     CHECK(sectors_match_pattern(data, 0x10010, 3));
 }
@@ -345,6 +348,7 @@ static void write_multiple_ext_across_chunks(void) {
     issue(ATA_CMD_WRITE_MULTIPLE_EXT, 0x10000, 300, true);
     CHECK_EQ_U64(ata_channel_data_out(&fx.ch, data, sizeof(data)), sizeof(data));
     CHECK_EQ_U64(fx.disk.calls, 2);   /* SET MULTIPLE is local */
+    CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_WRITE_SECTORS_EXT);
     CHECK_EQ_U64(fx.disk.first.count, 256);
     CHECK_EQ_U64(fx.disk.last.count, 44);
     CHECK_EQ_U64(fx.disk.last.lba, 0x10000 + 256);

@@ -70,7 +70,7 @@ static void dma_read_scatters_over_prd_regions(void) {
     CHECK_EQ_U64(fx.disk.calls, 0);
     bm_start(true);
     CHECK_EQ_U64(fx.disk.calls, 1);
-    CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_READ_DMA);
+    CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_READ_SECTORS);
     CHECK_EQ_U64(fx.disk.last.count, 8);
     CHECK(fx.irq.level);
     CHECK_EQ_U64(bm_status(), BM_INTERRUPT);
@@ -112,6 +112,7 @@ static void dma_write_gathers_from_prd_regions(void) {
     issue(ATA_CMD_WRITE_DMA, 700, 4, false);
     bm_start(false);
     CHECK(fx.disk.last.write);
+    CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_WRITE_SECTORS);
     CHECK_EQ_U64(fx.disk.last.lba, 700);
     CHECK(memcmp(fx.disk.bytes + 700 * ATA_SECTOR_BYTES, fx.ram.bytes + 0x60000, 0x600) == 0);
     CHECK(memcmp(fx.disk.bytes + 703 * ATA_SECTOR_BYTES, fx.ram.bytes + 0x7FF00, 0x200) == 0);
@@ -128,6 +129,7 @@ static void dma_read_ext_with_64k_descriptors(void) {
     issue(ATA_CMD_READ_DMA_EXT, 0x10100, 512, true);
     bm_start(true);
     CHECK_EQ_U64(fx.disk.calls, 2);
+    CHECK_EQ_U64(fx.disk.first.opcode, ATA_CMD_READ_SECTORS_EXT);
     CHECK(fx.disk.first.lba48);
     CHECK(sectors_match_pattern(fx.ram.bytes + 0x100000, 0x10100, 512));
     CHECK_EQ_U64(bm_status(), BM_INTERRUPT);
@@ -145,6 +147,7 @@ static void dma_write_ext_in_chunks(void) {
     issue(ATA_CMD_WRITE_DMA_EXT, 0x1000, 1000, true);
     bm_start(false);
     CHECK_EQ_U64(fx.disk.calls, 4);
+    CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_WRITE_SECTORS_EXT);
     CHECK_EQ_U64(fx.disk.last.count, 1000 - 3 * 256);
     CHECK(memcmp(fx.disk.bytes + 0x1000 * ATA_SECTOR_BYTES, fx.ram.bytes + 0x200000,
                  1000 * ATA_SECTOR_BYTES) == 0);
@@ -214,6 +217,34 @@ static void prd_table_crossing_64k_is_an_error(void) {
     CHECK_EQ_U64(inb(ATA_PORT_ERROR_FEATURES), ATA_ERROR_ABRT);
     CHECK(ram_untouched(0x30000, 0x30200));
     outb(ATA_PORT_BM_STATUS, BM_ERROR);
+    CHECK_EQ_U64(bm_status(), BM_INTERRUPT);
+}
+
+/* A dword-aligned table whose first descriptor straddles 64 KiB is an error too. */
+static void prd_descriptor_straddling_64k_is_an_error(void) {
+    setup();
+    prd_at(0x2FFFC, 0, 0x20000, 0x200, EOT);
+    bm_setup(0x2FFFC, true);
+    issue(ATA_CMD_READ_DMA, 0, 1, false);
+    bm_start(true);
+    CHECK_EQ_U64(bm_status(), BM_ERROR | BM_INTERRUPT);
+    CHECK(ram_untouched(0x20000, 0x20200));
+}
+
+/* Only the start bit's 0 -> 1 edge rewinds the table: a driver that leaves the bus master
+ * running after an overrun gets the next command in the remaining descriptors. */
+static void bus_master_keeps_its_place_until_restarted(void) {
+    setup();
+    prd(0, 0x20000, 0x200, false);
+    prd(1, 0x30000, 0x200, EOT);
+    bm_setup(TABLE, true);
+    issue(ATA_CMD_READ_DMA, 7, 1, false);
+    bm_start(true);
+    CHECK_EQ_U64(bm_status(), ACTIVE | BM_INTERRUPT);
+    bm_start(true);
+    issue(ATA_CMD_READ_DMA, 9, 1, false);
+    CHECK(sectors_match_pattern(fx.ram.bytes + 0x20000, 7, 1));
+    CHECK(sectors_match_pattern(fx.ram.bytes + 0x30000, 9, 1));
     CHECK_EQ_U64(bm_status(), BM_INTERRUPT);
 }
 
@@ -342,6 +373,8 @@ int main(void) {
     TEST(prd_underrun_on_write_keeps_the_medium);
     TEST(prd_overrun_leaves_bus_master_active);
     TEST(prd_table_crossing_64k_is_an_error);
+    TEST(prd_descriptor_straddling_64k_is_an_error);
+    TEST(bus_master_keeps_its_place_until_restarted);
     TEST(refused_guest_memory_is_a_bus_error);
     TEST(direction_mismatch_moves_nothing);
     TEST(dma_backend_failure_aborts_with_interrupt);
