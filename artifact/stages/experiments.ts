@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { firstMissing } from '../core/capabilities.js';
 import type { ConfigurationId } from '../core/configurations.js';
@@ -57,7 +58,8 @@ export async function runExperiment(experiment: Experiment, ctx: ExperimentStage
         };
         const step = `experiment/${experiment.id}/${configuration}/rep-${repetition}`;
         const ran = await ctx.ledger.run(step, repetitionInputs(experiment, ctx), async () => {
-          await rm(rawDir, { recursive: true, force: true });
+          // An earlier attempt that did not finish keeps its logs beside the new one, for diagnosis.
+          if (existsSync(rawDir)) await rename(rawDir, `${rawDir}.attempt-${new Date().toISOString().replaceAll(':', '')}`);
           await mkdir(rawDir, { recursive: true });
           log(`${step}: start`);
           await runner.run(repetitionContext);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,5 +74,8 @@ describe('experiments stage', () => {
     const retried = await runExperiment(retry.experiment, { ...ctx, ledger: StepLedger.open(ctx.layout.ledger) });
     expect(retry.calls).toEqual([2]);
     expect(retried.configurations[0]).toMatchObject({ status: 'ran', repetitions: 2 });
+    // The failed attempt's raw folder is kept aside, not deleted.
+    const kept = await readdir(path.join(ctx.layout.raw, 'fig04-boot-time', 'local'));
+    expect(kept.filter((name) => name.startsWith('rep-2.attempt-'))).toHaveLength(1);
   });
 });
