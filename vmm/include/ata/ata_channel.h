@@ -79,7 +79,7 @@ struct ata_channel {
     struct ata_irq irq;
 
     /* Task file. Both devices latch every write, so device 0's copy is the only one: with
-     * device 1 absent, device 0 answers reads in its place (ATA-6 9.16.1). `hob` holds the
+     * device 1 absent, device 0 answers reads in its place (ATA/ATAPI-6). `hob` holds the
      * previous value of each register (the high bytes of an LBA48 command). Indexed by
      * enum ata_port; 1 is the features register. */
     uint8_t written[ATA_PORT_LBA_HIGH + 1];

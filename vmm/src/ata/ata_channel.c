@@ -7,7 +7,7 @@ bool ata_device1_selected(const struct ata_channel *ch) {
     return (ch->device & ATA_DEVICE_DEV) != 0;
 }
 
-/* INTRQ is driven only by the selected device and only with nIEN clear (ATA-6 5.2.9); the bus
+/* INTRQ is driven only by the selected device and only with nIEN clear (ATA/ATAPI-6); the bus
  * master latches its interrupt bit on the line's rising edge. */
 void ata_device_update_irq(struct ata_channel *ch) {
     bool asserted = ch->irq_pending && !ata_device1_selected(ch) &&
@@ -93,7 +93,7 @@ void ata_channel_init(struct ata_channel *ch, struct ata_backend backend,
 }
 
 /* SRST's falling edge ends the reset: device 0 reports its signature and diagnostic code and
- * raises no interrupt (ATA-6 9.2). While SRST is held the device is busy. */
+ * raises no interrupt (ATA/ATAPI-6). While SRST is held the device is busy. */
 static void write_device_control(struct ata_channel *ch, uint8_t value) {
     bool was_reset = ch->device_control & ATA_CONTROL_SRST;
     ch->device_control = value;
@@ -110,7 +110,7 @@ static void write_device_control(struct ata_channel *ch, uint8_t value) {
 }
 
 /* Device 1 is absent: device 0 ignores commands addressed to it except EXECUTE DEVICE
- * DIAGNOSTIC, which both devices execute (ATA-6 9.16.1). */
+ * DIAGNOSTIC, which both devices execute (ATA/ATAPI-6). */
 static void write_command(struct ata_channel *ch, uint8_t opcode) {
     if (ch->device_control & ATA_CONTROL_SRST)
         return;
@@ -185,7 +185,7 @@ void ata_channel_write(struct ata_channel *ch, enum ata_port port, uint32_t valu
         write_device_control(ch, (uint8_t)value);
         return;
     }
-    /* Any command-block write ends a HOB read-back (ATA-6 7.9). */
+    /* Any command-block write ends a HOB read-back (ATA/ATAPI-6). */
     ch->device_control &= (uint8_t)~ATA_CONTROL_HOB;
     switch (port) {
     case ATA_PORT_ERROR_FEATURES:

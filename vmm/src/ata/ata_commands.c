@@ -78,7 +78,7 @@ static bool begin_sectors(struct ata_channel *ch, uint8_t flags) {
     return true;
 }
 
-/* READ/WRITE MULTIPLE are aborted until SET MULTIPLE enabled them (ATA-6 8.22). */
+/* READ/WRITE MULTIPLE are aborted until SET MULTIPLE enabled them (ATA/ATAPI-6). */
 static bool begin_pio(struct ata_channel *ch, uint8_t flags) {
     if ((flags & ATA_CMD_MULTIPLE) && ch->multiple_sectors == 0) {
         ata_device_fail(ch, ATA_ERROR_ABRT);
@@ -170,7 +170,7 @@ static void run_check_power_mode(struct ata_channel *ch, uint8_t opcode, uint8_t
 }
 
 /* Device 0 reports its own result and, device 1 being absent, "passed" for it too; device 0
- * interrupts even when the command was addressed to device 1 (ATA-6 9.10). */
+ * interrupts even when the command was addressed to device 1 (ATA/ATAPI-6). */
 static void run_diagnostic(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
     (void)opcode, (void)flags;
     ata_device_load_signature(ch);

@@ -1,7 +1,7 @@
 /* PIO data phase: the guest moves the chunk in the buffer through the data register, one DRQ
  * block (a sector, or the SET MULTIPLE size) at a time. Data-in interrupts before each block;
- * data-out interrupts after each block, and the first block needs no interrupt (ATA-6 9.7,
- * 9.8). */
+ * data-out interrupts after each block, and the first block needs no interrupt (ATA/ATAPI-6
+ * PIO data-in and data-out protocols). */
 #include "ata/ata_device.h"
 
 static size_t min_size(size_t a, size_t b) {

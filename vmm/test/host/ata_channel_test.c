@@ -443,7 +443,7 @@ static void software_reset_signature(void) {
 }
 
 /* Linux's ata_devchk on device 1: the scratch registers read back (device 0 answers for the
- * absent device, ATA-6 9.16.1); the status register reads 0, which is what makes libata
+ * absent device, as ATA/ATAPI-6 asks); the status register reads 0, which is what makes libata
  * classify device 1 as absent (and SeaBIOS skip it). */
 static void absent_device1_reads_status_zero(void) {
     setup();
