@@ -4,7 +4,10 @@
  * memory onto struct ata_guest_memory and the interrupt line onto struct ata_irq.
  *
  * Everything runs to completion inside the call that started it (the backend is synchronous),
- * so the device is never seen busy except while the guest holds SRST. */
+ * so the device is never seen busy except while the guest holds SRST; the guest's vCPU waits
+ * for the backend meanwhile. Not reentrant: calls must be serialized, and the callbacks must
+ * not call back into the channel. The line may rise inside any write (the command, the bus
+ * master's start bit, the last word of a PIO block, nIEN cleared). */
 #ifndef ATA_ATA_CHANNEL_H
 #define ATA_ATA_CHANNEL_H
 
