@@ -13,6 +13,7 @@ const guestMac = '52:54:00:a0:e0:01';
 let machine: Machine | undefined;
 let netns: Netns | undefined;
 let vblade: ChildProcess | undefined;
+let relay: ChildProcess | undefined;
 
 /** FNV-1a 64 of the first `bytes` of a file, as the hypervisor's self-check read logs it. */
 function fnv1a64(file: string, bytes: number): string {
@@ -22,9 +23,45 @@ function fnv1a64(file: string, bytes: number): string {
   return hash.toString(16).padStart(16, '0');
 }
 
+/**
+ * A lossy wire, the one piece of fake in this file: QEMU's tap and vblade's veth are joined by
+ * this relay (the kernel here has no netem), which forwards AoE frames both ways but drops every
+ * Nth ATA response from the server, and all of them for a while after the Kth (a silent server).
+ */
+const lossyRelay = `
+import select, signal, socket, sys, time
+client_if, server_if, every, silent_after, silent_s = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+def open_if(name):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88A2))
+    s.bind((name, 0x88A2))
+    return s
+client, server = open_if(client_if), open_if(server_if)
+forwarded = dropped = responses = 0
+silent_until = None
+def done(*_):
+    print(f"relay: forwarded {forwarded} dropped {dropped}", flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, done)
+print("relay: ready", flush=True)
+while True:
+    for s in select.select([client, server], [], [])[0]:
+        frame, address = s.recvfrom(65536)
+        if address[2] == socket.PACKET_OUTGOING:
+            continue
+        if s is server and len(frame) > 19 and frame[19] == 0 and frame[14] & 0x08:
+            responses += 1
+            if responses == silent_after:
+                silent_until = time.monotonic() + silent_s
+            if responses % every == 0 or (silent_until and time.monotonic() < silent_until):
+                dropped += 1
+                continue
+        (server if s is client else client).send(frame)
+        forwarded += 1
+`;
+
 /** Exports `image` read-only as e<shelf>.<slot> on the namespace's tap. */
-function startVblade(ns: Netns, image: string, shelf: number, slot: number): ChildProcess {
-  const child = spawn('ip', ['netns', 'exec', ns.name, patchedVblade, '-r', String(shelf), String(slot), ns.taps[0]!, image], {
+function startVblade(ns: Netns, image: string, shelf: number, slot: number, ifname = ns.taps[0]!): ChildProcess {
+  const child = spawn('ip', ['netns', 'exec', ns.name, patchedVblade, '-r', String(shelf), String(slot), ifname, image], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.resume();
@@ -51,15 +88,19 @@ beforeAll(() => {
   buildServer();
 }, 180_000);
 
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 afterEach(async () => {
   await machine?.kill();
   machine = undefined;
-  if (vblade && vblade.exitCode === null) {
-    const exited = new Promise((resolve) => vblade!.once('exit', resolve));
-    vblade.kill('SIGTERM');
-    await exited;
-  }
-  vblade = undefined;
+  await stop(vblade);
+  await stop(relay);
+  vblade = relay = undefined;
   await netns?.destroy();
   netns = undefined;
 });
@@ -105,6 +146,34 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
       expect(hv).not.toMatch(new RegExp(`aoe rtt read index ${perCommand}:`));
     }, timeoutMs * 2);
   }
+
+  test('retransmits over a lossy wire, reports a silent server, and still reads every byte', async () => {
+    netns = await createNetns(`vmm-aoe-loss-${process.pid}`);
+    await netns.run(['ip', 'link', 'add', 'srv', 'type', 'veth', 'peer', 'name', 'relay']);
+    await netns.run(['ip', 'link', 'set', 'srv', 'up']);
+    await netns.run(['ip', 'link', 'set', 'relay', 'up']);
+    // Every 9th response lost; after the 400th, nothing for 7 s (longer than the 5 s report).
+    relay = spawn('ip', ['netns', 'exec', netns.name, 'python3', '-u', '-c', lossyRelay, netns.taps[0]!, 'relay', '9', '400', '7'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let relayOutput = '';
+    relay.stdout!.on('data', (d: Buffer) => (relayOutput += d.toString()));
+    relay.stderr!.on('data', (d: Buffer) => (relayOutput += d.toString()));
+    await expect.poll(() => relayOutput, { timeout: 10_000 }).toMatch(/relay: ready/);
+    vblade = startVblade(netns, probeGuestImage, 3, 7, 'srv');
+    const m = await boot('aoe-loss', netns, 'aoe=3.7 aoe_wait=20');
+    await m.consoles.com2.waitFor(/vmm: (starting the guest|halted|AoE: .*continuing without)/, timeoutMs);
+    const hv = m.consoles.com2.text;
+
+    expect(hv).toMatch(/AoE target e3\.7 not answering; still retrying \([5-9] s without an answer\)/);
+    const check = /AoE: self-check read of (\d+) sectors .* FNV-1a 64 ([0-9a-f]{16})/.exec(hv);
+    expect(check, hv).not.toBeNull();
+    expect(check![2]).toBe(fnv1a64(probeGuestImage, 2048 * 512));
+    const stats = /aoe stats: commands (\d+), frames sent (\d+), retransmits (\d+), duplicates (\d+), stale (\d+)/.exec(hv)!;
+    // At least one per dropped response: 1026 requests lose about 114 answers to the every-9th rule.
+    expect(Number(stats[3])).toBeGreaterThanOrEqual(100);
+    expect(Number(stats[2])).toBe(1026 + Number(stats[3]));
+  }, timeoutMs * 2);
 
   test('reports a silent network and boots on without the network disk', async () => {
     netns = await createNetns(`vmm-aoe-none-${process.pid}`);

@@ -1,5 +1,5 @@
-/* The hypervisor's blocking use of the AoE core: polls the NIC and the TSC clock until discovery
- * or one ATA command is done. */
+/* The hypervisor's use of the AoE core with a NIC and the TSC clock: one polling round, or
+ * blocking until discovery or one ATA command is done. */
 #ifndef AOE_AOE_BLOCKING_H
 #define AOE_AOE_BLOCKING_H
 
@@ -11,6 +11,11 @@
 
 /* A silent target is reported on the console after this long, and again at this interval. */
 #define AOE_SILENCE_REPORT_US 5000000u
+
+/* One non-blocking round: transmits whatever the core has due, then hands it every frame that
+ * has arrived. A frame the NIC refuses (ring full) counts as lost: the retransmit timer covers
+ * it. For asynchronous use (aoe_client_start, then aoe_pump on later exits until !c->busy). */
+void aoe_pump(struct aoe_client *c, struct nic *nic);
 
 /* Broadcasts Query Config until the wanted target answers or timeout_us passes (reporting the
  * search every AOE_SILENCE_REPORT_US). True when c->target is found. */

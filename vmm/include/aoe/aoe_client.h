@@ -87,7 +87,8 @@ struct aoe_client {
     struct aoe_in_flight in_flight[AOE_MAX_WINDOW];
     uint8_t answered_bits[AOE_MAX_COMMAND_FRAMES / 8];
     struct aoe_ata_result result;
-    uint64_t last_progress_us;   /* last new answer (or command start): for "not answering" reports */
+    uint64_t last_progress_us;   /* last new answer (or command start) */
+    uint64_t silence_reported_us;
 
     struct aoe_stats stats;
 };
@@ -105,5 +106,9 @@ void aoe_client_receive(struct aoe_client *c, const uint8_t *frame, size_t len, 
 /* Starts a command on the discovered target; false if no target, one is running, or the command
  * is malformed (too many sectors, no buffer). Completion: !c->busy, then c->result. */
 bool aoe_client_start(struct aoe_client *c, const struct aoe_ata_command *cmd, uint64_t now_us);
+
+/* True once per interval_us while the running command has had no new answer for that long, so
+ * the caller can say the target is silent (it keeps retrying regardless). */
+bool aoe_client_silence_due(struct aoe_client *c, uint64_t now_us, uint64_t interval_us);
 
 #endif

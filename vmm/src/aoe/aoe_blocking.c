@@ -13,9 +13,7 @@ static uint8_t rx_frame[FRAME_CAPACITY];
 
 static uint64_t now_us(void) { return tsc_to_us(rdtsc() - tsc_boot); }
 
-/* One round: transmit whatever the core has due, then hand it every frame that has arrived. A
- * frame the NIC refuses (ring full) counts as lost: the retransmit timer covers it. */
-static void pump(struct aoe_client *c, struct nic *nic) {
+void aoe_pump(struct aoe_client *c, struct nic *nic) {
     size_t len;
     while ((len = aoe_client_next_frame(c, now_us(), tx_frame, sizeof tx_frame)) != 0) nic->send(nic, tx_frame, len);
     while ((len = nic->poll_receive(nic, rx_frame, sizeof rx_frame)) != 0) aoe_client_receive(c, rx_frame, len, now_us());
@@ -25,7 +23,7 @@ bool aoe_discover(struct aoe_client *c, struct nic *nic, uint64_t timeout_us) {
     uint64_t start = now_us();
     uint64_t next_report = start + AOE_SILENCE_REPORT_US;
     while (!c->target.found) {
-        pump(c, nic);
+        aoe_pump(c, nic);
         uint64_t now = now_us();
         if (now - start >= timeout_us) return false;
         if (now >= next_report) {
@@ -41,16 +39,12 @@ bool aoe_discover(struct aoe_client *c, struct nic *nic, uint64_t timeout_us) {
 bool aoe_execute(struct aoe_client *c, struct nic *nic, const struct aoe_ata_command *cmd,
                  struct aoe_ata_result *result) {
     if (!aoe_client_start(c, cmd, now_us())) return false;
-    uint64_t reported_at = c->last_progress_us;
     while (c->busy) {
-        pump(c, nic);
+        aoe_pump(c, nic);
         uint64_t now = now_us();
-        uint64_t since = c->last_progress_us > reported_at ? c->last_progress_us : reported_at;
-        if (now - since >= AOE_SILENCE_REPORT_US) {
+        if (aoe_client_silence_due(c, now, AOE_SILENCE_REPORT_US))
             log_printf("AoE target e%u.%u not answering; still retrying (%lu s without an answer)\n", c->target.shelf,
                        c->target.slot, (now - c->last_progress_us) / 1000000);
-            reported_at = now;
-        }
         cpu_relax();
     }
     *result = c->result;

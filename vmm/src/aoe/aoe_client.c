@@ -92,6 +92,7 @@ bool aoe_client_start(struct aoe_client *c, const struct aoe_ata_command *cmd, u
     memset(c->answered_bits, 0, (c->frames + 7) / 8);
     c->result = (struct aoe_ata_result){ .kind = AOE_RESULT_OK };
     c->last_progress_us = now_us;
+    c->silence_reported_us = now_us;
     c->busy = true;
     c->stats.commands++;
     return true;
@@ -206,4 +207,12 @@ size_t aoe_client_next_frame(struct aoe_client *c, uint64_t now_us, uint8_t *buf
         return build_request(c, c->next_index++, buf, cap);
     }
     return 0;
+}
+
+bool aoe_client_silence_due(struct aoe_client *c, uint64_t now_us, uint64_t interval_us) {
+    if (!c->busy) return false;
+    uint64_t since = c->last_progress_us > c->silence_reported_us ? c->last_progress_us : c->silence_reported_us;
+    if (now_us - since < interval_us) return false;
+    c->silence_reported_us = now_us;
+    return true;
 }

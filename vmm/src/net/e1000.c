@@ -206,6 +206,7 @@ static bool e1000_link_up(struct nic *nic) {
 
 struct nic *e1000_open(unsigned mtu, struct pci_address *where) {
     struct e1000 *e = &device;
+    *e = (struct e1000){ 0 };   /* ring indexes restart with the reset below */
     if (!pci_find(supported, where)) {
         log_printf("e1000: no supported NIC (Intel 8086:100e or 8086:100f) on the PCI bus\n");
         return NULL;

@@ -454,6 +454,25 @@ static void random_loss_duplication_and_reordering_still_deliver_the_data(void) 
     CHECK(client.stats.duplicates > 0);
 }
 
+static void silence_is_reported_once_per_interval(void) {
+    setup(1500, 16, 2);
+    struct aoe_ata_command cmd = read_cmd(0, 4);
+    uint64_t start = now;
+    CHECK(aoe_client_start(&client, &cmd, now));
+    drain();
+    CHECK(!aoe_client_silence_due(&client, start + 4999999, 5000000));
+    CHECK(aoe_client_silence_due(&client, start + 5000000, 5000000));
+    CHECK(!aoe_client_silence_due(&client, start + 5100000, 5000000));
+    CHECK(aoe_client_silence_due(&client, start + 10000000, 5000000));
+    now = start + 12000000;
+    deliver(0);                  /* progress restarts the count */
+    CHECK(!aoe_client_silence_due(&client, start + 16999999, 5000000));
+    CHECK(aoe_client_silence_due(&client, start + 17000000, 5000000));
+    deliver(1);
+    CHECK(!client.busy);
+    CHECK(!aoe_client_silence_due(&client, start + 99000000, 5000000));   /* nothing running */
+}
+
 int main(void) {
     TEST(discovery_broadcasts_and_rebroadcasts);
     TEST(discovery_takes_the_configured_target);
@@ -475,5 +494,6 @@ int main(void) {
     TEST(malformed_commands_are_refused);
     TEST(command_without_data_is_one_frame);
     TEST(random_loss_duplication_and_reordering_still_deliver_the_data);
+    TEST(silence_is_reported_once_per_interval);
     return tap_finish();
 }
