@@ -26,6 +26,7 @@ export const capabilityIds = [
   'hypervisor-aoe',
   'hypervisor-rtt-trace',
   'aoe-server',
+  'aoe-probe',
   'server-accounting',
   'kvm-nfs-baseline',
   'application-workloads',
@@ -66,6 +67,10 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
     existsSync(paths.vblade)
       ? { available: true, reason: '' }
       : { available: false, reason: 'patched vblade not built (server/build/vblade missing; run make -C server)' },
+  'aoe-probe': () =>
+    existsSync(paths.aoeProbe)
+      ? { available: true, reason: '' }
+      : { available: false, reason: 'host AoE initiator not built (server/build/aoe-probe missing; run make -C server)' },
   'server-accounting': () =>
     fileExists('server/accounting.ts')
       ? { available: true, reason: '' }

@@ -6,6 +6,8 @@ export const configurationIds = [
   'vmm-aoe-cache-off',
   'ipxe-sanboot-aoe',
   'kvm-nfs',
+  'probe-aoe-cache-on',
+  'probe-aoe-cache-off',
 ] as const;
 export type ConfigurationId = (typeof configurationIds)[number];
 
@@ -16,4 +18,8 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   'vmm-aoe-cache-off': 'VMM + AoE, server cache off',
   'ipxe-sanboot-aoe': 'iPXE sanboot AoE (alternative)',
   'kvm-nfs': 'KVM + NFS (baseline)',
+  // The server side of the paper's 5.5 analysis without the hypervisor: the host's own AoE
+  // initiator (server/build/aoe-probe) sends each 1 MiB read to the patched vblade.
+  'probe-aoe-cache-on': 'Host AoE initiator, server cache on',
+  'probe-aoe-cache-off': 'Host AoE initiator, server cache off',
 };

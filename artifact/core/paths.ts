@@ -13,6 +13,7 @@ export const paths = {
   cache: path.join(repoRoot, '.cache'),
   vmmElf: path.join(repoRoot, 'vmm', 'build', 'vmm.elf'),
   vblade: path.join(repoRoot, 'server', 'build', 'vblade'),
+  aoeProbe: path.join(repoRoot, 'server', 'build', 'aoe-probe'),
 };
 
 /** Folder layout inside one run folder (data/runs/<run-id>/). */

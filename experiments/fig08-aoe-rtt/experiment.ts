@@ -1,4 +1,5 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
+import { parseProbeRtt, runProbeRtt } from '../shared/aoe-probe-rtt.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { specBeside } from '../shared/spec-file.js';
 
@@ -7,7 +8,7 @@ const metrics = {
 } as const;
 
 const layout: LineLayout = {
-  configurations: ['vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
+  configurations: ['vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'probe-aoe-cache-on', 'probe-aoe-cache-off'],
   metrics: [{ id: 'rtt', label: metrics.rtt.label, unit: metrics.rtt.unit }],
   arrange: 'panel-per-metric',
 };
@@ -21,6 +22,8 @@ export const fig08AoeRtt: Experiment = {
   configurations: {
     'vmm-aoe-cache-on': { needs: ['hypervisor-rtt-trace', 'hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
     'vmm-aoe-cache-off': { needs: ['hypervisor-rtt-trace', 'hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+    'probe-aoe-cache-on': { needs: ['aoe-server', 'aoe-probe', 'debian-image'], runner: { run: (ctx) => runProbeRtt(ctx, 'on'), parse: parseProbeRtt } },
+    'probe-aoe-cache-off': { needs: ['aoe-server', 'aoe-probe', 'debian-image'], runner: { run: (ctx) => runProbeRtt(ctx, 'off'), parse: parseProbeRtt } },
   },
   figureData: (input) => lineFigureRows(layout, input),
   // The paper states the RTT curves only qualitatively (later packets wait longer) plus the 12 ms gap.
