@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { experiments as allExperiments, selectExperiments } from '../../experiments/registry.js';
 import { ensureDebianImage } from '../images/index.js';
+import { capabilitiesBuiltBy, type CapabilityId } from '../core/capabilities.js';
 import { writeManifest, type GuestImage, type Manifest } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
 import { loadPaperValues, type PaperValue } from '../core/paper-data.js';
@@ -38,6 +39,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
   pipelineLog(`${run.resumed ? 'resuming' : 'starting'} run ${run.runId} with ${JSON.stringify(request.options)}`);
   process.stdout.write(`${run.resumed ? 'Resuming' : 'Starting'} run ${run.runId} (folder ${path.relative(repoRoot, layout.root)})\n`);
   let guestImages: GuestImage[] = manifest.guestImages;
+  const blocked = new Map<CapabilityId, string>();
 
   const list = listWithTimers([
     {
@@ -59,10 +61,19 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
             title: `make -C ${component}`,
             task: async (_ctx, sub) => {
               const log = stepLogger(layout.logs, `build-${component}`);
-              const outcome = await ledger.run(`build/${component}`, hashSourceTree(path.join(repoRoot, component)), async () => {
-                sub.output = await buildComponent(component, log);
-              });
-              if (outcome === 'skipped') sub.skip(`make -C ${component}: sources unchanged since this run built them`);
+              try {
+                const outcome = await ledger.run(`build/${component}`, hashSourceTree(path.join(repoRoot, component)), async () => {
+                  sub.output = await buildComponent(component, log);
+                });
+                if (outcome === 'skipped') sub.skip(`make -C ${component}: sources unchanged since this run built them`);
+              } catch (error) {
+                // The run goes on without this component: what needs it is reported 'not run', and
+                // binaries left from an earlier build are not used in its place.
+                const reason = `${component} did not build in this run (see logs/build-${component}.log)`;
+                for (const capability of capabilitiesBuiltBy[component]) blocked.set(capability, reason);
+                pipelineLog(`${reason}: ${(error as Error).message}`);
+                sub.skip(`${reason}; configurations that need it are not run`);
+              }
             },
           })),
         ),
@@ -86,7 +97,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
           selected.map((experiment) => ({
             title: `Fig. ${experiment.figure}: ${experiment.id}`,
             task: async (_ctx, sub) => {
-              const result = await runExperiment(experiment, { layout, ledger, options: request.options, guestImages, progress: (text) => (sub.output = text) });
+              const result = await runExperiment(experiment, { layout, ledger, options: request.options, guestImages, blocked, progress: (text) => (sub.output = text) });
               sub.output = result.configurations.map((c) => `${c.configuration}: ${c.status === 'ran' ? 'ran' : `${c.status} (${c.reason})`}`).join('\n');
             },
           })),

@@ -83,7 +83,22 @@ export function checkCapability(id: CapabilityId): CapabilityStatus {
   return checks[id]();
 }
 
-/** The first missing capability among `needs`, or undefined when all are there. */
-export function firstMissing(needs: readonly CapabilityId[]): CapabilityStatus | undefined {
-  return needs.map(checkCapability).find((status) => !status.available);
+/** What a component's failed build takes away: its old binaries must not stand in for the sources. */
+export const capabilitiesBuiltBy = {
+  vmm: ['hypervisor-local-disk', 'hypervisor-aoe', 'hypervisor-rtt-trace'],
+  server: ['aoe-server', 'aoe-probe'],
+} as const satisfies Record<string, readonly CapabilityId[]>;
+
+/**
+ * The first missing capability among `needs`, or undefined when all are there. `blocked` holds
+ * capabilities this run took away (a component that failed to build), with the reason.
+ */
+export function firstMissing(needs: readonly CapabilityId[], blocked: ReadonlyMap<CapabilityId, string> = new Map()): CapabilityStatus | undefined {
+  for (const id of needs) {
+    const reason = blocked.get(id);
+    if (reason !== undefined) return { available: false, reason };
+    const status = checkCapability(id);
+    if (!status.available) return status;
+  }
+  return undefined;
 }

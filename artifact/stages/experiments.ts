@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { firstMissing } from '../core/capabilities.js';
+import { firstMissing, type CapabilityId } from '../core/capabilities.js';
 import type { ConfigurationId } from '../core/configurations.js';
 import type { Experiment, RepetitionContext } from '../core/experiment.js';
 import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
@@ -18,6 +18,8 @@ export interface ExperimentStageContext {
   ledger: StepLedger;
   options: RunOptions;
   guestImages: readonly GuestImage[];
+  /** Capabilities this run took away, e.g. after the hypervisor failed to build. */
+  blocked?: ReadonlyMap<CapabilityId, string>;
   progress: (text: string) => void;
 }
 
@@ -31,7 +33,7 @@ const repetitionFile = (rawDir: string) => path.join(rawDir, 'measurements.json'
 export async function runExperiment(experiment: Experiment, ctx: ExperimentStageContext): Promise<ResultFile> {
   const configurations: ConfigurationResult[] = [];
   for (const [configuration, plan] of Object.entries(experiment.configurations) as [ConfigurationId, NonNullable<Experiment['configurations'][ConfigurationId]>][]) {
-    const missing = firstMissing(plan.needs);
+    const missing = firstMissing(plan.needs, ctx.blocked);
     if (missing) {
       configurations.push({ configuration, status: 'not-run', reason: missing.reason });
       continue;

@@ -47,6 +47,16 @@ async function stage() {
 }
 
 describe('experiments stage', () => {
+  it('does not run what a failed build took away, and says why', async () => {
+    const ctx = await stage();
+    const { experiment, calls } = countingExperiment();
+    experiment.configurations.local!.needs = ['aoe-server'];
+    const blocked = new Map([['aoe-server', 'server did not build in this run (see logs/build-server.log)']] as const);
+    const result = await runExperiment(experiment, { ...ctx, blocked });
+    expect(calls).toEqual([]);
+    expect(result.configurations[0]).toEqual({ configuration: 'local', status: 'not-run', reason: 'server did not build in this run (see logs/build-server.log)' });
+  });
+
   it('runs each repetition once; a resumed run reuses finished repetitions', async () => {
     const ctx = await stage();
     const first = countingExperiment();
