@@ -23,7 +23,9 @@
 /* One ATA command moves at most 65536 sectors (LBA48 count 0). */
 #define AOE_MAX_COMMAND_SECTORS 65536u
 #define AOE_MAX_COMMAND_FRAMES AOE_MAX_COMMAND_SECTORS   /* one sector per frame at the worst */
-/* Discovery re-broadcasts its Query Config this often until a target answers. */
+/* Discovery re-broadcasts its Query Config this often until a target answers. (Under QEMU the
+ * first answer takes about 1 s anyway: QEMU's e1000 holds received frames for a second after
+ * the receive control register is written; the broadcast itself goes out at once.) */
 #define AOE_DISCOVERY_INTERVAL_US 1000000u
 
 /* One ATA command as the guest issued it. */

@@ -116,11 +116,13 @@ void aoe_boot_setup(const struct hv_config *config) {
     }
     log_printf("AoE: the NIC at PCI %02x:%02x.%x belongs to the hypervisor (to be hidden from the guest)\n",
                where.bus, where.device, where.function);
+    uint64_t link_wait_start = rdtsc();
     if (!e1000_wait_link(nic, LINK_TIMEOUT_MS)) {
         log_printf("AoE: link still down after %u ms (cable, switch, or QEMU netdev?); continuing without the network disk\n",
                    LINK_TIMEOUT_MS);
         return;
     }
+    log_printf("AoE: link up after %lu ms\n", tsc_to_us(rdtsc() - link_wait_start) / 1000);
     aoe_client_init(&client, nic->mac, nic->mtu, config->aoe_shelf, config->aoe_slot);
     if (!aoe_discover(&client, nic, (uint64_t)config->aoe_wait_s * 1000000)) {
         log_printf("AoE: no target answered within %u s (aoe_wait=); continuing without the network disk\n",
