@@ -27,6 +27,13 @@ export class StepLedger {
     return this.entries[step]?.inputs === inputs;
   }
 
+  /** Drops a step's record, e.g. when its output was deleted, so that it runs again. */
+  async forget(step: string): Promise<void> {
+    if (!(step in this.entries)) return;
+    delete this.entries[step];
+    await writeJsonAtomic(this.file, this.entries);
+  }
+
   async markDone(step: string, inputs: string, seconds: number): Promise<void> {
     this.entries[step] = { inputs, finishedAt: new Date().toISOString(), seconds };
     await writeJsonAtomic(this.file, this.entries);

@@ -59,6 +59,8 @@ export async function runExperiment(experiment: Experiment, ctx: ExperimentStage
           progress: (text) => ctx.progress(`${configuration}: ${text}`),
         };
         const step = `experiment/${experiment.id}/${configuration}/rep-${repetition}`;
+        // A repetition whose measurements were deleted is measured again.
+        if (!existsSync(repetitionFile(rawDir))) await ctx.ledger.forget(step);
         const ran = await ctx.ledger.run(step, repetitionInputs(experiment, ctx), async () => {
           // An earlier attempt that did not finish keeps its logs beside the new one, for diagnosis.
           if (existsSync(rawDir)) await rename(rawDir, `${rawDir}.attempt-${new Date().toISOString().replaceAll(':', '')}`);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,12 @@ describe('experiments stage', () => {
     const again = await runExperiment(resumed.experiment, { ...ctx, ledger: StepLedger.open(ctx.layout.ledger) });
     expect(resumed.calls).toEqual([]);
     expect(again.configurations[0]).toEqual(result.configurations[0]);
+
+    // Deleting a repetition's folder measures that repetition again, and only it.
+    await rm(path.join(ctx.layout.raw, 'fig04-boot-time', 'local', 'rep-1'), { recursive: true });
+    const remeasured = countingExperiment();
+    await runExperiment(remeasured.experiment, { ...ctx, ledger: StepLedger.open(ctx.layout.ledger) });
+    expect(remeasured.calls).toEqual([1]);
   });
 
   it('records why a configuration did not run, and a failure without losing the others', async () => {
