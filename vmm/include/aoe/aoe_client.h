@@ -51,6 +51,10 @@ struct aoe_ata_result {
     uint8_t status;      /* ATA status of the first failing response, else of the last response */
     uint8_t error;       /* ATA error register with AOE_RESULT_ATA_ERROR */
     uint8_t aoe_error;   /* with AOE_RESULT_AOE_ERROR */
+    /* The task file the target answered with, from the same response as status: e.g. READ
+     * NATIVE MAX ADDRESS's answer, or where a failing transfer stopped. */
+    uint8_t count_register;
+    uint64_t lba;
 };
 
 struct aoe_target {

@@ -139,4 +139,5 @@ void aoe_boot_setup(const struct hv_config *config) {
     check_boot_sector(nic, lba48);
     self_check_read(nic, lba48, sectors);
     aoe_stats_log(&client.stats);
+    aoe_stats_reset(&client.stats);   /* the guest's own disk traffic starts from zero */
 }

@@ -105,6 +105,12 @@ static struct aoe_in_flight *find_in_flight(struct aoe_client *c, uint32_t index
     return NULL;
 }
 
+static void take_task_file(struct aoe_client *c, const aoe_frame *f) {
+    c->result.status = f->ata.cmd_status;
+    c->result.count_register = f->ata.sector_count;
+    c->result.lba = f->ata.lba;
+}
+
 static void record_outcome(struct aoe_client *c, const aoe_frame *f) {
     if (f->is_error) {
         c->stats.aoe_errors++;
@@ -118,12 +124,12 @@ static void record_outcome(struct aoe_client *c, const aoe_frame *f) {
         c->stats.ata_errors++;
         if (c->result.kind == AOE_RESULT_OK) {
             c->result.kind = AOE_RESULT_ATA_ERROR;
-            c->result.status = f->ata.cmd_status;
             c->result.error = f->ata.err_feature;
+            take_task_file(c, f);
         }
         return;
     }
-    if (c->result.kind == AOE_RESULT_OK) c->result.status = f->ata.cmd_status;
+    if (c->result.kind == AOE_RESULT_OK) take_task_file(c, f);
 }
 
 static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us) {

@@ -344,6 +344,8 @@ static void ata_error_is_returned(void) {
     CHECK(client.result.kind == AOE_RESULT_ATA_ERROR);
     CHECK_EQ_U64(client.result.status, 0x51);
     CHECK_EQ_U64(client.result.error, 0x10);
+    CHECK_EQ_U64(client.result.lba, 2);   /* the failing response's task file */
+    CHECK_EQ_U64(client.result.count_register, 2);
     CHECK_EQ_U64(client.stats.ata_errors, 1);
 }
 
@@ -410,8 +412,15 @@ static void command_without_data_is_one_frame(void) {
     CHECK_EQ_U64(f.ata.err_feature, 0x03);
     CHECK_EQ_U64(f.ata.sector_count, 0x45);
     CHECK(!(f.ata.aflags & (AOE_AFLAG_EXT | AOE_AFLAG_WRITE)));
-    deliver(0);
+    static uint8_t out[FRAME_CAP];
+    size_t len = answer(0, out, 0x50, 0);
+    out[AOE_HDR_LEN + 4] = 0x33;   /* an answer in the LBA registers, as READ NATIVE MAX gives */
+    out[AOE_HDR_LEN + 9] = 0x01;
+    aoe_client_receive(&client, out, len, now);
     CHECK(!client.busy);
+    CHECK(client.result.kind == AOE_RESULT_OK);
+    CHECK_EQ_U64(client.result.status, 0x50);
+    CHECK_EQ_U64(client.result.lba, 0x010000000033ull);
 }
 
 static void random_loss_duplication_and_reordering_still_deliver_the_data(void) {
