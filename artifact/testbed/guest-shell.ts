@@ -1,4 +1,5 @@
 import type { SerialConsole } from './console.js';
+import { stripAnsi } from './transcript.js';
 
 /** The stock image's root shell prompt on ttyS0 (autologin). */
 export const rootPrompt = /root@debian:~# /;
@@ -22,7 +23,8 @@ export async function waitForShell(console: SerialConsole, prompt = rootPrompt, 
 }
 
 /**
- * Runs one command line in the console's shell and returns what it printed and its exit status.
+ * Runs one command line in the console's shell and returns what it printed (escape sequences
+ * removed) and its exit status.
  * The end marker is typed as @@""EXIT so the terminal's echo of the command never matches it.
  */
 export async function runInShell(
@@ -37,7 +39,8 @@ export async function runInShell(
   const end = await console.waitFor(/@@EXIT:(\d+)/, options.timeoutMs ?? 60_000);
   await console.waitFor(prompt, 10_000);
   const printed = console.text.slice(start, end.match.index);
-  // Drop the terminal's echo of the command line itself.
-  const output = printed.slice(printed.indexOf('\n') + 1).replace(/\r\n/g, '\n');
+  // Drop the terminal's echo of the command line itself, and the shell's and programs' escape
+  // sequences (bracketed-paste toggles, colour resets, erase-line).
+  const output = stripAnsi(printed.slice(printed.indexOf('\n') + 1)).replace(/\r\n/g, '\n');
   return { output, exitCode: Number(end.match[1]) };
 }
