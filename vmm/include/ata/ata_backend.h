@@ -41,13 +41,24 @@ struct ata_backend_result {
     uint64_t lba;
 };
 
-/* Synchronous: returns when the command finished. False means the transport gave up (the AoE
- * client retries for a long time, so this is rare); the guest then sees the command aborted
- * (ERR, ABRT), as it would from a disk that refused it, and may retry. */
+/* How execute() left the command. FAILED means the transport gave up (the AoE client retries
+ * for a long time, so this is rare); the guest then sees the command aborted (ERR, ABRT), as
+ * from a disk that refused it, and may retry. */
+enum ata_backend_outcome {
+    ATA_BACKEND_DONE,      /* finished inside the call: result (and read data) are in place */
+    ATA_BACKEND_FAILED,
+    ATA_BACKEND_PENDING,   /* still running: the device shows BSY until the backend calls
+                            * ata_channel_backend_done(); cmd, result and the buffer stay
+                            * valid and untouched by the channel until then */
+};
+
+/* A backend may finish every command inside execute() (the simple, blocking way) or return
+ * PENDING and finish later, so the guest runs while frames are on the wire. One command at a
+ * time: the channel never calls execute() again before the previous one is done. */
 struct ata_backend {
     void *ctx;
-    bool (*execute)(void *ctx, const struct ata_backend_command *cmd,
-                    struct ata_backend_result *result);
+    enum ata_backend_outcome (*execute)(void *ctx, const struct ata_backend_command *cmd,
+                                        struct ata_backend_result *result);
 };
 
 #endif

@@ -3,11 +3,14 @@
  * hypervisor maps its I/O exits onto ata_channel_read/write and the data transfers, guest
  * memory onto struct ata_guest_memory and the interrupt line onto struct ata_irq.
  *
- * Everything runs to completion inside the call that started it (the backend is synchronous),
- * so the device is never seen busy except while the guest holds SRST; the guest's vCPU waits
- * for the backend meanwhile. Not reentrant: calls must be serialized, and the callbacks must
- * not call back into the channel. The line may rise inside any write (the command, the bus
- * master's start bit, the last word of a PIO block, nIEN cleared). */
+ * The paper's three entry points: a command written (ata_channel_write), the server's answer
+ * (inside the backend's execute(), or later through ata_channel_backend_done()), and the
+ * guest fetching data (data port, bus-master start). While a backend command is pending the
+ * device is BSY, as a disk seeking. Not reentrant: calls must be serialized, and callbacks
+ * must not call back into the channel (a backend must not call ata_channel_backend_done()
+ * from inside execute(): it returns DONE instead). The line may rise inside any write (the
+ * command, the bus master's start bit, the last word of a PIO block, nIEN cleared) and inside
+ * ata_channel_backend_done(). */
 #ifndef ATA_ATA_CHANNEL_H
 #define ATA_ATA_CHANNEL_H
 
@@ -76,6 +79,18 @@ struct ata_transfer {
     size_t block_bytes;       /* PIO: sectors per DRQ block * 512 */
 };
 
+/* What to do when the pending backend command is done. */
+enum ata_backend_wait {
+    ATA_WAIT_NONE,         /* no backend command outstanding */
+    ATA_WAIT_PIO_READ,     /* then offer the chunk's first DRQ block */
+    ATA_WAIT_PIO_WRITE,    /* then the next DRQ block, or completion */
+    ATA_WAIT_DMA_READ,     /* then move the chunk to guest memory, continue the DMA */
+    ATA_WAIT_DMA_WRITE,    /* then continue the DMA */
+    ATA_WAIT_IDENTIFY,     /* then patch and offer the IDENTIFY data */
+    ATA_WAIT_NON_DATA,     /* then the answer into the task file, completion */
+    ATA_WAIT_DISCARD,      /* a software reset abandoned the command: drop the answer */
+};
+
 struct ata_channel {
     struct ata_backend backend;
     struct ata_guest_memory memory;
@@ -98,6 +113,11 @@ struct ata_channel {
 
     struct ata_transfer transfer;
     struct ata_bus_master bus_master;
+
+    /* The backend command in progress, kept here so a pending one stays valid. */
+    uint8_t backend_wait;     /* enum ata_backend_wait */
+    struct ata_backend_command backend_command;
+    struct ata_backend_result backend_result;
     uint8_t buffer[ATA_CHANNEL_BUFFER_BYTES];
 };
 
@@ -109,6 +129,9 @@ void ata_channel_init(struct ata_channel *ch, struct ata_backend backend,
  * moves `size` bytes of the PIO transfer. */
 uint32_t ata_channel_read(struct ata_channel *ch, enum ata_port port, unsigned size);
 void ata_channel_write(struct ata_channel *ch, enum ata_port port, uint32_t value, unsigned size);
+
+/* The backend finished the command it left PENDING; transport_ok false = FAILED. */
+void ata_channel_backend_done(struct ata_channel *ch, bool transport_ok);
 
 /* A whole REP INS/OUTS on the data register. Returns the bytes that belonged to the PIO
  * transfer; the rest of `dst` is filled with 0xFF (nothing drives the bus) and the rest of

@@ -27,18 +27,28 @@ uint64_t ata_task_file_lba(const struct ata_channel *ch, bool lba48);
 uint32_t ata_task_file_count(const struct ata_channel *ch, bool lba48);
 void ata_task_file_store(struct ata_channel *ch, bool lba48, uint32_t count, uint64_t lba);
 
-/* Backend glue (ata_forward.c). A false return means the command already failed. */
+/* Backend glue (ata_forward.c). DONE: the caller goes on. FAILED: the guest's command already
+ * ended with ERR. PENDING: the device is BSY and `then` runs from ata_channel_backend_done(). */
 void ata_transfer_take_chunk(struct ata_transfer *t);
-bool ata_forward_chunk(struct ata_channel *ch);
-bool ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48, bool sectors);
+enum ata_backend_outcome ata_forward_chunk(struct ata_channel *ch, enum ata_backend_wait then);
+enum ata_backend_outcome ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48,
+                                              bool sectors);
+bool ata_backend_busy(const struct ata_channel *ch);
 
-/* PIO data phase (ata_pio.c). */
+/* PIO data phase (ata_pio.c); the *_done functions continue after a pending chunk. */
 void ata_pio_in_ready(struct ata_channel *ch);   /* the buffer holds a chunk: offer block 1 */
 void ata_pio_read_start(struct ata_channel *ch);
 void ata_pio_write_start(struct ata_channel *ch);
+void ata_pio_write_done(struct ata_channel *ch);
+
+/* Non-data and IDENTIFY completions (ata_commands.c). */
+void ata_identify_done(struct ata_channel *ch);
+void ata_non_data_done(struct ata_channel *ch);
 
 /* DMA data phase (ata_bus_master.c) and the bus-master registers. */
 void ata_dma_start(struct ata_channel *ch);
+void ata_dma_read_done(struct ata_channel *ch);
+void ata_dma_write_done(struct ata_channel *ch);
 uint8_t ata_bus_master_read(const struct ata_channel *ch, unsigned offset);
 void ata_bus_master_write(struct ata_channel *ch, unsigned offset, uint8_t value);
 

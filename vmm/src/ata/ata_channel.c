@@ -93,7 +93,8 @@ void ata_channel_init(struct ata_channel *ch, struct ata_backend backend,
 }
 
 /* SRST's falling edge ends the reset: device 0 reports its signature and diagnostic code and
- * raises no interrupt (ATA/ATAPI-6). While SRST is held the device is busy. */
+ * raises no interrupt (ATA/ATAPI-6). While SRST is held the device is busy, and stays busy
+ * after it until a pending backend command (whose answer is dropped) is done. */
 static void write_device_control(struct ata_channel *ch, uint8_t value) {
     bool was_reset = ch->device_control & ATA_CONTROL_SRST;
     ch->device_control = value;
@@ -102,17 +103,20 @@ static void write_device_control(struct ata_channel *ch, uint8_t value) {
             ch->transfer.phase = ATA_PHASE_IDLE;
             ch->status = ATA_STATUS_BSY;
             ch->irq_pending = false;
+            if (ata_backend_busy(ch))
+                ch->backend_wait = ATA_WAIT_DISCARD;
         }
-    } else if (was_reset) {
+    } else if (was_reset && !ata_backend_busy(ch)) {
         ata_device_load_signature(ch);
     }
     ata_device_update_irq(ch);
 }
 
-/* Device 1 is absent: device 0 ignores commands addressed to it except EXECUTE DEVICE
- * DIAGNOSTIC, which both devices execute (ATA/ATAPI-6). */
+/* A busy device (reset, or waiting for the backend) ignores commands. Device 1 is absent:
+ * device 0 ignores commands addressed to it except EXECUTE DEVICE DIAGNOSTIC, which both
+ * devices execute (ATA/ATAPI-6). */
 static void write_command(struct ata_channel *ch, uint8_t opcode) {
-    if (ch->device_control & ATA_CONTROL_SRST)
+    if ((ch->device_control & ATA_CONTROL_SRST) || ata_backend_busy(ch))
         return;
     if (ata_device1_selected(ch) && opcode != ATA_CMD_EXECUTE_DEVICE_DIAGNOSTIC)
         return;

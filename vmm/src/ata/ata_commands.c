@@ -126,6 +126,11 @@ static void patch_identify(struct ata_channel *ch) {
     id[integrity + 1] = (uint8_t)-sum;
 }
 
+void ata_identify_done(struct ata_channel *ch) {
+    patch_identify(ch);
+    ata_pio_in_ready(ch);
+}
+
 static void run_identify(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
     (void)flags;
     ch->transfer = (struct ata_transfer){
@@ -134,15 +139,21 @@ static void run_identify(struct ata_channel *ch, uint8_t opcode, uint8_t flags) 
         .block_bytes = ATA_SECTOR_BYTES,
     };
     ata_transfer_take_chunk(&ch->transfer);
-    if (!ata_forward_chunk(ch))
-        return;
-    patch_identify(ch);
-    ata_pio_in_ready(ch);
+    if (ata_forward_chunk(ch, ATA_WAIT_IDENTIFY) == ATA_BACKEND_DONE)
+        ata_identify_done(ch);
+}
+
+/* The backend's count and LBA become the task file (READ NATIVE MAX answers there). */
+void ata_non_data_done(struct ata_channel *ch) {
+    const struct ata_backend_result *result = &ch->backend_result;
+    ata_task_file_store(ch, ch->backend_command.lba48, result->count, result->lba);
+    ata_device_complete(ch);
 }
 
 static void run_forward(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
-    if (ata_forward_non_data(ch, opcode, flags & ATA_CMD_LBA48, flags & ATA_CMD_SECTORS))
-        ata_device_complete(ch);
+    if (ata_forward_non_data(ch, opcode, flags & ATA_CMD_LBA48, flags & ATA_CMD_SECTORS) ==
+        ATA_BACKEND_DONE)
+        ata_non_data_done(ch);
 }
 
 static void run_accept(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {

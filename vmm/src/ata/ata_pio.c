@@ -23,7 +23,7 @@ void ata_pio_in_ready(struct ata_channel *ch) {
 
 void ata_pio_read_start(struct ata_channel *ch) {
     ata_transfer_take_chunk(&ch->transfer);
-    if (ata_forward_chunk(ch))
+    if (ata_forward_chunk(ch, ATA_WAIT_PIO_READ) == ATA_BACKEND_DONE)
         ata_pio_in_ready(ch);
 }
 
@@ -49,25 +49,33 @@ static void read_block_done(struct ata_channel *ch) {
     }
 }
 
-/* A full chunk (or the command's last block) goes to the backend before the next DRQ. */
-static void write_block_done(struct ata_channel *ch) {
+/* After a chunk went to the backend: the command is complete, or the next chunk begins. */
+void ata_pio_write_done(struct ata_channel *ch) {
     struct ata_transfer *t = &ch->transfer;
-    if (t->cursor == t->chunk_bytes) {
-        if (!ata_forward_chunk(ch))
-            return;
-        if (t->sectors_left == 0) {
-            ata_device_complete(ch);
-            return;
-        }
-        ata_transfer_take_chunk(t);
-        t->cursor = 0;
+    if (t->sectors_left == 0) {
+        ata_device_complete(ch);
+        return;
     }
+    ata_transfer_take_chunk(t);
+    t->cursor = 0;
     offer_block(ch);
     ata_device_interrupt(ch);
 }
 
+/* A full chunk (or the command's last block) goes to the backend before the next DRQ. */
+static void write_block_done(struct ata_channel *ch) {
+    struct ata_transfer *t = &ch->transfer;
+    if (t->cursor < t->chunk_bytes) {
+        offer_block(ch);
+        ata_device_interrupt(ch);
+    } else if (ata_forward_chunk(ch, ATA_WAIT_PIO_WRITE) == ATA_BACKEND_DONE) {
+        ata_pio_write_done(ch);
+    }
+}
+
+/* No data moves while the backend holds the buffer (BSY) or device 1 is selected. */
 static bool data_phase(const struct ata_channel *ch, enum ata_phase phase) {
-    return ch->transfer.phase == phase && !ata_device1_selected(ch);
+    return ch->transfer.phase == phase && !ata_backend_busy(ch) && !ata_device1_selected(ch);
 }
 
 size_t ata_channel_data_in(struct ata_channel *ch, uint8_t *dst, size_t bytes) {

@@ -26,6 +26,9 @@ struct fake_disk {
     struct ata_backend_command last;     /* buffer pointer excluded from comparisons */
     struct ata_backend_command first;
     bool transport_fails;
+    bool defer;                          /* answer PENDING; complete_deferred() finishes */
+    const struct ata_backend_command *deferred;
+    struct ata_backend_result *deferred_result;
     uint64_t error_lba;                  /* a data command touching it fails with UNC */
     uint8_t identify[ATA_SECTOR_BYTES];
 };
@@ -47,12 +50,9 @@ static struct fixture {
     struct fake_ram ram;
 } fx;
 
-static bool disk_execute(void *ctx, const struct ata_backend_command *cmd,
+/* Executes a command on the disk; false = transport failure. */
+static bool disk_perform(struct fake_disk *disk, const struct ata_backend_command *cmd,
                          struct ata_backend_result *result) {
-    struct fake_disk *disk = ctx;
-    if (disk->calls++ == 0)
-        disk->first = *cmd;
-    disk->last = *cmd;
     if (disk->transport_fails)
         return false;
     switch (cmd->opcode) {
@@ -86,6 +86,26 @@ static bool disk_execute(void *ctx, const struct ata_backend_command *cmd,
         memcpy(cmd->buffer, at, cmd->buffer_bytes);
     }
     return true;
+}
+
+static enum ata_backend_outcome disk_execute(void *ctx, const struct ata_backend_command *cmd,
+                                             struct ata_backend_result *result) {
+    struct fake_disk *disk = ctx;
+    if (disk->calls++ == 0)
+        disk->first = *cmd;
+    disk->last = *cmd;
+    if (disk->defer) {
+        disk->deferred = cmd;
+        disk->deferred_result = result;
+        return ATA_BACKEND_PENDING;
+    }
+    return disk_perform(disk, cmd, result) ? ATA_BACKEND_DONE : ATA_BACKEND_FAILED;
+}
+
+/* The server's answer to the pending command arrives. */
+static inline void complete_deferred(void) {
+    bool ok = disk_perform(&fx.disk, fx.disk.deferred, fx.disk.deferred_result);
+    ata_channel_backend_done(&fx.ch, ok);
 }
 
 static bool ram_allowed(const struct fake_ram *ram, uint64_t gpa, size_t len) {
@@ -150,6 +170,7 @@ static void setup(void) {
     fx.disk.dirty_high = 0;
     fx.disk.calls = 0;
     fx.disk.transport_fails = false;
+    fx.disk.defer = false;
     fx.disk.error_lba = NO_LBA;
     fill_identify(fx.disk.identify);
     memset(fx.ram.bytes, 0xEE, RAM_BYTES);

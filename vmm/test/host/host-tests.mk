@@ -7,13 +7,15 @@ HOST_TEST_DIR := build/host
 HOST_TEST_HEADERS := $(wildcard include/*/*.h) ../common/test/tap.h
 
 # Each test program: its test source plus the module(s) it tests.
-HOST_TEST_PROGRAMS := e820_test insn_decode_test guest_walk_test ata_channel_test ata_dma_test
+HOST_TEST_PROGRAMS := e820_test insn_decode_test guest_walk_test ata_channel_test ata_dma_test \
+	ata_pending_test
 HOST_TEST_MODULE_e820_test := src/mm/e820.c
 HOST_TEST_MODULE_insn_decode_test := src/x86/insn_decode.c
 HOST_TEST_MODULE_guest_walk_test := src/mm/guest_walk.c
 ATA_SOURCES := $(sort $(wildcard src/ata/*.c))
 HOST_TEST_MODULE_ata_channel_test := $(ATA_SOURCES)
 HOST_TEST_MODULE_ata_dma_test := $(ATA_SOURCES)
+HOST_TEST_MODULE_ata_pending_test := $(ATA_SOURCES)
 HOST_TEST_PROGRAMS += config_test int15_test acpi_cpus_test policy_test exit_table_test
 HOST_TEST_MODULE_config_test := src/boot/config.c src/lib/format.c
 HOST_TEST_MODULE_int15_test := src/guest/int15_memory.c src/mm/e820.c
