@@ -47,7 +47,6 @@
 #define ATA_ID_MULTIPLE_SETTING_VALID 0x0100
 #define ATA_ID_WORD_INTEGRITY 255       /* low byte 0xA5: high byte makes the byte sum 0 */
 #define ATA_ID_INTEGRITY_SIGNATURE 0xA5
-#define ATA_ID_WORDS 256
 
 /* Largest SET MULTIPLE block: IDENTIFY word 47 is 8 bits wide and powers of two are valid. */
 #define ATA_MULTIPLE_MAX_SECTORS 128

@@ -69,8 +69,9 @@ static void dma_run(struct ata_channel *ch) {
     const struct ata_transfer *t = &ch->transfer;
     const struct ata_bus_master *bm = &ch->bus_master;
     bool to_memory = !t->write;
-    if (t->phase != ATA_PHASE_DMA || ata_backend_busy(ch) || !(bm->status & ATA_BM_STATUS_ACTIVE) ||
-        ((bm->command & ATA_BM_COMMAND_TO_MEMORY) != 0) != to_memory)
+    bool bus_master_ready = (bm->status & ATA_BM_STATUS_ACTIVE) &&
+                            ((bm->command & ATA_BM_COMMAND_TO_MEMORY) != 0) == to_memory;
+    if (t->phase != ATA_PHASE_DMA || ata_backend_busy(ch) || !bus_master_ready)
         return;
     dma_continue(ch);
 }
