@@ -18,7 +18,8 @@
 #include "aoe/aoe_stats.h"
 #include "aoe/rto.h"
 
-/* Requests in flight at once: the target's buffer count, but never more than this. */
+/* Requests in flight at once: the target's buffer count, but never more than this (the e1000
+ * transmit ring holds 64, so a whole window goes out back to back). */
 #define AOE_MAX_WINDOW 64u
 /* One ATA command moves at most 65536 sectors (LBA48 count 0). */
 #define AOE_MAX_COMMAND_SECTORS 65536u

@@ -20,8 +20,7 @@ struct nic {
     void *driver;   /* the driver's own state */
 };
 
+/* The longest frame for an MTU, without FCS: header + payload (we send no VLAN tag). */
 #define NIC_ETH_HEADER 14u
-/* The longest frame for an MTU, without FCS: header + payload (no VLAN tag is sent by us). */
-static inline size_t nic_max_frame(const struct nic *nic) { return NIC_ETH_HEADER + nic->mtu; }
 
 #endif

@@ -59,8 +59,9 @@ struct legacy_rx_desc {
     uint16_t special;
 };
 
-/* 32 descriptors of 16 bytes: one page per ring, a multiple of 128 bytes as the NIC requires. */
-#define RING_SIZE 32u
+/* 64 descriptors of 16 bytes: one page per ring, a multiple of 128 bytes as the NIC requires,
+ * and room for a whole AoE window (AOE_MAX_WINDOW) of requests sent back to back. */
+#define RING_SIZE 64u
 
 struct e1000 {
     struct nic nic;
