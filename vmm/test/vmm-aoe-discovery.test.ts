@@ -70,7 +70,7 @@ function startVblade(ns: Netns, image: string, shelf: number, slot: number, ifna
   return child;
 }
 
-async function boot(name: string, ns: Netns, append: string): Promise<Machine> {
+async function boot(name: string, ns: Netns, append: string, model = 'e1000'): Promise<Machine> {
   machine = await startMachine({
     name,
     logDir: testLogDir(name),
@@ -78,7 +78,7 @@ async function boot(name: string, ns: Netns, append: string): Promise<Machine> {
     append,
     disks: [{ kind: 'image', path: probeGuestImage, format: 'raw', mode: 'snapshot' }],
     netns: ns.name,
-    nics: [{ kind: 'tap', tap: ns.taps[0]!, mac: guestMac, model: 'e1000' }],
+    nics: [{ kind: 'tap', tap: ns.taps[0]!, mac: guestMac, model }],
     noReboot: true,
   });
   return machine;
@@ -107,14 +107,16 @@ afterEach(async () => {
 });
 
 describe('hypervisor AoE discovery over a real e1000 and the patched vblade', () => {
-  for (const { mtu, sectorsPerFrame } of [
-    { mtu: 1500, sectorsPerFrame: 2 },
-    { mtu: 9000, sectorsPerFrame: 17 },
+  // QEMU's e1000 is the 82540EM (8086:100e); e1000-82545em is the other supported part (100f).
+  for (const { mtu, sectorsPerFrame, model } of [
+    { mtu: 1500, sectorsPerFrame: 2, model: 'e1000' },
+    { mtu: 9000, sectorsPerFrame: 17, model: 'e1000' },
+    { mtu: 1500, sectorsPerFrame: 2, model: 'e1000-82545em' },
   ]) {
-    test(`finds e3.7 at MTU ${mtu}, identifies it and reads its boot sector`, async () => {
+    test(`finds e3.7 over ${model} at MTU ${mtu}, identifies it and reads its first MiB`, async () => {
       netns = await createNetns(`vmm-aoe-${mtu}-${process.pid}`, { mtu });
       vblade = startVblade(netns, probeGuestImage, 3, 7);
-      const m = await boot(`aoe-${mtu}`, netns, `aoe=auto mtu=${mtu} aoe_wait=20`);
+      const m = await boot(`aoe-${model}-${mtu}`, netns, `aoe=auto mtu=${mtu} aoe_wait=20`, model);
       // Stops at the first of: the guest starting (after every AoE line), a refusal, or AoE giving
       // up (then the assertions say which).
       await m.consoles.com2.waitFor(/vmm: (starting the guest|halted|AoE: .*continuing without)/, timeoutMs);
