@@ -536,6 +536,72 @@ static void selecting_device1_releases_the_line(void) {
     CHECK_EQ_U64(fx.irq.rising_edges, edges + 1);   /* dropped by the command, raised again */
 }
 
+/* libata's probe of the channel, step by step: ata_devchk on both devices, SRST, the wait
+ * for device 1's signature, classification (error register, signature, status), IDENTIFY,
+ * transfer mode. Device 0 must come out as an ATA disk and device 1 as absent. */
+static void linux_libata_probe_sequence(void) {
+    uint8_t id[ATA_SECTOR_BYTES];
+    bool present[2], is_ata[2];
+    setup();
+    for (int dev = 0; dev < 2; dev++) {
+        outb(ATA_PORT_DEVICE, dev ? 0xB0 : 0xA0);
+        outb(ATA_PORT_COUNT, 0x55);
+        outb(ATA_PORT_LBA_LOW, 0xAA);
+        outb(ATA_PORT_COUNT, 0xAA);
+        outb(ATA_PORT_LBA_LOW, 0x55);
+        outb(ATA_PORT_COUNT, 0x55);
+        outb(ATA_PORT_LBA_LOW, 0xAA);
+        present[dev] = inb(ATA_PORT_COUNT) == 0x55 && inb(ATA_PORT_LBA_LOW) == 0xAA;
+    }
+    CHECK(present[0] && present[1]);   /* device 0 answers the scratch test for device 1 */
+    outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0x08);
+    outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0x08 | ATA_CONTROL_SRST);
+    outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0x08);
+    CHECK(!(inb(ATA_PORT_STATUS_COMMAND) & ATA_STATUS_BSY));
+    outb(ATA_PORT_DEVICE, 0xB0);
+    CHECK(inb(ATA_PORT_COUNT) == 1 && inb(ATA_PORT_LBA_LOW) == 1);
+    CHECK(!(inb(ATA_PORT_STATUS_COMMAND) & ATA_STATUS_BSY));
+    for (int dev = 0; dev < 2; dev++) {
+        outb(ATA_PORT_DEVICE, dev ? 0xB0 : 0xA0);
+        uint8_t error = inb(ATA_PORT_ERROR_FEATURES);
+        bool ata_signature = inb(ATA_PORT_LBA_MID) == 0 && inb(ATA_PORT_LBA_HIGH) == 0;
+        is_ata[dev] = (error == 0 || error == 1) && ata_signature &&
+                      inb(ATA_PORT_STATUS_COMMAND) != 0;
+    }
+    CHECK(is_ata[0]);
+    CHECK(!is_ata[1]);
+    outb(ATA_PORT_DEVICE, 0xA0);
+    outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_IDENTIFY_DEVICE);
+    CHECK(fx.irq.level);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY | DRQ);
+    CHECK(pio_read_block(id, sizeof(id)));
+    CHECK_EQ_U64(alt_status(), READY);
+    outb(ATA_PORT_ERROR_FEATURES, 0x03);
+    outb(ATA_PORT_COUNT, 0x22);
+    outb(ATA_PORT_DEVICE, 0xA0);
+    outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_SET_FEATURES);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY);
+    CHECK_EQ_U64(fx.disk.last.count, 0x22);
+}
+
+/* SeaBIOS: interrupts off (nIEN), everything polled; the line never moves. */
+static void seabios_polled_read_with_nien(void) {
+    uint8_t data[2 * ATA_SECTOR_BYTES];
+    setup();
+    outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0x08 | ATA_CONTROL_NIEN);
+    outb(ATA_PORT_DEVICE, 0xA0);
+    outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_IDENTIFY_PACKET_DEVICE);
+    CHECK(inb(ATA_PORT_STATUS_COMMAND) & ERR);   /* not ATAPI: SeaBIOS then tries ATA */
+    outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_IDENTIFY_DEVICE);
+    CHECK(pio_read_block(data, ATA_SECTOR_BYTES));
+    issue(ATA_CMD_READ_SECTORS, 63, 2, false);
+    CHECK(pio_read_block(data, ATA_SECTOR_BYTES));
+    CHECK(pio_read_block(data + ATA_SECTOR_BYTES, ATA_SECTOR_BYTES));
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND) & (ATA_STATUS_BSY | DRQ | ERR), 0);
+    CHECK(sectors_match_pattern(data, 63, 2));
+    CHECK_EQ_U64(fx.irq.rising_edges, 0);
+}
+
 int main(void) {
     TEST(power_on_state_is_reset_signature);
     TEST(command_table_outcomes);
@@ -568,5 +634,7 @@ int main(void) {
     TEST(status_read_clears_interrupt_alt_status_does_not);
     TEST(nien_masks_the_line);
     TEST(selecting_device1_releases_the_line);
+    TEST(linux_libata_probe_sequence);
+    TEST(seabios_polled_read_with_nien);
     return tap_finish();
 }
