@@ -1,6 +1,7 @@
 import { paths } from '../../artifact/core/paths.js';
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
+import { withAoeServer } from '../shared/aoe-server.js';
 import { bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
 import { guestImageDisk } from '../shared/guest-image.js';
 import { specBeside } from '../shared/spec-file.js';
@@ -33,8 +34,14 @@ export const fig04BootTime: Experiment = {
       needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image'],
       runner: { run: async (ctx) => bootToLogin(ctx, { disk: guestImageDisk(ctx), kernel: paths.vmmElf }), parse: parseBootToLogin },
     },
-    'vmm-aoe-cache-on': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'] },
-    'vmm-aoe-cache-off': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'] },
+    'vmm-aoe-cache-on': {
+      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
+      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
+    },
+    'vmm-aoe-cache-off': {
+      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
+      runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
+    },
   },
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),

@@ -1,6 +1,7 @@
 import { paths } from '../../artifact/core/paths.js';
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
+import { withAoeServer } from '../shared/aoe-server.js';
 import { parseDiskBenchmark, runDiskBenchmark } from '../shared/disk-benchmark.js';
 import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metrics.js';
 import { guestImageDisk } from '../shared/guest-image.js';
@@ -28,8 +29,14 @@ export const fig05DiskThroughput: Experiment = {
       needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image', 'guest-benchmark'],
       runner: { run: (ctx) => runDiskBenchmark(ctx, { disk: guestImageDisk(ctx), kernel: paths.vmmElf }), parse: parseDiskBenchmark },
     },
-    'vmm-aoe-cache-on': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
-    'vmm-aoe-cache-off': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+    'vmm-aoe-cache-on': {
+      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
+    },
+    'vmm-aoe-cache-off': {
+      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
+    },
   },
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),

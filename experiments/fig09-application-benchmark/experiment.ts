@@ -2,6 +2,7 @@ import { paths } from '../../artifact/core/paths.js';
 import type { Experiment, MetricInfo } from '../../artifact/core/experiment.js';
 import type { AppTestName } from '../../artifact/images/index.js';
 import { parseAppBenchmark, runAppBenchmark } from '../shared/app-benchmark.js';
+import { withAoeServer } from '../shared/aoe-server.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
 import { guestImageDisk } from '../shared/guest-image.js';
 import { specBeside } from '../shared/spec-file.js';
@@ -46,7 +47,10 @@ export const fig09ApplicationBenchmark: Experiment = {
       needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image', 'guest-benchmark'],
       runner: { run: (ctx) => runAppBenchmark(ctx, { disk: guestImageDisk(ctx), kernel: paths.vmmElf }), parse: parseAppBenchmark },
     },
-    'vmm-aoe-cache-on': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+    'vmm-aoe-cache-on': {
+      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => runAppBenchmark(ctx, boot)), parse: parseAppBenchmark },
+    },
   },
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),

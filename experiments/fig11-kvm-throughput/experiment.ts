@@ -1,5 +1,7 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
+import { withAoeServer } from '../shared/aoe-server.js';
+import { parseDiskBenchmark, runDiskBenchmark } from '../shared/disk-benchmark.js';
 import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metrics.js';
 import { specBeside } from '../shared/spec-file.js';
 
@@ -17,7 +19,10 @@ export const fig11KvmThroughput: Experiment = {
   title: 'Disk throughput: proposed VMM (AoE, server cache on) vs KVM with the image on NFS',
   metrics: diskThroughputMetrics,
   configurations: {
-    'vmm-aoe-cache-on': { needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+    'vmm-aoe-cache-on': {
+      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
+    },
     'kvm-nfs': { needs: ['kvm-nfs-baseline', 'testbed-library', 'debian-image', 'guest-benchmark'] },
   },
   figureData: (input) => barFigureRows(layout, input),

@@ -1,6 +1,7 @@
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
 import { appResults, appTestNames, type AppFrame } from '../../artifact/images/index.js';
-import { readJobFrames, runGuestJob, type ClientBoot } from './guest-job.js';
+import type { ClientBoot } from './client-pc.js';
+import { readJobFrames, runGuestJob } from './guest-job.js';
 
 /** Input scale and passes: the full data sets (~125 MB tree, 2000 mails, 20 tracks) x 3, or a tenth x 1. */
 const size = { full: { scale: 1, passes: 3 }, quick: { scale: 0.1, passes: 1 } } as const;

@@ -1,22 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog, startMachine, type DiskSpec } from '../../artifact/testbed/index.js';
+import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog } from '../../artifact/testbed/index.js';
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
-
-/** Name of the emulated client PC; its serial logs are <name>.com1.timed.log in the raw folder. */
-const clientName = 'client';
+import { clientName, startClient, type ClientBoot } from './client-pc.js';
 /** A TCG boot to login takes ~35 s here; a machine that needs far longer is broken, not slow. */
 const loginTimeoutMs = 10 * 60_000;
 
 /**
- * Powers on one client PC from `disk` and waits for the login prompt on its console.
- * With `kernel` (the hypervisor's multiboot image) QEMU loads it first, and it boots the disk.
+ * Powers on the client PC and waits for the login prompt on its console. With `kernel` (the
+ * hypervisor's multiboot image) QEMU loads it first, and it boots the disk (local or over AoE).
  */
-export async function bootToLogin(ctx: RepetitionContext, boot: { disk: DiskSpec; kernel?: string }): Promise<void> {
+export async function bootToLogin(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
   ctx.progress(`rep ${ctx.repetition}: booting to login`);
-  const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: [boot.disk], kernel: boot.kernel });
-  ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}`);
+  const machine = await startClient(ctx, boot);
   try {
     const login = await machine.consoles.com1.waitFor(/login: /, loginTimeoutMs);
     ctx.log(`login prompt at ${(login.t / 1000).toFixed(1)} s after power-on`);

@@ -1,6 +1,7 @@
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
 import { fioPresets, parseFioPass, type FioTestName } from '../../artifact/images/index.js';
-import { readJobFrames, runGuestJob, type ClientBoot } from './guest-job.js';
+import type { ClientBoot } from './client-pc.js';
+import { readJobFrames, runGuestJob } from './guest-job.js';
 
 /** The CrystalDiskMark rows the paper reports (Figs 5, 11); QD32 is not in the paper. */
 const paperTests: readonly FioTestName[] = ['seq-1m', 'rand-512k', 'rand-4k'];

@@ -2,15 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
 import { completedJobFrames, writeJobFile, type BenchFrame, type BenchJob } from '../../artifact/images/index.js';
-import { startMachine, type DiskSpec } from '../../artifact/testbed/index.js';
-
-const clientName = 'client';
-
-/** How the client PC boots: its IDE disk, and optionally the hypervisor loaded first (-kernel). */
-export interface ClientBoot {
-  disk: DiskSpec;
-  kernel?: string;
-}
+import { clientName, startClient, type ClientBoot } from './client-pc.js';
 
 /**
  * Boots the client with a benchmark job handed over through fw_cfg; the guest runs it, prints
@@ -19,8 +11,8 @@ export interface ClientBoot {
 export async function runGuestJob(ctx: RepetitionContext, boot: ClientBoot, job: Omit<BenchJob, 'version' | 'id' | 'seed' | 'powerOff'>, timeoutMs: number): Promise<void> {
   const id = `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}`;
   const jobFile = await writeJobFile({ version: 1, id, seed: ctx.repetition, powerOff: true, ...job }, ctx.rawDir);
-  const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: [boot.disk], kernel: boot.kernel, fwCfgFiles: [jobFile] });
-  ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}, job ${id}`);
+  const machine = await startClient(ctx, boot, [jobFile]);
+  ctx.log(`job ${id}`);
   try {
     // frames.py prints JSON with sorted keys and no spaces; one job per boot.
     await machine.consoles.com1.waitFor(/"type":"job-end"/, timeoutMs);
