@@ -236,8 +236,9 @@ struct nic *e1000_open(unsigned mtu, struct pci_address *where) {
     e->nic.link_up = e1000_link_up;
     e->nic.driver = e;
     const uint8_t *m = e->nic.mac;
-    log_printf("e1000 at PCI %02x:%02x.%x, registers at %lx (%lu KiB), MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u\n",
-               where->bus, where->device, where->function, base, size >> 10, m[0], m[1], m[2], m[3], m[4], m[5], mtu);
+    log_printf("e1000 at PCI %02x:%02x.%x (8086:%04x), registers at %lx (%lu KiB), MAC %02x:%02x:%02x:%02x:%02x:%02x, "
+               "MTU %u\n", where->bus, where->device, where->function, pci_read16(*where, PCI_DEVICE_ID), base, size >> 10,
+               m[0], m[1], m[2], m[3], m[4], m[5], mtu);
     return &e->nic;
 }
 
