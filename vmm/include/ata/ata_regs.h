@@ -4,6 +4,8 @@
 #define ATA_ATA_REGS_H
 
 #define ATA_SECTOR_BYTES 512u
+#define ATA_LBA28_SECTORS (1ull << 28)
+#define ATA_LBA48_SECTORS (1ull << 48)
 
 /* Status (and Alternate Status). DSC is obsolete since ATA-4 but drivers still expect it set
  * on a ready disk, so an idle device reports DRDY|DSC (0x50). */

@@ -60,7 +60,9 @@ static const uint8_t backend_data_opcodes[2][2] = {
 };
 
 /* Loads the transfer from the task file. CHS addressing (LBA bit clear) is aborted: the
- * remote disk is LBA-only, which every OS in scope uses when IDENTIFY says it may. */
+ * remote disk is LBA-only, which every OS in scope uses when IDENTIFY says it may. A range
+ * running past the 28- or 48-bit address space is IDNF here, before a backend could wrap it
+ * around to sector 0. */
 static bool begin_sectors(struct ata_channel *ch, uint8_t flags) {
     if (!(ch->device & ATA_DEVICE_LBA)) {
         ata_device_fail(ch, ATA_ERROR_ABRT);
@@ -68,12 +70,18 @@ static bool begin_sectors(struct ata_channel *ch, uint8_t flags) {
     }
     bool lba48 = flags & ATA_CMD_LBA48, write = flags & ATA_CMD_WRITE;
     uint32_t count = ata_task_file_count(ch, lba48);
+    uint32_t sectors = count ? count : (lba48 ? 0x10000u : 0x100u);
+    uint64_t lba = ata_task_file_lba(ch, lba48);
+    if (lba + sectors > (lba48 ? ATA_LBA48_SECTORS : ATA_LBA28_SECTORS)) {
+        ata_device_fail(ch, ATA_ERROR_IDNF);
+        return false;
+    }
     ch->transfer = (struct ata_transfer){
         .backend_opcode = backend_data_opcodes[lba48][write],
         .lba48 = lba48,
         .write = write,
-        .next_lba = ata_task_file_lba(ch, lba48),
-        .sectors_left = count ? count : (lba48 ? 0x10000u : 0x100u),
+        .next_lba = lba,
+        .sectors_left = sectors,
     };
     return true;
 }

@@ -59,6 +59,9 @@ static const struct command_case command_cases[] = {
     /* READ/WRITE MULTIPLE before SET MULTIPLE. */
     CASE(ATA_CMD_READ_MULTIPLE, 0, 1, 0xE0, READY | ERR, ATA_ERROR_ABRT, false),
     CASE(ATA_CMD_WRITE_MULTIPLE_EXT, 0, 1, 0xE0, READY | ERR, ATA_ERROR_ABRT, false),
+    /* Beyond the 28-bit address space: sectors 0x0FFFFFFF and 0x10000000 (device bits 27:24
+     * 0xF, LBA 0xFFFFFF, count 2). */
+    CASE(ATA_CMD_WRITE_SECTORS, 0, 2, 0xEF, READY | ERR, ATA_ERROR_IDNF, false),
     /* CHS addressing (LBA bit clear). */
     CASE(ATA_CMD_READ_SECTORS, 0, 1, 0xA0, READY | ERR, ATA_ERROR_ABRT, false),
     CASE(ATA_CMD_READ_DMA, 0, 1, 0xA0, READY | ERR, ATA_ERROR_ABRT, false),
@@ -89,6 +92,8 @@ static void command_table_outcomes(void) {
         const struct command_case *c = &command_cases[i];
         setup();
         outb(ATA_PORT_ERROR_FEATURES, c->features);
+        for (int r = ATA_PORT_LBA_LOW; r <= ATA_PORT_LBA_HIGH; r++)
+            outb(r, 0xFF);
         outb(ATA_PORT_COUNT, c->count);
         outb(ATA_PORT_DEVICE, c->device);
         outb(ATA_PORT_STATUS_COMMAND, c->opcode);
@@ -267,6 +272,17 @@ static void read_sectors_ext_count_zero_is_65536_in_chunks(void) {
     CHECK_EQ_U64(fx.disk.calls, 0x10000 / ATA_CHANNEL_CHUNK_SECTORS);
     CHECK_EQ_U64(fx.disk.last.lba, 0x100 + 0x10000 - ATA_CHANNEL_CHUNK_SECTORS);
     CHECK_EQ_U64(alt_status(), READY);
+}
+
+/* The last LBA48 sectors are addressable; one more is IDNF without a backend call. */
+static void lba48_range_ends_at_2_to_the_48(void) {
+    setup();
+    issue(ATA_CMD_READ_DMA_EXT, 0xFFFFFFFFFFFEULL, 2, true);
+    CHECK_EQ_U64(alt_status(), READY | DRQ);
+    issue(ATA_CMD_READ_DMA_EXT, 0xFFFFFFFFFFFEULL, 3, true);
+    CHECK_EQ_U64(alt_status(), READY | ERR);
+    CHECK_EQ_U64(inb(ATA_PORT_ERROR_FEATURES), ATA_ERROR_IDNF);
+    CHECK_EQ_U64(fx.disk.calls, 0);
 }
 
 static void lba48_address_and_count_from_hob_registers(void) {
@@ -618,6 +634,7 @@ int main(void) {
     TEST(read_sectors_count_zero_is_256);
     TEST(read_sectors_ext_count_zero_is_65536_in_chunks);
     TEST(lba48_address_and_count_from_hob_registers);
+    TEST(lba48_range_ends_at_2_to_the_48);
     TEST(read_multiple_drq_blocks);
     TEST(read_multiple_ext_uses_lba48);
     TEST(write_sectors_interrupt_after_each_block);
