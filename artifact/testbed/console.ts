@@ -72,6 +72,11 @@ export class SerialConsole {
     });
   }
 
+  /** Marks all output so far as seen: the next waitFor only looks at output arriving later. */
+  skipPending(): void {
+    this.cursor = this.allText.length;
+  }
+
   /** Sends text to the guest as serial input (e.g. a shell command ending in "\n"). */
   send(text: string): void {
     if (this.closed) throw new Error(`${this.port} is closed; the machine has stopped`);

@@ -11,6 +11,7 @@ export const rootPrompt = /root@debian:~# /;
  */
 export async function waitForShell(console: SerialConsole, prompt = rootPrompt, attempts = 20): Promise<void> {
   for (let attempt = 0; attempt < attempts; attempt++) {
+    console.skipPending();
     console.send('\n');
     try {
       await console.waitFor(prompt, 3_000);
@@ -24,8 +25,8 @@ export async function waitForShell(console: SerialConsole, prompt = rootPrompt, 
 
 /**
  * Runs one command line in the console's shell and returns what it printed (escape sequences
- * removed) and its exit status.
- * The end marker is typed as @@""EXIT so the terminal's echo of the command never matches it.
+ * removed) and its exit status. Output is taken between two markers the shell echoes; they are
+ * typed as @@""BEGIN / @@""EXIT so the terminal's echo of the typed line never matches them.
  */
 export async function runInShell(
   console: SerialConsole,
@@ -34,13 +35,10 @@ export async function runInShell(
 ): Promise<{ output: string; exitCode: number }> {
   const prompt = options.prompt ?? rootPrompt;
   await waitForShell(console, prompt);
-  const start = console.text.length;
-  console.send(`${command}; echo "@@""EXIT:$?"\n`);
+  console.send(`echo "@@""BEGIN"; ${command}; echo "@@""EXIT:$?"\n`);
+  const begin = await console.waitFor(/@@BEGIN\r?\n/, 10_000);
   const end = await console.waitFor(/@@EXIT:(\d+)/, options.timeoutMs ?? 60_000);
   await console.waitFor(prompt, 10_000);
-  const printed = console.text.slice(start, end.match.index);
-  // Drop the terminal's echo of the command line itself, and the shell's and programs' escape
-  // sequences (bracketed-paste toggles, colour resets, erase-line).
-  const output = stripAnsi(printed.slice(printed.indexOf('\n') + 1)).replace(/\r\n/g, '\n');
-  return { output, exitCode: Number(end.match[1]) };
+  const printed = console.text.slice(begin.match.index + begin.match[0].length, end.match.index);
+  return { output: stripAnsi(printed).replace(/\r\n/g, '\n'), exitCode: Number(end.match[1]) };
 }
