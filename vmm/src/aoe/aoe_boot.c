@@ -40,7 +40,8 @@ static bool run(struct nic *nic, const struct aoe_ata_command *cmd, const char *
         return false;
     }
     if (result.kind == AOE_RESULT_AOE_ERROR) {
-        log_printf("AoE: %s failed: AoE error %u from the target\n", what, result.aoe_error);
+        log_printf("AoE: %s failed: the target answered AoE error %u (%s)\n", what, result.aoe_error,
+                   aoe_error_name(result.aoe_error));
         return false;
     }
     return true;

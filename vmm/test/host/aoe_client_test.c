@@ -363,6 +363,10 @@ static void aoe_error_flag_is_reported(void) {
     CHECK(client.result.kind == AOE_RESULT_AOE_ERROR);
     CHECK_EQ_U64(client.result.aoe_error, AOE_ERR_DEVICE_UNAVAILABLE);
     CHECK_EQ_U64(client.stats.aoe_errors, 1);
+    CHECK(!strcmp(aoe_error_name(client.result.aoe_error), "device unavailable"));
+    CHECK(!strcmp(aoe_error_name(AOE_ERR_TARGET_RESERVED), "target reserved"));
+    CHECK(!strcmp(aoe_error_name(0), "unknown error"));
+    CHECK(!strcmp(aoe_error_name(200), "unknown error"));
 }
 
 static void rtt_statistics_per_packet_index(void) {
