@@ -4,6 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { $ } from 'zx';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
+import { stockImage } from './guest-image.js';
 import { paths } from '../../artifact/core/paths.js';
 import { createNetns } from '../../artifact/testbed/index.js';
 import type { ClientBoot } from './client-pc.js';
@@ -22,8 +23,7 @@ const serverBuffers = 64;
  * (written by cp, so its pages start in the server's page cache) is deleted afterwards.
  */
 export async function withAoeServer(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
-  const image = ctx.guestImages.find((candidate) => candidate.variant === 'stock');
-  if (!image) throw new Error('no stock Debian image in this run to export with vblade');
+  const image = stockImage(ctx);
   const scratchDir = path.join(paths.cache, 'scratch');
   const scratch = path.join(scratchDir, `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}.img`);
   await mkdir(scratchDir, { recursive: true });

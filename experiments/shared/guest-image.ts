@@ -1,5 +1,13 @@
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
+import type { GuestImage } from '../../artifact/core/manifest.js';
 import type { DiskSpec } from '../../artifact/testbed/index.js';
+
+/** The stock Debian image the provision stage made for this run. */
+export function stockImage(ctx: RepetitionContext): GuestImage {
+  const image = ctx.guestImages.find((candidate) => candidate.variant === 'stock');
+  if (!image) throw new Error('no stock Debian image in this run (the provision stage did not make one); rerun npm run reproduce');
+  return image;
+}
 
 /**
  * The stock Debian image as the client's IDE disk. Snapshot mode: each boot starts from the same
@@ -8,7 +16,6 @@ import type { DiskSpec } from '../../artifact/testbed/index.js';
  * second server cache and the cache-on vs local comparisons (C1, C4) would compare RAM with RAM.
  */
 export function guestImageDisk(ctx: RepetitionContext): DiskSpec {
-  const image = ctx.guestImages.find((candidate) => candidate.variant === 'stock');
-  if (!image) throw new Error('no stock Debian image in this run (the provision stage did not make one); rerun npm run reproduce');
+  const image = stockImage(ctx);
   return { kind: 'image', path: image.path, format: image.format, mode: 'snapshot', cache: 'none' };
 }
