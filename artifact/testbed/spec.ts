@@ -65,8 +65,11 @@ export interface NicSpec {
   mac: string;
   /** Tap device name (kind 'tap'); the machine must then be started in a namespace holding it. */
   tap?: string;
-  model?: 'e1000' | 'e1000e' | 'virtio-net-pci';
+  model?: NicModel;
 }
+
+/** QEMU NIC models: 'e1000' is the 82540EM (8086:100e), 'e1000-82545em' is 8086:100f. */
+export type NicModel = 'e1000' | 'e1000-82544gc' | 'e1000-82545em' | 'e1000e' | 'virtio-net-pci';
 
 export interface FwCfgFile {
   /** Must start with "opt/" (QEMU's rule for user files). */
