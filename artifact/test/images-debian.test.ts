@@ -49,10 +49,11 @@ describe('stock Debian image', () => {
     expect(path.basename(image.path)).toBe(`debian12-stock-${image.manifest.imageHash}.img`);
   });
 
-  test('a plain boot reaches login on ttyS0 with every boot marker, and runs no job', { timeout: 5 * 60_000 }, async () => {
+  test('a plain boot reaches login on ttyS0 with every boot marker, and runs no job', { timeout: 12 * 60_000 }, async () => {
     const machine: Machine = await startMachine(await machineSpec('plain'));
     try {
-      await machine.consoles.com1.waitFor(/login: /, 4 * 60_000);
+      // ~35 s on an idle 2-core host under TCG; 164 s was seen with a load of 10, so allow plenty.
+      await machine.consoles.com1.waitFor(/login: /, 10 * 60_000);
       const unit = await runInShell(machine.consoles.com1, 'systemctl show -p Result,ExecMainStatus netboot-bench.service');
       expect(unit.exitCode).toBe(0);
       expect(unit.output.trim().split('\n').sort()).toEqual(['ExecMainStatus=0', 'Result=success']);
@@ -70,7 +71,7 @@ describe('stock Debian image', () => {
     expect(machine.consoles.com1.text).not.toContain('@@BENCH');
   });
 
-  test('a job handed over by fw_cfg runs fio and an app test, reports frames, powers off', { timeout: 10 * 60_000 }, async () => {
+  test('a job handed over by fw_cfg runs fio and an app test, reports frames, powers off', { timeout: 16 * 60_000 }, async () => {
     const jobId = 'ci-quick';
     const job = await writeJobFile(
       {
@@ -87,7 +88,7 @@ describe('stock Debian image', () => {
     try {
       status = await Promise.race([
         machine.exited,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('job did not power off within 9 min')), 9 * 60_000)),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('job did not power off within 15 min')), 15 * 60_000)),
       ]);
     } finally {
       await machine.kill();
