@@ -111,16 +111,17 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   };
 
   const sockets = socketPaths(socketDir);
+  const stopped = () => child.exitCode !== null || child.signalCode !== null;
   let qmp: QmpClient;
   try {
     const gone = processExited.then((status) => {
       throw new Error(`QEMU for "${spec.name}" exited (${status.code ?? status.signal}) during start-up:\n${qemuOutput}\nsee ${logBase}.cmdline`);
     });
     for (const port of ['com1', 'com2'] as const) {
-      const socket = await Promise.race([connectWhenReady(sockets[port]), gone]);
+      const socket = await Promise.race([connectWhenReady(sockets[port], stopped), gone]);
       consoles[port] = new SerialConsole(port, socket, elapsedMs, spec.logDir, spec.name);
     }
-    qmp = await Promise.race([connectWhenReady(sockets.qmp).then((s) => QmpClient.connect(s)), gone]);
+    qmp = await Promise.race([connectWhenReady(sockets.qmp, stopped).then((s) => QmpClient.connect(s)), gone]);
   } catch (error) {
     await kill();
     throw error;
@@ -149,8 +150,8 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   };
 }
 
-/** Connects to a unix socket QEMU is about to create; retries until it exists or time runs out. */
-async function connectWhenReady(socketPath: string): Promise<net.Socket> {
+/** Connects to a unix socket QEMU is about to create; retries until it exists, QEMU stops, or time runs out. */
+async function connectWhenReady(socketPath: string, stopped: () => boolean): Promise<net.Socket> {
   const deadline = performance.now() + connectTimeoutMs;
   for (;;) {
     try {
@@ -160,6 +161,7 @@ async function connectWhenReady(socketPath: string): Promise<net.Socket> {
         socket.once('error', reject);
       });
     } catch (error) {
+      if (stopped()) throw new Error(`QEMU stopped before ${socketPath} accepted`);
       if (performance.now() > deadline) throw new Error(`QEMU socket ${socketPath} did not accept within ${connectTimeoutMs} ms: ${String(error)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
