@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildServer, patchedVblade } from '../../server/lab.js';
-import { createNetns, startMachine, type Machine, type Netns } from '../../artifact/testbed/index.js';
+import { createNetns, startMachine, type Machine, type Netns, type NicModel } from '../../artifact/testbed/index.js';
 import { buildHypervisor, probeGuestImage, testLogDir, vmmImage } from './support/hypervisor.js';
 
 const timeoutMs = 120_000;
@@ -70,7 +70,7 @@ function startVblade(ns: Netns, image: string, shelf: number, slot: number, ifna
   return child;
 }
 
-async function boot(name: string, ns: Netns, append: string, model = 'e1000'): Promise<Machine> {
+async function boot(name: string, ns: Netns, append: string, model: NicModel = 'e1000'): Promise<Machine> {
   machine = await startMachine({
     name,
     logDir: testLogDir(name),
@@ -112,7 +112,7 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
     { mtu: 1500, sectorsPerFrame: 2, model: 'e1000', deviceId: '100e' },
     { mtu: 9000, sectorsPerFrame: 17, model: 'e1000', deviceId: '100e' },
     { mtu: 1500, sectorsPerFrame: 2, model: 'e1000-82545em', deviceId: '100f' },
-  ]) {
+  ] satisfies { mtu: number; sectorsPerFrame: number; model: NicModel; deviceId: string }[]) {
     test(`finds e3.7 over ${model} at MTU ${mtu}, identifies it and reads its first MiB`, async () => {
       netns = await createNetns(`vmm-aoe-${mtu}-${process.pid}`, { mtu });
       vblade = startVblade(netns, probeGuestImage, 3, 7);

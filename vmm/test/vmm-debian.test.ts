@@ -3,11 +3,10 @@
 // invisible except for the memory it takes, and that reboot and poweroff behave as on hardware.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ensureDebianImage } from '../../artifact/images/index.js';
-import { startMachine, type ExitStatus, type Machine } from '../../artifact/testbed/index.js';
+import { rootPrompt, runInShell, startMachine, waitForShell, type ExitStatus, type Machine } from '../../artifact/testbed/index.js';
 import { buildHypervisor, hypervisorRange, isHidden, testLogDir, vmmImage, type MemoryRange } from './support/hypervisor.js';
 
 const bootTimeoutMs = 10 * 60_000;
-const shellPrompt = /root@debian:~# /;
 let machine: Machine | undefined;
 let imagePath = '';
 
@@ -20,31 +19,9 @@ afterAll(async () => {
   await machine?.kill();
 });
 
-/**
- * Waits until the shell reads input: bash may flush input that arrives while it sets up the
- * terminal just after printing a prompt, so poke it with empty lines until a fresh prompt answers.
- */
-async function shellReady(m: Machine): Promise<void> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    m.consoles.com1.send('\n');
-    try {
-      await m.consoles.com1.waitFor(shellPrompt, 3_000);
-      return;
-    } catch {
-      // no fresh prompt yet: try again
-    }
-  }
-  throw new Error('the guest shell does not answer on ttyS0');
-}
-
-/** Runs a shell command on the guest console and returns what it printed before `@@DONE`. */
+/** Runs a shell command on the guest console and returns what it printed. */
 async function guestShell(m: Machine, command: string): Promise<string> {
-  await shellReady(m);
-  m.consoles.com1.send(`${command}; echo @@""DONE\n`);
-  const start = m.consoles.com1.text.length;
-  await m.consoles.com1.waitFor(/@@DONE/, 60_000);
-  await m.consoles.com1.waitFor(shellPrompt, 60_000);
-  return m.consoles.com1.text.slice(start);
+  return (await runInShell(m.consoles.com1, command)).output;
 }
 
 test('stock Debian boots through the hypervisor; it is invisible; reboot and poweroff work', async () => {
@@ -55,7 +32,7 @@ test('stock Debian boots through the hypervisor; it is invisible; reboot and pow
     disks: [{ kind: 'image', path: imagePath, format: 'raw', mode: 'snapshot' }],
   });
   const m = machine;
-  await m.consoles.com1.waitFor(shellPrompt, bootTimeoutMs);
+  await m.consoles.com1.waitFor(rootPrompt, bootTimeoutMs);
   const hv = m.consoles.com2.text;
   expect(hv).toMatch(/vmm: guest reads the E820 map/);
   // The interrupt management module saw Linux move the legacy PIC vectors (to 30h-3Fh).
@@ -87,12 +64,12 @@ test('stock Debian boots through the hypervisor; it is invisible; reboot and pow
   expect(ata).toMatch(/@@XFER=XFER_(MW_DMA|UDMA)_\d/);
 
   // reboot: the platform resets, the loader starts the hypervisor again, the guest comes back.
-  await shellReady(m);
+  await waitForShell(m.consoles.com1);
   m.consoles.com1.send('reboot\n');
   await m.consoles.com2.waitFor(/netboot hypervisor starting/, bootTimeoutMs);
   await m.consoles.com2.waitFor(/netboot hypervisor starting/, bootTimeoutMs);
   await m.consoles.com1.waitFor(/Loading Linux/, bootTimeoutMs);
-  await m.consoles.com1.waitFor(shellPrompt, bootTimeoutMs);
+  await m.consoles.com1.waitFor(rootPrompt, bootTimeoutMs);
 
   // The hypervisor was in control all along: it counted exits by reason.
   expect(m.consoles.com2.text).toMatch(/exit counts so far: total \d+ cpuid=\d+/);
@@ -101,7 +78,7 @@ test('stock Debian boots through the hypervisor; it is invisible; reboot and pow
   // still refuse ("Failed to connect to bus"), so ask again until it goes down.
   let status: ExitStatus | undefined;
   for (let attempt = 0; attempt < 5 && status === undefined; attempt++) {
-    await shellReady(m);
+    await waitForShell(m.consoles.com1);
     m.consoles.com1.send('poweroff\n');
     status = await Promise.race([m.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 60_000))]);
   }

@@ -9,6 +9,9 @@
 /* Routes accesses to [first, first + count) to `handler` and makes the CPU exit on them. */
 void io_ports_claim(struct vcpu *v, uint16_t first, uint16_t count, const struct io_port_handler *handler);
 
+/* Stops routing the range claimed at `first` (exactly as claimed) and lets it pass through. */
+void io_ports_release(struct vcpu *v, uint16_t first);
+
 /* Executes the access: calls the handler, moves data between it and the guest's registers or
  * memory, updates rCX/rSI/rDI, and resumes the guest after the instruction. */
 void io_exit_handle(struct vcpu *v, const struct io_exit *e);

@@ -11,4 +11,15 @@ void interrupts_init(struct vcpu *v);
 /* The vector the guest's PIC setup assigns to ISA IRQ `irq`. */
 uint8_t interrupts_pic_vector(unsigned irq);
 
+/* An emulated device raised ISA IRQ `irq` (an edge): deliver it the way the guest routed it.
+ * In APIC mode (the IOAPIC pin is unmasked) a self-IPI with the pin's vector goes through the
+ * real local APIC, so the guest's EOI finds the in-service bit it expects; in PIC mode (pin
+ * masked) the vector from the guest's PIC programming is injected, unless the guest masked the
+ * IRQ in the PIC. Returns false when the guest masked it everywhere. */
+bool interrupts_raise_isa(struct vcpu *v, unsigned irq);
+
+/* Backend hook (src/svm/): make the vCPU take external interrupt `vector` as soon as its
+ * RFLAGS.IF allows. */
+void vcpu_inject_external_interrupt(struct vcpu *v, uint8_t vector);
+
 #endif

@@ -25,6 +25,8 @@
 #define FNV64_PRIME 0x100000001b3ull
 
 static struct aoe_client client;
+static struct nic *session_nic;        /* set once the target answered IDENTIFY */
+static struct pci_address session_nic_address;
 static uint16_t identify[256];
 static uint8_t sector[512];
 static uint8_t chunk[CHECK_CHUNK_SECTORS * 512];
@@ -141,4 +143,14 @@ void aoe_boot_setup(const struct hv_config *config) {
     self_check_read(nic, lba48, sectors);
     aoe_stats_log(&client.stats);
     aoe_stats_reset(&client.stats);   /* the guest's own disk traffic starts from zero */
+    session_nic = nic;
+    session_nic_address = where;
+}
+
+bool aoe_boot_session(struct aoe_client **client_out, struct nic **nic_out, struct pci_address *nic_address) {
+    if (!session_nic) return false;
+    *client_out = &client;
+    *nic_out = session_nic;
+    *nic_address = session_nic_address;
+    return true;
 }

@@ -10,6 +10,9 @@
 #include "console/log.h"
 #include "console/serial.h"
 #include "guest/bios_services.h"
+#include "pci/pci_config_filter.h"
+#include "storage/aoe_backend.h"
+#include "storage/ide_capture.h"
 #include "irq/interrupts.h"
 #include "lib/string.h"
 #include "mm/hv_region.h"
@@ -68,6 +71,20 @@ static void read_memory_map(const struct multiboot_info *mbi) {
         refuse("the loader's memory map is malformed or too large");
 }
 
+/* With aoe=, the disk the guest boots from is the AoE target: hide the hypervisor's NIC and
+ * trap the primary IDE channel (the paper's storage access capture). */
+static void capture_network_disk(struct vcpu *vcpu) {
+    static struct aoe_backend_session session;
+    struct pci_address nic_address;
+    if (!aoe_boot_session(&session.client, &session.nic, &nic_address)) {
+        if (config.aoe) log_printf("AoE: no network disk; the guest boots its local disk\n");
+        return;
+    }
+    pci_config_filter_init(vcpu);
+    pci_config_hide(nic_address);
+    ide_capture_init(vcpu, aoe_backend(&session));
+}
+
 static __attribute__((noreturn)) void hypervisor_main(void) {
     host_cpu_init();
     log_printf("running at %lx-%lx (%lu MiB hidden from the guest), %lu KiB image\n", hv_region.base,
@@ -80,6 +97,7 @@ static __attribute__((noreturn)) void hypervisor_main(void) {
     struct vcpu *vcpu = svm_vcpu_create(&start);
     panic_vcpu = vcpu;
     interrupts_init(vcpu);
+    capture_network_disk(vcpu);
     log_printf("starting the guest in real mode at %04x:%04x: BIOS boot of drive %x\n", boot.segment, boot.offset,
                config.boot_drive);
     svm_vcpu_run(vcpu);

@@ -21,6 +21,16 @@ void io_ports_claim(struct vcpu *v, uint16_t first, uint16_t count, const struct
     for (uint32_t port = first; port < (uint32_t)first + count; port++) vcpu_intercept_io_port(v, (uint16_t)port, true);
 }
 
+void io_ports_release(struct vcpu *v, uint16_t first) {
+    for (unsigned i = 0; i < range_count; i++) {
+        if (ranges[i].first != first) continue;
+        for (uint32_t port = first; port < (uint32_t)first + ranges[i].count; port++)
+            vcpu_intercept_io_port(v, (uint16_t)port, false);
+        ranges[i] = ranges[--range_count];
+        return;
+    }
+}
+
 static const struct io_port_handler *handler_for(uint16_t port) {
     for (unsigned i = 0; i < range_count; i++)
         if (port >= ranges[i].first && port - ranges[i].first < ranges[i].count) return ranges[i].handler;

@@ -4,6 +4,7 @@
 
 #include "console/log.h"
 #include "io/io_ports.h"
+#include "irq/interrupts.h"
 #include "lib/string.h"
 #include "mm/pages.h"
 #include "svm/exits.h"
@@ -13,6 +14,9 @@
 #define MSRPM_PAGES 2
 #define PAT_POWER_ON 0x0007040600070406ull
 #define RFLAGS_VM (1ull << 17)
+#define VINTR_IRQ (1ull << 8)
+#define VINTR_PRIORITY_MAX (0xFull << 16)
+#define VINTR_IGNORE_TPR (1ull << 20)
 
 static struct vcpu the_vcpu;
 static struct svm_vcpu the_svm_vcpu;
@@ -74,6 +78,12 @@ void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool reads, bool writes) {
     uint8_t *byte = &arch(v)->msr_bitmap[offset + bit / 8];
     if (reads) *byte |= (uint8_t)(1u << (bit % 8));
     if (writes) *byte |= (uint8_t)(2u << (bit % 8));
+}
+
+/* V_IRQ: the CPU delivers the vector through the guest's IDT once RFLAGS.IF = 1 (with
+ * V_INTR_MASKING off, the guest's IF is what counts), then clears V_IRQ itself. */
+void vcpu_inject_external_interrupt(struct vcpu *v, uint8_t vector) {
+    arch(v)->vmcb->control.vintr = VINTR_IRQ | VINTR_IGNORE_TPR | VINTR_PRIORITY_MAX | (uint64_t)vector << 32;
 }
 
 void vcpu_intercept_io_port(struct vcpu *v, uint16_t port, bool intercept) {

@@ -1,0 +1,133 @@
+#include "storage/ide_capture.h"
+
+#include "ata/ata_channel.h"
+#include "console/log.h"
+#include "hv/guest_memory.h"
+#include "io/io_ports.h"
+#include "irq/interrupts.h"
+#include "pci/pci.h"
+#include "pci/pci_config_filter.h"
+#include "x86/cpu.h"
+
+#define PRIMARY_COMMAND_BLOCK 0x1F0
+#define PRIMARY_CONTROL 0x3F6
+#define PRIMARY_IRQ 14
+#define PCI_CLASS_IDE 0x0101u          /* mass storage, IDE (any programming interface) */
+#define PCI_BAR4 0x20                  /* PIIX: bus-master I/O base */
+#define BM_PRIMARY_PORTS 8
+#define BM_STATUS_DMA_CAPABLE 0x60     /* drive 0/1 DMA capable: set by the firmware */
+
+static struct ata_channel channel;     /* ~130 KiB with its sector buffer: never on a stack */
+static struct vcpu *capture_vcpu;
+static uint16_t bm_base;               /* 0 while the BAR holds no usable I/O address */
+
+static enum ata_port channel_port(uint16_t port) {
+    if (port >= PRIMARY_COMMAND_BLOCK && port < PRIMARY_COMMAND_BLOCK + 8) return (enum ata_port)(port - PRIMARY_COMMAND_BLOCK);
+    if (port == PRIMARY_CONTROL) return ATA_PORT_ALT_STATUS_DEVICE_CONTROL;
+    return (enum ata_port)(ATA_PORT_BM_COMMAND + (port - bm_base));
+}
+
+static uint32_t port_read(void *ctx, uint16_t port, unsigned size) {
+    (void)ctx;
+    return ata_channel_read(&channel, channel_port(port), size);
+}
+
+static void port_write(void *ctx, uint16_t port, unsigned size, uint32_t value) {
+    (void)ctx;
+    ata_channel_write(&channel, channel_port(port), value, size);
+}
+
+/* REP INSW/OUTSW on the data port: a whole sector (or DRQ block) in one exit. */
+static size_t data_read_string(void *ctx, uint16_t port, unsigned size, uint8_t *buf, size_t count) {
+    (void)ctx;
+    if (port != PRIMARY_COMMAND_BLOCK) {
+        for (size_t i = 0; i < count; i++) {
+            uint32_t v = port_read(0, port, size);
+            for (unsigned b = 0; b < size; b++) buf[i * size + b] = (uint8_t)(v >> (8 * b));
+        }
+        return count;
+    }
+    return ata_channel_data_in(&channel, buf, count * size) / size;
+}
+
+static size_t data_write_string(void *ctx, uint16_t port, unsigned size, const uint8_t *buf, size_t count) {
+    (void)ctx;
+    if (port != PRIMARY_COMMAND_BLOCK) {
+        for (size_t i = 0; i < count; i++) {
+            uint32_t v = 0;
+            for (unsigned b = 0; b < size; b++) v |= (uint32_t)buf[i * size + b] << (8 * b);
+            port_write(0, port, size, v);
+        }
+        return count;
+    }
+    return ata_channel_data_out(&channel, buf, count * size) / size;
+}
+
+static const struct io_port_handler ide_handler = {
+    .name = "primary IDE channel (AoE)",
+    .read = port_read,
+    .write = port_write,
+    .read_string = data_read_string,
+    .write_string = data_write_string,
+};
+
+static void set_irq_level(void *ctx, bool asserted) {
+    (void)ctx;
+    if (asserted) interrupts_raise_isa(capture_vcpu, PRIMARY_IRQ);   /* ISA IRQ 14 is edge-triggered */
+}
+
+static bool memory_read(void *ctx, uint64_t gpa, void *buf, size_t len) {
+    (void)ctx;
+    return guest_phys_read(gpa, buf, len);
+}
+
+static bool memory_write(void *ctx, uint64_t gpa, const void *buf, size_t len) {
+    (void)ctx;
+    return guest_phys_write(gpa, buf, len);
+}
+
+static void claim_bus_master(uint32_t bar) {
+    if (bm_base) io_ports_release(capture_vcpu, bm_base);
+    uint16_t base = (bar & 1) ? (uint16_t)(bar & 0xFFFC) : 0;
+    /* While the guest sizes the BAR it reads back all ones: no real address, nothing to claim. */
+    bm_base = (base && base <= 0xFFF0) ? base : 0;
+    if (bm_base) io_ports_claim(capture_vcpu, bm_base, BM_PRIMARY_PORTS, &ide_handler);
+}
+
+static void bar4_written(void *ctx, struct pci_address a, uint8_t offset, uint32_t value) {
+    (void)ctx;
+    (void)a;
+    (void)offset;
+    uint16_t old = bm_base;
+    claim_bus_master(value);
+    if (bm_base != old && bm_base) log_printf("IDE bus-master registers moved to %x\n", bm_base);
+}
+
+static bool is_ide(uint16_t vendor, uint16_t device, uint32_t class_code) {
+    (void)vendor;
+    (void)device;
+    return class_code >> 8 == PCI_CLASS_IDE;
+}
+
+bool ide_capture_init(struct vcpu *v, struct ata_backend backend) {
+    struct pci_address ide;
+    if (!pci_find(is_ide, &ide)) {
+        log_printf("no IDE controller: the network disk has nowhere to appear\n");
+        return false;
+    }
+    capture_vcpu = v;
+    struct ata_guest_memory memory = { .read = memory_read, .write = memory_write };
+    struct ata_irq irq = { .set_level = set_irq_level };
+    ata_channel_init(&channel, backend, memory, irq);
+
+    io_ports_claim(v, PRIMARY_COMMAND_BLOCK, 8, &ide_handler);
+    io_ports_claim(v, PRIMARY_CONTROL, 1, &ide_handler);
+    uint32_t bar = pci_read32(ide, PCI_BAR4);
+    uint8_t capable = bar & 1 ? (uint8_t)(inb((uint16_t)((bar & 0xFFFC) + 2)) & BM_STATUS_DMA_CAPABLE) : 0;
+    claim_bus_master(bar);
+    ata_channel_write(&channel, ATA_PORT_BM_STATUS, capable, 1);
+    pci_config_watch(ide, PCI_BAR4, bar4_written, 0);
+    log_printf("IDE %02x:%02x.%x primary channel captured (ports 1f0-1f7, 3f6, bus master %x): its disk is the AoE target\n",
+               ide.bus, ide.device, ide.function, bm_base);
+    return true;
+}
