@@ -2,20 +2,15 @@ import { paths } from '../../artifact/core/paths.js';
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
 import { withAoeServer } from '../shared/aoe-server.js';
-import { bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
+import { bootTimeMetrics, bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
+import { panelsOf } from '../shared/metric-panels.js';
 import { guestImageDisk } from '../shared/guest-image.js';
 import { specBeside } from '../shared/spec-file.js';
-
-const metrics = {
-  'os-boot': { label: 'OS boot', unit: 's', better: 'lower' },
-  'vmm-boot': { label: 'VMM boot (power-on to guest start)', unit: 's', better: 'lower' },
-  'total-boot': { label: 'Power-on to login (incl. firmware and VMM)', unit: 's', better: 'lower' },
-} as const;
 
 const layout: BarLayout = {
   figure: 4,
   configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
-  metrics: Object.entries(metrics).map(([id, m]) => ({ id, label: m.label, unit: m.unit })),
+  metrics: panelsOf(bootTimeMetrics),
   relative: { baseline: 'local', kind: 'difference', metrics: ['os-boot', 'total-boot'] },
 };
 
@@ -24,7 +19,7 @@ export const fig04BootTime: Experiment = {
   figure: 4,
   section: '5.2',
   title: 'OS boot time: local disk, VMM + local disk, network boot with server cache on and off',
-  metrics,
+  metrics: bootTimeMetrics,
   configurations: {
     local: {
       needs: ['testbed-library', 'debian-image'],

@@ -1,5 +1,6 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
+import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside } from '../shared/spec-file.js';
 
 /** MB per second during the sequential benchmark: issued = vblade's accounting log, disk = /proc/diskstats. */
@@ -12,7 +13,7 @@ const metrics = {
 
 const layout: LineLayout = {
   configurations: ['vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
-  metrics: Object.entries(metrics).map(([id, m]) => ({ id, label: m.label, unit: m.unit })),
+  metrics: panelsOf(metrics),
   arrange: 'panel-per-configuration',
 };
 

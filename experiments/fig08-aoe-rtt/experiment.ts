@@ -1,6 +1,7 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { parseProbeRtt, runProbeRtt } from '../shared/aoe-probe-rtt.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
+import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside } from '../shared/spec-file.js';
 
 const metrics = {
@@ -9,7 +10,7 @@ const metrics = {
 
 const layout: LineLayout = {
   configurations: ['vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'probe-aoe-cache-on', 'probe-aoe-cache-off'],
-  metrics: [{ id: 'rtt', label: metrics.rtt.label, unit: metrics.rtt.unit }],
+  metrics: panelsOf(metrics),
   arrange: 'panel-per-metric',
 };
 

@@ -5,6 +5,7 @@ import { parseAppBenchmark, runAppBenchmark } from '../shared/app-benchmark.js';
 import { withAoeServer } from '../shared/aoe-server.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
 import { guestImageDisk } from '../shared/guest-image.js';
+import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside } from '../shared/spec-file.js';
 
 /**
@@ -28,7 +29,7 @@ const metrics: Record<string, MetricInfo> = Object.fromEntries(
 const layout: BarLayout = {
   figure: 9,
   configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on'],
-  metrics: Object.entries(metrics).map(([id, m]) => ({ id, label: m.label, unit: m.unit })),
+  metrics: panelsOf(metrics),
   relative: { baseline: 'local', kind: 'score', metrics: Object.keys(metrics) },
 };
 

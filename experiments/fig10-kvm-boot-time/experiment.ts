@@ -1,19 +1,14 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { withAoeServer } from '../shared/aoe-server.js';
-import { bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
+import { bootTimeMetrics, bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
+import { panelsOf } from '../shared/metric-panels.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
 import { specBeside } from '../shared/spec-file.js';
-
-const metrics = {
-  'vmm-boot': { label: 'VMM boot (power-on to OS start)', unit: 's', better: 'lower' },
-  'os-boot': { label: 'OS boot', unit: 's', better: 'lower' },
-  'total-boot': { label: 'Power-on to login', unit: 's', better: 'lower' },
-} as const;
 
 const layout: BarLayout = {
   figure: 10,
   configurations: ['vmm-aoe-cache-on', 'kvm-nfs'],
-  metrics: Object.entries(metrics).map(([id, m]) => ({ id, label: m.label, unit: m.unit })),
+  metrics: panelsOf(bootTimeMetrics),
   relative: { baseline: 'kvm-nfs', kind: 'difference', metrics: ['vmm-boot', 'os-boot'] },
 };
 
@@ -22,7 +17,7 @@ export const fig10KvmBootTime: Experiment = {
   figure: 10,
   section: '5.7',
   title: 'VMM boot and OS boot: proposed VMM vs KVM host with the image on NFS',
-  metrics,
+  metrics: bootTimeMetrics,
   configurations: {
     'vmm-aoe-cache-on': {
       needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],

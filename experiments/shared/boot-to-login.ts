@@ -3,7 +3,15 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog } from '../../artifact/testbed/index.js';
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
+import type { MetricInfo } from '../../artifact/core/experiment.js';
 import { clientName, startClient, type ClientBoot } from './client-pc.js';
+
+/** The boot times parseBootToLogin measures (Figs 4, 10). */
+export const bootTimeMetrics = {
+  'os-boot': { label: 'OS boot', unit: 's', better: 'lower' },
+  'vmm-boot': { label: 'VMM boot (power-on to guest start)', unit: 's', better: 'lower' },
+  'total-boot': { label: 'Power-on to login (incl. firmware and VMM)', unit: 's', better: 'lower' },
+} as const satisfies Record<string, MetricInfo>;
 /** A TCG boot to login takes ~35 s here; a machine that needs far longer is broken, not slow. */
 const loginTimeoutMs = 10 * 60_000;
 

@@ -1,4 +1,5 @@
 import type { MetricInfo } from '../../artifact/core/experiment.js';
+import { panelsOf } from './metric-panels.js';
 
 /** CrystalDiskMark's tests as the paper reports them (Figs 5, 11); MB = 10^6 bytes; best of passes. */
 export const diskThroughputMetrics: Record<string, MetricInfo> = {
@@ -10,4 +11,4 @@ export const diskThroughputMetrics: Record<string, MetricInfo> = {
   'rand4k-write': { label: 'Random 4K write', unit: 'MB/s', better: 'higher', bestOfPasses: true },
 };
 
-export const diskThroughputPanels = Object.entries(diskThroughputMetrics).map(([id, m]) => ({ id, label: m.label, unit: m.unit }));
+export const diskThroughputPanels = panelsOf(diskThroughputMetrics);
