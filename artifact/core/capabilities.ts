@@ -12,8 +12,11 @@ export const hypervisorFeatures = {
    * the Fig. 4 vmm-local runner booted the stock image through vmm.elf to login (2026-11-26).
    */
   localDiskPassthrough: true,
-  /** ATA trapped and forwarded to a vblade as AoE (Figs 4-9: vmm-aoe-*). */
-  aoeDisk: false,
+  /**
+   * ATA trapped and forwarded to a vblade as AoE (Figs 4-9: vmm-aoe-*). Seen working: the Fig. 4
+   * vmm-aoe runners booted the stock image over AoE to login, cache on and off (2026-11-27).
+   */
+  aoeDisk: true,
   /** Per-packet AoE RTT trace, TSC-timed (Fig. 8). */
   rttTrace: false,
 } as const;
