@@ -5,6 +5,7 @@ import { withAoeServer } from '../shared/aoe-server.js';
 import { bootTimeMetrics, bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { guestImageDisk } from '../shared/guest-image.js';
+import { hypervisorExitMetrics } from '../shared/hypervisor-exits.js';
 import { specBeside } from '../shared/spec-file.js';
 
 const layout: BarLayout = {
@@ -19,7 +20,7 @@ export const fig04BootTime: Experiment = {
   figure: 4,
   section: '5.2',
   title: 'OS boot time: local disk, VMM + local disk, network boot with server cache on and off',
-  metrics: bootTimeMetrics,
+  metrics: { ...bootTimeMetrics, ...hypervisorExitMetrics },
   configurations: {
     local: {
       needs: ['testbed-library', 'debian-image'],

@@ -1,6 +1,7 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { withAoeServer } from '../shared/aoe-server.js';
 import { bootTimeMetrics, bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
+import { hypervisorExitMetrics } from '../shared/hypervisor-exits.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
 import { specBeside } from '../shared/spec-file.js';
@@ -17,7 +18,7 @@ export const fig10KvmBootTime: Experiment = {
   figure: 10,
   section: '5.7',
   title: 'VMM boot and OS boot: proposed VMM vs KVM host with the image on NFS',
-  metrics: bootTimeMetrics,
+  metrics: { ...bootTimeMetrics, ...hypervisorExitMetrics },
   configurations: {
     'vmm-aoe-cache-on': {
       needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],

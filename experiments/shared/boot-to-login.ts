@@ -5,6 +5,7 @@ import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog } fr
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
 import type { MetricInfo } from '../../artifact/core/experiment.js';
 import { clientName, startClient, type ClientBoot } from './client-pc.js';
+import { lastExitReport } from './hypervisor-exits.js';
 
 /** The boot times parseBootToLogin measures (Figs 4, 10). */
 export const bootTimeMetrics = {
@@ -49,7 +50,10 @@ export async function parseBootToLogin(rawDir: string): Promise<MeasurementWitho
     { metric: 'total-boot', unit: 's', value: durations.total },
   ];
   const hypervisorLog = path.join(rawDir, `${clientName}.com2.timed.log`);
-  const guestStart = existsSync(hypervisorLog) ? findInTranscript(parseTimedLog(await readFile(hypervisorLog, 'utf8')), hypervisorStartsGuest) : undefined;
+  const hypervisor = existsSync(hypervisorLog) ? parseTimedLog(await readFile(hypervisorLog, 'utf8')) : [];
+  const guestStart = findInTranscript(hypervisor, hypervisorStartsGuest);
   if (guestStart) measurements.push({ metric: 'vmm-boot', unit: 's', value: guestStart.t / 1000 });
+  const exits = markers.login === undefined ? undefined : lastExitReport(hypervisor, markers.login);
+  if (exits) measurements.push({ metric: 'vmm-exits', unit: 'exits', value: exits.total });
   return measurements;
 }
