@@ -40,35 +40,30 @@ static void port_write(void *ctx, uint16_t port, unsigned size, uint32_t value) 
 /* REP INSW/OUTSW on the data port: a whole sector (or DRQ block) in one exit. */
 static size_t data_read_string(void *ctx, uint16_t port, unsigned size, uint8_t *buf, size_t count) {
     (void)ctx;
-    if (port != PRIMARY_COMMAND_BLOCK) {
-        for (size_t i = 0; i < count; i++) {
-            uint32_t v = port_read(0, port, size);
-            for (unsigned b = 0; b < size; b++) buf[i * size + b] = (uint8_t)(v >> (8 * b));
-        }
-        return count;
-    }
+    (void)port;
     return ata_channel_data_in(&channel, buf, count * size) / size;
 }
 
 static size_t data_write_string(void *ctx, uint16_t port, unsigned size, const uint8_t *buf, size_t count) {
     (void)ctx;
-    if (port != PRIMARY_COMMAND_BLOCK) {
-        for (size_t i = 0; i < count; i++) {
-            uint32_t v = 0;
-            for (unsigned b = 0; b < size; b++) v |= (uint32_t)buf[i * size + b] << (8 * b);
-            port_write(0, port, size, v);
-        }
-        return count;
-    }
+    (void)port;
     return ata_channel_data_out(&channel, buf, count * size) / size;
 }
 
-static const struct io_port_handler ide_handler = {
-    .name = "primary IDE channel (AoE)",
+/* The data port moves sector data, so it also takes string I/O in bulk; the other registers
+ * take (rare) string I/O one unit at a time through read/write. */
+static const struct io_port_handler data_port_handler = {
+    .name = "primary IDE data port (AoE)",
     .read = port_read,
     .write = port_write,
     .read_string = data_read_string,
     .write_string = data_write_string,
+};
+
+static const struct io_port_handler register_handler = {
+    .name = "primary IDE registers (AoE)",
+    .read = port_read,
+    .write = port_write,
 };
 
 static void set_irq_level(void *ctx, bool asserted) {
@@ -91,7 +86,7 @@ static void claim_bus_master(uint32_t bar) {
     uint16_t base = (bar & 1) ? (uint16_t)(bar & 0xFFFC) : 0;
     /* While the guest sizes the BAR it reads back all ones: no real address, nothing to claim. */
     bm_base = (base && base <= 0xFFF0) ? base : 0;
-    if (bm_base) io_ports_claim(capture_vcpu, bm_base, BM_PRIMARY_PORTS, &ide_handler);
+    if (bm_base) io_ports_claim(capture_vcpu, bm_base, BM_PRIMARY_PORTS, &register_handler);
 }
 
 static void bar4_written(void *ctx, struct pci_address a, uint8_t offset, uint32_t value) {
@@ -120,8 +115,9 @@ bool ide_capture_init(struct vcpu *v, struct ata_backend backend) {
     struct ata_irq irq = { .set_level = set_irq_level };
     ata_channel_init(&channel, backend, memory, irq);
 
-    io_ports_claim(v, PRIMARY_COMMAND_BLOCK, 8, &ide_handler);
-    io_ports_claim(v, PRIMARY_CONTROL, 1, &ide_handler);
+    io_ports_claim(v, PRIMARY_COMMAND_BLOCK, 1, &data_port_handler);
+    io_ports_claim(v, PRIMARY_COMMAND_BLOCK + 1, 7, &register_handler);
+    io_ports_claim(v, PRIMARY_CONTROL, 1, &register_handler);
     uint32_t bar = pci_read32(ide, PCI_BAR4);
     uint8_t capable = bar & 1 ? (uint8_t)(inb((uint16_t)((bar & 0xFFFC) + 2)) & BM_STATUS_DMA_CAPABLE) : 0;
     claim_bus_master(bar);
