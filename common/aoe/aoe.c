@@ -144,3 +144,15 @@ const char *aoe_parse_status_name(enum aoe_parse_status status) {
 unsigned aoe_sectors_per_frame(unsigned mtu) {
   return mtu < AOE_ATA_HDR_LEN ? 0 : (mtu - AOE_ATA_HDR_LEN) / AOE_SECTOR;
 }
+
+const char *aoe_error_name(uint8_t error) {
+  static const char *const names[] = {
+    [AOE_ERR_UNRECOGNIZED_COMMAND] = "unrecognized command",
+    [AOE_ERR_BAD_ARGUMENT] = "bad argument",
+    [AOE_ERR_DEVICE_UNAVAILABLE] = "device unavailable",
+    [AOE_ERR_CONFIG_STRING_PRESENT] = "config string present",
+    [AOE_ERR_UNSUPPORTED_VERSION] = "unsupported version",
+    [AOE_ERR_TARGET_RESERVED] = "target reserved",
+  };
+  return error < sizeof names / sizeof names[0] && names[error] ? names[error] : "unknown error";
+}

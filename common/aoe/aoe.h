@@ -152,6 +152,9 @@ size_t aoe_build_query_config(uint8_t *buf, size_t cap, const uint8_t src[6], co
  * fields decoded before the failing check are set and the rest are zero. */
 enum aoe_parse_status aoe_parse(const uint8_t *frame, size_t len, aoe_frame *out);
 
+/* What an AoE Error field value means (enum aoe_error), e.g. "device unavailable", for logs. */
+const char *aoe_error_name(uint8_t error);
+
 /* A short constant name for a parse status (e.g. "too-short"), for logs. */
 const char *aoe_parse_status_name(enum aoe_parse_status status);
 

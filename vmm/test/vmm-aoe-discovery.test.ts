@@ -4,7 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { buildServer, patchedVblade } from '../../server/lab.js';
+import { buildServer } from '../../server/lab.js';
+import { startVblade, stopProcess } from './support/aoe-lab.js';
 import { createNetns, startMachine, type Machine, type Netns, type NicModel } from '../../artifact/testbed/index.js';
 import { buildHypervisor, probeGuestImage, testLogDir, vmmImage } from './support/hypervisor.js';
 
@@ -60,16 +61,6 @@ while True:
         forwarded += 1
 `;
 
-/** Exports `image` read-only as e<shelf>.<slot> on the namespace's tap. */
-function startVblade(ns: Netns, image: string, shelf: number, slot: number, ifname = ns.taps[0]!): ChildProcess {
-  const child = spawn('ip', ['netns', 'exec', ns.name, patchedVblade, '-r', String(shelf), String(slot), ifname, image], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return child;
-}
-
 async function boot(name: string, ns: Netns, append: string, model: NicModel = 'e1000'): Promise<Machine> {
   machine = await startMachine({
     name,
@@ -89,18 +80,11 @@ beforeAll(() => {
   buildServer();
 }, 180_000);
 
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 afterEach(async () => {
   await machine?.kill();
   machine = undefined;
-  await stop(vblade);
-  await stop(relay);
+  await stopProcess(vblade);
+  await stopProcess(relay);
   vblade = relay = undefined;
   await netns?.destroy();
   netns = undefined;
@@ -165,7 +149,7 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
     relay.stdout!.on('data', (d: Buffer) => (relayOutput += d.toString()));
     relay.stderr!.on('data', (d: Buffer) => (relayOutput += d.toString()));
     await expect.poll(() => relayOutput, { timeout: 10_000 }).toMatch(/relay: ready/);
-    vblade = startVblade(netns, probeGuestImage, 3, 7, 'srv');
+    vblade = startVblade(netns, probeGuestImage, 3, 7, { ifname: 'srv' });
     const m = await boot('aoe-loss', netns, 'aoe=3.7 aoe_wait=20');
     await m.consoles.com2.waitFor(/vmm: (starting the guest|halted|AoE: .*continuing without)/, timeoutMs);
     const hv = m.consoles.com2.text;

@@ -114,9 +114,6 @@ void aoe_client_receive(struct aoe_client *c, const uint8_t *frame, size_t len, 
  * is malformed (too many sectors, no buffer). Completion: !c->busy, then c->result. */
 bool aoe_client_start(struct aoe_client *c, const struct aoe_ata_command *cmd, uint64_t now_us);
 
-/* What an AoE Error field value means (enum aoe_error), e.g. "device unavailable", for logs. */
-const char *aoe_error_name(uint8_t error);
-
 /* True once per interval_us while the running command has had no new answer for that long, so
  * the caller can say the target is silent (it keeps retrying regardless). */
 bool aoe_client_silence_due(struct aoe_client *c, uint64_t now_us, uint64_t interval_us);

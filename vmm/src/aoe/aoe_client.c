@@ -223,14 +223,3 @@ bool aoe_client_silence_due(struct aoe_client *c, uint64_t now_us, uint64_t inte
     return true;
 }
 
-const char *aoe_error_name(uint8_t error) {
-    static const char *const names[] = {
-        [AOE_ERR_UNRECOGNIZED_COMMAND] = "unrecognized command",
-        [AOE_ERR_BAD_ARGUMENT] = "bad argument",
-        [AOE_ERR_DEVICE_UNAVAILABLE] = "device unavailable",
-        [AOE_ERR_CONFIG_STRING_PRESENT] = "config string present",
-        [AOE_ERR_UNSUPPORTED_VERSION] = "unsupported version",
-        [AOE_ERR_TARGET_RESERVED] = "target reserved",
-    };
-    return error < sizeof names / sizeof names[0] && names[error] ? names[error] : "unknown error";
-}

@@ -2,10 +2,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Netns } from '../../../artifact/testbed/index.js';
 import { patchedVblade } from '../../../server/lab.js';
 
-/** Exports `image` as e<shelf>.<slot> on the namespace's tap (read-only unless `writable`). */
-export function startVblade(ns: Netns, image: string, shelf: number, slot: number, options: { writable?: boolean; direct?: boolean } = {}): ChildProcess {
+/**
+ * Exports `image` as e<shelf>.<slot> on the namespace's first tap, or on `ifname` (read-only
+ * unless `writable`; `direct` turns the server cache off).
+ */
+export function startVblade(
+  ns: Netns,
+  image: string,
+  shelf: number,
+  slot: number,
+  options: { writable?: boolean; direct?: boolean; ifname?: string } = {},
+): ChildProcess {
   const flags = [...(options.writable ? [] : ['-r']), ...(options.direct ? ['-d'] : [])];
-  const child = spawn('ip', ['netns', 'exec', ns.name, patchedVblade, ...flags, String(shelf), String(slot), ns.taps[0]!, image], {
+  const ifname = options.ifname ?? ns.taps[0]!;
+  const child = spawn('ip', ['netns', 'exec', ns.name, patchedVblade, ...flags, String(shelf), String(slot), ifname, image], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.resume();
