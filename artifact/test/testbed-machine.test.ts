@@ -34,7 +34,8 @@ describe('testbed machine (real QEMU)', () => {
       expect(first.t).toBeLessThan(machine.elapsedMs());
 
       machine.consoles.com1.send('ping-42\n');
-      const echo = await machine.consoles.com1.waitFor(/ping-42/, 10_000);
+      // Wait for the echoed newline too: a reset before it arrives would cut the line in the log.
+      const echo = await machine.consoles.com1.waitFor(/ping-42\n/, 10_000);
       expect(echo.t).toBeGreaterThanOrEqual(first.t);
 
       await machine.reset();
