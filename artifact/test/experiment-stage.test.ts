@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Experiment } from '../core/experiment.js';
+import type { Experiment, Runner } from '../core/experiment.js';
 import type { RunOptions } from '../core/options.js';
 import { runLayout } from '../core/paths.js';
 import { StepLedger } from '../core/step-ledger.js';
@@ -93,5 +93,43 @@ describe('experiments stage', () => {
     // The failed attempt's raw folder is kept aside, not deleted.
     const kept = await readdir(path.join(ctx.layout.raw, 'fig04-boot-time', 'local'));
     expect(kept.filter((name) => name.startsWith('rep-2.attempt-'))).toHaveLength(1);
+  });
+
+  it('interleaves repetitions across configurations, rotating the order each round', async () => {
+    const ctx = await stage();
+    const order: string[] = [];
+    const recording = (name: string): Runner => ({
+      run: async (rep) => {
+        order.push(`${name}${rep.repetition}`);
+        await writeFile(path.join(rep.rawDir, 'boot.txt'), '30');
+      },
+      parse: async () => [{ metric: 'os-boot', unit: 's', value: 30 }],
+    });
+    const { experiment } = countingExperiment();
+    experiment.configurations = { local: { needs: [], runner: recording('L') }, 'vmm-local': { needs: [], runner: recording('V') }, 'vmm-aoe-cache-on': { needs: [], runner: recording('A') } };
+    const result = await runExperiment(experiment, { ...ctx, options: { ...options, reps: 3 } });
+    expect(order).toEqual(['L1', 'V1', 'A1', 'V2', 'A2', 'L2', 'A3', 'L3', 'V3']);
+    expect(result.configurations.map((c) => c.configuration)).toEqual(['local', 'vmm-local', 'vmm-aoe-cache-on']);
+    expect(result.configurations[1]).toMatchObject({ status: 'ran', repetitions: 3 });
+  });
+
+  it('stops a failed configuration after its failing repetition while the others finish', async () => {
+    const ctx = await stage();
+    const { experiment, calls } = countingExperiment(1);
+    const others: number[] = [];
+    experiment.configurations['vmm-local'] = {
+      needs: [],
+      runner: {
+        run: async (rep) => {
+          others.push(rep.repetition);
+          await writeFile(path.join(rep.rawDir, 'boot.txt'), '31');
+        },
+        parse: async () => [{ metric: 'os-boot', unit: 's', value: 31 }],
+      },
+    };
+    const result = await runExperiment(experiment, ctx);
+    expect(calls).toEqual([1]);
+    expect(others).toEqual([1, 2]);
+    expect(result.configurations[1]).toMatchObject({ configuration: 'vmm-local', status: 'ran', repetitions: 2 });
   });
 });

@@ -23,7 +23,7 @@ export async function runProbeRtt(ctx: RepetitionContext, cache: 'on' | 'off'): 
   const flags = ['-r', '-b', String(window), ...(cache === 'off' ? ['-d'] : [])];
   const lab = AoeLab.create(`rtt-${process.pid}-${ctx.repetition}`);
   try {
-    ctx.progress(`rep ${ctx.repetition}: vblade ${flags.join(' ')}, ${requests} x 1 MiB reads`);
+    ctx.progress(`vblade ${flags.join(' ')}, ${requests} x 1 MiB reads`);
     const server = await lab.startServer({ image: image.path, flags });
     const probeArgs = ['rtt', '--requests', String(requests), '--span', String(span), '--window', String(window)];
     if (cache === 'on') await lab.probe(probeArgs);

@@ -9,7 +9,7 @@ const jobTimeoutMs = { full: 60 * 60_000, quick: 15 * 60_000 } as const;
 
 export async function runAppBenchmark(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
   const chosen = ctx.options.quick ? size.quick : size.full;
-  ctx.progress(`rep ${ctx.repetition}: ${appTestNames.length} application tests, scale ${chosen.scale}`);
+  ctx.progress(`${appTestNames.length} application tests, scale ${chosen.scale}`);
   await runGuestJob(ctx, boot, { apps: { tests: [...appTestNames], ...chosen } }, ctx.options.quick ? jobTimeoutMs.quick : jobTimeoutMs.full);
 }
 

@@ -21,7 +21,7 @@ const loginTimeoutMs = 10 * 60_000;
  * hypervisor's multiboot image) QEMU loads it first, and it boots the disk (local or over AoE).
  */
 export async function bootToLogin(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
-  ctx.progress(`rep ${ctx.repetition}: booting to login`);
+  ctx.progress('booting to login');
   const machine = await startClient(ctx, boot);
   try {
     const login = await machine.consoles.com1.waitFor(/login: /, loginTimeoutMs);

@@ -12,7 +12,7 @@ const jobTimeoutMs = { full: 60 * 60_000, quick: 15 * 60_000 } as const;
 /** fio jobs equivalent to CrystalDiskMark (--quick: the small preset, 32 MiB, one pass). */
 export async function runDiskBenchmark(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
   const preset = ctx.options.quick ? fioPresets.quick : fioPresets.full;
-  ctx.progress(`rep ${ctx.repetition}: fio ${preset.sizeMiB} MiB x ${preset.passes} pass(es)`);
+  ctx.progress(`fio ${preset.sizeMiB} MiB x ${preset.passes} pass(es)`);
   await runGuestJob(ctx, boot, { fio: { ...preset, tests: [...paperTests] } }, ctx.options.quick ? jobTimeoutMs.quick : jobTimeoutMs.full);
 }
 
