@@ -16,4 +16,7 @@ void aoe_boot_setup(const struct hv_config *config);
  * guest's disk, and the NIC's PCI address (to hide it). False otherwise. */
 bool aoe_boot_session(struct aoe_client **client, struct nic **nic, struct pci_address *nic_address);
 
+/* The statistics of the guest's network disk, or NULL without an AoE session. */
+struct aoe_stats *aoe_boot_stats(void);
+
 #endif

@@ -94,6 +94,7 @@ struct aoe_client {
     struct aoe_in_flight in_flight[AOE_MAX_WINDOW];
     uint8_t answered_bits[AOE_MAX_COMMAND_FRAMES / 8];
     struct aoe_ata_result result;
+    uint64_t started_us;
     uint64_t last_progress_us;   /* last new answer (or command start) */
     uint64_t silence_reported_us;
 

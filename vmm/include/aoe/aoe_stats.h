@@ -1,6 +1,7 @@
 /* Counters of the AoE client, including what the paper's Fig. 8 plots: the RTT of each request
- * by its packet index within one ATA command, split by read and write. Pure data and updates;
- * aoe_stats_log prints them on the hypervisor console. */
+ * by its packet index within one ATA command, split by read and write, and the latency of whole
+ * commands (the paper's "disk access"). Pure data and updates; aoe_stats_log prints them on the
+ * hypervisor console, where the experiment driver reads them (format documented there). */
 #ifndef AOE_AOE_STATS_H
 #define AOE_AOE_STATS_H
 
@@ -15,15 +16,24 @@ struct aoe_rtt_bucket {
     uint64_t count, sum_us, max_us;
 };
 
+/* Whole data commands of one direction: how many, their sectors and their start-to-last-answer time. */
+struct aoe_command_totals {
+    uint64_t count, sectors, sum_us, max_us;
+};
+
 struct aoe_stats {
     struct aoe_rtt_bucket rtt[2][AOE_STATS_INDEXES];   /* [0] reads, [1] writes */
+    struct aoe_command_totals data_commands[2];         /* [0] reads, [1] writes */
     uint64_t commands, frames_sent, retransmits, duplicates, stale, ignored;
     uint64_t ata_errors, aoe_errors, bytes_read, bytes_written;
 };
 
 void aoe_stats_reset(struct aoe_stats *s);
 void aoe_stats_record_rtt(struct aoe_stats *s, bool write, unsigned packet_index, uint64_t rtt_us);
-/* Logs the counters and, for each packet index with samples, count / mean / max RTT. */
-void aoe_stats_log(const struct aoe_stats *s);
+void aoe_stats_record_command(struct aoe_stats *s, bool write, uint32_t sectors, uint64_t latency_us);
+/* Logs the counters between "aoe stats begin (<reason>)" and "aoe stats end" lines: totals, one
+ * line per direction of whole data commands, and one line per packet index with samples
+ * (count, mean, max and total RTT in microseconds). */
+void aoe_stats_log(const struct aoe_stats *s, const char *reason);
 
 #endif

@@ -141,7 +141,7 @@ void aoe_boot_setup(const struct hv_config *config) {
     if (!identify_target(nic, &lba48, &sectors)) return;
     check_boot_sector(nic, lba48);
     self_check_read(nic, lba48, sectors);
-    aoe_stats_log(&client.stats);
+    aoe_stats_log(&client.stats, "hypervisor boot checks");
     aoe_stats_reset(&client.stats);   /* the guest's own disk traffic starts from zero */
     session_nic = nic;
     session_nic_address = where;
@@ -154,3 +154,5 @@ bool aoe_boot_session(struct aoe_client **client_out, struct nic **nic_out, stru
     *nic_address = session_nic_address;
     return true;
 }
+
+struct aoe_stats *aoe_boot_stats(void) { return session_nic ? &client.stats : NULL; }

@@ -91,6 +91,7 @@ bool aoe_client_start(struct aoe_client *c, const struct aoe_ata_command *cmd, u
     memset(c->in_flight, 0, sizeof c->in_flight);
     memset(c->answered_bits, 0, (c->frames + 7) / 8);
     c->result = (struct aoe_ata_result){ .kind = AOE_RESULT_OK };
+    c->started_us = now_us;
     c->last_progress_us = now_us;
     c->silence_reported_us = now_us;
     c->busy = true;
@@ -169,7 +170,9 @@ static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us
     slot->used = false;
     c->answered_bits[index / 8] |= (uint8_t)(1u << (index % 8));
     c->last_progress_us = now_us;
-    if (++c->answered == c->frames) c->busy = false;
+    if (++c->answered < c->frames) return;
+    c->busy = false;
+    if (cmd->sectors) aoe_stats_record_command(&c->stats, cmd->write, cmd->sectors, now_us - c->started_us);
 }
 
 void aoe_client_receive(struct aoe_client *c, const uint8_t *frame, size_t len, uint64_t now_us) {

@@ -105,6 +105,11 @@ static void report_boot_failure(struct vcpu *v) {
 
 bool bios_services_handle(struct vcpu *v, uint64_t linear_rip, unsigned insn_length) {
     if (!stub_linear) return false;
+    /* The stub runs only in real mode: a protected-mode VMMCALL at the same linear address is a
+     * guest tool's request, not a BIOS trap. */
+    struct guest_paging paging;
+    vcpu_paging(v, &paging);
+    if (paging.cr0 & 1u) return false;
     if (linear_rip == stub_linear + stub.int15_trap) {
         handle_int15(v);
     } else if (linear_rip == stub_linear + stub.boot_fail_trap) {

@@ -7,6 +7,7 @@
 #include "irq/interrupts.h"
 #include "pci/pci.h"
 #include "pci/pci_config_filter.h"
+#include "storage/ide_bar.h"
 #include "x86/cpu.h"
 
 #define PRIMARY_COMMAND_BLOCK 0x1F0
@@ -83,9 +84,7 @@ static bool memory_write(void *ctx, uint64_t gpa, const void *buf, size_t len) {
 
 static void claim_bus_master(uint32_t bar) {
     if (bm_base) io_ports_release(capture_vcpu, bm_base);
-    uint16_t base = (bar & 1) ? (uint16_t)(bar & 0xFFFC) : 0;
-    /* While the guest sizes the BAR it reads back all ones: no real address, nothing to claim. */
-    bm_base = (base && base <= 0xFFF0) ? base : 0;
+    bm_base = ide_bus_master_base(bar);
     if (bm_base) io_ports_claim(capture_vcpu, bm_base, BM_PRIMARY_PORTS, &register_handler);
 }
 

@@ -233,6 +233,9 @@ static void write_slices_the_payload(void) {
     CHECK(!client.busy);
     CHECK(!memcmp(disk + 9 * 512, buffer, 5 * 512));
     CHECK_EQ_U64(client.stats.bytes_written, 5 * 512);
+    CHECK_EQ_U64(client.stats.data_commands[1].count, 1);
+    CHECK_EQ_U64(client.stats.data_commands[1].sectors, 5);
+    CHECK_EQ_U64(client.stats.data_commands[0].count, 0);
 }
 
 static void lost_request_is_retransmitted_with_backoff(void) {
@@ -261,6 +264,11 @@ static void lost_request_is_retransmitted_with_backoff(void) {
     /* Karn: the retransmitted request gave no RTT sample; request 1 gave one. */
     CHECK_EQ_U64(client.stats.rtt[0][0].count, 0);
     CHECK_EQ_U64(client.stats.rtt[0][1].count, 1);
+    /* The whole command counts from its start to the last answer, retransmissions included. */
+    CHECK_EQ_U64(client.stats.data_commands[0].count, 1);
+    CHECK_EQ_U64(client.stats.data_commands[0].sectors, 4);
+    CHECK_EQ_U64(client.stats.data_commands[0].sum_us, now - start);
+    CHECK_EQ_U64(client.stats.data_commands[1].count, 0);
 }
 
 static void late_original_after_retry_is_a_duplicate(void) {

@@ -294,7 +294,7 @@ static void lba48_address_and_count_from_hob_registers(void) {
     issue(ATA_CMD_READ_SECTORS_EXT, 0x10, 0x0102, true);
     CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data, sizeof(data)), sizeof(data));
     CHECK(sectors_match_pattern(data, 0x10, 0x102));
-    CHECK_EQ_U64(fx.disk.last.count, 2);
+    CHECK_EQ_U64(fx.disk.last.count, 0x102 % CHUNK);   /* the rest after whole chunks */
     CHECK_EQ_U64(alt_status(), READY);
 }
 
@@ -354,20 +354,20 @@ static void write_sectors_interrupt_after_each_block(void) {
     CHECK(sectors_match_pattern(fx.disk.bytes + 502 * ATA_SECTOR_BYTES, 502, 1));
 }
 
-/* 300 sectors: the backend gets 256, then 44; the data lands intact. */
+/* A chunk and 44 sectors: the backend gets a chunk, then 44; the data lands intact. */
 static void write_multiple_ext_across_chunks(void) {
-    static uint8_t data[300 * ATA_SECTOR_BYTES];
+    static uint8_t data[(CHUNK + 44) * ATA_SECTOR_BYTES];
     for (size_t i = 0; i < sizeof(data); i++)
         data[i] = (uint8_t)(i / 7);
     setup();
     issue(ATA_CMD_SET_MULTIPLE, 0, 16, false);
-    issue(ATA_CMD_WRITE_MULTIPLE_EXT, 0x10000, 300, true);
+    issue(ATA_CMD_WRITE_MULTIPLE_EXT, 0x10000, CHUNK + 44, true);
     CHECK_EQ_U64(ata_channel_data_out(&fx.ch, data, sizeof(data)), sizeof(data));
     CHECK_EQ_U64(fx.disk.calls, 2);   /* SET MULTIPLE is local */
     CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_WRITE_SECTORS_EXT);
-    CHECK_EQ_U64(fx.disk.first.count, 256);
+    CHECK_EQ_U64(fx.disk.first.count, CHUNK);
     CHECK_EQ_U64(fx.disk.last.count, 44);
-    CHECK_EQ_U64(fx.disk.last.lba, 0x10000 + 256);
+    CHECK_EQ_U64(fx.disk.last.lba, 0x10000 + CHUNK);
     CHECK(memcmp(fx.disk.bytes + 0x10000 * ATA_SECTOR_BYTES, data, sizeof(data)) == 0);
     CHECK_EQ_U64(alt_status(), READY);
 }
@@ -408,15 +408,16 @@ static void backend_transport_failure_aborts(void) {
 /* A medium error in the second chunk: the first chunk's data is delivered, then ERR with the
  * failing LBA in the task file. */
 static void backend_device_error_reports_failing_lba(void) {
-    static uint8_t data[256 * ATA_SECTOR_BYTES];
+    static uint8_t data[CHUNK * ATA_SECTOR_BYTES];
+    const uint32_t failing = 0x2000 + CHUNK + 44;
     setup();
-    fx.disk.error_lba = 0x2000 + 300;
-    issue(ATA_CMD_READ_SECTORS_EXT, 0x2000, 400, true);
+    fx.disk.error_lba = failing;
+    issue(ATA_CMD_READ_SECTORS_EXT, 0x2000, CHUNK + 144, true);
     CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data, sizeof(data)), sizeof(data));
     CHECK_EQ_U64(alt_status(), READY | ERR);
     CHECK_EQ_U64(inb(ATA_PORT_ERROR_FEATURES), ATA_ERROR_UNC);
-    CHECK_EQ_U64(inb(ATA_PORT_LBA_LOW), (0x2000 + 300) & 0xFF);
-    CHECK_EQ_U64(inb(ATA_PORT_LBA_MID), (0x2000 + 300) >> 8);
+    CHECK_EQ_U64(inb(ATA_PORT_LBA_LOW), failing & 0xFF);
+    CHECK_EQ_U64(inb(ATA_PORT_LBA_MID), (failing >> 8) & 0xFF);
     CHECK(fx.irq.level);
 }
 

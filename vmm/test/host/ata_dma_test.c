@@ -120,37 +120,40 @@ static void dma_write_gathers_from_prd_regions(void) {
     CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY);
 }
 
-/* 256 KiB through four 64 KiB descriptors (count field 0): two backend chunks. */
+/* Two chunks through 64 KiB descriptors (count field 0): two backend calls. */
 static void dma_read_ext_with_64k_descriptors(void) {
+    const unsigned descriptors = 2 * CHUNK * ATA_SECTOR_BYTES / 0x10000;
     setup();
-    for (unsigned i = 0; i < 4; i++)
-        prd(i, 0x100000 + i * 0x10000, 0x10000, i == 3);
+    for (unsigned i = 0; i < descriptors; i++)
+        prd(i, 0x100000 + i * 0x10000, 0x10000, i == descriptors - 1);
     bm_setup(TABLE, true);
-    issue(ATA_CMD_READ_DMA_EXT, 0x10100, 512, true);
+    issue(ATA_CMD_READ_DMA_EXT, 0x8000, 2 * CHUNK, true);
     bm_start(true);
     CHECK_EQ_U64(fx.disk.calls, 2);
     CHECK_EQ_U64(fx.disk.first.opcode, ATA_CMD_READ_SECTORS_EXT);
     CHECK(fx.disk.first.lba48);
-    CHECK(sectors_match_pattern(fx.ram.bytes + 0x100000, 0x10100, 512));
+    CHECK(sectors_match_pattern(fx.ram.bytes + 0x100000, 0x8000, 2 * CHUNK));
     CHECK_EQ_U64(bm_status(), BM_INTERRUPT);
 }
 
-/* 1000 sectors from eight descriptors: four backend chunks of at most 256 sectors. */
+/* Three chunks and 232 sectors from 64 KiB descriptors and a short last one: four backend calls. */
 static void dma_write_ext_in_chunks(void) {
+    const uint32_t sectors = 3 * CHUNK + 232;
+    const uint32_t bytes = sectors * ATA_SECTOR_BYTES;
+    const unsigned full = bytes / 0x10000;
     setup();
-    for (uint32_t i = 0; i < 1000 * ATA_SECTOR_BYTES; i++)
+    for (uint32_t i = 0; i < bytes; i++)
         fx.ram.bytes[0x200000 + i] = (uint8_t)(i / 512 + i);
-    for (unsigned i = 0; i < 7; i++)
+    for (unsigned i = 0; i < full; i++)
         prd(i, 0x200000 + i * 0x10000, 0x10000, false);
-    prd(7, 0x270000, 1000 * ATA_SECTOR_BYTES - 7 * 0x10000, EOT);
+    prd(full, 0x200000 + full * 0x10000, bytes - full * 0x10000, EOT);
     bm_setup(TABLE, false);
-    issue(ATA_CMD_WRITE_DMA_EXT, 0x1000, 1000, true);
+    issue(ATA_CMD_WRITE_DMA_EXT, 0x1000, sectors, true);
     bm_start(false);
     CHECK_EQ_U64(fx.disk.calls, 4);
     CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_WRITE_SECTORS_EXT);
-    CHECK_EQ_U64(fx.disk.last.count, 1000 - 3 * 256);
-    CHECK(memcmp(fx.disk.bytes + 0x1000 * ATA_SECTOR_BYTES, fx.ram.bytes + 0x200000,
-                 1000 * ATA_SECTOR_BYTES) == 0);
+    CHECK_EQ_U64(fx.disk.last.count, 232);
+    CHECK(memcmp(fx.disk.bytes + 0x1000 * ATA_SECTOR_BYTES, fx.ram.bytes + 0x200000, bytes) == 0);
     CHECK_EQ_U64(bm_status(), BM_INTERRUPT);
 }
 

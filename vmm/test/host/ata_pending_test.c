@@ -49,20 +49,20 @@ static void pio_read_is_busy_until_the_answer(void) {
     CHECK_EQ_U64(alt_status(), READY);
 }
 
-/* 300 sectors: after the first chunk's 256 the device goes busy again for the rest. */
+/* A chunk and 44 sectors: after the first chunk the device goes busy again for the rest. */
 static void pio_read_second_chunk_waits_again(void) {
-    static uint8_t data[300 * ATA_SECTOR_BYTES];
+    static uint8_t data[(CHUNK + 44) * ATA_SECTOR_BYTES];
     setup();
     fx.disk.defer = true;
-    issue(ATA_CMD_READ_SECTORS_EXT, 0x400, 300, true);
+    issue(ATA_CMD_READ_SECTORS_EXT, 0x400, CHUNK + 44, true);
     complete_deferred();
-    CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data, sizeof(data)), 256 * ATA_SECTOR_BYTES);
+    CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data, sizeof(data)), CHUNK * ATA_SECTOR_BYTES);
     CHECK_EQ_U64(alt_status(), BSY);
-    CHECK_EQ_U64(fx.disk.last.lba, 0x400 + 256);
+    CHECK_EQ_U64(fx.disk.last.lba, 0x400 + CHUNK);
     complete_deferred();
-    CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data + 256 * ATA_SECTOR_BYTES, 44 * ATA_SECTOR_BYTES),
+    CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data + CHUNK * ATA_SECTOR_BYTES, 44 * ATA_SECTOR_BYTES),
                  44 * ATA_SECTOR_BYTES);
-    CHECK(sectors_match_pattern(data, 0x400, 300));
+    CHECK(sectors_match_pattern(data, 0x400, CHUNK + 44));
     CHECK_EQ_U64(alt_status(), READY);
 }
 
@@ -83,12 +83,15 @@ static void pio_write_completes_when_the_server_answers(void) {
     CHECK(memcmp(fx.disk.bytes + 90 * ATA_SECTOR_BYTES, data, sizeof(data)) == 0);
 }
 
+/* A chunk and a half: two backend calls, the interrupt only after the second. */
 static void dma_read_resumes_chunk_by_chunk(void) {
+    const uint32_t sectors = CHUNK + CHUNK / 2;
+    const unsigned descriptors = sectors * ATA_SECTOR_BYTES / 0x10000;
     setup();
     fx.disk.defer = true;
-    for (unsigned i = 0; i < 3; i++)
-        prd(i, 0x100000 + i * 0x10000, 0x10000, i == 2);
-    issue(ATA_CMD_READ_DMA_EXT, 0x20, 384, true);
+    for (unsigned i = 0; i < descriptors; i++)
+        prd(i, 0x100000 + i * 0x10000, 0x10000, i == descriptors - 1);
+    issue(ATA_CMD_READ_DMA_EXT, 0x20, sectors, true);
     bm_start(true);
     CHECK_EQ_U64(alt_status(), BSY);
     complete_deferred();
@@ -99,7 +102,7 @@ static void dma_read_resumes_chunk_by_chunk(void) {
     CHECK(fx.irq.level);
     CHECK_EQ_U64(inb(ATA_PORT_BM_STATUS), ATA_BM_STATUS_INTERRUPT);
     CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY);
-    CHECK(sectors_match_pattern(fx.ram.bytes + 0x100000, 0x20, 384));
+    CHECK(sectors_match_pattern(fx.ram.bytes + 0x100000, 0x20, CHUNK + CHUNK / 2));
 }
 
 static void dma_write_completes_after_the_last_answer(void) {

@@ -11,8 +11,10 @@
 #include "tap.h"
 
 #define DISK_SECTORS (0x10000u + 0x1000u)
-#define RAM_BYTES (4u << 20)
+#define RAM_BYTES (8u << 20)
 #define NO_LBA UINT64_MAX
+/* One backend chunk (the channel's buffer), in sectors. */
+#define CHUNK ATA_CHANNEL_CHUNK_SECTORS
 
 /* Every sector of the disk starts with this content, so reads can be checked anywhere. */
 static uint8_t pattern_byte(uint64_t lba, size_t offset) {

@@ -26,7 +26,7 @@ HOST_TEST_PROGRAMS += pic_tracker_test ioio_decode_test
 HOST_TEST_MODULE_pic_tracker_test := src/irq/pic_tracker.c
 HOST_TEST_MODULE_ioio_decode_test := src/io/ioio_decode.c
 HOST_TEST_PROGRAMS += storage_glue_test
-HOST_TEST_MODULE_storage_glue_test := src/storage/aoe_backend_map.c src/pci/pci_config_decode.c
+HOST_TEST_MODULE_storage_glue_test := src/storage/aoe_backend_map.c src/storage/ide_bar.c src/pci/pci_config_decode.c
 # The AoE initiator core, linked with the shared frame codec (common/aoe).
 HOST_TEST_CFLAGS += -I../common
 HOST_TEST_PROGRAMS += aoe_client_test aoe_rto_test

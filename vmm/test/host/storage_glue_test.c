@@ -3,8 +3,20 @@
 #include "tap.h"
 #include "pci/pci_config_filter.h"
 #include "storage/aoe_backend.h"
+#include "storage/ide_bar.h"
 
 static uint8_t buffer[512 * 8];
+
+static void bus_master_bar_names_its_ports_or_none(void) {
+    CHECK_EQ_U64(ide_bus_master_base(0xC041), 0xC040);
+    CHECK_EQ_U64(ide_bus_master_base(0xC045), 0xC040);       /* reserved low bits ignored */
+    CHECK_EQ_U64(ide_bus_master_base(0xC040), 0);            /* memory BAR */
+    CHECK_EQ_U64(ide_bus_master_base(0x0001), 0);            /* no base yet */
+    CHECK_EQ_U64(ide_bus_master_base(0xFFFFFFFF), 0);        /* sizing: all ones written */
+    CHECK_EQ_U64(ide_bus_master_base(0xFFFFFFF1), 0);        /* sizing: read back */
+    CHECK_EQ_U64(ide_bus_master_base(0x0000FFF1), 0);
+    CHECK_EQ_U64(ide_bus_master_base(0xFFE1), 0xFFE0);       /* the highest real window */
+}
 
 static void data_command_moves_its_sectors(void) {
     struct ata_backend_command cmd = { .opcode = 0x24, .lba48 = true, .count = 8, .lba = 0x123456789ull,
@@ -59,6 +71,7 @@ static void config_address_decoding(void) {
 }
 
 int main(void) {
+    TEST(bus_master_bar_names_its_ports_or_none);
     TEST(data_command_moves_its_sectors);
     TEST(non_data_command_keeps_its_count_register);
     TEST(results_map_to_the_task_file);
