@@ -26,6 +26,8 @@ export interface Machine {
   consoles: Record<SerialPort, SerialConsole>;
   /** Milliseconds since QEMU was started (the origin of every console timestamp). */
   elapsedMs(): number;
+  /** Wall-clock time (Date.now()) QEMU was started at: aligns other host-side samples with console times. */
+  startedAtEpochMs: number;
   /** Sends a raw QMP command, e.g. ('query-status'). */
   qmp(command: string, args?: Record<string, unknown>): Promise<unknown>;
   /** Pulls the plug (QMP quit) and waits for QEMU to exit. */
@@ -67,6 +69,7 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   await writeFile(`${logBase}.cmdline`, `${argv.map((a) => quote(a)).join(' ')}\n`);
 
   const origin = performance.now();
+  const startedAtEpochMs = Date.now();
   const elapsedMs = () => performance.now() - origin;
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) {
@@ -133,6 +136,7 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
     pid,
     consoles: consoles as Record<SerialPort, SerialConsole>,
     elapsedMs,
+    startedAtEpochMs,
     qmp: (command, args) => qmp.execute(command, args),
     powerOff: async () => {
       await qmp.execute('quit').catch(() => undefined);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { machineDefaults, type Accel, type DiskSpec, type MachineSpec, type NicSpec } from './spec.js';
+import { machineDefaults, type Accel, type DiskSpec, type MachineSpec, type NicSpec, type UsbDisk } from './spec.js';
 
 export const qemuBinary = 'qemu-system-x86_64';
 
@@ -40,12 +40,15 @@ export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; a
   if (spec.cdrom !== undefined) {
     args.push('-drive', `file=${escapeOption(spec.cdrom)},format=raw,if=ide,index=${cdromIndex(spec)},media=cdrom,readonly=on`);
   }
+  args.push(...usbArgs(spec.usbDisks ?? []));
   if (spec.kernel !== undefined) {
     args.push('-kernel', spec.kernel);
     if (spec.append !== undefined) args.push('-append', spec.append);
     if (spec.initrd !== undefined) args.push('-initrd', spec.initrd);
   }
   (spec.nics ?? []).forEach((nic, index) => args.push(...nicArgs(nic, index)));
+  // SeaBIOS then runs the first NIC's option ROM (iPXE) before any disk.
+  if (spec.bootFrom === 'network') args.push('-boot', 'order=n');
   for (const file of spec.fwCfgFiles ?? []) args.push('-fw_cfg', `name=${file.name},file=${escapeOption(file.path)}`);
   if (spec.noReboot ?? machineDefaults.noReboot) args.push('-no-reboot');
   args.push(...(spec.extraArgs ?? []));
@@ -63,17 +66,39 @@ function driveOption(disk: DiskSpec, index: number): string {
   return options.join(',');
 }
 
-/** The CD-ROM takes the first IDE slot after the disks (secondary master with one disk). */
+/**
+ * The CD-ROM goes on the secondary channel: its master (index 2) unless a third disk holds that
+ * slot, then its slave (index 3). The primary channel (0, 1) is the disk a hypervisor captures.
+ */
 function cdromIndex(spec: MachineSpec): number {
   const disks = spec.disks?.length ?? 0;
   return disks <= 2 ? 2 : disks;
+}
+
+/** One xHCI controller (USB 2 and 3 ports, 4 each) with a usb-storage device per disk. */
+const usbBus = 'usb';
+const usbPortsPerController = 4;
+
+function usbArgs(disks: UsbDisk[]): string[] {
+  if (disks.length === 0) return [];
+  const args = ['-device', `qemu-xhci,id=${usbBus}`];
+  disks.forEach((disk, index) => {
+    const id = `usbdisk${index}`;
+    args.push(
+      '-drive', `file=${escapeOption(disk.path)},format=${disk.format},if=none,id=${id}`,
+      '-device', `usb-storage,bus=${usbBus}.0,drive=${id}`,
+    );
+  });
+  return args;
 }
 
 function nicArgs(nic: NicSpec, index: number): string[] {
   const id = `net${index}`;
   const backend =
     nic.kind === 'tap' ? `tap,id=${id},ifname=${nic.tap},script=no,downscript=no` : `user,id=${id}`;
-  return ['-netdev', backend, '-device', `${nic.model ?? 'e1000'},netdev=${id},mac=${nic.mac}`];
+  const device = [`${nic.model ?? 'e1000'}`, `netdev=${id}`, `mac=${nic.mac}`];
+  if (nic.romfile !== undefined) device.push(`romfile=${escapeOption(nic.romfile)}`);
+  return ['-netdev', backend, '-device', device.join(',')];
 }
 
 /** QEMU option values use ',' as separator; a literal comma is written twice. */
@@ -86,11 +111,20 @@ function validateSpec(spec: MachineSpec): void {
   if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) problems.push(`name "${spec.name}" must use only letters, digits, '_', '.', '-'`);
   const ideSlots = (spec.disks?.length ?? 0) + (spec.cdrom === undefined ? 0 : 1);
   if (ideSlots > 4) problems.push(`${ideSlots} IDE devices requested; a PC has 4 IDE slots`);
+  const usbDisks = spec.usbDisks?.length ?? 0;
+  if (usbDisks > usbPortsPerController) problems.push(`${usbDisks} USB disks requested; the xHCI controller has ${usbPortsPerController} USB 2 ports`);
+  for (const disk of spec.usbDisks ?? []) if (disk.path === '') problems.push('a USB disk needs the path of its image');
   if (spec.append !== undefined && spec.kernel === undefined) problems.push('append given without kernel');
   if (spec.initrd !== undefined && spec.kernel === undefined) problems.push('initrd given without kernel');
   for (const nic of spec.nics ?? []) {
     if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(nic.mac)) problems.push(`NIC MAC "${nic.mac}" is not aa:bb:cc:dd:ee:ff`);
     if (nic.kind === 'tap' && !nic.tap) problems.push('a tap NIC needs its tap device name (spec.nics[].tap)');
+  }
+  if (spec.bootFrom === 'network') {
+    const first = spec.nics?.[0];
+    if (first === undefined) problems.push("bootFrom 'network' needs a NIC (spec.nics)");
+    else if (first.romfile === '') problems.push("bootFrom 'network' needs the first NIC's option ROM (its romfile is '')");
+    if (spec.kernel !== undefined) problems.push("bootFrom 'network' and kernel exclude each other (-kernel replaces the firmware's boot)");
   }
   for (const file of spec.fwCfgFiles ?? []) {
     if (!file.name.startsWith('opt/')) problems.push(`fw_cfg name "${file.name}" must start with "opt/"`);

@@ -11,7 +11,20 @@ export interface MachineSpec {
   accel?: Accel | 'auto';
   /** IDE disks in order: primary master, primary slave, secondary master, secondary slave. */
   disks?: DiskSpec[];
+  /**
+   * ISO image in an ATAPI CD-ROM drive (read-only): the secondary channel's master (ide1-cd0,
+   * QEMU index 2), or its slave when three disks take the slots before it. Never on the primary
+   * channel, which the hypervisor captures with `aoe=`.
+   */
   cdrom?: string;
+  /** USB mass-storage devices (QEMU usb-storage) on one xHCI controller (qemu-xhci), at most 4. */
+  usbDisks?: UsbDisk[];
+  /**
+   * What the firmware boots. 'disk' (default): QEMU's default order, the first hard disk.
+   * 'network': the first NIC's option ROM (QEMU ships iPXE) PXE-boots first (`-boot order=n`);
+   * nothing may be given as `kernel`, and the first NIC must keep its option ROM.
+   */
+  bootFrom?: BootSource;
   /** Multiboot image loaded with -kernel (e.g. vmm/build/vmm.elf) and its command line. */
   kernel?: string;
   append?: string;
@@ -34,6 +47,8 @@ export interface MachineSpec {
 }
 
 export type Accel = 'tcg' | 'kvm';
+
+export type BootSource = 'disk' | 'network';
 
 export type DiskSpec = ImageDisk | PlaceholderDisk;
 
@@ -59,6 +74,12 @@ export interface PlaceholderDisk {
   sizeBytes: number;
 }
 
+/** A disk image behind a USB mass-storage device; the guest's writes reach the file. */
+export interface UsbDisk {
+  path: string;
+  format: 'raw';
+}
+
 export interface NicSpec {
   /** tap: a tap device inside the network namespace QEMU runs in. user: QEMU's NAT (reaches the mirror). */
   kind: 'tap' | 'user';
@@ -66,6 +87,12 @@ export interface NicSpec {
   /** Tap device name (kind 'tap'); the machine must then be started in a namespace holding it. */
   tap?: string;
   model?: NicModel;
+  /**
+   * The NIC's option ROM (QEMU `romfile=`): a file name QEMU finds in its firmware path (Debian:
+   * /usr/share/qemu, /usr/lib/ipxe/qemu) or a path. Default: QEMU's own iPXE ROM for the model
+   * (e1000: efi-e1000.rom from ipxe-qemu, BIOS and UEFI in one). '' removes the ROM (no PXE).
+   */
+  romfile?: string;
 }
 
 /** QEMU NIC models: 'e1000' is the 82540EM (8086:100e), 'e1000-82545em' is 8086:100f. */
