@@ -36,6 +36,36 @@ export interface RunningServer {
   alive: () => boolean;
 }
 
+export interface VbladeLaunch {
+  /** Network namespace the server runs in, and its interface there. */
+  netns: string;
+  ifname: string;
+  image: string;
+  shelf: number;
+  slot: number;
+  /** vblade options, e.g. ['-d'] for O_DIRECT (cache off), ['-r'] read-only, ['-b', '64'] buffers. */
+  flags?: string[];
+  binary?: string;
+}
+
+/** Starts vblade inside a network namespace, collecting its output; the one place that does. */
+export function spawnVblade(launch: VbladeLaunch): RunningServer {
+  const args = ['netns', 'exec', launch.netns, launch.binary ?? patchedVblade, ...(launch.flags ?? []), String(launch.shelf), String(launch.slot), launch.ifname, launch.image];
+  const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return { process: child, output: () => out, alive: () => child.exitCode === null && child.signalCode === null };
+}
+
+/** Stops a child process with SIGTERM and waits for it to exit (no-op when already gone). */
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 function run(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
@@ -71,30 +101,20 @@ export class AoeLab {
 
   /** Starts a server on the namespace's server end and waits until it answers discovery. */
   async startServer(opts: ServerOptions): Promise<RunningServer> {
-    const args = [
-      'netns', 'exec', this.ns, opts.binary ?? patchedVblade, ...(opts.flags ?? []),
-      String(opts.shelf ?? 0), String(opts.slot ?? 1), this.serverIf, opts.image,
-    ];
-    this.target = `${opts.shelf ?? 0}.${opts.slot ?? 1}`;
-    const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    this.servers.push(child);
-    const server = { process: child, output: () => out, alive: () => child.exitCode === null && child.signalCode === null };
+    const shelf = opts.shelf ?? 0;
+    const slot = opts.slot ?? 1;
+    this.target = `${shelf}.${slot}`;
+    const server = spawnVblade({ netns: this.ns, ifname: this.serverIf, image: opts.image, shelf, slot, flags: opts.flags, binary: opts.binary });
+    this.servers.push(server.process);
     const found = await this.probe(['discover', '--target', this.target, '--wait-ms', '5000']);
     if (found.code !== 0 || !server.alive()) {
-      throw new Error(`server did not come up: ${out}\n${found.stderr}`);
+      throw new Error(`server did not come up: ${server.output()}\n${found.stderr}`);
     }
     return server;
   }
 
   async stopServer(server: RunningServer): Promise<void> {
-    if (server.alive()) {
-      const exited = new Promise((resolve) => server.process.once('exit', resolve));
-      server.process.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(server.process);
     this.servers = this.servers.filter((s) => s !== server.process);
   }
 

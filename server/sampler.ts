@@ -7,6 +7,8 @@ import { parseCounters } from './accounting.js';
 export interface AccountingSample {
   /** Milliseconds since the sampler started. */
   tMs: number;
+  /** Wall-clock time of the sample (Date.now()), to align it with other host-side times. */
+  epochMs: number;
   issuedReadBytes: number;
   issuedWriteBytes: number;
   reachedReadBytes: number;
@@ -39,8 +41,10 @@ export function startAccountingSampler(opts: { countersFile: string; blockDev: s
   const take = () => {
     const counters = parseCounters(readFileSync(opts.countersFile, 'utf8'));
     const dev = blockDeviceBytes(opts.blockDev);
+    const now = Date.now();
     const sample = {
-      tMs: Date.now() - t0,
+      tMs: now - t0,
+      epochMs: now,
       issuedReadBytes: counters.readBytes,
       issuedWriteBytes: counters.writeBytes,
       reachedReadBytes: dev.readBytes - base.readBytes,

@@ -17,7 +17,7 @@ import { analyseRun } from '../stages/analyse.js';
 import { buildComponent, buildComponents } from '../stages/build.js';
 import { doctorChecks } from '../stages/doctor.js';
 import { runExperiment } from '../stages/experiments.js';
-import { renderFigures, type RenderedFigure } from '../stages/figures.js';
+import { publishFigures, renderFigures, type RenderedFigure } from '../stages/figures.js';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import type { ListrTask } from 'listr2';
 
@@ -117,7 +117,8 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
 
 /**
  * analyse -> figures -> report from the run folder alone (also what `npm run figures` runs).
- * `publishTo` also copies the figures there (the repository's figures/ for real runs).
+ * `publishTo` also gets the figures of the experiments the run measured (the repository's figures/
+ * for real runs).
  */
 export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, publishTo }: { finishRun: boolean; publishTo?: string }): ListrTask<unknown>[] {
   let analyses: Map<string, ExperimentAnalysis>;
@@ -136,8 +137,12 @@ export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, 
       title: 'figures: SVG and PNG',
       task: async (_, task) => {
         paper = await loadPaperValues();
-        figures = await renderFigures(allExperiments, [{ series: 'this run', analyses }], paper, [layout.figures, ...(publishTo ? [publishTo] : [])]);
-        task.output = `${figures.length} figures in ${path.relative(repoRoot, layout.figures)}${publishTo ? ` and ${path.relative(repoRoot, publishTo)}/` : ''}`;
+        figures = await renderFigures(allExperiments, [{ series: 'this run', analyses }], paper, [layout.figures]);
+        // Only the figures this run measured replace the published ones: a run of one figure
+        // leaves the others as the last run that measured them drew them.
+        const measured = publishTo ? selectExperiments(manifest.options.only) : [];
+        await publishFigures(layout.figures, measured, publishTo);
+        task.output = `${figures.length} figures in ${path.relative(repoRoot, layout.figures)}${measured.length ? `; ${measured.length} published to ${path.relative(repoRoot, publishTo!)}/` : ''}`;
         log(task.output);
       },
     },

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { dnsmasqBinary } from '../../server/boot-services.js';
 import { paths, repoRoot } from './paths.js';
 
 /**
@@ -18,7 +19,7 @@ export const hypervisorFeatures = {
    */
   aoeDisk: true,
   /** Per-packet AoE RTT trace, TSC-timed (Fig. 8). */
-  rttTrace: false,
+  rttTrace: true,
 } as const;
 
 export const capabilityIds = [
@@ -31,6 +32,7 @@ export const capabilityIds = [
   'aoe-server',
   'aoe-probe',
   'server-accounting',
+  'pxe-boot-services',
   'kvm-nfs-baseline',
   'application-workloads',
 ] as const;
@@ -78,6 +80,10 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
     fileExists('server/accounting.ts')
       ? { available: true, reason: '' }
       : { available: false, reason: 'vblade accounting log parser (server/accounting.ts) not available yet' },
+  'pxe-boot-services': () =>
+    existsSync(dnsmasqBinary)
+      ? { available: true, reason: '' }
+      : { available: false, reason: `dnsmasq (${dnsmasqBinary}) missing: install the dnsmasq-base package (artifact/bootstrap.sh does)` },
   'kvm-nfs-baseline': () => ({ available: false, reason: 'KVM + NFS baseline (nested KVM host with the image on NFS) not implemented yet' }),
   'application-workloads': () => ({ available: false, reason: 'open stand-ins for the PCMark Vantage tests not implemented yet' }),
 };

@@ -4,7 +4,9 @@ export const configurationIds = [
   'vmm-local',
   'vmm-aoe-cache-on',
   'vmm-aoe-cache-off',
+  'vmm-pxe-aoe-cache-on',
   'ipxe-sanboot-aoe',
+  'guest-aoe-initiator',
   'kvm-nfs',
   'probe-aoe-cache-on',
   'probe-aoe-cache-off',
@@ -16,7 +18,12 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   'vmm-local': 'VMM + local disk',
   'vmm-aoe-cache-on': 'VMM + AoE, server cache on',
   'vmm-aoe-cache-off': 'VMM + AoE, server cache off',
+  // The paper's full chain (section 4.7): the hypervisor itself comes over the network (PXE).
+  'vmm-pxe-aoe-cache-on': 'VMM loaded by PXE + AoE, server cache on',
   'ipxe-sanboot-aoe': 'iPXE sanboot AoE (alternative)',
+  // Beyond the paper: the OS boots its local disk and reaches the same server through its own
+  // Linux AoE initiator (the aoe module), over the same wire; what our hypervisor is compared to.
+  'guest-aoe-initiator': "Guest's Linux AoE initiator, cache on",
   'kvm-nfs': 'KVM + NFS (baseline)',
   // The server side of the paper's 5.5 analysis without the hypervisor: the host's own AoE
   // initiator (server/build/aoe-probe) sends each 1 MiB read to the patched vblade.

@@ -4,11 +4,17 @@ import path from 'node:path';
 /** Repository root (artifact/core/ is two levels below it). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * Where runs and the latest figures go: the repository's data/runs and figures/, or
+ * $NETBOOT_OUTPUT_DIR/runs and $NETBOOT_OUTPUT_DIR/figures (tests use it to leave the checkout alone).
+ */
+const outputDir = process.env['NETBOOT_OUTPUT_DIR'];
+
 export const paths = {
-  runs: path.join(repoRoot, 'data', 'runs'),
+  runs: outputDir ? path.join(outputDir, 'runs') : path.join(repoRoot, 'data', 'runs'),
   paperData: path.join(repoRoot, 'data', 'paper'),
   comparisons: path.join(repoRoot, 'data', 'comparisons'),
-  figures: path.join(repoRoot, 'figures'),
+  figures: outputDir ? path.join(outputDir, 'figures') : path.join(repoRoot, 'figures'),
   testbeds: path.join(repoRoot, 'data', 'testbeds'),
   cache: path.join(repoRoot, '.cache'),
   vmmElf: path.join(repoRoot, 'vmm', 'build', 'vmm.elf'),

@@ -16,6 +16,13 @@ const frameSchema = z.discriminatedUnion('type', [
     fio: z.unknown(),
   }),
   z.object({
+    type: z.literal('rtt'),
+    accesses: z.number().int(),
+    /** The guest block layer's limits for /dev/sda: they decide how one access splits into ATA commands. */
+    queue: z.record(z.string(), z.number()),
+    fio: z.unknown(),
+  }),
+  z.object({
     type: z.literal('app'),
     test: z.enum(appTestNames),
     pass: z.number().int(),
@@ -28,6 +35,7 @@ const frameSchema = z.discriminatedUnion('type', [
 export type BenchFrame = z.infer<typeof frameSchema>;
 export type FioFrame = Extract<BenchFrame, { type: 'fio' }>;
 export type AppFrame = Extract<BenchFrame, { type: 'app' }>;
+export type RttFrame = Extract<BenchFrame, { type: 'rtt' }>;
 
 /**
  * Frames from a guest console transcript. A line whose length does not match (another writer

@@ -27,6 +27,20 @@ export const benchJobSchema = z
         /** Timed passes per test and direction; the best is reported. CrystalDiskMark: 5. */
         passes: z.number().int().min(1),
         runtimeSeconds: z.number().int().min(1),
+        /**
+         * Run on an AoE disk through the guest's own Linux initiator (guest/netboot-bench/aoe_disk.py
+         * formats and mounts it) instead of the root file system: the comparison with our hypervisor.
+         */
+        guestAoeDisk: z.object({ shelf: z.number().int().min(0).max(65534), slot: z.number().int().min(0).max(254) }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+    /** Fig. 8: hypervisor AoE statistics over `accesses` 1 MiB sequential O_DIRECT reads (needs our hypervisor). */
+    rtt: z
+      .object({
+        /** Test file size; reads loop over it when accesses exceed it. */
+        sizeMiB: z.number().int().min(1),
+        accesses: z.number().int().min(1),
       })
       .strict()
       .optional(),
@@ -41,7 +55,7 @@ export const benchJobSchema = z
       .optional(),
   })
   .strict()
-  .refine((job) => job.fio !== undefined || job.apps !== undefined, 'a job needs "fio" or "apps" (or both)');
+  .refine((job) => job.fio !== undefined || job.rtt !== undefined || job.apps !== undefined, 'a job needs "fio", "rtt" or "apps"');
 
 export type BenchJob = z.input<typeof benchJobSchema>;
 

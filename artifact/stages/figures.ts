@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import type { Experiment, FigureRow } from '../core/experiment.js';
@@ -49,4 +49,16 @@ export async function renderFigures(
     rendered.push({ experiment, svg, rows });
   }
   return rendered;
+}
+
+/** The files renderFigures writes per experiment. */
+const figureFiles = (experiment: Experiment) => ['svg', 'png', 'vl.json'].map((ext) => `${experiment.id}.${ext}`);
+
+/** Copies the given experiments' figures from a run's figures folder to `target` (no-op without one). */
+export async function publishFigures(from: string, experiments: readonly Experiment[], target: string | undefined): Promise<void> {
+  if (!target || experiments.length === 0) return;
+  await mkdir(target, { recursive: true });
+  for (const experiment of experiments) {
+    for (const file of figureFiles(experiment)) await copyFile(path.join(from, file), path.join(target, file));
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentAnalysis } from '../core/analysis.js';
-import { evaluateClaims, lowerThan, slope } from '../core/claims.js';
+import { evaluateClaims, lowerThan, predictedCacheOffThroughput, slope } from '../core/claims.js';
 import { summarise } from '../core/statistics.js';
 
 const memoryHeavy = new Set(['mail-search', 'mail-copy']);
@@ -49,6 +49,12 @@ describe('claims verdicts', () => {
   it('lowerThan needs the whole Welch interval below zero', () => {
     expect(lowerThan(summarise([1, 2, 3]), summarise([10, 11, 12])).holds).toBe(true);
     expect(lowerThan(summarise([1, 5, 9]), summarise([6, 7, 8])).holds).toBe(false);
+  });
+
+  it("predicts the cache-off throughput from the extra time per access (the paper's 5.5 arithmetic)", () => {
+    // 1 MiB at 100 MB/s takes 10.49 ms; 12 ms more per access gives 1.048576 MB / 22.49 ms.
+    expect(predictedCacheOffThroughput(100, 12)).toBeCloseTo(1.048576 / 0.02248576, 9);
+    expect(predictedCacheOffThroughput(100, 0)).toBeCloseTo(100, 12);
   });
 
   it('slope detects RTT growing with the packet index', () => {

@@ -33,6 +33,16 @@ describe('benchmark job files', () => {
     });
   });
 
+  test('the RTT trace and the guest AoE disk are job options with checked ranges', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'job-'));
+    dirs.push(dir);
+    const fio = { tests: ['seq-1m' as const], sizeMiB: 32, passes: 1, runtimeSeconds: 2, guestAoeDisk: { shelf: 0, slot: 1 } };
+    const entry = await writeJobFile({ version: 1, id: 'aoe', seed: 1, fio, rtt: { sizeMiB: 8, accesses: 20 } }, dir);
+    expect(JSON.parse(await readFile(entry.path, 'utf8'))).toMatchObject({ fio, rtt: { sizeMiB: 8, accesses: 20 } });
+    await expect(writeJobFile({ version: 1, id: 'aoe', seed: 1, fio: { ...fio, guestAoeDisk: { shelf: 0, slot: 255 } } }, dir)).rejects.toThrow(/fio.guestAoeDisk.slot/);
+    await expect(writeJobFile({ version: 1, id: 'aoe', seed: 1, rtt: { sizeMiB: 8, accesses: 0 } }, dir)).rejects.toThrow(/rtt.accesses/);
+  });
+
   test('an invalid job is refused with every problem and nothing is written', async () => {
     const dir = path.join(os.tmpdir(), `job-never-${process.pid}`);
     await expect(
@@ -42,7 +52,7 @@ describe('benchmark job files', () => {
         dir,
       ),
     ).rejects.toThrow(/id: use 1-64 letters[\s\S]*seed[\s\S]*fio.tests.0[\s\S]*fio.sizeMiB/);
-    await expect(writeJobFile({ version: 1, id: 'empty', seed: 1 }, dir)).rejects.toThrow(/needs "fio" or "apps"/);
+    await expect(writeJobFile({ version: 1, id: 'empty', seed: 1 }, dir)).rejects.toThrow(/needs "fio", "rtt" or "apps"/);
     await expect(readFile(path.join(dir, 'job.json'))).rejects.toThrow(/ENOENT/);
   });
 });

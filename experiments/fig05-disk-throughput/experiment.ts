@@ -1,7 +1,7 @@
 import { paths } from '../../artifact/core/paths.js';
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
-import { withAoeServer } from '../shared/aoe-server.js';
+import { withAoeServer, withGuestAoeInitiator } from '../shared/aoe-server.js';
 import { parseDiskBenchmark, runDiskBenchmark } from '../shared/disk-benchmark.js';
 import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metrics.js';
 import { guestImageDisk } from '../shared/guest-image.js';
@@ -9,7 +9,7 @@ import { specBeside } from '../shared/spec-file.js';
 
 const layout: BarLayout = {
   figure: 5,
-  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
+  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator'],
   metrics: diskThroughputPanels,
   relative: { baseline: 'local', kind: 'ratio', metrics: Object.keys(diskThroughputMetrics) },
 };
@@ -36,6 +36,11 @@ export const fig05DiskThroughput: Experiment = {
     'vmm-aoe-cache-off': {
       needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
       runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
+    },
+    // Beyond the paper: the same server and wire through the guest's own Linux AoE initiator.
+    'guest-aoe-initiator': {
+      needs: ['aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => withGuestAoeInitiator(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot, true)), parse: parseDiskBenchmark },
     },
   },
   figureData: (input) => barFigureRows(layout, input),

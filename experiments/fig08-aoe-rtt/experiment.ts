@@ -1,18 +1,24 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { parseProbeRtt, runProbeRtt } from '../shared/aoe-probe-rtt.js';
+import { parseHypervisorRtt, runHypervisorRtt } from '../shared/hypervisor-rtt.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside } from '../shared/spec-file.js';
 
 const metrics = {
   rtt: { label: 'Mean RTT by packet index', unit: 'ms', better: 'lower' },
+  'access-latency': { label: 'Mean latency of one 1 MiB read in the guest', unit: 'ms', better: 'lower' },
+  'commands-per-access': { label: 'ATA commands per 1 MiB read', unit: 'commands', better: 'lower' },
+  retransmits: { label: 'AoE retransmissions during the reads', unit: 'frames', better: 'lower' },
 } as const;
 
 const layout: LineLayout = {
   configurations: ['vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'probe-aoe-cache-on', 'probe-aoe-cache-off'],
-  metrics: panelsOf(metrics),
+  metrics: panelsOf({ rtt: metrics.rtt }),
   arrange: 'panel-per-metric',
 };
+
+const vmmNeeds = ['hypervisor-rtt-trace', 'hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] as const;
 
 export const fig08AoeRtt: Experiment = {
   id: 'fig08-aoe-rtt',
@@ -21,8 +27,8 @@ export const fig08AoeRtt: Experiment = {
   title: 'RTT of each AoE request packet by its index within one 1024 KB sequential read',
   metrics,
   configurations: {
-    'vmm-aoe-cache-on': { needs: ['hypervisor-rtt-trace', 'hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
-    'vmm-aoe-cache-off': { needs: ['hypervisor-rtt-trace', 'hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] },
+    'vmm-aoe-cache-on': { needs: vmmNeeds, runner: { run: (ctx) => runHypervisorRtt(ctx, 'on'), parse: parseHypervisorRtt } },
+    'vmm-aoe-cache-off': { needs: vmmNeeds, runner: { run: (ctx) => runHypervisorRtt(ctx, 'off'), parse: parseHypervisorRtt } },
     'probe-aoe-cache-on': { needs: ['aoe-server', 'aoe-probe', 'debian-image'], runner: { run: (ctx) => runProbeRtt(ctx, 'on'), parse: parseProbeRtt } },
     'probe-aoe-cache-off': { needs: ['aoe-server', 'aoe-probe', 'debian-image'], runner: { run: (ctx) => runProbeRtt(ctx, 'off'), parse: parseProbeRtt } },
   },

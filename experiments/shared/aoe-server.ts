@@ -1,12 +1,15 @@
-import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
-import { stockImage } from './guest-image.js';
+import { guestImageDisk, stockImage } from './guest-image.js';
 import { paths } from '../../artifact/core/paths.js';
-import { createNetns } from '../../artifact/testbed/index.js';
+import { createNetns, type NicSpec } from '../../artifact/testbed/index.js';
+import { withBootServices } from '../../server/boot-services.js';
+import { spawnVblade, stopProcess } from '../../server/lab.js';
+import { startAccountingSampler } from '../../server/sampler.js';
 import type { ClientBoot } from './client-pc.js';
 
 /** The client's MAC and the hypervisor's AoE settings: MTU 1500 = 2 sectors per frame, as in the paper. */
@@ -14,41 +17,143 @@ const clientMac = '52:54:00:a0:e0:01';
 const hypervisorCommandLine = 'aoe=auto mtu=1500';
 /** vblade's advertised buffer count (its default 16 overflows its socket buffer with larger windows). */
 const serverBuffers = 64;
+/** Server accounting (Figs 6, 7): the patched vblade's counters file and the sampler's output, in the raw folder. */
+export const serverCountersFile = 'vblade.counters';
+export const serverAccountingFile = 'server-accounting.jsonl';
+const samplingIntervalMs = 500;
+
+/** The wire a served disk is reachable on: the namespace holding the tap, and the client's NIC on it. */
+export interface AoeWire {
+  netns: string;
+  nic: NicSpec;
+  /** Size of the exported disk. */
+  sizeBytes: number;
+}
+
+/** What the server exports: a scratch copy of the stock image (network boot), or an empty disk. */
+export type ServedDisk = { kind: 'stock-image' } | { kind: 'blank'; sizeBytes: number };
 
 /**
- * The paper's network boot: the patched vblade exports a scratch copy of the stock image on a tap
- * device in a private network namespace (cache off = `-d`, O_DIRECT), and the client PC boots the
- * hypervisor, which finds the target and serves the BIOS's drive 0x80 from it. The client has a
- * placeholder disk of the image's size so the BIOS enumerates drive 0x80 at POST. The scratch copy
- * (written by cp, so its pages start in the server's page cache) is deleted afterwards.
+ * The paper's network boot: the patched vblade exports a scratch copy of the stock image, and the
+ * client PC boots the hypervisor, which finds the target and serves the BIOS's drive 0x80 from it.
+ * The client has a placeholder disk of the image's size so the BIOS enumerates drive 0x80 at POST.
  */
 export async function withAoeServer(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
-  const image = stockImage(ctx);
+  await withAoeTarget(ctx, cache, { kind: 'stock-image' }, (wire) =>
+    body({
+      disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes },
+      kernel: paths.vmmElf,
+      append: hypervisorCommandLine,
+      netns: wire.netns,
+      nics: [wire.nic],
+    }),
+  );
+}
+
+/**
+ * The paper's section 4.7: nothing on the client. As withAoeServer, but the client has no -kernel:
+ * its e1000 option ROM (iPXE) PXE-boots, dnsmasq in the namespace hands it DHCP and TFTP, and the
+ * generated iPXE script loads the hypervisor with the same options (server/boot-services.ts).
+ * The dnsmasq log (with host times) stays in the raw folder.
+ */
+export async function withPxeNetworkBoot(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
+  await withAoeTarget(ctx, cache, { kind: 'stock-image' }, (wire) =>
+    withBootServices({ netns: wire.netns, ifname: wire.nic.tap!, hypervisor: paths.vmmElf, hypervisorOptions: hypervisorCommandLine, logDir: ctx.rawDir }, () =>
+      body({ disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes }, bootFrom: 'network', netns: wire.netns, nics: [wire.nic] }),
+    ),
+  );
+}
+
+/** Room for the full fio test file (1000 MiB) and ext4's own blocks; sparse until written. */
+const guestAoeDiskBytes = 2 * 1024 ** 3;
+
+/**
+ * The comparison beyond the paper: the client boots its local disk without our hypervisor, its
+ * e1000 on the same wire, and the guest's own Linux AoE initiator uses an empty disk the server
+ * exports (the guest job formats and mounts it: see guest/netboot-bench/aoe_disk.py).
+ */
+export async function withGuestAoeInitiator(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
+  await withAoeTarget(ctx, cache, { kind: 'blank', sizeBytes: guestAoeDiskBytes }, (wire) =>
+    body({ disk: guestImageDisk(ctx), netns: wire.netns, nics: [wire.nic] }),
+  );
+}
+
+/** The served disk's AoE address (vblade's shelf and slot below). */
+export const servedTarget = { shelf: 0, slot: 1 } as const;
+
+/**
+ * Serves a disk with the patched vblade as e0.1 on a tap device in a private network namespace.
+ *
+ * The server's "disk" is a loop device over a scratch file, in direct-I/O mode: the loop device's
+ * own page cache is then the server's only cache (on: vblade's buffered I/O through it; off: vblade
+ * -d, O_DIRECT), and /sys/block/loopN/stat counts exactly what reached the disk. With the cache on,
+ * the whole disk is read once before the client starts, as on a server that has served this image
+ * before (the paper's cache-on boots are faster than the local disk, which only a warm cache explains).
+ * The patched vblade's counters (-a) say what the client issued; both are sampled every 500 ms into
+ * the raw folder (Figs 6 and 7). Everything is undone afterwards, also on failure.
+ */
+export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off', disk: ServedDisk, body: (wire: AoeWire) => Promise<void>): Promise<void> {
   const scratchDir = path.join(paths.cache, 'scratch');
   const scratch = path.join(scratchDir, `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}.img`);
   await mkdir(scratchDir, { recursive: true });
-  ctx.progress(`rep ${ctx.repetition}: copying the image for the server`);
-  await $`cp --sparse=always ${image.path} ${scratch}`.quiet();
-  const netns = await createNetns(`aoe-${process.pid}-${ctx.repetition}`, { mtu: 1500 });
-  const flags = ['-b', String(serverBuffers), ...(cache === 'off' ? ['-d'] : [])];
-  const vblade = spawn('ip', ['netns', 'exec', netns.name, paths.vblade, ...flags, '0', '1', netns.taps[0]!, scratch], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const serverLog = createWriteStream(path.join(ctx.rawDir, 'vblade.log'));
-  vblade.stdout.pipe(serverLog);
-  vblade.stderr.pipe(serverLog);
-  const vbladeExited = new Promise((resolve) => vblade.once('exit', resolve));
-  ctx.log(`vblade ${flags.join(' ')} e0.1 on ${netns.name}/${netns.taps[0]}: ${scratch}`);
   try {
-    await body({
-      disk: { kind: 'placeholder', sizeBytes: (await stat(image.path)).size },
-      kernel: paths.vmmElf,
-      append: hypervisorCommandLine,
-      netns: netns.name,
-      nics: [{ kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' }],
-    });
+    if (disk.kind === 'stock-image') {
+      ctx.progress('copying the image for the server');
+      await $`cp --sparse=always ${stockImage(ctx).path} ${scratch}`.quiet();
+    } else {
+      await $`truncate -s ${disk.sizeBytes} ${scratch}`.quiet();
+    }
+    const sizeBytes = (await stat(scratch)).size;
+    const loop = (await $`losetup -f --show --direct-io=on ${scratch}`.quiet()).stdout.trim();
+    try {
+      const directIo = readFileSync(`/sys/block/${path.basename(loop)}/loop/dio`, 'utf8').trim() === '1';
+      ctx.log(`server disk ${loop} over ${scratch}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}`);
+      // Linux drops a block device's page cache when its last opener closes it: this descriptor
+      // keeps the warmed cache alive from the warm-up until vblade has stopped.
+      const holder = await open(loop, 'r');
+      try {
+        if (cache === 'on') {
+          ctx.progress('warming the server cache');
+          await $`dd if=${loop} of=/dev/null bs=1M status=none`.quiet();
+        }
+        const netns = await createNetns(`aoe-${process.pid}-${ctx.repetition}`, { mtu: 1500 });
+        try {
+          const wire: AoeWire = { netns: netns.name, nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' }, sizeBytes };
+          await serve(ctx, cache, loop, netns.taps[0]!, wire, body);
+        } finally {
+          await netns.destroy();
+        }
+      } finally {
+        await holder.close();
+      }
+    } finally {
+      await $`losetup -d ${loop}`.quiet();
+    }
   } finally {
-    if (vblade.exitCode === null && vblade.signalCode === null) vblade.kill('SIGTERM');
-    await vbladeExited;
-    await netns.destroy();
     await rm(scratch, { force: true });
+  }
+}
+
+async function serve(ctx: RepetitionContext, cache: 'on' | 'off', loop: string, tap: string, wire: AoeWire, body: (wire: AoeWire) => Promise<void>): Promise<void> {
+  const counters = path.join(ctx.rawDir, serverCountersFile);
+  const flags = ['-b', String(serverBuffers), ...(cache === 'off' ? ['-d'] : []), '-a', counters];
+  const vblade = spawnVblade({ netns: wire.netns, ifname: tap, image: loop, ...servedTarget, flags, binary: paths.vblade });
+  ctx.log(`vblade ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${wire.netns}/${tap}: ${loop}`);
+  try {
+    // vblade writes its counters file once it has opened the disk.
+    for (let waited = 0; !existsSync(counters); waited += 50) {
+      if (!vblade.alive() || waited > 10_000) throw new Error(`vblade did not start: ${vblade.output().trim() || 'no output'}`);
+      await sleep(50);
+    }
+    const sampler = startAccountingSampler({ countersFile: counters, blockDev: loop, intervalMs: samplingIntervalMs });
+    try {
+      await body(wire);
+    } finally {
+      const samples = sampler.stop();
+      await writeFile(path.join(ctx.rawDir, serverAccountingFile), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
+    }
+  } finally {
+    await stopProcess(vblade.process);
+    await writeFile(path.join(ctx.rawDir, 'vblade.log'), vblade.output());
   }
 }

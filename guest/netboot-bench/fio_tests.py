@@ -12,23 +12,19 @@ TESTS = {
     "rand-4k": ("4k", True, 1),
     "rand-4k-qd32": ("4k", True, 32),
 }
-TEST_FILE = "/var/tmp/netboot-bench/fio-test.dat"
+DEFAULT_DIRECTORY = "/var/tmp/netboot-bench"
 
 
-def run(spec, seed, emit):
+def run(spec, seed, emit, directory=DEFAULT_DIRECTORY):
     size = f"{int(spec['sizeMiB'])}m"
-    os.makedirs(os.path.dirname(TEST_FILE), exist_ok=True)
-    # Pre-fill with incompressible data so reads hit real blocks (not holes), as CDM does.
-    fio(["--name=prefill", f"--filename={TEST_FILE}", f"--size={size}", "--rw=write", "--bs=1m",
-         "--direct=1", "--ioengine=libaio", "--end_fsync=1", f"--randseed={seed}",
-         "--refill_buffers=1"])
+    test_file = prefill(size, seed, directory)
     for name in spec["tests"]:
         bs, random, depth = TESTS[name]
         for direction in ("read", "write"):
             rw = ("rand" if random else "") + direction
             for index in range(int(spec["passes"])):
                 result = fio([
-                    f"--name={name}-{direction}", f"--filename={TEST_FILE}", f"--size={size}",
+                    f"--name={name}-{direction}", f"--filename={test_file}", f"--size={size}",
                     f"--rw={rw}", f"--bs={bs}", f"--iodepth={depth}", "--ioengine=libaio",
                     "--direct=1", "--time_based=1", f"--runtime={int(spec['runtimeSeconds'])}",
                     f"--randseed={seed + index}", "--end_fsync=1", "--clat_percentiles=0",
@@ -36,7 +32,18 @@ def run(spec, seed, emit):
                 ])
                 emit({"type": "fio", "test": name, "rw": direction, "pass": index + 1,
                       "fio": json.loads(result)})
-    os.remove(TEST_FILE)
+    os.remove(test_file)
+
+
+def prefill(size, seed, directory=DEFAULT_DIRECTORY):
+    """Writes the test file with incompressible data so reads hit real blocks (not holes), as CDM
+    does; returns its path."""
+    os.makedirs(directory, exist_ok=True)
+    test_file = os.path.join(directory, "fio-test.dat")
+    fio(["--name=prefill", f"--filename={test_file}", f"--size={size}", "--rw=write", "--bs=1m",
+         "--direct=1", "--ioengine=libaio", "--end_fsync=1", f"--randseed={seed}",
+         "--refill_buffers=1"])
+    return test_file
 
 
 def fio(args):

@@ -5,8 +5,10 @@ import subprocess
 import sys
 import traceback
 
+import aoe_disk
 import app_tests
 import fio_tests
+import rtt_tests
 from frames import FrameWriter
 
 CONSOLE = "/dev/ttyS0"
@@ -21,7 +23,12 @@ def main(job_path):
     ok = True
     try:
         if job.get("fio"):
-            fio_tests.run(job["fio"], job["seed"], frames.emit)
+            directory = fio_tests.DEFAULT_DIRECTORY
+            if job["fio"].get("guestAoeDisk"):
+                directory = aoe_disk.mount(job["fio"]["guestAoeDisk"])
+            fio_tests.run(job["fio"], job["seed"], frames.emit, directory)
+        if job.get("rtt"):
+            rtt_tests.run(job["rtt"], job["seed"], frames.emit)
         if job.get("apps"):
             app_tests.run(job["apps"], job["seed"], frames.emit)
     except Exception:

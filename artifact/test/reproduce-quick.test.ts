@@ -1,0 +1,97 @@
+// End to end on the real testbed: `reproduce --quick` for a boot-time experiment (Fig. 4), a
+// throughput experiment (Fig. 5), the server cache effect during boot (Fig. 6; Fig. 7 is the same
+// machinery during fio) and the AoE RTT trace (Fig. 8, from our hypervisor's statistics), every
+// configuration of each, into a scratch output folder (NETBOOT_OUTPUT_DIR) so the checkout's
+// data/runs and figures/ stay untouched.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { repoRoot } from '../core/paths.js';
+import type { ResultFile } from '../core/results-schema.js';
+
+const runId = 'quick-e2e';
+const timeoutMs = 75 * 60_000;
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(repoRoot, 'artifact', 'cli.ts'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env, CI: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+async function result(runDir: string, experiment: string): Promise<ResultFile> {
+  return JSON.parse(await readFile(path.join(runDir, 'results', `${experiment}.json`), 'utf8')) as ResultFile;
+}
+
+function ranMetric(file: ResultFile, configuration: string, metric: string): number[] {
+  const entry = file.configurations.find((c) => c.configuration === configuration);
+  expect(entry, `${file.experiment}: ${configuration} missing`).toBeDefined();
+  expect(entry!.status, `${file.experiment}/${configuration}: ${JSON.stringify(entry)}`).toBe('ran');
+  return entry!.status === 'ran' ? entry!.measurements.filter((m) => m.metric === metric).map((m) => m.value) : [];
+}
+
+describe('npm run reproduce -- --quick on the emulated testbed', () => {
+  test(
+    'Figs. 4, 5, 6 and 8 run every configuration, and the run folder holds results, figures, claims and the report',
+    async () => {
+      const output = await mkdtemp(path.join(os.tmpdir(), 'netboot-output-'));
+      const run = await runCli(['reproduce', '--quick', '--only', 'fig04', 'fig05', 'fig06', 'fig08', '--run-id', runId], { NETBOOT_OUTPUT_DIR: output });
+      expect(run.code, run.output).toBe(0);
+      const runDir = path.join(output, 'runs', runId);
+
+      const boot = await result(runDir, 'fig04-boot-time');
+      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off']) {
+        const osBoot = ranMetric(boot, configuration, 'os-boot');
+        expect(osBoot).toHaveLength(1);
+        expect(osBoot[0]).toBeGreaterThan(1);
+      }
+      // Loaded by PXE (DHCP, TFTP) instead of QEMU's -kernel, the hypervisor starts the guest later.
+      expect(ranMetric(boot, 'vmm-pxe-aoe-cache-on', 'vmm-boot')[0]).toBeGreaterThan(ranMetric(boot, 'vmm-aoe-cache-on', 'vmm-boot')[0]! + 1);
+
+      const throughput = await result(runDir, 'fig05-disk-throughput');
+      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator']) {
+        for (const metric of ['seq-read', 'seq-write', 'rand4k-read']) expect(ranMetric(throughput, configuration, metric)[0]).toBeGreaterThan(0);
+      }
+
+      // Server cache effect: with the cache off every byte the client issued reached the disk;
+      // with it on (a warm cache) reads reach the disk far less than issued.
+      const bootCache = await result(runDir, 'fig06-boot-cache-effect');
+      const last = (values: number[]) => values.at(-1)!;
+      const offIssued = last(ranMetric(bootCache, 'vmm-aoe-cache-off', 'read-issued'));
+      expect(offIssued).toBeGreaterThan(10);
+      expect(last(ranMetric(bootCache, 'vmm-aoe-cache-off', 'read-reached-disk'))).toBeGreaterThanOrEqual(offIssued * 0.95);
+      const onIssued = last(ranMetric(bootCache, 'vmm-aoe-cache-on', 'read-issued'));
+      expect(last(ranMetric(bootCache, 'vmm-aoe-cache-on', 'read-reached-disk'))).toBeLessThan(onIssued * 0.5);
+
+      const rtt = await result(runDir, 'fig08-aoe-rtt');
+      for (const configuration of ['vmm-aoe-cache-on', 'vmm-aoe-cache-off']) {
+        // 2 sectors per frame: a command of n sectors has n/2 packets; index 0 is in every one.
+        expect(ranMetric(rtt, configuration, 'rtt').length).toBeGreaterThan(10);
+        expect(ranMetric(rtt, configuration, 'commands-per-access')[0]).toBeGreaterThanOrEqual(1);
+        expect(ranMetric(rtt, configuration, 'access-latency')[0]).toBeGreaterThan(0);
+      }
+      for (const configuration of ['probe-aoe-cache-on', 'probe-aoe-cache-off']) expect(ranMetric(rtt, configuration, 'rtt').length).toBeGreaterThan(10);
+
+      for (const figure of ['fig04-boot-time', 'fig05-disk-throughput', 'fig06-boot-cache-effect', 'fig08-aoe-rtt']) {
+        for (const ext of ['svg', 'png']) expect(existsSync(path.join(runDir, 'figures', `${figure}.${ext}`)), `${figure}.${ext}`).toBe(true);
+        expect(existsSync(path.join(output, 'figures', `${figure}.svg`))).toBe(true);
+      }
+      const claims = JSON.parse(await readFile(path.join(runDir, 'claims.json'), 'utf8')) as { id: string; verdict: string }[];
+      expect(claims.find((c) => c.id === 'C6')?.verdict).not.toBe('not run');
+      expect(existsSync(path.join(runDir, 'report.html'))).toBe(true);
+      expect(existsSync(path.join(runDir, 'report.pdf'))).toBe(true);
+    },
+    timeoutMs,
+  );
+});
