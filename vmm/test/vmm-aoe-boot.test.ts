@@ -2,21 +2,22 @@
 // the primary IDE channel and serves it from the patched vblade over AoE, so the guest boots the
 // server's image without knowing. First the real-mode probe guest (BIOS PIO path), then stock
 // Debian (GRUB through the BIOS, Linux ata_piix with bus-master DMA and IRQ 14).
-import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ensureDebianImage, withMountedRoot } from '../../artifact/images/index.js';
 import { createNetns, runInShell, startMachine, type Machine, type Netns } from '../../artifact/testbed/index.js';
-import { buildServer } from '../../server/lab.js';
-import { startVblade, stopProcess } from './support/aoe-lab.js';
-import { buildHypervisor, probeGuestImage, testLogDir, vmmImage } from './support/hypervisor.js';
+import { buildServer, spawnVblade, stopProcess, type RunningServer } from '../../server/lab.js';
+import { buildHypervisor, probeGuestImage } from './support/hypervisor.js';
+import { networkBootClient, privateCopy, type PrivateCopy } from './support/network-boot.js';
 
 const guestMac = '52:54:00:a0:e0:02';
+const target = { shelf: 1, slot: 1 };
 let machine: Machine | undefined;
 let netns: Netns | undefined;
-let vblade: ChildProcess | undefined;
+let vblade: RunningServer | undefined;
+let disk: PrivateCopy | undefined;
 
 beforeAll(() => {
   buildHypervisor();
@@ -26,33 +27,26 @@ beforeAll(() => {
 afterEach(async () => {
   await machine?.kill();
   machine = undefined;
-  await stopProcess(vblade);
+  await stopProcess(vblade?.process);
   vblade = undefined;
   await netns?.destroy();
   netns = undefined;
+  disk?.dispose();
+  disk = undefined;
 });
 
+/** Serves `image` as e1.1 in a fresh namespace (once per test) and powers on a client that boots it. */
 async function bootOverAoe(name: string, image: string): Promise<Machine> {
-  netns = await createNetns(`vmm-aoeboot-${process.pid}`);
-  vblade = startVblade(netns, image, 1, 1, { writable: true });
-  machine = await startMachine({
-    name,
-    logDir: testLogDir(name),
-    kernel: vmmImage,
-    append: 'aoe=1.1',
-    // The BIOS enumerates drive 0x80 at POST: a placeholder of the remote disk's size.
-    disks: [{ kind: 'placeholder', sizeBytes: statSync(image).size }],
-    netns: netns.name,
-    nics: [{ kind: 'tap', tap: netns.taps[0]!, mac: guestMac, model: 'e1000' }],
-  });
+  netns ??= await createNetns(`vmm-aoeboot-${process.pid}`);
+  vblade ??= spawnVblade({ netns: netns.name, ifname: netns.taps[0]!, image, ...target });
+  machine = await startMachine(networkBootClient(name, { image, ...target }, { netns: netns.name, tap: netns.taps[0]!, mac: guestMac }));
   return machine;
 }
 
 describe('network boot through the hypervisor', () => {
   test('the real-mode probe boots from the AoE target through the BIOS', async () => {
-    const image = path.join(testLogDir('probe-image'), 'probe.img');
-    copyFileSync(probeGuestImage, image);
-    const m = await bootOverAoe('aoe-probe', image);
+    disk = privateCopy(probeGuestImage, 'probe-image');
+    const m = await bootOverAoe('aoe-probe', disk.path);
     await m.consoles.com1.waitFor(/probe: done\r?\n/, 180_000);
     const hv = m.consoles.com2.text;
     expect(hv).toMatch(/IDE [0-9a-f:.]+ primary channel captured/);
@@ -62,11 +56,9 @@ describe('network boot through the hypervisor', () => {
     expect(m.consoles.com1.text).toMatch(/probe: lba8 netboot-probe-sector-8/);
   }, 240_000);
 
-  test('stock Debian boots to login from the AoE target; it sees a local DMA disk and no NIC; writes reach the server', async () => {
-    const info = await ensureDebianImage();
-    const image = path.join(testLogDir('debian-image'), 'debian.img');
-    copyFileSync(info.path, image);   // a private copy: the guest writes to it
-    const m = await bootOverAoe('aoe-debian', image);
+  test('stock Debian boots to login from the AoE target; it sees a local DMA disk and no NIC; 64 MiB written reach the server and read back after a reboot', async () => {
+    disk = privateCopy((await ensureDebianImage()).path, 'debian-image');
+    const m = await bootOverAoe('aoe-debian', disk.path);
     await m.consoles.com1.waitFor(/login: /, 15 * 60_000);
     const shell = (command: string) => runInShell(m.consoles.com1, command, { timeoutMs: 5 * 60_000 });
 
@@ -74,21 +66,25 @@ describe('network boot through the hypervisor', () => {
     expect((await shell('cat /sys/class/ata_device/dev1.0/xfer_mode')).output).toMatch(/XFER_(MW_DMA|UDMA)_\d/);
     expect((await shell('ls /sys/class/net')).output.split(/\s+/).filter(Boolean)).toEqual(['lo']);
 
-    // 8 MiB of random data written by the guest, flushed, and checked on the server's image.
-    const written = await shell('dd if=/dev/urandom of=/root/aoe-check bs=1M count=8 oflag=direct status=none && sync && sha256sum /root/aoe-check');
+    // 64 MiB of random data written by the guest, flushed, and checked on the server's image.
+    const written = await shell('dd if=/dev/urandom of=/root/aoe-check bs=1M count=64 oflag=direct status=none && sync && sha256sum /root/aoe-check');
     const guestSum = /^([0-9a-f]{64})/m.exec(written.output)?.[1];
     expect(guestSum, written.output).toBeDefined();
     m.consoles.com1.send('poweroff\n');
     await m.exited;
-    machine = undefined;
-    await stopProcess(vblade);
+    await stopProcess(vblade?.process);
     vblade = undefined;
-    const serverSum = await withMountedRoot(image, async (root) =>
+    const serverSum = await withMountedRoot(disk.path, async (root) =>
       createHash('sha256').update(readFileSync(path.join(root, 'root/aoe-check'))).digest('hex'));
     expect(serverSum).toBe(guestSum);
-
     const hv = m.consoles.com2.text;
     expect(hv).toMatch(/primary channel captured/);
     expect(hv).not.toMatch(/PANIC/);
-  }, 25 * 60_000);
+
+    // A second network boot reads the file back from the server, past the guest's page cache.
+    const again = await bootOverAoe('aoe-debian-reboot', disk.path);
+    await again.consoles.com1.waitFor(/login: /, 15 * 60_000);
+    const reread = await runInShell(again.consoles.com1, 'echo 3 > /proc/sys/vm/drop_caches; sha256sum /root/aoe-check', { timeoutMs: 5 * 60_000 });
+    expect(reread.output).toContain(`${guestSum}  /root/aoe-check`);
+  }, 40 * 60_000);
 });

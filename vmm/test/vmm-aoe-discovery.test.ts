@@ -1,20 +1,19 @@
 // Boot-time AoE device management through the real stack: the hypervisor drives QEMU's e1000,
 // discovers the patched vblade on a tap inside a private network namespace, sends IDENTIFY
 // DEVICE and reads LBA 0 over AoE, and reports on its console. Also: no target answering.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { buildServer } from '../../server/lab.js';
-import { startVblade, stopProcess } from './support/aoe-lab.js';
+import { buildServer, spawnVblade, stopProcess, type RunningServer } from '../../server/lab.js';
 import { createNetns, startMachine, type Machine, type Netns, type NicModel } from '../../artifact/testbed/index.js';
 import { buildHypervisor, probeGuestImage, testLogDir, vmmImage } from './support/hypervisor.js';
+import { addRelayedServerLink, startLossyRelay, type LossyRelay } from './support/lossy-relay.js';
 
 const timeoutMs = 120_000;
 const guestMac = '52:54:00:a0:e0:01';
 let machine: Machine | undefined;
 let netns: Netns | undefined;
-let vblade: ChildProcess | undefined;
-let relay: ChildProcess | undefined;
+let vblade: RunningServer | undefined;
+let relay: LossyRelay | undefined;
 
 /** FNV-1a 64 of the first `bytes` of a file, as the hypervisor's self-check read logs it. */
 function fnv1a64(file: string, bytes: number): string {
@@ -23,43 +22,6 @@ function fnv1a64(file: string, bytes: number): string {
   for (const byte of data) hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
   return hash.toString(16).padStart(16, '0');
 }
-
-/**
- * A lossy wire, the one piece of fake in this file: QEMU's tap and vblade's veth are joined by
- * this relay (the kernel here has no netem), which forwards AoE frames both ways but drops every
- * Nth ATA response from the server, and all of them for a while after the Kth (a silent server).
- */
-const lossyRelay = `
-import select, signal, socket, sys, time
-client_if, server_if, every, silent_after, silent_s = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-def open_if(name):
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88A2))
-    s.bind((name, 0x88A2))
-    return s
-client, server = open_if(client_if), open_if(server_if)
-forwarded = dropped = responses = 0
-silent_until = None
-def done(*_):
-    print(f"relay: forwarded {forwarded} dropped {dropped}", flush=True)
-    sys.exit(0)
-signal.signal(signal.SIGTERM, done)
-print("relay: ready", flush=True)
-while True:
-    for s in select.select([client, server], [], [])[0]:
-        frame, address = s.recvfrom(65536)
-        if address[2] == socket.PACKET_OUTGOING:
-            continue
-        if s is server and len(frame) > 19 and frame[19] == 0 and frame[14] & 0x08:
-            responses += 1
-            if responses == silent_after:
-                silent_until = time.monotonic() + silent_s
-                print(f"relay: silent for {silent_s} s from response {responses}", flush=True)
-            if responses % every == 0 or (silent_until and time.monotonic() < silent_until):
-                dropped += 1
-                continue
-        (server if s is client else client).send(frame)
-        forwarded += 1
-`;
 
 async function boot(name: string, ns: Netns, append: string, model: NicModel = 'e1000'): Promise<Machine> {
   machine = await startMachine({
@@ -83,9 +45,10 @@ beforeAll(() => {
 afterEach(async () => {
   await machine?.kill();
   machine = undefined;
-  await stopProcess(vblade);
-  await stopProcess(relay);
-  vblade = relay = undefined;
+  await stopProcess(vblade?.process);
+  await relay?.stop();
+  vblade = undefined;
+  relay = undefined;
   await netns?.destroy();
   netns = undefined;
 });
@@ -99,7 +62,7 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
   ] satisfies { mtu: number; sectorsPerFrame: number; model: NicModel; deviceId: string }[]) {
     test(`finds e3.7 over ${model} at MTU ${mtu}, identifies it and reads its first MiB`, async () => {
       netns = await createNetns(`vmm-aoe-${mtu}-${process.pid}`, { mtu });
-      vblade = startVblade(netns, probeGuestImage, 3, 7);
+      vblade = spawnVblade({ netns: netns.name, ifname: netns.taps[0]!, image: probeGuestImage, shelf: 3, slot: 7, flags: ['-r'] });
       const m = await boot(`aoe-${model}-${mtu}`, netns, `aoe=auto mtu=${mtu} aoe_wait=20`, model);
       // Stops at the first of: the guest starting (after every AoE line), a refusal, or AoE giving
       // up (then the assertions say which).
@@ -136,25 +99,21 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
 
   test('retransmits over a lossy wire, reports a silent server, and still reads every byte', async () => {
     netns = await createNetns(`vmm-aoe-loss-${process.pid}`);
-    await netns.run(['ip', 'link', 'add', 'srv', 'type', 'veth', 'peer', 'name', 'relay']);
-    await netns.run(['ip', 'link', 'set', 'srv', 'up']);
-    await netns.run(['ip', 'link', 'set', 'relay', 'up']);
-    // Every 9th response lost; after the 400th, nothing for 15 s: three times the 5 s report
-    // interval, because under a loaded host the hypervisor's TSC calibration has been seen to
-    // come out up to 3x fast, so its seconds pass slower than the relay's.
-    relay = spawn('ip', ['netns', 'exec', netns.name, 'python3', '-u', '-c', lossyRelay, netns.taps[0]!, 'relay', '9', '400', '15'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // The lossy wire (support/lossy-relay.ts): every 9th response lost; after the 400th,
+    // nothing for 15 s: three times the 5 s report interval, because under a loaded host the
+    // hypervisor's TSC calibration has been seen to come out up to 3x fast, so its seconds pass
+    // slower than the relay's.
+    const link = await addRelayedServerLink(netns);
+    relay = await startLossyRelay({
+      netns: netns.name, clientIf: netns.taps[0]!, serverIf: link.relayIf,
+      dropEveryNthResponse: 9, silentAfterResponses: 400, silentSeconds: 15,
     });
-    let relayOutput = '';
-    relay.stdout!.on('data', (d: Buffer) => (relayOutput += d.toString()));
-    relay.stderr!.on('data', (d: Buffer) => (relayOutput += d.toString()));
-    await expect.poll(() => relayOutput, { timeout: 10_000 }).toMatch(/relay: ready/);
-    vblade = startVblade(netns, probeGuestImage, 3, 7, { ifname: 'srv' });
+    vblade = spawnVblade({ netns: netns.name, ifname: link.serverIf, image: probeGuestImage, shelf: 3, slot: 7, flags: ['-r'] });
     const m = await boot('aoe-loss', netns, 'aoe=3.7 aoe_wait=20');
     await m.consoles.com2.waitFor(/vmm: (starting the guest|halted|AoE: .*continuing without)/, timeoutMs);
     const hv = m.consoles.com2.text;
 
-    expect(hv, relayOutput).toMatch(/AoE target e3\.7 not answering; still retrying \(\d+ s without an answer\)/);
+    expect(hv, relay.output()).toMatch(/AoE target e3\.7 not answering; still retrying \(\d+ s without an answer\)/);
     const check = /AoE: self-check read of (\d+) sectors .* FNV-1a 64 ([0-9a-f]{16})/.exec(hv);
     expect(check, hv).not.toBeNull();
     expect(check![2]).toBe(fnv1a64(probeGuestImage, 2048 * 512));
