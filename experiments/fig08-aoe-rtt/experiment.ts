@@ -8,7 +8,7 @@ import { specBeside } from '../shared/spec-file.js';
 const metrics = {
   rtt: { label: 'Mean RTT by packet index', unit: 'ms', better: 'lower' },
   'access-latency': { label: 'Mean latency of one 1 MiB read in the guest', unit: 'ms', better: 'lower' },
-  'commands-per-access': { label: 'ATA commands per 1 MiB read', unit: 'commands', better: 'lower' },
+  'one-command-accesses': { label: 'Share of 1 MiB reads sent as one ATA command', unit: 'fraction', better: 'higher' },
   retransmits: { label: 'AoE retransmissions during the reads', unit: 'frames', better: 'lower' },
 } as const;
 
