@@ -1,0 +1,62 @@
+// Benchmark: hypervisor exits per ATA command of the network disk (issue 6's "exits per command").
+// Stock Debian network-boots through the hypervisor; at its shell, for each workload, the guest
+// asks the hypervisor (VMMCALL, guest/netboot-bench/hypercall.py) to zero its AoE statistics and
+// print its exit counts, reads its disk with O_DIRECT, and asks for both again. Exits per command
+// = the exit counts' difference / the AoE data commands in between. Prints the numbers and the
+// machine description; run as root:  npx tsx vmm/bench/exits-per-command.ts
+import { describeMachine } from '../../artifact/core/machine-description.js';
+import { ensureDebianImage } from '../../artifact/images/index.js';
+import { createNetns, runInShell, startMachine } from '../../artifact/testbed/index.js';
+import { parseAoeStatsBlocks } from '../../experiments/shared/hypervisor-aoe-stats.js';
+import { buildServer, spawnVblade, stopProcess } from '../../server/lab.js';
+import { buildHypervisor } from '../test/support/hypervisor.js';
+import { networkBootClient, privateCopy } from '../test/support/network-boot.js';
+
+/** dd reads at LBAs below 2^28 (Linux then uses 28-bit commands): 4 KiB and 1 MiB blocks. */
+const workloads = [
+  { name: 'read 4 KiB x 2000', dd: 'bs=4k count=2000 skip=100000' },
+  { name: 'read 1 MiB x 20', dd: 'bs=1M count=20 skip=100' },
+];
+const hypercall = (code: string) => `python3 -c 'import sys; sys.path.insert(0, "/usr/local/lib/netboot-bench"); import hypercall; hypercall.call(${code})'`;
+const exitCounts = /vmm: exit counts on guest request: total (\d+) [^\n]*ioio=(\d+)/g;
+
+buildHypervisor();
+buildServer();
+const disk = privateCopy((await ensureDebianImage()).path, 'bench-exits');
+const netns = await createNetns(`bench-exits-${process.pid}`);
+const vblade = spawnVblade({ netns: netns.name, ifname: netns.taps[0]!, image: disk.path, shelf: 1, slot: 1 });
+const machine = await startMachine(
+  networkBootClient('bench-exits', { image: disk.path, shelf: 1, slot: 1 }, { netns: netns.name, tap: netns.taps[0]!, mac: '52:54:00:a0:e0:09' }),
+);
+try {
+  await machine.consoles.com1.waitFor(/login: /, 20 * 60_000);
+  const rows: string[] = [];
+  for (const workload of workloads) {
+    const before = machine.consoles.com2.text.length;
+    const command = [
+      hypercall('hypercall.AOE_STATS_RESET'),
+      hypercall('0x564D0002'),
+      `dd if=/dev/sda of=/dev/null ${workload.dd} iflag=direct status=none`,
+      hypercall('0x564D0002'),
+      hypercall('hypercall.AOE_STATS_LOG'),
+    ].join('; ');
+    const result = await runInShell(machine.consoles.com1, command, { timeoutMs: 10 * 60_000 });
+    if (result.exitCode !== 0) throw new Error(`${workload.name}: the guest command failed: ${result.output}`);
+    await machine.consoles.com2.waitFor(/aoe stats end/, 10_000);
+    const console = machine.consoles.com2.text.slice(before);
+    const counts = [...console.matchAll(exitCounts)].map((m) => ({ total: Number(m[1]), ioio: Number(m[2]) }));
+    const stats = parseAoeStatsBlocks(console).at(-1);
+    if (counts.length < 2 || !stats) throw new Error(`${workload.name}: the hypervisor did not print its counts`);
+    const commands = (stats.dataCommands.read?.count ?? 0) + (stats.dataCommands.write?.count ?? 0);
+    const exits = counts[1]!.total - counts[0]!.total;
+    const ioio = counts[1]!.ioio - counts[0]!.ioio;
+    rows.push(`${workload.name.padEnd(20)} data commands ${String(commands).padStart(5)}  exits ${String(exits).padStart(7)}  per command ${(exits / commands).toFixed(1)} (port I/O ${(ioio / commands).toFixed(1)})`);
+  }
+  console.log(`exits per ATA command of the network disk (stock Debian, ata_piix, DMA; other guest I/O in the interval counts too)\n${rows.join('\n')}`);
+  console.log(`machine: ${JSON.stringify(describeMachine())}`);
+} finally {
+  await machine.powerOff();
+  await stopProcess(vblade.process);
+  await netns.destroy();
+  disk.dispose();
+}
