@@ -10,14 +10,13 @@ import { createNetns, runInShell, startMachine } from '../../artifact/testbed/in
 import { parseAoeStatsBlocks } from '../../experiments/shared/hypervisor-aoe-stats.js';
 import { buildServer, spawnVblade, stopProcess } from '../../server/lab.js';
 import { buildHypervisor } from '../test/support/hypervisor.js';
-import { networkBootClient, privateCopy } from '../test/support/network-boot.js';
+import { guestHypercall, HYPERCALL_LOG_EXIT_COUNTS, networkBootClient, privateCopy } from '../test/support/network-boot.js';
 
 /** dd reads at LBAs below 2^28 (Linux then uses 28-bit commands): 4 KiB and 1 MiB blocks. */
 const workloads = [
   { name: 'read 4 KiB x 2000', dd: 'bs=4k count=2000 skip=100000' },
   { name: 'read 1 MiB x 20', dd: 'bs=1M count=20 skip=100' },
 ];
-const hypercall = (code: string) => `python3 -c 'import sys; sys.path.insert(0, "/usr/local/lib/netboot-bench"); import hypercall; hypercall.call(${code})'`;
 const exitCounts = /vmm: exit counts on guest request: total (\d+) [^\n]*ioio=(\d+)/g;
 
 buildHypervisor();
@@ -34,11 +33,11 @@ try {
   for (const workload of workloads) {
     const before = machine.consoles.com2.text.length;
     const command = [
-      hypercall('hypercall.AOE_STATS_RESET'),
-      hypercall('0x564D0002'),
+      guestHypercall('AOE_STATS_RESET'),
+      guestHypercall(HYPERCALL_LOG_EXIT_COUNTS),
       `dd if=/dev/sda of=/dev/null ${workload.dd} iflag=direct status=none`,
-      hypercall('0x564D0002'),
-      hypercall('hypercall.AOE_STATS_LOG'),
+      guestHypercall(HYPERCALL_LOG_EXIT_COUNTS),
+      guestHypercall('AOE_STATS_LOG'),
     ].join('; ');
     const result = await runInShell(machine.consoles.com1, command, { timeoutMs: 10 * 60_000 });
     if (result.exitCode !== 0) throw new Error(`${workload.name}: the guest command failed: ${result.output}`);

@@ -14,7 +14,7 @@ import { parseAoeStatsBlocks, type HypervisorAoeStats } from '../../experiments/
 import { buildServer, spawnVblade, stopProcess, type RunningServer } from '../../server/lab.js';
 import { buildHypervisor } from './support/hypervisor.js';
 import { addRelayedServerLink, startLossyRelay, type LossyRelay } from './support/lossy-relay.js';
-import { networkBootClient, privateCopy, type PrivateCopy } from './support/network-boot.js';
+import { guestHypercall, networkBootClient, privateCopy, type PrivateCopy } from './support/network-boot.js';
 
 const guestMac = '52:54:00:a0:e0:03';
 /** TCG boots Debian over AoE in 1-3 min; through the python relay, with 5 % loss, longer. */
@@ -60,14 +60,9 @@ function shellOn(m: Machine) {
   return (command: string, timeoutMs = 10 * 60_000) => runInShell(m.consoles.com1, command, { timeoutMs });
 }
 
-/** Asks the hypervisor (VMMCALL from the guest, guest/netboot-bench/hypercall.py) for an AoE hypercall. */
-function hypercall(name: 'AOE_STATS_LOG' | 'AOE_STATS_RESET'): string {
-  return `python3 -c 'import sys; sys.path.insert(0, "/usr/local/lib/netboot-bench"); import hypercall; hypercall.call(hypercall.${name})'`;
-}
-
 /** Logs the AoE statistics on the hypervisor console and returns them. */
 async function hypervisorAoeStats(m: Machine, shell: ReturnType<typeof shellOn>): Promise<HypervisorAoeStats> {
-  const asked = await shell(hypercall('AOE_STATS_LOG'));
+  const asked = await shell(guestHypercall('AOE_STATS_LOG'));
   expect(asked.exitCode, asked.output).toBe(0);
   await m.consoles.com2.waitFor(/aoe stats begin \(guest request\)[\s\S]*?aoe stats end/, 60_000);
   const blocks = parseAoeStatsBlocks(m.consoles.com2.text).filter((b) => b.reason === 'guest request');
@@ -145,7 +140,7 @@ describe('the network disk under faults (stock Debian through the hypervisor)', 
     const m = await bootDebian('aoe-restart', image, netns);
     const login = await m.consoles.com1.waitFor(/login: /, loginTimeoutMs);
     const shell = shellOn(m);
-    expect((await shell(hypercall('AOE_STATS_RESET'))).exitCode).toBe(0);
+    expect((await shell(guestHypercall('AOE_STATS_RESET'))).exitCode).toBe(0);
 
     // The job, in the background: a verified write of 64 MiB, throttled to 2 MiB/s so that it
     // surely still runs when the server goes (fio then reads it all back), a second read-only
