@@ -3,7 +3,7 @@
 
 /** Files in the TFTP root (names a client asks for). */
 export const bootFiles = {
-  /** The generated iPXE script: `kernel <hypervisor> <options>`, `boot`. */
+  /** The generated iPXE script (ipxeScript). */
   script: 'boot.ipxe',
   /** The hypervisor image (multiboot ELF). */
   hypervisor: 'vmm.elf',
@@ -54,18 +54,36 @@ export interface DnsmasqConfig {
 /** The IPv6 address (unique local) the server's interface gets when it sends router advertisements. */
 export const ipv6ServerAddress = 'fd77::1/64';
 
-/** `#!ipxe` script: load the hypervisor (iPXE's multiboot loader) with its options, then boot it. */
-export function ipxeScript(hypervisorOptions: string, hypervisorFile: string = bootFiles.hypervisor): string {
-  if (/[\r\n]/.test(hypervisorOptions)) throw new Error('hypervisor options must be one line');
-  if (!/^[A-Za-z0-9._-]+$/.test(hypervisorFile)) throw new Error(`hypervisor file name "${hypervisorFile}" must be a plain file name`);
-  const options = hypervisorOptions.trim();
-  return [
-    '#!ipxe',
-    `echo netboot: loading ${hypervisorFile} from \${next-server} (client \${net0/mac}, \${net0/ip})`,
-    `kernel ${hypervisorFile}${options === '' ? '' : ` ${options}`}`,
-    'boot',
-    '',
-  ].join('\n');
+/**
+ * What the generated iPXE script boots: the hypervisor (iPXE's multiboot loader, the paper's 4.7),
+ * or, for the alternative without a hypervisor, the disk itself: `sanboot` hooks the AoE target
+ * into the BIOS as drive 0x80 and boots its MBR (the OS then needs its own AoE initiator).
+ */
+export type IpxeBoot =
+  | { kind: 'multiboot'; options: string; file?: string }
+  | { kind: 'sanboot-aoe'; shelf: number; slot: number };
+
+/** The `#!ipxe` script for `boot`. */
+export function ipxeScript(boot: IpxeBoot): string {
+  const lines = ['#!ipxe'];
+  if (boot.kind === 'multiboot') {
+    const file = boot.file ?? bootFiles.hypervisor;
+    if (/[\r\n]/.test(boot.options)) throw new Error('hypervisor options must be one line');
+    if (!/^[A-Za-z0-9._-]+$/.test(file)) throw new Error(`hypervisor file name "${file}" must be a plain file name`);
+    const options = boot.options.trim();
+    lines.push(
+      `echo netboot: loading ${file} from \${next-server} (client \${net0/mac}, \${net0/ip})`,
+      `kernel ${file}${options === '' ? '' : ` ${options}`}`,
+      'boot',
+    );
+  } else {
+    // 0xffff and 0xff are AoE's broadcast addresses, not targets.
+    if (!Number.isInteger(boot.shelf) || boot.shelf < 0 || boot.shelf > 0xfffe) throw new Error(`AoE shelf ${boot.shelf} must be 0-65534`);
+    if (!Number.isInteger(boot.slot) || boot.slot < 0 || boot.slot > 0xfe) throw new Error(`AoE slot ${boot.slot} must be 0-254`);
+    const target = `aoe:e${boot.shelf}.${boot.slot}`;
+    lines.push(`echo netboot: sanboot ${target} (client \${net0/mac})`, `sanboot ${target}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**

@@ -1,5 +1,6 @@
-// Network-boot services for the hypervisor (paper 4.7): dnsmasq (DHCP or proxy-DHCP, TFTP) on the
-// server's interface inside a network namespace, serving vmm.elf and a generated iPXE script.
+// Network-boot services (paper 4.7): dnsmasq (DHCP or proxy-DHCP, TFTP) on the server's interface
+// inside a network namespace, serving a generated iPXE script that boots the hypervisor (vmm.elf,
+// also served) or, for the iPXE sanboot alternative, the AoE target itself.
 // The address is assigned inside the namespace only; dnsmasq is bound to that interface and runs no
 // DNS. stop() (and every failure path) kills dnsmasq, removes the address and the TFTP folder.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,10 +21,11 @@ export interface BootServicesOptions {
   /** Network namespace and the server's interface in it (e.g. createNetns(...).name and 'tap0'). */
   netns: string;
   ifname: string;
-  /** The hypervisor image served as vmm.elf (vmm/build/vmm.elf). */
-  hypervisor: string;
-  /** Its command line after the image name, e.g. 'aoe=1.1' (vmm/README.md, Options). */
-  hypervisorOptions: string;
+  /**
+   * What the clients boot. multiboot: `image` (vmm/build/vmm.elf) is served as vmm.elf with
+   * `options` after its name, e.g. 'aoe=1.1' (vmm/README.md, Options). sanboot-aoe: the target.
+   */
+  program: { kind: 'multiboot'; image: string; options: string } | { kind: 'sanboot-aoe'; shelf: number; slot: number };
   /** Default 'dhcp'. */
   mode?: BootMode;
   subnet?: BootSubnet;
@@ -75,7 +77,8 @@ export async function startBootServices(options: BootServicesOptions): Promise<B
   const mode = options.mode ?? 'dhcp';
   const subnet = options.subnet ?? defaultBootSubnet;
   const { netns, ifname } = options;
-  const script = ipxeScript(options.hypervisorOptions);
+  const { program } = options;
+  const script = ipxeScript(program.kind === 'multiboot' ? { kind: 'multiboot', options: program.options } : program);
   if (!existsSync(dnsmasqBinary)) throw new Error(`boot services: ${dnsmasqBinary} is missing: install Debian's dnsmasq-base (artifact/bootstrap.sh does)`);
   const ip = (args: string[]) => $`ip -n ${netns} ${args}`.quiet();
   // The interface must be inside the namespace: nothing is configured in the host's namespace.
@@ -97,10 +100,14 @@ export async function startBootServices(options: BootServicesOptions): Promise<B
     await mkdir(tftpRoot);
     await chmod(workDir, 0o755);
     await chmod(tftpRoot, 0o755);
-    await copyFile(options.hypervisor, path.join(tftpRoot, bootFiles.hypervisor));
+    const served: string[] = [bootFiles.chainloader, bootFiles.script];
+    if (program.kind === 'multiboot') {
+      await copyFile(program.image, path.join(tftpRoot, bootFiles.hypervisor));
+      served.push(bootFiles.hypervisor);
+    }
     await copyFile(options.chainloader ?? debianUndionly, path.join(tftpRoot, bootFiles.chainloader));
     await writeFile(path.join(tftpRoot, bootFiles.script), script);
-    for (const file of Object.values(bootFiles)) await chmod(path.join(tftpRoot, file), 0o644);
+    for (const file of served) await chmod(path.join(tftpRoot, file), 0o644);
     await writeFile(path.join(options.logDir, bootFiles.script), script);
 
     const address = `${subnet.serverAddress}/${subnet.prefixLength}`;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { experiments as allExperiments, selectExperiments } from '../../experiments/registry.js';
-import { ensureDebianImage } from '../images/index.js';
+import { ensureDebianImage, type DebianVariant } from '../images/index.js';
+import type { Experiment } from '../core/experiment.js';
 import { capabilitiesBuiltBy, type CapabilityId } from '../core/capabilities.js';
 import { writeManifest, type GuestImage, type Manifest } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
@@ -79,15 +80,27 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
         ),
     },
     {
-      title: 'provision: Debian 12 guest image',
+      title: 'provision: Debian 12 guest images',
       task: async (_, task) => {
         const log = stepLogger(layout.logs, 'provision');
-        const image = await ensureDebianImage({ variant: 'stock', onProgress: (step) => ((task.output = step), log(step)) });
-        guestImages = [{ variant: 'stock', path: image.path, format: 'raw', packages: image.manifest.packages.map((p) => ({ name: p.name, version: p.version })) }];
+        const built: GuestImage[] = [];
+        for (const variant of imageVariantsFor(selected)) {
+          try {
+            const image = await ensureDebianImage({ variant, onProgress: (step) => ((task.output = `${variant}: ${step}`), log(`${variant}: ${step}`)) });
+            built.push({ variant, path: image.path, format: 'raw', packages: image.manifest.packages.map((p) => ({ name: p.name, version: p.version })) });
+            log(`${variant} image ${image.path} (kernel ${image.manifest.kernelVersion}, ${image.manifest.packages.length} packages)`);
+          } catch (error) {
+            // Every configuration boots the stock image; only the alternative's variant may be missing.
+            if (variant === 'stock') throw error;
+            const reason = `the ${variant} image did not build in this run (see logs/provision.log)`;
+            blocked.set(variantCapability[variant], reason);
+            log(`${reason}: ${(error as Error).message}`);
+          }
+        }
+        guestImages = built;
         manifest.guestImages = guestImages;
         await writeManifest(layout.manifest, manifest);
-        log(`image ${image.path} (kernel ${image.manifest.kernelVersion}, ${image.manifest.packages.length} packages)`);
-        task.output = `${path.basename(image.path)}: kernel ${image.manifest.kernelVersion}`;
+        task.output = built.map((image) => path.basename(image.path)).join(', ');
       },
     },
     {
@@ -113,6 +126,17 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
   }
   pipelineLog('finished');
   return layout.root;
+}
+
+/** The capability each image variant beyond stock provides to the configurations that boot it. */
+const variantCapability = { 'aoe-root': 'aoe-root-image' } as const satisfies Record<Exclude<DebianVariant, 'stock'>, CapabilityId>;
+
+/** The stock image always; a variant when a selected configuration needs it. */
+function imageVariantsFor(selected: readonly Experiment[]): DebianVariant[] {
+  const needed = (capability: CapabilityId) =>
+    selected.some((experiment) => Object.values(experiment.configurations).some((c) => c?.needs.includes(capability)));
+  const variants = Object.entries(variantCapability).filter(([, capability]) => needed(capability)).map(([variant]) => variant as DebianVariant);
+  return ['stock', ...variants];
 }
 
 /**

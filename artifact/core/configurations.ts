@@ -20,7 +20,9 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   'vmm-aoe-cache-off': 'VMM + AoE, server cache off',
   // The paper's full chain (section 4.7): the hypervisor itself comes over the network (PXE).
   'vmm-pxe-aoe-cache-on': 'VMM loaded by PXE + AoE, server cache on',
-  'ipxe-sanboot-aoe': 'iPXE sanboot AoE (alternative)',
+  // Beyond the paper, the alternative users would pick: iPXE's sanboot over AoE, then the OS's own
+  // Linux aoe initiator (the aoe-root image variant); no hypervisor.
+  'ipxe-sanboot-aoe': 'iPXE sanboot + Linux AoE, server cache on',
   // Beyond the paper: the OS boots its local disk and reaches the same server through its own
   // Linux AoE initiator (the aoe module), over the same wire; what our hypervisor is compared to.
   'guest-aoe-initiator': "Guest's Linux AoE initiator, cache on",

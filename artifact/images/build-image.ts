@@ -1,11 +1,13 @@
 // Builds (or finds cached) the Debian image from the command line:
-//   tsx artifact/images/build-image.ts [stock]
+//   tsx artifact/images/build-image.ts [stock|aoe-root]
 import { ensureDebianImage } from './ensure-image.js';
-import type { DebianVariant } from './recipe.js';
+import { parseDebianVariant } from './recipe.js';
 
-const variant = (process.argv[2] ?? 'stock') as DebianVariant;
-if (variant !== 'stock') {
-  console.error(`unknown image variant "${variant}": only "stock" exists`);
+let variant;
+try {
+  variant = parseDebianVariant(process.argv[2] ?? 'stock');
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(2);
 }
 const start = performance.now();

@@ -15,5 +15,5 @@ export {
   type FioTestName,
 } from './guest-job.js';
 export { imageOverlay } from './overlay.js';
-export { debianRecipe, type DebianRecipe, type DebianVariant } from './recipe.js';
+export { debianRecipe, debianVariants, parseDebianVariant, type DebianRecipe, type DebianVariant } from './recipe.js';
 export { ensureWindowsImage, windowsSkipMessage, type WindowsImageOutcome } from './windows.js';

@@ -5,7 +5,7 @@ import { guestPayloadDir, repoRoot } from './paths.js';
 import type { DebianRecipe } from './recipe.js';
 
 /** Builder sources that decide what lands in the image; editing one of them rebuilds. */
-const rootfsSources = ['recipe.ts', 'debian-rootfs.ts', 'rootfs-config.ts'];
+const rootfsSources = ['recipe.ts', 'debian-rootfs.ts', 'rootfs-config.ts', 'aoe-root-initramfs.ts'];
 const payloadSources = ['guest-payload.ts'];
 
 /** Hash of everything the root file system is made from: the recipe and its builder code. */

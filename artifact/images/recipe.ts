@@ -1,8 +1,12 @@
 /**
  * stock: what the paper boots (a plain Debian install; nothing that helps network boot).
- * Planned, not built yet: 'aoe' (stock + aoetools + an ip= line) for the iPXE sanboot alternative.
+ * aoe-root: the image the iPXE sanboot alternative boots: stock + aoetools (whose initramfs
+ * scripts load the aoe module and discover targets) + the NIC drivers in the initramfs + one
+ * init-premount script that brings the NICs up (aoe-root-initramfs.ts says why). Debian's own
+ * root wait then finds root=UUID=... on /dev/etherd/eX.Yp1.
  */
-export type DebianVariant = 'stock';
+export const debianVariants = ['stock', 'aoe-root'] as const;
+export type DebianVariant = (typeof debianVariants)[number];
 
 export interface DebianRecipe {
   variant: DebianVariant;
@@ -16,11 +20,16 @@ export interface DebianRecipe {
   /** Appended to Debian's default "quiet". */
   kernelCmdline: string;
   grubTimeoutSeconds: number;
+  /** Modules always put into the initramfs (MODULES=dep only sees the build chroot's hardware). */
+  initramfsModules: string[];
+  /** The initramfs brings every NIC up before aoetools' scripts run (aoe-root-initramfs.ts). */
+  aoeRoot: boolean;
 }
 
 export const defaultMirror = 'http://deb.debian.org/debian';
 
 export function debianRecipe(variant: DebianVariant, mirror = defaultMirror): DebianRecipe {
+  const aoeRoot = variant === 'aoe-root';
   return {
     variant,
     suite: 'bookworm',
@@ -28,8 +37,19 @@ export function debianRecipe(variant: DebianVariant, mirror = defaultMirror): De
     sizeBytes: 4 * 2 ** 30,
     // fio: disk benchmark; python3: the benchmark runner; flac: the audio-encoding app test.
     bootstrapPackages: ['systemd-sysv', 'fio', 'python3', 'flac'],
-    chrootPackages: ['linux-image-amd64', 'grub-pc'],
+    chrootPackages: ['linux-image-amd64', 'grub-pc', ...(aoeRoot ? ['aoetools'] : [])],
     kernelCmdline: 'console=tty0 console=ttyS0,115200n8',
     grubTimeoutSeconds: 2,
+    // The emulated PC's IDE disk path; aoe-root adds the NIC drivers its root is reached through
+    // (e1000 in QEMU, e1000e on PCIe PRO/1000 hardware).
+    initramfsModules: ['ata_piix', 'ata_generic', 'sd_mod', 'ext4', ...(aoeRoot ? ['e1000', 'e1000e'] : [])],
+    aoeRoot,
   };
+}
+
+/** Parses a variant name given on a command line; the error lists the valid ones. */
+export function parseDebianVariant(name: string): DebianVariant {
+  const variant = debianVariants.find((candidate) => candidate === name);
+  if (variant === undefined) throw new Error(`unknown image variant "${name}": use one of ${debianVariants.join(', ')}`);
+  return variant;
 }

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { nicLinkUpPath, nicLinkUpScript } from './aoe-root-initramfs.js';
 import type { DebianRecipe } from './recipe.js';
 
 /**
@@ -32,15 +33,17 @@ export async function writeRootfsConfig(root: string, recipe: DebianRecipe, root
     ].join('\n'),
     // MODULES=dep keeps the initrd small (~7 MB instead of ~37 MB with Debian's "most"): GRUB
     // reads it through the BIOS disk calls at ~1.6 MB/s under TCG, and over AoE with the
-    // hypervisor. dep inspects the build host, so the target PC's disk path is listed explicitly.
+    // hypervisor. dep inspects the build host, so the target PC's modules are listed explicitly.
     'etc/initramfs-tools/conf.d/netboot-modules': 'MODULES=dep\n',
-    'etc/initramfs-tools/modules': 'ata_piix\nata_generic\nsd_mod\next4\n',
+    'etc/initramfs-tools/modules': recipe.initramfsModules.map((module) => `${module}\n`).join(''),
     // No daemons may start inside the build chroot.
     'usr/sbin/policy-rc.d': '#!/bin/sh\nexit 101\n',
   };
+  if (recipe.aoeRoot) files[nicLinkUpPath] = nicLinkUpScript;
+  const executable = (relative: string) => relative.startsWith('usr/sbin/') || relative === nicLinkUpPath;
   for (const [relative, content] of Object.entries(files)) {
     const file = path.join(root, relative);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, content, { mode: relative.startsWith('usr/sbin/') ? 0o755 : 0o644 });
+    await writeFile(file, content, { mode: executable(relative) ? 0o755 : 0o644 });
   }
 }

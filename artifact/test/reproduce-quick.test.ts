@@ -51,7 +51,7 @@ describe('npm run reproduce -- --quick on the emulated testbed', () => {
       const runDir = path.join(output, 'runs', runId);
 
       const boot = await result(runDir, 'fig04-boot-time');
-      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off']) {
+      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe']) {
         const osBoot = ranMetric(boot, configuration, 'os-boot');
         expect(osBoot).toHaveLength(1);
         expect(osBoot[0]).toBeGreaterThan(1);
@@ -60,7 +60,7 @@ describe('npm run reproduce -- --quick on the emulated testbed', () => {
       expect(ranMetric(boot, 'vmm-pxe-aoe-cache-on', 'vmm-boot')[0]).toBeGreaterThan(ranMetric(boot, 'vmm-aoe-cache-on', 'vmm-boot')[0]! + 1);
 
       const throughput = await result(runDir, 'fig05-disk-throughput');
-      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator']) {
+      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator', 'ipxe-sanboot-aoe']) {
         for (const metric of ['seq-read', 'seq-write', 'rand4k-read']) expect(ranMetric(throughput, configuration, metric)[0]).toBeGreaterThan(0);
       }
 

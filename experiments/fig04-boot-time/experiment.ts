@@ -1,7 +1,7 @@
 import { paths } from '../../artifact/core/paths.js';
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
-import { withAoeServer, withPxeNetworkBoot } from '../shared/aoe-server.js';
+import { withAoeServer, withIpxeSanboot, withPxeNetworkBoot } from '../shared/aoe-server.js';
 import { bootTimeMetrics, bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { guestImageDisk } from '../shared/guest-image.js';
@@ -10,7 +10,7 @@ import { specBeside } from '../shared/spec-file.js';
 
 const layout: BarLayout = {
   figure: 4,
-  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off'],
+  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'],
   metrics: panelsOf(bootTimeMetrics),
   relative: { baseline: 'local', kind: 'difference', metrics: ['os-boot', 'total-boot'] },
 };
@@ -42,6 +42,11 @@ export const fig04BootTime: Experiment = {
     'vmm-aoe-cache-off': {
       needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
       runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
+    },
+    // The alternative without a hypervisor: iPXE sanboot, then the guest's own aoe module.
+    'ipxe-sanboot-aoe': {
+      needs: ['aoe-server', 'pxe-boot-services', 'aoe-root-image', 'testbed-library', 'debian-image'],
+      runner: { run: (ctx) => withIpxeSanboot(ctx, 'on', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
     },
   },
   figureData: (input) => barFigureRows(layout, input),

@@ -1,7 +1,7 @@
 import { paths } from '../../artifact/core/paths.js';
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
-import { withAoeServer, withGuestAoeInitiator } from '../shared/aoe-server.js';
+import { withAoeServer, withGuestAoeInitiator, withIpxeSanboot } from '../shared/aoe-server.js';
 import { parseDiskBenchmark, runDiskBenchmark } from '../shared/disk-benchmark.js';
 import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metrics.js';
 import { guestImageDisk } from '../shared/guest-image.js';
@@ -9,7 +9,7 @@ import { specBeside } from '../shared/spec-file.js';
 
 const layout: BarLayout = {
   figure: 5,
-  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator'],
+  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator', 'ipxe-sanboot-aoe'],
   metrics: diskThroughputPanels,
   relative: { baseline: 'local', kind: 'ratio', metrics: Object.keys(diskThroughputMetrics) },
 };
@@ -41,6 +41,12 @@ export const fig05DiskThroughput: Experiment = {
     'guest-aoe-initiator': {
       needs: ['aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
       runner: { run: (ctx) => withGuestAoeInitiator(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot, true)), parse: parseDiskBenchmark },
+    },
+    // The alternative without a hypervisor: iPXE sanboot; the root file system (and the fio file)
+    // is on the AoE target through the guest's own aoe module.
+    'ipxe-sanboot-aoe': {
+      needs: ['aoe-server', 'pxe-boot-services', 'aoe-root-image', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => withIpxeSanboot(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
     },
   },
   figureData: (input) => barFigureRows(layout, input),

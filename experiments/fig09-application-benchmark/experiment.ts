@@ -2,7 +2,7 @@ import { paths } from '../../artifact/core/paths.js';
 import type { Experiment, MetricInfo } from '../../artifact/core/experiment.js';
 import type { AppTestName } from '../../artifact/images/index.js';
 import { parseAppBenchmark, runAppBenchmark } from '../shared/app-benchmark.js';
-import { withAoeServer } from '../shared/aoe-server.js';
+import { withAoeServer, withIpxeSanboot } from '../shared/aoe-server.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
 import { guestImageDisk } from '../shared/guest-image.js';
 import { panelsOf } from '../shared/metric-panels.js';
@@ -28,7 +28,7 @@ const metrics: Record<string, MetricInfo> = Object.fromEntries(
 
 const layout: BarLayout = {
   figure: 9,
-  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on'],
+  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'],
   metrics: panelsOf(metrics),
   relative: { baseline: 'local', kind: 'score', metrics: Object.keys(metrics) },
 };
@@ -51,6 +51,14 @@ export const fig09ApplicationBenchmark: Experiment = {
     'vmm-aoe-cache-on': {
       needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
       runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => runAppBenchmark(ctx, boot)), parse: parseAppBenchmark },
+    },
+    'vmm-aoe-cache-off': {
+      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => runAppBenchmark(ctx, boot)), parse: parseAppBenchmark },
+    },
+    'ipxe-sanboot-aoe': {
+      needs: ['aoe-server', 'pxe-boot-services', 'aoe-root-image', 'testbed-library', 'debian-image', 'guest-benchmark'],
+      runner: { run: (ctx) => withIpxeSanboot(ctx, 'on', (boot) => runAppBenchmark(ctx, boot)), parse: parseAppBenchmark },
     },
   },
   figureData: (input) => barFigureRows(layout, input),

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
 import { AoeLab } from '../../server/lab.js';
-import { stockImage } from './guest-image.js';
+import { guestImage } from './guest-image.js';
 
 /** vblade's advertised buffer count and the initiator's window: 64 frames in flight (see server/README.md). */
 const window = 64;
@@ -17,7 +17,7 @@ const sectorsPerMiB = 2048;
  * cache on reads the same region once first, so the measured pass hits the server's page cache.
  */
 export async function runProbeRtt(ctx: RepetitionContext, cache: 'on' | 'off'): Promise<void> {
-  const image = stockImage(ctx);
+  const image = guestImage(ctx);
   const requests = ctx.options.quick ? accesses.quick : accesses.full;
   const span = requests * sectorsPerMiB;
   const flags = ['-r', '-b', String(window), ...(cache === 'off' ? ['-d'] : [])];

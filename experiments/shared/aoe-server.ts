@@ -4,7 +4,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
-import { guestImageDisk, stockImage } from './guest-image.js';
+import type { DebianVariant } from '../../artifact/images/index.js';
+import { guestImage, guestImageDisk } from './guest-image.js';
 import { paths } from '../../artifact/core/paths.js';
 import { createNetns, type NicSpec } from '../../artifact/testbed/index.js';
 import { withBootServices } from '../../server/boot-services.js';
@@ -30,8 +31,8 @@ export interface AoeWire {
   sizeBytes: number;
 }
 
-/** What the server exports: a scratch copy of the stock image (network boot), or an empty disk. */
-export type ServedDisk = { kind: 'stock-image' } | { kind: 'blank'; sizeBytes: number };
+/** What the server exports: a scratch copy of a Debian image (network boot), or an empty disk. */
+export type ServedDisk = { kind: 'image'; variant: DebianVariant } | { kind: 'blank'; sizeBytes: number };
 
 /**
  * The paper's network boot: the patched vblade exports a scratch copy of the stock image, and the
@@ -39,7 +40,7 @@ export type ServedDisk = { kind: 'stock-image' } | { kind: 'blank'; sizeBytes: n
  * The client has a placeholder disk of the image's size so the BIOS enumerates drive 0x80 at POST.
  */
 export async function withAoeServer(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
-  await withAoeTarget(ctx, cache, { kind: 'stock-image' }, (wire) =>
+  await withAoeTarget(ctx, cache, { kind: 'image', variant: 'stock' }, (wire) =>
     body({
       disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes },
       kernel: paths.vmmElf,
@@ -57,9 +58,23 @@ export async function withAoeServer(ctx: RepetitionContext, cache: 'on' | 'off',
  * The dnsmasq log (with host times) stays in the raw folder.
  */
 export async function withPxeNetworkBoot(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
-  await withAoeTarget(ctx, cache, { kind: 'stock-image' }, (wire) =>
-    withBootServices({ netns: wire.netns, ifname: wire.nic.tap!, hypervisor: paths.vmmElf, hypervisorOptions: hypervisorCommandLine, logDir: ctx.rawDir }, () =>
+  await withAoeTarget(ctx, cache, { kind: 'image', variant: 'stock' }, (wire) =>
+    withBootServices({ netns: wire.netns, ifname: wire.nic.tap!, program: { kind: 'multiboot', image: paths.vmmElf, options: hypervisorCommandLine }, logDir: ctx.rawDir }, () =>
       body({ disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes }, bootFrom: 'network', netns: wire.netns, nics: [wire.nic] }),
+    ),
+  );
+}
+
+/**
+ * The alternative users would pick instead of a hypervisor: iPXE's `sanboot` over AoE. As
+ * withPxeNetworkBoot, but the script boots the target itself (iPXE hooks it in as the BIOS's drive
+ * 0x80) and the served image is the aoe-root variant, whose initramfs reaches its root through the
+ * guest's own Linux aoe initiator. The client has no disk at all.
+ */
+export async function withIpxeSanboot(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
+  await withAoeTarget(ctx, cache, { kind: 'image', variant: 'aoe-root' }, (wire) =>
+    withBootServices({ netns: wire.netns, ifname: wire.nic.tap!, program: { kind: 'sanboot-aoe', ...servedTarget }, logDir: ctx.rawDir }, () =>
+      body({ bootFrom: 'network', netns: wire.netns, nics: [wire.nic] }),
     ),
   );
 }
@@ -97,9 +112,9 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
   const scratch = path.join(scratchDir, `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}.img`);
   await mkdir(scratchDir, { recursive: true });
   try {
-    if (disk.kind === 'stock-image') {
-      ctx.progress('copying the image for the server');
-      await $`cp --sparse=always ${stockImage(ctx).path} ${scratch}`.quiet();
+    if (disk.kind === 'image') {
+      ctx.progress(`copying the ${disk.variant} image for the server`);
+      await $`cp --sparse=always ${guestImage(ctx, disk.variant).path} ${scratch}`.quiet();
     } else {
       await $`truncate -s ${disk.sizeBytes} ${scratch}`.quiet();
     }

@@ -9,7 +9,8 @@ export const clientName = 'client';
 
 /** How the client PC boots: its IDE disk, the hypervisor loaded first (-kernel), and its network. */
 export interface ClientBoot {
-  disk: DiskSpec;
+  /** The IDE disk; none for a client that boots a network disk through its firmware (iPXE sanboot). */
+  disk?: DiskSpec;
   /** 'network': PXE from the first NIC's option ROM instead of loading `kernel` (see withPxeNetworkBoot). */
   bootFrom?: MachineSpec['bootFrom'];
   kernel?: string;
@@ -29,7 +30,7 @@ export const clientStartFile = `${clientName}.start.json`;
 /** Powers on the client PC, logging into the repetition's raw folder; accel 'auto' uses KVM only where it works. */
 export async function startClient(ctx: RepetitionContext, boot: ClientBoot, fwCfgFiles: FwCfgFile[] = []): Promise<Machine> {
   const kernelSha256 = boot.kernel === undefined ? null : createHash('sha256').update(await readFile(boot.kernel)).digest('hex');
-  const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: [boot.disk], fwCfgFiles, ...boot });
+  const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: boot.disk === undefined ? [] : [boot.disk], fwCfgFiles, ...boot });
   await writeFile(path.join(ctx.rawDir, clientStartFile), `${JSON.stringify({ epochMs: machine.startedAtEpochMs, kernel: boot.kernel ?? null, kernelSha256 })}\n`);
   ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}`);
   return machine;

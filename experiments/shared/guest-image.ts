@@ -1,11 +1,12 @@
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
 import type { GuestImage } from '../../artifact/core/manifest.js';
+import type { DebianVariant } from '../../artifact/images/index.js';
 import type { DiskSpec } from '../../artifact/testbed/index.js';
 
-/** The stock Debian image the provision stage made for this run. */
-export function stockImage(ctx: RepetitionContext): GuestImage {
-  const image = ctx.guestImages.find((candidate) => candidate.variant === 'stock');
-  if (!image) throw new Error('no stock Debian image in this run (the provision stage did not make one); rerun npm run reproduce');
+/** The Debian image of `variant` (default stock) the provision stage made for this run. */
+export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'stock'): GuestImage {
+  const image = ctx.guestImages.find((candidate) => candidate.variant === variant);
+  if (!image) throw new Error(`no ${variant} Debian image in this run (the provision stage did not make one); rerun npm run reproduce`);
   return image;
 }
 
@@ -16,6 +17,6 @@ export function stockImage(ctx: RepetitionContext): GuestImage {
  * second server cache and the cache-on vs local comparisons (C1, C4) would compare RAM with RAM.
  */
 export function guestImageDisk(ctx: RepetitionContext): DiskSpec {
-  const image = stockImage(ctx);
+  const image = guestImage(ctx);
   return { kind: 'image', path: image.path, format: image.format, mode: 'snapshot', cache: 'none' };
 }

@@ -33,16 +33,28 @@ const common = [
 
 describe('iPXE script', () => {
   test('loads the hypervisor with its options through iPXE multiboot, then boots it', () => {
-    const script = ipxeScript('aoe=1.1 mtu=1500');
+    const script = ipxeScript({ kind: 'multiboot', options: 'aoe=1.1 mtu=1500' });
     expect(script.split('\n')[0]).toBe('#!ipxe');
     expect(script).toMatch(/^kernel vmm\.elf aoe=1\.1 mtu=1500$/m);
     expect(script.trimEnd().split('\n').at(-1)).toBe('boot');
-    expect(ipxeScript('')).toMatch(/^kernel vmm\.elf$/m);
+    expect(ipxeScript({ kind: 'multiboot', options: '' })).toMatch(/^kernel vmm\.elf$/m);
   });
 
   test('refuses multi-line options and file names that are not plain names', () => {
-    expect(() => ipxeScript('aoe=1.1\nshell')).toThrow(/one line/);
-    expect(() => ipxeScript('aoe=1.1', '../vmm.elf')).toThrow(/plain file name/);
+    expect(() => ipxeScript({ kind: 'multiboot', options: 'aoe=1.1\nshell' })).toThrow(/one line/);
+    expect(() => ipxeScript({ kind: 'multiboot', options: 'aoe=1.1', file: '../vmm.elf' })).toThrow(/plain file name/);
+  });
+
+  test('sanboot: hooks the AoE target as the BIOS disk and boots it, nothing else', () => {
+    const script = ipxeScript({ kind: 'sanboot-aoe', shelf: 0, slot: 1 });
+    expect(script.trimEnd().split('\n').at(-1)).toBe('sanboot aoe:e0.1');
+    expect(script).not.toMatch(/^kernel /m);
+  });
+
+  test('sanboot refuses the AoE broadcast addresses and non-integers', () => {
+    expect(() => ipxeScript({ kind: 'sanboot-aoe', shelf: 0xffff, slot: 1 })).toThrow(/shelf 65535 must be 0-65534/);
+    expect(() => ipxeScript({ kind: 'sanboot-aoe', shelf: 1, slot: 255 })).toThrow(/slot 255 must be 0-254/);
+    expect(() => ipxeScript({ kind: 'sanboot-aoe', shelf: 1.5, slot: 1 })).toThrow(/shelf/);
   });
 });
 

@@ -23,7 +23,7 @@ test('serves boot.ipxe and the hypervisor by TFTP inside the namespace only; sto
   const ns = netns;
   let pid = 0;
   let tftpRoot = '';
-  await withBootServices({ netns: ns.name, ifname: 'tap0', hypervisor, hypervisorOptions: 'aoe=auto', logDir }, async (services) => {
+  await withBootServices({ netns: ns.name, ifname: 'tap0', program: { kind: 'multiboot', image: hypervisor, options: 'aoe=auto' }, logDir }, async (services) => {
     pid = services.pid;
     tftpRoot = services.tftpRoot;
     expect(services.alive()).toBe(true);
@@ -54,7 +54,7 @@ test('proxy mode starts as proxy-DHCP on the subnet and hands out no addresses',
   netns = await createNetns(`bootsrvp-${process.pid}`);
   const logDir = await mkdtemp(path.join(os.tmpdir(), 'bootsrv-test-'));
   const services = await startBootServices({
-    netns: netns.name, ifname: 'tap0', hypervisor: '/usr/lib/ipxe/ipxe.lkrn', hypervisorOptions: '', logDir, mode: 'proxy',
+    netns: netns.name, ifname: 'tap0', program: { kind: 'multiboot', image: '/usr/lib/ipxe/ipxe.lkrn', options: '' }, logDir, mode: 'proxy',
   });
   try {
     const log = services.lines().map((l) => l.line).join('\n');

@@ -48,7 +48,7 @@ async function withPxeServer<T>(label: string, image: string, logDir: string, bo
   try {
     const tap = netns.taps[0]!;
     vblade = spawnVblade({ netns: netns.name, ifname: tap, image, shelf: 1, slot: 1 });
-    const services = await startBootServices({ netns: netns.name, ifname: tap, hypervisor: vmmImage, hypervisorOptions, logDir });
+    const services = await startBootServices({ netns: netns.name, ifname: tap, program: { kind: 'multiboot', image: vmmImage, options: hypervisorOptions }, logDir });
     try {
       return await body({ netns: netns.name, tap, services, vblade });
     } finally {
@@ -168,12 +168,12 @@ describe('PXE boot of the hypervisor', () => {
         holder.stdout!.once('data', () => resolve());
         holder.once('exit', (code) => reject(new Error(`port holder exited ${code}`)));
       });
-      await expect(startBootServices({ netns: netns.name, ifname: 'tap0', hypervisor: vmmImage, hypervisorOptions, logDir: testLogDir('pxe-dead') }))
+      await expect(startBootServices({ netns: netns.name, ifname: 'tap0', program: { kind: 'multiboot', image: vmmImage, options: hypervisorOptions }, logDir: testLogDir('pxe-dead') }))
         .rejects.toThrow(/dnsmasq exited \(\d+\) during start-up:[\s\S]*DHCP[\s\S]*in use/i);
       await stopProcess(holder);
       expect((await $`ip netns pids ${netns.name}`.quiet()).stdout.trim()).toBe('');
       expect(await netns.run(['ip', '-4', 'addr', 'show', 'dev', 'tap0'])).not.toMatch(/inet /);
-      await expect(startBootServices({ netns: netns.name, ifname: 'nosuch0', hypervisor: vmmImage, hypervisorOptions, logDir: testLogDir('pxe-dead') }))
+      await expect(startBootServices({ netns: netns.name, ifname: 'nosuch0', program: { kind: 'multiboot', image: vmmImage, options: hypervisorOptions }, logDir: testLogDir('pxe-dead') }))
         .rejects.toThrow(/no interface "nosuch0" in network namespace/);
     } finally {
       await stopProcess(holder);
