@@ -136,7 +136,9 @@ export function dnsmasqArgs(config: DnsmasqConfig): string[] {
     if (config.routerAdvertisement) throw new Error('router advertisements are for dhcp mode only (in proxy mode the wire has its own routers)');
     args.push(
       `--dhcp-range=${network},proxy,${netmask}`,
-      `--dhcp-boot=tag:ipxe,${scriptUri}`,
+      // The server address (siaddr) too: iPXE takes the file name and next-server from the same
+      // settings block and ignores a ProxyDHCP answer whose siaddr is 0 ("Nothing to boot").
+      `--dhcp-boot=tag:ipxe,${scriptUri},,${subnet.serverAddress}`,
       // In proxy mode a plain PXE ROM is answered through the PXE menu: one entry, no prompt.
       `--pxe-service=tag:!ipxe,x86PC,Network boot (iPXE),${bootFiles.chainloader}`,
     );

@@ -80,7 +80,7 @@ describe('dnsmasq command line', () => {
     expect(args).toEqual([
       ...common,
       '--dhcp-range=192.168.1.0,proxy,255.255.255.0',
-      '--dhcp-boot=tag:ipxe,tftp://192.168.1.5/boot.ipxe',
+      '--dhcp-boot=tag:ipxe,tftp://192.168.1.5/boot.ipxe,,192.168.1.5',
       '--pxe-service=tag:!ipxe,x86PC,Network boot (iPXE),undionly.kpxe',
     ]);
     expect(args.join(' ')).not.toMatch(/10\.77\.0\.1\d\d/); // hands out no addresses
