@@ -79,6 +79,11 @@ export interface Experiment {
   paperRows: (paper: readonly PaperValue[]) => FigureRow[];
   /** Absolute path of the vega-lite spec. */
   specFile: string;
+  /**
+   * How the embedded testbed (QEMU TCG on one host) differs from the paper's 2011 PCs for this
+   * figure, and what that predicts for our numbers; printed under the figure in the report.
+   */
+  testbedDifference: string;
 }
 
 export const paperSeriesLabel = 'paper (2011 hardware)';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { writeJsonAtomic } from './json-file.js';
 
 const ledgerSchema = z.record(z.object({ inputs: z.string(), finishedAt: z.string(), seconds: z.number() }));
-type LedgerEntries = z.infer<typeof ledgerSchema>;
+export type LedgerEntries = z.infer<typeof ledgerSchema>;
 
 /**
  * The run folder's record of finished steps (steps.json). A step is skipped on resume when it is
@@ -21,6 +21,11 @@ export class StepLedger {
     const parsed = ledgerSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (!parsed.success) throw new Error(`${file} is damaged (${parsed.error.issues[0]?.message}); delete it to redo every step of this run, or start over with --fresh`);
     return new StepLedger(file, parsed.data);
+  }
+
+  /** Every finished step, by name. */
+  steps(): Readonly<LedgerEntries> {
+    return this.entries;
   }
 
   isDone(step: string, inputs: string): boolean {
@@ -47,6 +52,33 @@ export class StepLedger {
     await this.markDone(step, inputs, (performance.now() - started) / 1000);
     return 'ran';
   }
+}
+
+/** Wall time of one configuration of one experiment in a run: its finished repetitions. */
+export interface ConfigurationWallTime {
+  experiment: string;
+  configuration: string;
+  repetitions: number;
+  seconds: number;
+}
+
+/**
+ * Wall time per experiment configuration, from the ledger's 'experiment/<id>/<configuration>/rep-N'
+ * steps (what the README's time estimates are made of). A repetition done in an earlier sitting of
+ * a resumed run counts with the time it took then.
+ */
+export function configurationWallTimes(steps: Readonly<LedgerEntries>): ConfigurationWallTime[] {
+  const byConfiguration = new Map<string, ConfigurationWallTime>();
+  for (const [step, entry] of Object.entries(steps)) {
+    const match = /^experiment\/([^/]+)\/([^/]+)\/rep-\d+$/.exec(step);
+    if (!match) continue;
+    const key = `${match[1]}/${match[2]}`;
+    const total = byConfiguration.get(key) ?? { experiment: match[1]!, configuration: match[2]!, repetitions: 0, seconds: 0 };
+    total.repetitions += 1;
+    total.seconds += entry.seconds;
+    byConfiguration.set(key, total);
+  }
+  return [...byConfiguration.values()];
 }
 
 /** Stable hash of the values that decide a step's output. */

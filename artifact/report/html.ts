@@ -3,6 +3,8 @@ import { configurationLabels, type ConfigurationId } from '../core/configuration
 import type { Manifest } from '../core/manifest.js';
 import type { PaperValue } from '../core/paper-data.js';
 import type { ExperimentAnalysis } from '../core/analysis.js';
+import type { Experiment } from '../core/experiment.js';
+import type { ConfigurationWallTime } from '../core/step-ledger.js';
 import type { RenderedFigure } from '../stages/figures.js';
 
 export const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -50,6 +52,20 @@ export function paperValuesList(paper: readonly PaperValue[], figure: number): s
 
 export function figureSection(figure: RenderedFigure, body: string): string {
   return `<div class="figure"><h3>Fig. ${figure.experiment.figure}: ${escapeHtml(figure.experiment.title)} (§${figure.experiment.section})</h3>${figure.svg}${body}</div>`;
+}
+
+/** Under each figure on the emulated testbed: how it differs from the 2011 PCs, and the prediction. */
+export function testbedNote(experiment: Experiment): string {
+  return `<p class="note"><b>Emulated testbed vs the paper's 2011 PCs:</b> ${escapeHtml(experiment.testbedDifference)}</p>`;
+}
+
+/** Minutes per experiment configuration in this run (the ledger's step times). */
+export function wallTimeTable(times: readonly ConfigurationWallTime[]): string {
+  const minutes = (seconds: number) => (seconds / 60).toFixed(1);
+  return table(
+    ['Experiment', 'Configuration', 'Repetitions', 'Minutes', 'Minutes per repetition'],
+    times.map((t) => [t.experiment, t.configuration, String(t.repetitions), minutes(t.seconds), minutes(t.seconds / t.repetitions)]),
+  );
 }
 
 export function manifestTable(manifest: Manifest): string {

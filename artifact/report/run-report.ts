@@ -8,7 +8,8 @@ import type { Manifest } from '../core/manifest.js';
 import type { PaperValue } from '../core/paper-data.js';
 import type { RunLayout } from '../core/paths.js';
 import type { RenderedFigure } from '../stages/figures.js';
-import { claimsTable, figureSection, htmlPage, manifestTable, paperValuesList, statusTable } from './html.js';
+import { StepLedger, configurationWallTimes } from '../core/step-ledger.js';
+import { claimsTable, figureSection, htmlPage, manifestTable, paperValuesList, statusTable, testbedNote, wallTimeTable } from './html.js';
 import { htmlToPdf } from './pdf.js';
 
 export const memoryHeavyTests = new Set(Object.entries(applicationTests).filter(([, t]) => t.memoryHeavy).map(([id]) => id));
@@ -23,8 +24,16 @@ export async function writeRunReport(layout: RunLayout, manifest: Manifest, anal
       `"not run" means the configuration has no data in this run; the status table under each figure says why.</p>`,
     `<h2>Claims</h2>${claimsTable(claims)}`,
     `<h2>Figures</h2>`,
-    ...figures.map((figure) => figureSection(figure, statusTable(analyses.get(figure.experiment.id)!) + paperValuesList(paper, figure.experiment.figure))),
+    ...figures.map((figure) =>
+      figureSection(
+        figure,
+        statusTable(analyses.get(figure.experiment.id)!) +
+          paperValuesList(paper, figure.experiment.figure) +
+          (manifest.options.testbed === 'emulated' ? testbedNote(figure.experiment) : ''),
+      ),
+    ),
     `<h2>Machine and run</h2>${manifestTable(manifest)}`,
+    `<h2>Wall time</h2>${wallTimeTable(configurationWallTimes(StepLedger.open(layout.ledger).steps()))}`,
   ];
   await writeFile(layout.reportHtml, htmlPage(`Reproduction report: run ${manifest.runId}`, sections));
   await htmlToPdf(layout.reportHtml, layout.reportPdf);

@@ -37,6 +37,7 @@ function countingExperiment(failOn?: number) {
     figureData: () => [],
     paperRows: () => [],
     specFile: '/nonexistent',
+    testbedDifference: 'none (fake)',
   };
   return { experiment, calls };
 }

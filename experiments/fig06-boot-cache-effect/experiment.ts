@@ -31,4 +31,6 @@ export const fig06BootCacheEffect: Experiment = {
   // The paper states only one number here (a write flush near 29 s); it is in the claims notes, not a curve.
   paperRows: () => [],
   specFile: specBeside(import.meta.url),
+  testbedDifference:
+    'What is measured is the same mechanism as in the paper: bytes the client issued (vblade\'s counters) against bytes that reached the server\'s block device (a loop device in direct-I/O mode, so the page cache in front of it is the server\'s only cache). The server\'s storage is the host\'s, not an HDD, and the boot is slower under TCG. Predicted: the same shape as the paper (cache off: everything reaches the disk; cache on, warm: almost nothing does), stretched over a longer boot.',
 };

@@ -30,4 +30,6 @@ export const fig07BenchmarkCacheEffect: Experiment = {
   // The paper's one number here (dirty threshold moves seq write by ~10 MB/s) is not a curve point.
   paperRows: () => [],
   specFile: specBeside(import.meta.url),
+  testbedDifference:
+    'Same accounting as Fig. 6, during the sequential fio test; --quick runs use a 32 MiB file instead of 1000 MB, so the intervals are few. Predicted: the paper\'s shape (cache on: reads served from memory, writes reach the disk; cache off: all of it reaches the disk), at the lower rates of the emulated client.',
 };

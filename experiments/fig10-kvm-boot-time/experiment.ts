@@ -34,4 +34,6 @@ export const fig10KvmBootTime: Experiment = {
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),
+  testbedDifference:
+    'The baseline would be a Debian host running KVM inside the emulated PC (nested virtualisation under TCG) with the image on a user-space NFS server; this host kernel has no nfsd. Not run yet (issue 8). Predicted: the host OS boot before the guest makes KVM\'s VMM boot much longer than our hypervisor\'s, as in the paper, by a larger factor because the host OS boots under TCG too.',
 };

@@ -28,4 +28,6 @@ export const fig11KvmThroughput: Experiment = {
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),
+  testbedDifference:
+    'Not run yet (issue 8). Predicted: nested KVM under TCG and NFS with 4 KiB transfers cost more CPU per byte than our hypervisor\'s AoE path, so our throughput at least KVM + NFS\'s, as in the paper.',
 };
