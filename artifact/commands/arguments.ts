@@ -3,7 +3,7 @@ import { defaultReps, runOptionsSchema } from '../core/options.js';
 import type { ReproduceRequest } from './reproduce.js';
 
 export const usage = `Usage (through npm, which installs what is missing first):
-  npm run reproduce [-- --quick] [--only fig04 fig05 ...] [--reps N] [--run-id ID] [--testbed emulated|hardware] [--fresh]
+  npm run reproduce [-- --quick] [--only fig04 fig05 ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--fresh]
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run doctor`;
@@ -21,6 +21,7 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
         reps: { type: 'string' },
         'run-id': { type: 'string' },
         testbed: { type: 'string', default: 'emulated' },
+        hardware: { type: 'string' },
         fresh: { type: 'boolean', default: false },
       },
     });
@@ -36,5 +37,6 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
   if (!parsed.success) {
     throw new Error(`bad option ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n${usage}`);
   }
-  return { options: parsed.data, runId: values['run-id'], fresh: values.fresh ?? false };
+  if (values.hardware !== undefined && parsed.data.testbed !== 'hardware') throw new Error(`--hardware describes a hardware testbed: give it with --testbed hardware\n${usage}`);
+  return { options: parsed.data, runId: values['run-id'], fresh: values.fresh ?? false, hardwareFile: values.hardware };
 }

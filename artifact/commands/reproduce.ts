@@ -26,11 +26,13 @@ export interface ReproduceRequest {
   options: RunOptions;
   runId?: string;
   fresh: boolean;
+  /** --hardware: the hardware testbed's description (default data/testbeds/hardware.json). */
+  hardwareFile?: string;
 }
 
 /** doctor -> build -> provision -> experiments -> analyse -> figures -> report, resumable. */
 export async function reproduce(request: ReproduceRequest): Promise<string> {
-  checkTestbed(request.options.testbed);
+  checkTestbed(request.options.testbed, allExperiments.map((e) => e.id), request.hardwareFile);
   const selected = selectExperiments(request.options.only);
   const run = await openRun(request);
   const { layout } = run;

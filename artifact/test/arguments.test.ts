@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { selectExperiments } from '../../experiments/registry.js';
 import { parseReproduceArgs } from '../commands/arguments.js';
-import { checkTestbed, hardwareDescriptionFile } from '../core/testbed-choice.js';
 
 describe('reproduce options', () => {
   it('defaults to five repetitions, one with --quick', () => {
@@ -25,9 +23,8 @@ describe('reproduce options', () => {
     expect(() => selectExperiments(['fig99'])).toThrow(/unknown experiment 'fig99'. Known: fig04-boot-time/);
   });
 
-  it('says plainly that the hardware testbed is not configured', () => {
-    expect(() => checkTestbed('emulated')).not.toThrow();
-    if (!existsSync(hardwareDescriptionFile)) expect(() => checkTestbed('hardware')).toThrow(/hardware testbed not configured/);
-    else expect(() => checkTestbed('hardware')).toThrow(/no driver for real PCs yet/);
+  it('--hardware goes with --testbed hardware only', () => {
+    expect(parseReproduceArgs(['--testbed', 'hardware', '--hardware', '/x.json']).hardwareFile).toBe('/x.json');
+    expect(() => parseReproduceArgs(['--hardware', '/x.json'])).toThrow(/give it with --testbed hardware/);
   });
 });
