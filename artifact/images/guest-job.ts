@@ -6,7 +6,7 @@ import type { FwCfgFile } from '../testbed/index.js';
 /** CrystalDiskMark 3's rows, run by guest/netboot-bench/fio_tests.py (same names there). */
 export const fioTestNames = ['seq-1m', 'rand-512k', 'rand-4k', 'rand-4k-qd32'] as const;
 /** PCMark Vantage stand-ins, run by guest/netboot-bench/app_tests.py (mapping table there). */
-export const appTestNames = ['defender-scan', 'app-loading', 'music-import', 'audio-encode', 'mail-search', 'mail-copy'] as const;
+export const appTestNames = ['defender-scan', 'app-loading', 'music-import', 'audio-encode', 'mail-search', 'mail-copy', 'web-render'] as const;
 
 export type FioTestName = (typeof fioTestNames)[number];
 export type AppTestName = (typeof appTestNames)[number];

@@ -35,8 +35,9 @@ export function debianRecipe(variant: DebianVariant, mirror = defaultMirror): De
     suite: 'bookworm',
     mirror,
     sizeBytes: 4 * 2 ** 30,
-    // fio: disk benchmark; python3: the benchmark runner; flac: the audio-encoding app test.
-    bootstrapPackages: ['systemd-sysv', 'fio', 'python3', 'flac'],
+    // fio: disk benchmark; python3: the benchmark runner; flac: the audio-encoding app test;
+    // w3m: the page-rendering app test (a headless text-mode browser, ~2 MB).
+    bootstrapPackages: ['systemd-sysv', 'fio', 'python3', 'flac', 'w3m'],
     chrootPackages: ['linux-image-amd64', 'grub-pc', ...(aoeRoot ? ['aoetools'] : [])],
     kernelCmdline: 'console=tty0 console=ttyS0,115200n8',
     grubTimeoutSeconds: 2,

@@ -12,7 +12,8 @@ async function generate(dir: string, seed: number): Promise<Record<string, strin
     'import sys; sys.path.insert(0, sys.argv[1]); import datasets',
     'out, seed = sys.argv[2], int(sys.argv[3])',
     'datasets.file_tree(out + "/tree", seed, 0.02); datasets.maildir(out + "/mail", seed, 0.02)',
-    'datasets.wav_files(out + "/music", seed, 0.1); print(datasets.search_terms(seed))',
+    'datasets.wav_files(out + "/music", seed, 0.1); datasets.web_pages(out + "/web", seed, 0.1)',
+    'print(datasets.search_terms(seed))',
   ].join('\n');
   const terms = execFileSync('python3', ['-c', script, path.join(guestPayloadDir, 'netboot-bench'), dir, String(seed)], { encoding: 'utf8' });
   const digests: Record<string, string> = { terms };

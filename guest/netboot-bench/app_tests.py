@@ -9,7 +9,8 @@ times only its work. Scores (normalised to local disk) are computed on the host.
   audio-encode    Video/audio editing and playback            encode WAV tracks to FLAC
   mail-search     Windows Mail searching                      full-text search (grep) of a Maildir
   mail-copy       Windows Mail copying                        copy a Maildir, then sync
-  (none)          Web page rendering                          not implemented: needs a browser engine in the image
+  web-render      Web page rendering                          lay out HTML pages with w3m, a headless text-mode
+                                                              browser (no CSS, images or JavaScript)
 """
 import hashlib
 import json
@@ -103,6 +104,12 @@ def copy_mail(_seed):
     os.sync()
 
 
+def render_pages(_seed):
+    for name in sorted(os.listdir(f"{WORK}/web")):
+        subprocess.run(["w3m", "-dump", "-cols", "120", "-T", "text/html", f"{WORK}/web/{name}"],
+                       stdout=subprocess.DEVNULL, check=True)
+
+
 def prepare_tree(seed, scale):
     return datasets.file_tree(f"{WORK}/tree", seed, scale)
 
@@ -113,6 +120,10 @@ def prepare_mail(seed, scale):
 
 def prepare_music(seed, scale):
     return datasets.wav_files(f"{WORK}/music", seed, scale)
+
+
+def prepare_web(seed, scale):
+    return datasets.web_pages(f"{WORK}/web", seed, scale)
 
 
 def prepare_nothing(_seed, _scale):
@@ -126,4 +137,5 @@ TESTS = {
     "audio-encode": (prepare_music, encode_audio),
     "mail-search": (prepare_mail, search_mail),
     "mail-copy": (prepare_mail, copy_mail),
+    "web-render": (prepare_web, render_pages),
 }

@@ -48,6 +48,34 @@ def maildir(root, seed, scale):
     return {"files": count, "bytes": total}
 
 
+def web_pages(root, seed, scale):
+    """HTML pages like long news and shop pages: headings, paragraphs, nested lists, links and a
+    wide table (a text-mode browser still has to lay each of these out)."""
+    rng = random.Random(seed + 3)
+    count = max(4, int(60 * scale))
+    os.makedirs(root, exist_ok=True)
+    total = 0
+    for index in range(count):
+        sentence = lambda n: " ".join(rng.choice(WORDS) for _ in range(n))
+        parts = [f"<!doctype html><html><head><title>{sentence(5)}</title></head><body>",
+                 f"<h1>{sentence(6)}</h1>"]
+        for section in range(rng.randint(4, 10)):
+            parts.append(f"<h2 id='s{section}'>{sentence(4)}</h2>")
+            parts.extend(f"<p>{sentence(rng.randint(40, 160))} <a href='p{rng.randrange(count)}.html'>"
+                         f"{sentence(2)}</a></p>" for _ in range(rng.randint(2, 6)))
+            parts.append("<ul>" + "".join(f"<li>{sentence(8)}<ol>" + "".join(
+                f"<li>{sentence(5)}</li>" for _ in range(3)) + "</ol></li>" for _ in range(5)) + "</ul>")
+        rows = "".join("<tr>" + "".join(f"<td>{rng.randint(0, 99999)} {rng.choice(WORDS)}</td>"
+                                        for _ in range(8)) + "</tr>" for _ in range(rng.randint(50, 300)))
+        parts.append(f"<table border='1'><tr>{''.join(f'<th>{w}</th>' for w in WORDS[:8])}</tr>{rows}</table>")
+        parts.append("</body></html>\n")
+        text = "\n".join(parts)
+        with open(os.path.join(root, f"p{index}.html"), "w", encoding="ascii") as f:
+            f.write(text)
+        total += len(text)
+    return {"files": count, "bytes": total}
+
+
 def search_terms(seed):
     rng = random.Random(seed + 2)
     return [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(5)]
