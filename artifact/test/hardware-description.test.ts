@@ -71,7 +71,7 @@ describe('hardware testbed description', () => {
     expect(problems[0]).toMatch(/intel: our hypervisor runs on AMD SVM .* no VT-x backend yet/);
     expect(problems[1]).toMatch(/uefi: .*enable legacy boot \(CSM\)/);
     expect(problems[2]).toMatch(/ahci: .*set the SATA mode to IDE/);
-    expect(problems[3]).toMatch(/8086:10f5.*binds 8086:100e and 8086:100f/);
+    expect(problems[3]).toMatch(/8086:10f5.*binds 8086:100e, 8086:100f, 8086:10d3 /);
   });
 
   test('--testbed hardware: checks run before anything else, and the missing driver is said plainly', async () => {

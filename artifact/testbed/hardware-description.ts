@@ -85,8 +85,8 @@ export function readHardwareDescription(file: string, knownExperiments: readonly
   return parsed.data;
 }
 
-/** NICs the hypervisor's e1000 driver binds (vmm/src/net/e1000.c): 82540EM and 82545EM. */
-export const supportedNicPciIds = ['8086:100e', '8086:100f'] as const;
+/** NICs the hypervisor's e1000 driver binds (vmm/src/net/e1000.c): 82540EM, 82545EM, 82574L. */
+export const supportedNicPciIds = ['8086:100e', '8086:100f', '8086:10d3'] as const;
 
 /**
  * What the client must be for our hypervisor to run on it, checked before it is powered on.
@@ -106,7 +106,7 @@ export function hardwarePreconditionProblems(description: HardwareDescription): 
   }
   if (!(supportedNicPciIds as readonly string[]).includes(client.nic.pciId)) {
     problems.push(
-      `client.nic (${client.nic.model}, ${client.nic.pciId}) is not a NIC the hypervisor drives: its e1000 driver binds ${supportedNicPciIds.join(' and ')} (PRO/1000 82540EM, 82545EM) only; newer PRO/1000s (e1000e, such as the paper's 82567LM) are not supported yet`,
+      `client.nic (${client.nic.model}, ${client.nic.pciId}) is not a NIC the hypervisor drives: its e1000 driver binds ${supportedNicPciIds.join(', ')} (PRO/1000 82540EM, 82545EM, 82574L) only; other PRO/1000s (such as the paper's 82567LM) are not supported yet`,
     );
   }
   return problems;

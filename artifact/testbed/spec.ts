@@ -95,7 +95,7 @@ export interface NicSpec {
   romfile?: string;
 }
 
-/** QEMU NIC models: 'e1000' is the 82540EM (8086:100e), 'e1000-82545em' is 8086:100f. */
+/** QEMU NIC models: 'e1000' is the 82540EM (8086:100e), 'e1000-82545em' is 8086:100f, 'e1000e' the 82574L (8086:10d3). */
 export type NicModel = 'e1000' | 'e1000-82544gc' | 'e1000-82545em' | 'e1000e' | 'virtio-net-pci';
 
 export interface FwCfgFile {

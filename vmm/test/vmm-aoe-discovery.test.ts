@@ -54,12 +54,14 @@ afterEach(async () => {
 });
 
 describe('hypervisor AoE discovery over a real e1000 and the patched vblade', () => {
-  // QEMU's e1000 is the 82540EM (8086:100e); e1000-82545em is the other supported part (100f).
-  for (const { mtu, sectorsPerFrame, model, deviceId } of [
-    { mtu: 1500, sectorsPerFrame: 2, model: 'e1000', deviceId: '100e' },
-    { mtu: 9000, sectorsPerFrame: 17, model: 'e1000', deviceId: '100e' },
-    { mtu: 1500, sectorsPerFrame: 2, model: 'e1000-82545em', deviceId: '100f' },
-  ] satisfies { mtu: number; sectorsPerFrame: number; model: NicModel; deviceId: string }[]) {
+  // QEMU's e1000 is the 82540EM (8086:100e), e1000-82545em the 82545EM (100f), e1000e the PCIe
+  // 82574L (10d3), whose EEPROM read register has another layout.
+  for (const { mtu, sectorsPerFrame, model, deviceId, part } of [
+    { mtu: 1500, sectorsPerFrame: 2, model: 'e1000', deviceId: '100e', part: '82540EM' },
+    { mtu: 9000, sectorsPerFrame: 17, model: 'e1000', deviceId: '100e', part: '82540EM' },
+    { mtu: 1500, sectorsPerFrame: 2, model: 'e1000-82545em', deviceId: '100f', part: '82545EM' },
+    { mtu: 1500, sectorsPerFrame: 2, model: 'e1000e', deviceId: '10d3', part: '82574L' },
+  ] satisfies { mtu: number; sectorsPerFrame: number; model: NicModel; deviceId: string; part: string }[]) {
     test(`finds e3.7 over ${model} at MTU ${mtu}, identifies it and reads its first MiB`, async () => {
       netns = await createNetns(`vmm-aoe-${mtu}-${process.pid}`, { mtu });
       vblade = spawnVblade({ netns: netns.name, ifname: netns.taps[0]!, image: probeGuestImage, shelf: 3, slot: 7, flags: ['-r'] });
@@ -69,7 +71,7 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
       await m.consoles.com2.waitFor(/vmm: (starting the guest|halted|AoE: .*continuing without)/, timeoutMs);
       const hv = m.consoles.com2.text;
 
-      expect(hv).toMatch(new RegExp(`vmm: e1000 at PCI [0-9a-f:.]+ \\(8086:${deviceId}\\), .*MAC ${guestMac}, MTU ${mtu}`));
+      expect(hv).toMatch(new RegExp(`vmm: e1000 at PCI [0-9a-f:.]+ \\(8086:${deviceId}, ${part}\\), .*MAC ${guestMac}, MTU ${mtu}`));
       const found = /AoE: target e(\d+)\.(\d+) found at ([0-9a-f:]+), buffer count (\d+), (\d+) sectors per frame/.exec(hv);
       expect(found, hv).not.toBeNull();
       expect([found![1], found![2]]).toEqual(['3', '7']);

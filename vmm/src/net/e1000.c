@@ -9,7 +9,8 @@
 #include "x86/cpu.h"
 #include "x86/tsc.h"
 
-/* Registers (byte offsets into BAR0), from the 8254x developer's manual. */
+/* Registers (byte offsets into BAR0), from the 8254x developer's manual; the 82574L (PCIe,
+ * driven by Linux's e1000e) keeps them at the same offsets, with the legacy descriptors below. */
 enum {
     REG_CTRL = 0x0000, REG_STATUS = 0x0008, REG_EERD = 0x0014, REG_ICR = 0x00C0, REG_IMC = 0x00D8,
     REG_RCTL = 0x0100, REG_TCTL = 0x0400, REG_TIPG = 0x0410,
@@ -24,7 +25,6 @@ enum {
 #define CTRL_RST  (1u << 26)
 #define STATUS_LU (1u << 1)
 #define EERD_START (1u << 0)
-#define EERD_DONE  (1u << 4)
 #define RAH_AV    (1u << 31)
 #define RCTL_EN    (1u << 1)
 #define RCTL_LPE   (1u << 5)
@@ -65,6 +65,7 @@ struct legacy_rx_desc {
 
 struct e1000 {
     struct nic nic;
+    const struct e1000_model *model;
     volatile uint8_t *regs;
     volatile struct legacy_tx_desc *tx;
     volatile struct legacy_rx_desc *rx;
@@ -73,6 +74,27 @@ struct e1000 {
     unsigned tx_tail, rx_next;
     unsigned long rx_dropped;
 };
+
+/* The parts this driver binds. They differ here only in the EEPROM read register's layout. */
+struct e1000_model {
+    uint16_t device_id;
+    const char *name;
+    uint32_t eerd_done;
+    unsigned eerd_address_shift;
+};
+
+static const struct e1000_model models[] = {
+    { 0x100E, "82540EM", 1u << 4, 8 },   /* QEMU's e1000 */
+    { 0x100F, "82545EM", 1u << 4, 8 },   /* QEMU's e1000-82545em */
+    { 0x10D3, "82574L", 1u << 1, 2 },    /* QEMU's e1000e; a common PCIe PRO/1000 card */
+};
+
+static const struct e1000_model *model_of(uint16_t device_id) {
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        if (models[i].device_id == device_id) return &models[i];
+    }
+    return NULL;
+}
 
 static struct e1000 device;
 
@@ -87,14 +109,14 @@ static void delay_us(uint64_t us) {
 
 static bool supported(uint16_t vendor, uint16_t device_id, uint32_t class_code) {
     (void)class_code;
-    return vendor == 0x8086 && (device_id == 0x100E || device_id == 0x100F);
+    return vendor == 0x8086 && model_of(device_id) != NULL;
 }
 
 static bool eeprom_word(struct e1000 *e, uint8_t address, uint16_t *out) {
-    reg_write(e, REG_EERD, EERD_START | (uint32_t)address << 8);
+    reg_write(e, REG_EERD, EERD_START | (uint32_t)address << e->model->eerd_address_shift);
     for (unsigned i = 0; i < 10000; i++) {
         uint32_t v = reg_read(e, REG_EERD);
-        if (v & EERD_DONE) {
+        if (v & e->model->eerd_done) {
             *out = (uint16_t)(v >> 16);
             return true;
         }
@@ -209,7 +231,7 @@ struct nic *e1000_open(unsigned mtu, struct pci_address *where) {
     struct e1000 *e = &device;
     *e = (struct e1000){ 0 };   /* ring indexes restart with the reset below */
     if (!pci_find(supported, where)) {
-        log_printf("e1000: no supported NIC (Intel 8086:100e or 8086:100f) on the PCI bus\n");
+        log_printf("e1000: no supported NIC (Intel 8086:100e, 8086:100f or 8086:10d3) on the PCI bus\n");
         return NULL;
     }
     uint64_t base, size;
@@ -217,6 +239,7 @@ struct nic *e1000_open(unsigned mtu, struct pci_address *where) {
         log_printf("e1000: %02x:%02x.%x has no memory BAR 0 assigned\n", where->bus, where->device, where->function);
         return NULL;
     }
+    e->model = model_of(pci_read16(*where, PCI_DEVICE_ID));
     pci_enable_memory_and_bus_master(*where);
     e->regs = phys_to_virt(base);
     reset(e);
@@ -236,8 +259,8 @@ struct nic *e1000_open(unsigned mtu, struct pci_address *where) {
     e->nic.link_up = e1000_link_up;
     e->nic.driver = e;
     const uint8_t *m = e->nic.mac;
-    log_printf("e1000 at PCI %02x:%02x.%x (8086:%04x), registers at %lx (%lu KiB), MAC %02x:%02x:%02x:%02x:%02x:%02x, "
-               "MTU %u\n", where->bus, where->device, where->function, pci_read16(*where, PCI_DEVICE_ID), base, size >> 10,
+    log_printf("e1000 at PCI %02x:%02x.%x (8086:%04x, %s), registers at %lx (%lu KiB), MAC %02x:%02x:%02x:%02x:%02x:%02x, "
+               "MTU %u\n", where->bus, where->device, where->function, e->model->device_id, e->model->name, base, size >> 10,
                m[0], m[1], m[2], m[3], m[4], m[5], mtu);
     return &e->nic;
 }
