@@ -54,6 +54,8 @@ export interface FigureRow {
   /** Line figures: x position and line name; bar figures leave them unset. */
   x?: number;
   line?: string;
+  /** Bar figures: rows of one group with the same `stack` are drawn as one stacked bar (its segments are the series). */
+  stack?: string;
   value: number | null;
   ciLow: number | null;
   ciHigh: number | null;

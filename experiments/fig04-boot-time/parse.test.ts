@@ -11,11 +11,13 @@ describe('Fig. 4 boot-time parser (synthetic fixture console log)', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fig04-raw-'));
     await copyFile(path.join(fixtures, 'boot-console.timed.log'), path.join(dir, 'client.com1.timed.log'));
     const measurements = await parseBootToLogin(dir);
-    expect(measurements).toHaveLength(2);
+    expect(measurements).toHaveLength(3);
     expect(measurements[0]).toMatchObject({ metric: 'os-boot', unit: 's' });
     expect(measurements[0]!.value).toBeCloseTo((33050.75 - 3100) / 1000, 6);
     expect(measurements[1]).toMatchObject({ metric: 'total-boot' });
     expect(measurements[1]!.value).toBeCloseTo(33.05075, 6);
+    // No hypervisor ran: the "VMM boot" segment is the firmware's, power-on to the GRUB menu.
+    expect(measurements[2]).toEqual({ metric: 'vmm-boot', unit: 's', value: 0.9005 });
   });
 
   it('adds the VMM boot time (power-on to "vmm: starting the guest" on COM2) when a hypervisor ran', async () => {

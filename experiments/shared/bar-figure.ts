@@ -30,7 +30,7 @@ function relativePanel(layout: BarLayout, metric: { label: string; unit: string 
   }
 }
 
-function groupOf(configuration: ConfigurationId) {
+export function groupOf(configuration: ConfigurationId) {
   return { group: configurationLabels[configuration], groupOrder: configurationIds.indexOf(configuration) };
 }
 
