@@ -2,6 +2,7 @@ import path from 'node:path';
 import { experiments as allExperiments, selectExperiments } from '../../experiments/registry.js';
 import { ensureDebianImage, type DebianVariant } from '../images/index.js';
 import type { Experiment } from '../core/experiment.js';
+import { testbedParameters } from '../../experiments/shared/testbed-parameters.js';
 import { capabilitiesBuiltBy, type CapabilityId } from '../core/capabilities.js';
 import { writeManifest, type GuestImage, type Manifest } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
@@ -34,7 +35,7 @@ export interface ReproduceRequest {
 export async function reproduce(request: ReproduceRequest): Promise<string> {
   checkTestbed(request.options.testbed, allExperiments.map((e) => e.id), request.hardwareFile);
   const selected = selectExperiments(request.options.only);
-  const run = await openRun(request);
+  const run = await openRun({ ...request, parameters: testbedParameters(request.options) });
   const { layout } = run;
   const manifest = run.manifest;
   const ledger = StepLedger.open(layout.ledger);

@@ -20,6 +20,11 @@ export const manifestSchema = z.object({
   finishedAt: z.string().nullable(),
   machine: machineDescriptionSchema,
   guestImages: z.array(guestImageSchema),
+  /**
+   * The testbed's settings the numbers depend on (client memory and CPUs, MTU, fio and
+   * application sizes, ...; experiments/shared/testbed-parameters.ts). Absent in older runs.
+   */
+  parameters: z.record(z.string(), z.unknown()).optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

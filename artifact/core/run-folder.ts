@@ -43,7 +43,10 @@ async function latestUnfinishedRun(runsDir: string): Promise<{ runId: string; ma
  * unfinished one with the same options), or starts a new one. --fresh never deletes: an existing
  * folder of the same id is moved aside to <id>.replaced-<time>.
  */
-export async function openRun(request: { runId?: string; options: RunOptions; fresh: boolean }, runsDir = paths.runs): Promise<OpenedRun> {
+export async function openRun(
+  request: { runId?: string; options: RunOptions; fresh: boolean; parameters?: Record<string, unknown> },
+  runsDir = paths.runs,
+): Promise<OpenedRun> {
   let runId = request.runId === undefined ? undefined : validateRunId(request.runId);
   if (runId === undefined && !request.fresh) {
     const unfinished = await latestUnfinishedRun(runsDir);
@@ -76,6 +79,7 @@ export async function openRun(request: { runId?: string; options: RunOptions; fr
     finishedAt: null,
     machine: describeMachine(),
     guestImages: [],
+    ...(request.parameters === undefined ? {} : { parameters: request.parameters }),
   };
   await writeManifest(layout.manifest, manifest);
   return { runId, layout, manifest, resumed: false };

@@ -73,6 +73,7 @@ export function manifestTable(manifest: Manifest): string {
   const rows: [string, string][] = [
     ['Run', manifest.runId],
     ['Options', JSON.stringify(manifest.options)],
+    ['Testbed parameters', manifest.parameters === undefined ? 'not recorded (run made before they were)' : JSON.stringify(manifest.parameters)],
     ['Started / finished', `${manifest.startedAt} / ${manifest.finishedAt ?? 'not finished'}`],
     ['CPU', `${m.cpuModel}, ${m.cores} cores`],
     ['CPU virtualisation flags', m.cpuFlags.filter((f) => ['vmx', 'svm', 'npt', 'ept', 'hypervisor'].includes(f)).join(' ') || 'none'],

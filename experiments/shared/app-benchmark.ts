@@ -4,11 +4,11 @@ import type { ClientBoot } from './client-pc.js';
 import { readJobFrames, runGuestJob } from './guest-job.js';
 
 /** Input scale and passes: the full data sets (~125 MB tree, 2000 mails, 20 tracks) x 3, or a tenth x 1. */
-const size = { full: { scale: 1, passes: 3 }, quick: { scale: 0.1, passes: 1 } } as const;
+export const appBenchmarkSize = { full: { scale: 1, passes: 3 }, quick: { scale: 0.1, passes: 1 } } as const;
 const jobTimeoutMs = { full: 60 * 60_000, quick: 15 * 60_000 } as const;
 
 export async function runAppBenchmark(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
-  const chosen = ctx.options.quick ? size.quick : size.full;
+  const chosen = ctx.options.quick ? appBenchmarkSize.quick : appBenchmarkSize.full;
   ctx.progress(`${appTestNames.length} application tests, scale ${chosen.scale}`);
   await runGuestJob(ctx, boot, { apps: { tests: [...appTestNames], ...chosen } }, ctx.options.quick ? jobTimeoutMs.quick : jobTimeoutMs.full);
 }

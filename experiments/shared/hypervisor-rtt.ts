@@ -8,12 +8,11 @@ import { readJobFrames, runGuestJob } from './guest-job.js';
 import { parseAoeStatsBlocks } from './hypervisor-aoe-stats.js';
 
 /** 1 MiB sequential reads averaged over, as in the paper's Fig. 8 (1000); --quick: 50. */
-const accesses = { full: 1000, quick: 50 } as const;
+/** 1 MiB sequential reads per run, and the test file they loop over (written once through AoE first). */
+export const rttJobSize = { full: { accesses: 1000, fileMiB: 256 }, quick: { accesses: 50, fileMiB: 32 } } as const;
 const accessBytes = 1024 * 1024;
 /** Packet indexes the hypervisor keeps apart (AOE_STATS_INDEXES in vmm/include/aoe/aoe_stats.h). */
 const maxStatsIndexes = 1024;
-/** The test file the reads loop over: written once through AoE before the reads. */
-const fileMiB = { full: 256, quick: 32 } as const;
 /** Cache off reads about 6 MB/s under TCG: 1000 MiB plus boot and the file's writing. */
 const jobTimeoutMs = { full: 45 * 60_000, quick: 15 * 60_000 } as const;
 
@@ -25,8 +24,9 @@ const jobTimeoutMs = { full: 45 * 60_000, quick: 15 * 60_000 } as const;
 export async function runHypervisorRtt(ctx: RepetitionContext, cache: 'on' | 'off'): Promise<void> {
   const size = ctx.options.quick ? 'quick' : 'full';
   await withAoeServer(ctx, cache, async (boot) => {
-    ctx.progress(`${accesses[size]} x 1 MiB reads over a ${fileMiB[size]} MiB file`);
-    await runGuestJob(ctx, boot, { rtt: { sizeMiB: fileMiB[size], accesses: accesses[size] } }, jobTimeoutMs[size]);
+    const { accesses, fileMiB } = rttJobSize[size];
+    ctx.progress(`${accesses} x 1 MiB reads over a ${fileMiB} MiB file`);
+    await runGuestJob(ctx, boot, { rtt: { sizeMiB: fileMiB, accesses } }, jobTimeoutMs[size]);
   });
 }
 

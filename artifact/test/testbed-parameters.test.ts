@@ -1,0 +1,31 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { testbedParameters } from '../../experiments/shared/testbed-parameters.js';
+import type { RunOptions } from '../core/options.js';
+import { openRun } from '../core/run-folder.js';
+
+const quick: RunOptions = { quick: true, reps: 1, only: null, testbed: 'emulated' };
+const full: RunOptions = { ...quick, quick: false, reps: 5 };
+
+describe('testbed parameters in the manifest', () => {
+  it('names the client, the wire and the job sizes of quick and full runs', () => {
+    expect(testbedParameters(quick)).toMatchObject({
+      repetitions: 1,
+      client: { cpus: 1, memoryMiB: 1024, nic: 'e1000 (82540EM)' },
+      wire: { mtu: 1500, aoeSectorsPerFrame: 2, serverBuffers: 64 },
+      fio: { sizeMiB: 32, passes: 1 },
+      applications: { scale: 0.1, passes: 1 },
+      rtt: { accesses: 50, fileMiB: 32 },
+    });
+    expect(testbedParameters(full)).toMatchObject({ repetitions: 5, fio: { sizeMiB: 1000, passes: 5 }, applications: { scale: 1, passes: 3 }, rtt: { accesses: 1000 } });
+  });
+
+  it('a new run records them in manifest.json', async () => {
+    const runs = await mkdtemp(path.join(os.tmpdir(), 'runs-'));
+    const run = await openRun({ runId: 'run-p', options: quick, fresh: false, parameters: testbedParameters(quick) }, runs);
+    const manifest = JSON.parse(await readFile(run.layout.manifest, 'utf8'));
+    expect(manifest.parameters).toEqual(JSON.parse(JSON.stringify(testbedParameters(quick))));
+  });
+});

@@ -1,0 +1,25 @@
+import type { RunOptions } from '../../artifact/core/options.js';
+import { fioPresets } from '../../artifact/images/index.js';
+import { machineDefaults } from '../../artifact/testbed/index.js';
+import { serverBuffers, wireMtu } from './aoe-server.js';
+import { appBenchmarkSize } from './app-benchmark.js';
+import { rttJobSize } from './hypervisor-rtt.js';
+
+/** AoE's common header (10 bytes) and its ATA header (12) share the MTU with the sectors. */
+const aoeAtaHeaderBytes = 22;
+
+/**
+ * The emulated testbed's settings a run's numbers depend on, besides the code and the machine:
+ * written into the run's manifest, so that runs can be compared knowing what differed.
+ */
+export function testbedParameters(options: RunOptions) {
+  const size = options.quick ? 'quick' : 'full';
+  return {
+    repetitions: options.reps,
+    client: { cpus: 1, memoryMiB: machineDefaults.memoryMiB, cpu: machineDefaults.cpu, disk: 'IDE (PIIX), host cache off (O_DIRECT)', nic: 'e1000 (82540EM)' },
+    wire: { mtu: wireMtu, aoeSectorsPerFrame: Math.floor((wireMtu - aoeAtaHeaderBytes) / 512), serverBuffers },
+    fio: fioPresets[size],
+    applications: appBenchmarkSize[size],
+    rtt: rttJobSize[size],
+  };
+}
