@@ -8,6 +8,7 @@ import type { DebianVariant } from '../../artifact/images/index.js';
 import { guestImage, guestImageDisk } from './guest-image.js';
 import { paths } from '../../artifact/core/paths.js';
 import { createNetns, type NicSpec } from '../../artifact/testbed/index.js';
+import { trackLoopDevice, trackScratchFile } from '../../artifact/testbed/reaper.js';
 import { withBootServices } from '../../server/boot-services.js';
 import { spawnVblade, stopProcess } from '../../server/lab.js';
 import { startAccountingSampler } from '../../server/sampler.js';
@@ -15,9 +16,10 @@ import type { ClientBoot } from './client-pc.js';
 
 /** The client's MAC and the hypervisor's AoE settings: MTU 1500 = 2 sectors per frame, as in the paper. */
 const clientMac = '52:54:00:a0:e0:01';
-const hypervisorCommandLine = 'aoe=auto mtu=1500';
+export const wireMtu = 1500;
+const hypervisorCommandLine = `aoe=auto mtu=${wireMtu}`;
 /** vblade's advertised buffer count (its default 16 overflows its socket buffer with larger windows). */
-const serverBuffers = 64;
+export const serverBuffers = 64;
 /** Server accounting (Figs 6, 7): the patched vblade's counters file and the sampler's output, in the raw folder. */
 export const serverCountersFile = 'vblade.counters';
 export const serverAccountingFile = 'server-accounting.jsonl';
@@ -111,6 +113,7 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
   const scratchDir = path.join(paths.cache, 'scratch');
   const scratch = path.join(scratchDir, `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}.img`);
   await mkdir(scratchDir, { recursive: true });
+  const untrackScratch = trackScratchFile(scratch);
   try {
     if (disk.kind === 'image') {
       ctx.progress(`copying the ${disk.variant} image for the server`);
@@ -120,6 +123,7 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
     }
     const sizeBytes = (await stat(scratch)).size;
     const loop = (await $`losetup -f --show --direct-io=on ${scratch}`.quiet()).stdout.trim();
+    const untrackLoop = trackLoopDevice(loop);
     try {
       const directIo = readFileSync(`/sys/block/${path.basename(loop)}/loop/dio`, 'utf8').trim() === '1';
       ctx.log(`server disk ${loop} over ${scratch}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}`);
@@ -131,7 +135,7 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
           ctx.progress('warming the server cache');
           await $`dd if=${loop} of=/dev/null bs=1M status=none`.quiet();
         }
-        const netns = await createNetns(`aoe-${process.pid}-${ctx.repetition}`, { mtu: 1500 });
+        const netns = await createNetns(`aoe-${process.pid}-${ctx.repetition}`, { mtu: wireMtu });
         try {
           const wire: AoeWire = { netns: netns.name, nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' }, sizeBytes };
           await serve(ctx, cache, loop, netns.taps[0]!, wire, body);
@@ -143,9 +147,11 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
       }
     } finally {
       await $`losetup -d ${loop}`.quiet();
+      untrackLoop();
     }
   } finally {
     await rm(scratch, { force: true });
+    untrackScratch();
   }
 }
 
