@@ -9,7 +9,7 @@ import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
-import { trackPid } from '../artifact/testbed/reaper.js';
+import { track } from '../artifact/testbed/reaper.js';
 import { bootFiles, defaultBootSubnet, dnsmasqArgs, ipv6ServerAddress, ipxeScript, type BootMode, type BootSubnet } from './boot-config.js';
 import { stopProcess } from './lab.js';
 
@@ -140,7 +140,7 @@ export async function startBootServices(options: BootServicesOptions): Promise<B
     child.on('error', (error) => (spawnError = error));
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     if (child.pid === undefined) throw new Error(`could not start dnsmasq in namespace ${netns}: ${String(spawnError ?? 'no pid')}`);
-    const untrack = trackPid(child.pid);
+    const untrack = track('pid', child.pid);
     child.once('exit', untrack);
     cleanups.push(() => stopProcess(child));
     const log = createWriteStream(path.join(options.logDir, 'dnsmasq.log'));

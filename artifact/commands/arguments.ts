@@ -3,7 +3,7 @@ import { defaultReps, runOptionsSchema } from '../core/options.js';
 import type { ReproduceRequest } from './reproduce.js';
 
 export const usage = `Usage (through npm, which installs what is missing first):
-  npm run reproduce [-- --quick] [--only fig04 fig05 ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--fresh]
+  npm run reproduce [-- --quick] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--fresh]
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run doctor`;
@@ -18,6 +18,7 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
       options: {
         quick: { type: 'boolean', default: false },
         only: { type: 'string', multiple: true },
+        configurations: { type: 'string', multiple: true },
         reps: { type: 'string' },
         'run-id': { type: 'string' },
         testbed: { type: 'string', default: 'emulated' },
@@ -29,11 +30,17 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
     throw new Error(`${(error as Error).message}\n${usage}`);
   }
   const { values, positionals } = parsedArgs;
-  // "--only fig04 fig05": the names after the first are positionals.
-  if (!values.only && positionals.length > 0) throw new Error(`unexpected argument(s) ${positionals.join(' ')}\n${usage}`);
-  const only = values.only ? [...values.only, ...positionals] : null;
+  // "--only fig04 fig05": the names after the first are positionals (likewise for --configurations).
+  const listed = values.configurations ?? values.only;
+  if (listed === undefined && positionals.length > 0) throw new Error(`unexpected argument(s) ${positionals.join(' ')}\n${usage}`);
+  if (values.configurations !== undefined && values.only !== undefined && positionals.length > 0) {
+    throw new Error(`with both --only and --configurations, repeat each option before each of its names (--only fig04 --only fig05 --configurations local --configurations vmm-aoe-cache-on)\n${usage}`);
+  }
+  const withPositionals = (list: string[] | undefined) => (list === undefined ? null : list === listed ? [...list, ...positionals] : [...list]);
+  const only = withPositionals(values.only);
+  const configurations = withPositionals(values.configurations);
   const reps = values.reps === undefined ? (values.quick ? defaultReps.quick : defaultReps.full) : Number(values.reps);
-  const parsed = runOptionsSchema.safeParse({ quick: values.quick, reps, only, testbed: values.testbed });
+  const parsed = runOptionsSchema.safeParse({ quick: values.quick, reps, only, testbed: values.testbed, ...(configurations === null ? {} : { configurations }) });
   if (!parsed.success) {
     throw new Error(`bad option ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n${usage}`);
   }

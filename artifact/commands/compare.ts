@@ -5,7 +5,8 @@ import type { ExperimentAnalysis } from '../core/analysis.js';
 import { configurationLabels, type ConfigurationId } from '../core/configurations.js';
 import { paperSeriesLabel } from '../core/experiment.js';
 import { writeJsonAtomic } from '../core/json-file.js';
-import { readManifest } from '../core/manifest.js';
+import { readManifest, type Manifest } from '../core/manifest.js';
+import { summarizeClientHardware } from '../core/client-hardware.js';
 import { loadPaperValues, type PaperValue } from '../core/paper-data.js';
 import { paths, repoRoot } from '../core/paths.js';
 import { existingRun } from '../core/run-folder.js';
@@ -47,6 +48,18 @@ export function ratioRows(series: readonly { analyses?: ReadonlyMap<string, Expe
   return rows;
 }
 
+/** Which testbed each run measured: on a hardware testbed the hypervisor always came by PXE. */
+function runsTable(sources: readonly { series: string; manifest?: Manifest }[]): string {
+  return table(
+    ['Run', 'Testbed', 'Client'],
+    sources.map(({ series, manifest }) => [
+      series,
+      manifest?.hardwareTestbed === undefined ? 'emulated (QEMU TCG PCs on one host)' : `hardware "${manifest.hardwareTestbed.name}" (the hypervisor loaded by PXE in every VMM configuration)`,
+      manifest?.clientHardware === undefined ? 'not reported' : summarizeClientHardware(manifest.clientHardware),
+    ]),
+  );
+}
+
 /**
  * Side-by-side report of several runs (and optionally the paper): the same figures with one
  * series per run, a ratio table, and each machine's manifest. Written to data/comparisons/<ids>/.
@@ -75,6 +88,7 @@ export async function compare(ids: readonly string[], where: { runsDir?: string;
     html,
     htmlPage(`Comparison: ${ids.join(' vs ')}`, [
       `<p>Each series is one run (or the paper's stated numbers, 2011 hardware). Ratios divide each mean by the first series' mean; '—' where either has no value.</p>`,
+      `<h2>Runs</h2>${runsTable(sources)}`,
       `<h2>Ratios</h2>${ratioTable}`,
       `<h2>Figures</h2>`,
       ...rendered.map((figure) => figureSection(figure, '')),

@@ -12,7 +12,8 @@ import { listWithTimers } from '../core/progress.js';
 import { openRun } from '../core/run-folder.js';
 import { StepLedger } from '../core/step-ledger.js';
 import { stepLogger } from '../core/step-log.js';
-import { checkTestbed } from '../core/testbed-choice.js';
+import { checkTestbed, openTestbed } from '../core/testbed-choice.js';
+import { recordClientHardware } from '../core/client-hardware.js';
 import { hashSourceTree } from '../core/tree-hash.js';
 import { writeRunReport } from '../report/run-report.js';
 import { analyseRun } from '../stages/analyse.js';
@@ -33,11 +34,16 @@ export interface ReproduceRequest {
 
 /** doctor -> build -> provision -> experiments -> analyse -> figures -> report, resumable. */
 export async function reproduce(request: ReproduceRequest): Promise<string> {
-  checkTestbed(request.options.testbed, allExperiments.map((e) => e.id), request.hardwareFile);
-  const selected = selectExperiments(request.options.only);
+  const hardware = checkTestbed(request.options.testbed, allExperiments.map((e) => e.id), request.hardwareFile);
+  const selected = selectExperiments(request.options.only).filter((experiment) => hardware === undefined || hardware.experiments.includes(experiment.id));
+  if (selected.length === 0) throw new Error(`none of the selected experiments is listed in ${request.hardwareFile ?? 'the hardware description'} (its experiments: ${hardware?.experiments.join(', ')})`);
   const run = await openRun({ ...request, parameters: testbedParameters(request.options) });
   const { layout } = run;
   const manifest = run.manifest;
+  if (hardware !== undefined) {
+    manifest.hardwareTestbed = hardware;
+    await writeManifest(layout.manifest, manifest);
+  }
   const ledger = StepLedger.open(layout.ledger);
   const pipelineLog = stepLogger(layout.logs, 'pipeline');
   pipelineLog(`${run.resumed ? 'resuming' : 'starting'} run ${run.runId} with ${JSON.stringify(request.options)}`);
@@ -113,19 +119,31 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
           selected.map((experiment) => ({
             title: `Fig. ${experiment.figure}: ${experiment.id}`,
             task: async (_ctx, sub) => {
-              const result = await runExperiment(experiment, { layout, ledger, options: request.options, guestImages, blocked, progress: (text) => (sub.output = text) });
+              const result = await runExperiment(experiment, { layout, ledger, options: request.options, testbed, guestImages, blocked, progress: (text) => (sub.output = text) });
               sub.output = result.configurations.map((c) => `${c.configuration}: ${c.status === 'ran' ? 'ran' : `${c.status} (${c.reason})`}`).join('\n');
             },
           })),
         ),
     },
-    ...redrawTasks(layout, manifest, { finishRun: true, publishTo: paths.figures }),
+    {
+      title: "manifest: the client's hardware",
+      task: async (_, task) => {
+        const found = await recordClientHardware(layout, manifest);
+        task.output = found ?? 'no benchmark job ran, so the guest reported none';
+        pipelineLog(`client hardware: ${task.output}`);
+      },
+    },
+    // figures/ holds the embedded testbed's figures; a hardware run's stay in its run folder.
+    ...redrawTasks(layout, manifest, { finishRun: true, publishTo: hardware === undefined ? paths.figures : undefined }),
   ]);
+  const { testbed, close } = await openTestbed(hardware);
   try {
     await list.run();
   } catch (error) {
     pipelineLog(`stopped: ${(error as Error).message}`);
     throw new Error(`${(error as Error).message}\nThe run folder keeps what finished; run the same command again to resume run ${run.runId}.`);
+  } finally {
+    await close();
   }
   pipelineLog('finished');
   return layout.root;

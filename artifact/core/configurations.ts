@@ -32,3 +32,17 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   'probe-aoe-cache-on': 'Host AoE initiator, server cache on',
   'probe-aoe-cache-off': 'Host AoE initiator, server cache off',
 };
+
+/**
+ * Why a configuration cannot run on a hardware testbed; configurations not listed run there. On a
+ * real PC everything comes from the network: the hypervisor by PXE (so vmm-aoe-* there are the
+ * PXE-loaded chain) and the disk by AoE. The pipeline does not write the client's own disk.
+ */
+export const notOnHardware: Partial<Record<ConfigurationId, string>> = {
+  local: "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
+  'vmm-local': "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
+  'guest-aoe-initiator': "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
+  'kvm-nfs': 'the KVM host image is only run on the emulated testbed',
+  'probe-aoe-cache-on': "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
+  'probe-aoe-cache-off': "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
+};

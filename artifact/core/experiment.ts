@@ -5,6 +5,10 @@ import type { GuestImage } from './manifest.js';
 import type { Measurement } from './results-schema.js';
 import type { ExperimentAnalysis } from './analysis.js';
 import type { RunOptions } from './options.js';
+import type { HardwareTestbed } from '../testbed/hardware/client.js';
+
+/** Where the client PC is: a QEMU PC started per power-on, or the described hardware (or qemu-sim). */
+export type ClientTestbed = { kind: 'emulated' } | HardwareTestbed;
 
 export interface MetricInfo {
   label: string;
@@ -20,6 +24,7 @@ export interface RepetitionContext {
   configuration: ConfigurationId;
   repetition: number;
   options: RunOptions;
+  testbed: ClientTestbed;
   rawDir: string;
   /** Guest images the provision stage made (the manifest lists them). */
   guestImages: readonly GuestImage[];

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { readJsonValidated, writeJsonAtomic } from './json-file.js';
 import { machineDescriptionSchema } from './machine-description.js';
 import { runOptionsSchema } from './options.js';
+import { clientHardwareSchema } from '../images/guest-frames.js';
+import { hardwareDescriptionSchema } from '../testbed/hardware-description.js';
 
 export const guestImageSchema = z.object({
   variant: z.string(),
@@ -25,6 +27,10 @@ export const manifestSchema = z.object({
    * application sizes, ...; experiments/shared/testbed-parameters.ts). Absent in older runs.
    */
   parameters: z.record(z.string(), z.unknown()).optional(),
+  /** --testbed hardware: the description file the run used (data/testbeds/...). */
+  hardwareTestbed: hardwareDescriptionSchema.optional(),
+  /** The client PC as its guest saw it (the first benchmark job's client-hardware frame). */
+  clientHardware: clientHardwareSchema.optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configurationIds } from './configurations.js';
 
 /** Options of `reproduce`; recorded in the manifest so a resumed run uses the same ones. */
 export const runOptionsSchema = z
@@ -7,6 +8,8 @@ export const runOptionsSchema = z
     reps: z.number().int().min(1).max(100),
     only: z.array(z.string()).nullable(),
     testbed: z.enum(['emulated', 'hardware']),
+    /** --configurations: run only these configurations of each experiment (the others are 'not run'). */
+    configurations: z.array(z.enum(configurationIds)).nullable().optional(),
   })
   .strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { appTestNames, fioTestNames } from './guest-job.js';
 
+/** The client's hardware as the guest saw it (guest/netboot-bench/inventory.py); the manifest keeps it. */
+export const clientHardwareSchema = z.object({
+  cpu: z.object({ model: z.string(), logicalCpus: z.number().int(), svm: z.boolean(), hypervisorFlag: z.boolean() }),
+  memoryBytes: z.number(),
+  disks: z.array(z.object({ name: z.string(), model: z.string(), bytes: z.number(), rotational: z.boolean() })),
+  nics: z.array(z.object({ name: z.string(), pciId: z.string(), driver: z.string(), mac: z.string() })),
+  firmware: z.object({ kind: z.enum(['bios', 'uefi']), vendor: z.string(), version: z.string(), product: z.string() }),
+  kernel: z.string(),
+});
+export type ClientHardware = z.infer<typeof clientHardwareSchema>;
+
 /** What guest/netboot-bench/frames.py prints: "@@BENCH <length> <json>" on ttyS0. */
 const frameLine = /@@BENCH (\d+) (.*)$/;
 
@@ -8,6 +19,7 @@ const frameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job-start'), id: z.string(), uptime: z.number() }),
   z.object({ type: z.literal('job-end'), id: z.string(), ok: z.boolean(), uptime: z.number() }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  clientHardwareSchema.extend({ type: z.literal('client-hardware') }),
   z.object({
     type: z.literal('fio'),
     test: z.enum(fioTestNames),

@@ -2,7 +2,7 @@
 export { appResults, normalisedScores, type AppResult } from './app-result.js';
 export { ensureDebianImage, withMountedRoot, type EnsureImageOptions, type ImageInfo, type ImageManifest } from './ensure-image.js';
 export { crystalDiskMarkResults, parseFioPass, type CdmResult, type FioPass } from './fio-result.js';
-export { completedJobFrames, parseBenchFrames, type AppFrame, type BenchFrame, type FioFrame, type RttFrame } from './guest-frames.js';
+export { clientHardwareSchema, completedJobFrames, parseBenchFrames, type AppFrame, type BenchFrame, type ClientHardware, type FioFrame, type RttFrame } from './guest-frames.js';
 export {
   appTestNames,
   benchJobSchema,

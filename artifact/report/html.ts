@@ -1,3 +1,4 @@
+import { summarizeClientHardware } from '../core/client-hardware.js';
 import type { ClaimVerdict } from '../core/claims.js';
 import { configurationLabels, type ConfigurationId } from '../core/configurations.js';
 import type { Manifest } from '../core/manifest.js';
@@ -75,6 +76,8 @@ export function manifestTable(manifest: Manifest): string {
     ['Options', JSON.stringify(manifest.options)],
     ['Testbed parameters', manifest.parameters === undefined ? 'not recorded (run made before they were)' : JSON.stringify(manifest.parameters)],
     ['Started / finished', `${manifest.startedAt} / ${manifest.finishedAt ?? 'not finished'}`],
+    ['Client testbed', manifest.hardwareTestbed === undefined ? 'emulated (QEMU PCs on this host)' : `hardware "${manifest.hardwareTestbed.name}": ${JSON.stringify(manifest.hardwareTestbed.client)}`],
+    ["Client hardware (as its guest saw it)", manifest.clientHardware === undefined ? 'not reported (no benchmark job ran)' : summarizeClientHardware(manifest.clientHardware)],
     ['CPU', `${m.cpuModel}, ${m.cores} cores`],
     ['CPU virtualisation flags', m.cpuFlags.filter((f) => ['vmx', 'svm', 'npt', 'ept', 'hypervisor'].includes(f)).join(' ') || 'none'],
     ['Memory', `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`],

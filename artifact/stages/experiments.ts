@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { firstMissing, type CapabilityId } from '../core/capabilities.js';
-import type { ConfigurationId } from '../core/configurations.js';
-import type { Experiment, RepetitionContext, Runner } from '../core/experiment.js';
+import { notOnHardware, type ConfigurationId } from '../core/configurations.js';
+import type { ClientTestbed, Experiment, RepetitionContext, Runner } from '../core/experiment.js';
 import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
 import type { GuestImage } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
@@ -17,6 +17,8 @@ export interface ExperimentStageContext {
   layout: RunLayout;
   ledger: StepLedger;
   options: RunOptions;
+  /** Default: the emulated testbed. */
+  testbed?: ClientTestbed;
   guestImages: readonly GuestImage[];
   /** Capabilities this run took away, e.g. after the hypervisor failed to build. */
   blocked?: ReadonlyMap<CapabilityId, string>;
@@ -43,7 +45,9 @@ export async function runExperiment(experiment: Experiment, ctx: ExperimentStage
   const runnable: { configuration: ConfigurationId; runner: Runner; measurements: Measurement[] }[] = [];
   for (const [configuration, plan] of Object.entries(experiment.configurations) as [ConfigurationId, Plan][]) {
     const missing = firstMissing(plan.needs, ctx.blocked);
-    if (missing) outcomes.set(configuration, { configuration, status: 'not-run', reason: missing.reason });
+    const elsewhere = notRunHere(configuration, ctx);
+    if (elsewhere !== undefined) outcomes.set(configuration, { configuration, status: 'not-run', reason: elsewhere });
+    else if (missing) outcomes.set(configuration, { configuration, status: 'not-run', reason: missing.reason });
     else if (!plan.runner) outcomes.set(configuration, { configuration, status: 'not-run', reason: 'the artifact has no runner for this configuration yet' });
     else runnable.push({ configuration, runner: plan.runner, measurements: [] });
   }
@@ -72,6 +76,14 @@ export async function runExperiment(experiment: Experiment, ctx: ExperimentStage
   return checked.data;
 }
 
+/** Why a configuration is not run in this run although it could be: deselected, or impossible on this testbed. */
+function notRunHere(configuration: ConfigurationId, ctx: ExperimentStageContext): string | undefined {
+  const impossible = ctx.testbed?.kind === 'hardware' ? notOnHardware[configuration] : undefined;
+  if (impossible !== undefined) return `not on a hardware testbed: it ${impossible}`;
+  const selected = ctx.options.configurations;
+  return selected != null && !selected.includes(configuration) ? `not selected (--configurations ${selected.join(' ')})` : undefined;
+}
+
 /** One repetition of one configuration, measured once and then read back from its raw folder. */
 async function runRepetition(
   experiment: Experiment,
@@ -87,6 +99,7 @@ async function runRepetition(
     configuration,
     repetition,
     options: ctx.options,
+    testbed: ctx.testbed ?? { kind: 'emulated' },
     rawDir,
     guestImages: ctx.guestImages,
     log,
@@ -120,7 +133,7 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
 /** What decides a repetition's outcome: the options, the binaries and images used, and the experiment's code. */
 function repetitionInputs(experiment: Experiment, ctx: ExperimentStageContext): string {
   return hashInputs(
-    { quick: ctx.options.quick, testbed: ctx.options.testbed },
+    { quick: ctx.options.quick, testbed: ctx.options.testbed, hardware: ctx.testbed?.kind === 'hardware' ? ctx.testbed.description : null },
     hashFile(paths.vmmElf),
     hashFile(paths.vblade),
     ctx.guestImages.map((image) => [image.variant, image.path, image.packages.length]),

@@ -27,4 +27,12 @@ describe('reproduce options', () => {
     expect(parseReproduceArgs(['--testbed', 'hardware', '--hardware', '/x.json']).hardwareFile).toBe('/x.json');
     expect(() => parseReproduceArgs(['--hardware', '/x.json'])).toThrow(/give it with --testbed hardware/);
   });
+
+  it('--configurations picks configurations by id, alone or beside --only', () => {
+    expect(parseReproduceArgs(['--configurations', 'local', 'vmm-aoe-cache-on']).options.configurations).toEqual(['local', 'vmm-aoe-cache-on']);
+    const both = parseReproduceArgs(['--only', 'fig04', '--only', 'fig05', '--configurations', 'local']).options;
+    expect([both.only, both.configurations]).toEqual([['fig04', 'fig05'], ['local']]);
+    expect(() => parseReproduceArgs(['--only', 'fig04', 'fig05', '--configurations', 'local'])).toThrow(/repeat each option before each of its names/);
+    expect(() => parseReproduceArgs(['--configurations', 'vmm-on-a-toaster'])).toThrow(/bad option --configurations/);
+  });
 });

@@ -74,10 +74,29 @@ describe('hardware testbed description', () => {
     expect(problems[3]).toMatch(/8086:10f5.*binds 8086:100e, 8086:100f, 8086:10d3 /);
   });
 
-  test('--testbed hardware: checks run before anything else, and the missing driver is said plainly', async () => {
-    expect(() => checkTestbed('emulated', known, '/nonexistent.json')).not.toThrow();
+  test('--testbed hardware: checks run before anything else and give the description to the run', async () => {
+    expect(checkTestbed('emulated', known, '/nonexistent.json')).toBeUndefined();
     const intel = await write('intel.json', { ...valid(), client: { ...valid().client, cpuVendor: 'intel' } });
     expect(() => checkTestbed('hardware', known, intel)).toThrow(/cannot run our hypervisor:\n  - client\.cpuVendor is intel/);
-    expect(() => checkTestbed('hardware', known, qemuSim)).toThrow(/testbed "qemu-sim".*driver that runs experiments on real PCs is not written yet/);
+    const simulated = checkTestbed('hardware', known, qemuSim)!;
+    expect(simulated.name).toBe('qemu-sim');
+    expect(simulated.server.bootMode).toBe('dhcp');
+    expect(simulated.client.firstOutputSeconds).toBe(300);
+  });
+
+  test('what this host needs to reach a real client is checked up front: console device, power tool, password file, interface', async () => {
+    const unreachable = await write('unreachable.json', {
+      ...valid(),
+      client: { ...valid().client, console: { kind: 'serial', device: '/dev/ttyUSB97' }, hypervisorConsole: { kind: 'command', argv: ['no-such-sol-tool', 'activate'] }, power: { kind: 'ipmi', host: 'bmc', user: 'admin', passwordFile: '/nonexistent/ipmi-password' } },
+      server: { interface: 'nosuch0', mtu: 1500 },
+    });
+    expect(() => checkTestbed('hardware', known, unreachable)).toThrow(
+      /this host cannot reach the client .*:\n  - client\.console\.device \/dev\/ttyUSB97 does not exist.*\n  - client\.hypervisorConsole\.argv: no-such-sol-tool is not installed.*\n  - client\.power\.passwordFile \/nonexistent\/ipmi-password does not exist.*\n  - server\.interface nosuch0 does not exist on this host/,
+    );
+  });
+
+  test('the simulated PC is all or nothing: a real console with simulated power is refused', async () => {
+    const mixed = await write('mixed.json', { ...valid(), client: { ...valid().client, console: { kind: 'serial', device: '/dev/ttyS0' } } });
+    expect(() => readHardwareDescription(mixed, known)).toThrow(/client: kind "qemu-sim" describes the simulated PC; console, power \(and hypervisorConsole, if given\) must then all be "qemu-sim"/);
   });
 });

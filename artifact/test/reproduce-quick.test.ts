@@ -3,32 +3,16 @@
 // machinery during fio) and the AoE RTT trace (Fig. 8, from our hypervisor's statistics), every
 // configuration of each, into a scratch output folder (NETBOOT_OUTPUT_DIR) so the checkout's
 // data/runs and figures/ stay untouched.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { repoRoot } from '../core/paths.js';
 import type { ResultFile } from '../core/results-schema.js';
+import { runCli } from './support/cli.js';
 
 const runId = 'quick-e2e';
 const timeoutMs = 75 * 60_000;
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(repoRoot, 'artifact', 'cli.ts'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env, CI: 'true', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 async function result(runDir: string, experiment: string): Promise<ResultFile> {
   return JSON.parse(await readFile(path.join(runDir, 'results', `${experiment}.json`), 'utf8')) as ResultFile;

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { findInTranscript, formatTimedLine, type TimedMatch, type TranscriptChunk } from './transcript.js';
 
@@ -19,7 +19,7 @@ export class SerialConsole {
 
   constructor(
     readonly port: string,
-    private readonly socket: Socket,
+    private readonly stream: Duplex,
     private readonly now: () => number,
     logDir: string,
     machineName: string,
@@ -27,10 +27,10 @@ export class SerialConsole {
     const base = path.join(logDir, `${machineName}.${port}`);
     this.raw = createWriteStream(`${base}.log`);
     this.timed = createWriteStream(`${base}.timed.log`);
-    socket.setEncoding('latin1');
-    socket.on('data', (text: string) => this.receive(text));
-    socket.on('close', () => this.finish());
-    socket.on('error', () => this.finish());
+    stream.setEncoding('latin1');
+    stream.on('data', (text: string) => this.receive(text));
+    stream.on('close', () => this.finish());
+    stream.on('error', () => this.finish());
   }
 
   /** The whole output so far as one string. */
@@ -80,7 +80,7 @@ export class SerialConsole {
   /** Sends text to the guest as serial input (e.g. a shell command ending in "\n"). */
   send(text: string): void {
     if (this.closed) throw new Error(`${this.port} is closed; the machine has stopped`);
-    this.socket.write(text, 'latin1');
+    this.stream.write(text, 'latin1');
   }
 
   /** Resolves when QEMU closed the port and both log files are flushed. */

@@ -10,7 +10,7 @@ import { SerialConsole } from './console.js';
 import { resolveAccel } from './kvm.js';
 import { QmpClient } from './qmp.js';
 import { buildQemuArgs, qemuBinary, socketPaths } from './qemu-args.js';
-import { trackPid } from './reaper.js';
+import { track } from './reaper.js';
 import { machineDefaults, type Accel, type MachineSpec, type SerialPort } from './spec.js';
 
 export interface ExitStatus {
@@ -77,7 +77,7 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
     throw new Error(`could not start ${argv[0]} (is qemu-system-x86 installed? run artifact/bootstrap.sh)`);
   }
   const pid = child.pid;
-  const untrack = trackPid(pid);
+  const untrack = track('pid', pid);
   const niceness = spec.niceness ?? machineDefaults.niceness;
   if (niceness !== 0) os.setPriority(pid, niceness);
 

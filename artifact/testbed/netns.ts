@@ -1,5 +1,5 @@
 import { $ } from 'zx';
-import { trackNamespace } from './reaper.js';
+import { track } from './reaper.js';
 
 /** A named network namespace holding tap devices; QEMU and servers (vblade) run inside it. */
 export interface Netns {
@@ -26,7 +26,7 @@ export async function createNetns(name: string, options: NetnsOptions = {}): Pro
   }
   const taps = options.taps ?? ['tap0'];
   await $`ip netns add ${name}`.quiet();
-  const untrack = trackNamespace(name);
+  const untrack = track('namespace', name);
   const destroy = async () => {
     await $`ip netns del ${name}`.quiet().nothrow();
     untrack();

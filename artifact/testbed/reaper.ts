@@ -2,69 +2,45 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 /**
- * Last-resort cleanup of what the testbed started (QEMU processes, network namespaces, loop
- * devices and scratch files of served disks), run when this Node process exits or is interrupted,
- * so a failed test or an interrupted run never leaves them behind.
- * QEMU is additionally started with PR_SET_PDEATHSIG (setpriv), which covers a SIGKILL of Node.
+ * Last-resort cleanup of what the testbed started or made (processes, mounts, network namespaces,
+ * loop devices, scratch files), run when this Node process exits or is interrupted, so a failed
+ * test or an interrupted run never leaves them behind. QEMU is additionally started with
+ * PR_SET_PDEATHSIG (setpriv), which covers a SIGKILL of Node.
  */
-const pids = new Set<number>();
-const namespaces = new Set<string>();
-const loopDevices = new Set<string>();
-const scratchFiles = new Set<string>();
+const undo = {
+  pid: (pid: string) => process.kill(Number(pid), 'SIGKILL'),
+  mount: (target: string) => execFileSync('umount', ['--lazy', target], { stdio: 'ignore' }),
+  // Deleting a namespace also returns a physical NIC claimed into it to the host's namespace.
+  namespace: (name: string) => execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' }),
+  // After the processes and mounts: a loop device cannot be detached while vblade holds it open.
+  loopDevice: (device: string) => execFileSync('losetup', ['-d', device], { stdio: 'ignore' }),
+  file: (file: string) => rmSync(file, { force: true }),
+} as const;
+export type TrackedKind = keyof typeof undo;
+
+/** Reaped in this order (the object's key order above). */
+const tracked = new Map<TrackedKind, Set<string>>((Object.keys(undo) as TrackedKind[]).map((kind) => [kind, new Set()]));
 let installed = false;
 
-export function trackPid(pid: number): () => void {
+/** Registers something to undo if this process ends before the returned function is called. */
+export function track(kind: TrackedKind, id: string | number): () => void {
   install();
-  pids.add(pid);
-  return () => pids.delete(pid);
-}
-
-export function trackNamespace(name: string): () => void {
-  install();
-  namespaces.add(name);
-  return () => namespaces.delete(name);
-}
-
-export function trackLoopDevice(device: string): () => void {
-  install();
-  loopDevices.add(device);
-  return () => loopDevices.delete(device);
-}
-
-export function trackScratchFile(file: string): () => void {
-  install();
-  scratchFiles.add(file);
-  return () => scratchFiles.delete(file);
+  const set = tracked.get(kind)!;
+  set.add(String(id));
+  return () => set.delete(String(id));
 }
 
 function reapAll(): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
+  for (const [kind, set] of tracked) {
+    for (const id of set) {
+      try {
+        undo[kind](id);
+      } catch {
+        // already gone
+      }
     }
+    set.clear();
   }
-  pids.clear();
-  for (const name of namespaces) {
-    try {
-      execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
-  }
-  namespaces.clear();
-  // After the processes: a loop device cannot be detached while vblade holds it open.
-  for (const device of loopDevices) {
-    try {
-      execFileSync('losetup', ['-d', device], { stdio: 'ignore' });
-    } catch {
-      // already detached
-    }
-  }
-  loopDevices.clear();
-  for (const file of scratchFiles) rmSync(file, { force: true });
-  scratchFiles.clear();
 }
 
 function install(): void {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
@@ -8,16 +9,20 @@ import type { DebianVariant } from '../../artifact/images/index.js';
 import { guestImage, guestImageDisk } from './guest-image.js';
 import { paths } from '../../artifact/core/paths.js';
 import { createNetns, type NicSpec } from '../../artifact/testbed/index.js';
-import { trackLoopDevice, trackScratchFile } from '../../artifact/testbed/reaper.js';
+import { claimServerInterface } from '../../artifact/testbed/hardware/server-interface.js';
+import { track } from '../../artifact/testbed/reaper.js';
 import { withBootServices } from '../../server/boot-services.js';
 import { spawnVblade, stopProcess } from '../../server/lab.js';
 import { startAccountingSampler } from '../../server/sampler.js';
 import type { ClientBoot } from './client-pc.js';
 
-/** The client's MAC and the hypervisor's AoE settings: MTU 1500 = 2 sectors per frame, as in the paper. */
+/** The emulated client's MAC and the wire's MTU: 1500 = 2 sectors per AoE frame, as in the paper. */
 const clientMac = '52:54:00:a0:e0:01';
 export const wireMtu = 1500;
-const hypervisorCommandLine = `aoe=auto mtu=${wireMtu}`;
+/** The hypervisor's options: find the target by broadcast, frames sized to the wire's MTU. */
+const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu}`;
+/** The wire's MTU on this testbed: the hardware description's, or the emulated wire's. */
+const mtuOf = (ctx: RepetitionContext) => (ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.mtu : wireMtu);
 /** vblade's advertised buffer count (its default 16 overflows its socket buffer with larger windows). */
 export const serverBuffers = 64;
 /** Server accounting (Figs 6, 7): the patched vblade's counters file and the sampler's output, in the raw folder. */
@@ -25,12 +30,28 @@ export const serverCountersFile = 'vblade.counters';
 export const serverAccountingFile = 'server-accounting.jsonl';
 const samplingIntervalMs = 500;
 
-/** The wire a served disk is reachable on: the namespace holding the tap, and the client's NIC on it. */
+/**
+ * The wire a served disk is reachable on: the namespace holding the server's interface (the tap of
+ * the emulated client, or the NIC a hardware testbed's client is wired to) and the emulated NIC.
+ */
 export interface AoeWire {
   netns: string;
-  nic: NicSpec;
+  ifname: string;
+  /** The emulated client's NIC on the tap; absent on a hardware testbed. */
+  nic?: NicSpec;
   /** Size of the exported disk. */
   sizeBytes: number;
+  /** Hardware testbed: writes a benchmark job into the served image (see writeJobIntoServedDisk). */
+  handOverJob?: (jobFile: string) => Promise<void>;
+}
+
+/** What a network-booting client gets from its wire: the emulated NIC, or on hardware the wire's end and the job hand-over. */
+function networkClient(wire: AoeWire): ClientBoot {
+  return {
+    netns: wire.netns,
+    nics: wire.nic === undefined ? [] : [wire.nic],
+    ...(wire.handOverJob === undefined ? {} : { wire: { netns: wire.netns, ifname: wire.ifname }, handOverJob: wire.handOverJob }),
+  };
 }
 
 /** What the server exports: a scratch copy of a Debian image (network boot), or an empty disk. */
@@ -42,16 +63,20 @@ export type ServedDisk = { kind: 'image'; variant: DebianVariant } | { kind: 'bl
  * The client has a placeholder disk of the image's size so the BIOS enumerates drive 0x80 at POST.
  */
 export async function withAoeServer(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
+  // A real PC cannot be handed a kernel the way QEMU's -kernel does: the hypervisor comes by PXE.
+  if (ctx.testbed.kind === 'hardware') return withPxeNetworkBoot(ctx, cache, body);
   await withAoeTarget(ctx, cache, { kind: 'image', variant: 'stock' }, (wire) =>
     body({
+      ...networkClient(wire),
       disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes },
       kernel: paths.vmmElf,
-      append: hypervisorCommandLine,
-      netns: wire.netns,
-      nics: [wire.nic],
+      append: hypervisorOptions(mtuOf(ctx)),
     }),
   );
 }
+
+/** dnsmasq's role on the wire: the described one on a hardware testbed, the only DHCP server on the emulated one. */
+const bootMode = (ctx: RepetitionContext) => (ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.bootMode : 'dhcp');
 
 /**
  * The paper's section 4.7: nothing on the client. As withAoeServer, but the client has no -kernel:
@@ -61,8 +86,8 @@ export async function withAoeServer(ctx: RepetitionContext, cache: 'on' | 'off',
  */
 export async function withPxeNetworkBoot(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
   await withAoeTarget(ctx, cache, { kind: 'image', variant: 'stock' }, (wire) =>
-    withBootServices({ netns: wire.netns, ifname: wire.nic.tap!, program: { kind: 'multiboot', image: paths.vmmElf, options: hypervisorCommandLine }, logDir: ctx.rawDir }, () =>
-      body({ disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes }, bootFrom: 'network', netns: wire.netns, nics: [wire.nic] }),
+    withBootServices({ netns: wire.netns, ifname: wire.ifname, mode: bootMode(ctx), program: { kind: 'multiboot', image: paths.vmmElf, options: hypervisorOptions(mtuOf(ctx)) }, logDir: ctx.rawDir }, () =>
+      body({ ...networkClient(wire), disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes }, bootFrom: 'network' }),
     ),
   );
 }
@@ -75,8 +100,8 @@ export async function withPxeNetworkBoot(ctx: RepetitionContext, cache: 'on' | '
  */
 export async function withIpxeSanboot(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
   await withAoeTarget(ctx, cache, { kind: 'image', variant: 'aoe-root' }, (wire) =>
-    withBootServices({ netns: wire.netns, ifname: wire.nic.tap!, program: { kind: 'sanboot-aoe', ...servedTarget }, logDir: ctx.rawDir }, () =>
-      body({ bootFrom: 'network', netns: wire.netns, nics: [wire.nic] }),
+    withBootServices({ netns: wire.netns, ifname: wire.ifname, mode: bootMode(ctx), program: { kind: 'sanboot-aoe', ...servedTarget }, logDir: ctx.rawDir }, () =>
+      body({ ...networkClient(wire), bootFrom: 'network' }),
     ),
   );
 }
@@ -91,7 +116,7 @@ const guestAoeDiskBytes = 2 * 1024 ** 3;
  */
 export async function withGuestAoeInitiator(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
   await withAoeTarget(ctx, cache, { kind: 'blank', sizeBytes: guestAoeDiskBytes }, (wire) =>
-    body({ disk: guestImageDisk(ctx), netns: wire.netns, nics: [wire.nic] }),
+    body({ ...networkClient(wire), disk: guestImageDisk(ctx) }),
   );
 }
 
@@ -113,7 +138,7 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
   const scratchDir = path.join(paths.cache, 'scratch');
   const scratch = path.join(scratchDir, `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}.img`);
   await mkdir(scratchDir, { recursive: true });
-  const untrackScratch = trackScratchFile(scratch);
+  const untrackScratch = track('file', scratch);
   try {
     if (disk.kind === 'image') {
       ctx.progress(`copying the ${disk.variant} image for the server`);
@@ -123,7 +148,7 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
     }
     const sizeBytes = (await stat(scratch)).size;
     const loop = (await $`losetup -f --show --direct-io=on ${scratch}`.quiet()).stdout.trim();
-    const untrackLoop = trackLoopDevice(loop);
+    const untrackLoop = track('loopDevice', loop);
     try {
       const directIo = readFileSync(`/sys/block/${path.basename(loop)}/loop/dio`, 'utf8').trim() === '1';
       ctx.log(`server disk ${loop} over ${scratch}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}`);
@@ -131,14 +156,22 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
       // keeps the warmed cache alive from the warm-up until vblade has stopped.
       const holder = await open(loop, 'r');
       try {
-        if (cache === 'on') {
-          ctx.progress('warming the server cache');
-          await $`dd if=${loop} of=/dev/null bs=1M status=none`.quiet();
-        }
-        const netns = await createNetns(`aoe-${process.pid}-${ctx.repetition}`, { mtu: wireMtu });
+        if (cache === 'on') await warmServerCache(ctx, loop);
+        const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
+        const netns = await createNetns(`aoe-${process.pid}-${ctx.repetition}`, { mtu: mtuOf(ctx), taps: hardware === undefined ? ['tap0'] : [] });
         try {
-          const wire: AoeWire = { netns: netns.name, nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' }, sizeBytes };
-          await serve(ctx, cache, loop, netns.taps[0]!, wire, body);
+          if (hardware === undefined) {
+            const wire: AoeWire = { netns: netns.name, ifname: netns.taps[0]!, nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' }, sizeBytes };
+            await serve(ctx, cache, loop, wire, body);
+          } else {
+            const release = await claimServerInterface(hardware.server.interface, netns.name, hardware.server.mtu);
+            try {
+              const handOverJob = (jobFile: string) => writeJobIntoServedDisk(ctx, loop, cache, jobFile);
+              await serve(ctx, cache, loop, { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOverJob }, body);
+            } finally {
+              await release();
+            }
+          }
         } finally {
           await netns.destroy();
         }
@@ -155,11 +188,48 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
   }
 }
 
-async function serve(ctx: RepetitionContext, cache: 'on' | 'off', loop: string, tap: string, wire: AoeWire, body: (wire: AoeWire) => Promise<void>): Promise<void> {
+function warmServerCache(ctx: RepetitionContext, loop: string) {
+  ctx.progress('warming the server cache');
+  return $`dd if=${loop} of=/dev/null bs=1M status=none`.quiet();
+}
+
+/** Where guest/netboot-bench/start.sh looks for a job on a PC without fw_cfg. */
+const servedJobPath = 'var/lib/netboot-bench/job.json';
+
+/**
+ * Hardware testbed: a real PC has no fw_cfg, so the job goes into the served image's root file
+ * system before power-on. It is written through the served loop device itself (a mount at the
+ * partition's offset), so vblade's buffered reads see it; the device's cache is then written back
+ * and dropped, and warmed again when the cache is on.
+ */
+async function writeJobIntoServedDisk(ctx: RepetitionContext, loop: string, cache: 'on' | 'off', jobFile: string): Promise<void> {
+  const table = JSON.parse((await $`sfdisk -J ${loop}`.quiet()).stdout) as { partitiontable: { partitions: { start: number }[] } };
+  const root = table.partitiontable.partitions[0];
+  if (root === undefined) throw new Error(`the served image on ${loop} has no partition to put the job in`);
+  const mountPoint = await mkdtemp(path.join(os.tmpdir(), 'served-root-'));
+  try {
+    await $`mount -o offset=${root.start * 512} ${loop} ${mountPoint}`.quiet();
+    const untrackMount = track('mount', mountPoint);
+    try {
+      await mkdir(path.dirname(path.join(mountPoint, servedJobPath)), { recursive: true });
+      await copyFile(jobFile, path.join(mountPoint, servedJobPath));
+    } finally {
+      await $`umount ${mountPoint}`.quiet();
+      untrackMount();
+    }
+  } finally {
+    await rm(mountPoint, { recursive: true, force: true });
+  }
+  await $`blockdev --flushbufs ${loop}`.quiet();
+  ctx.log(`job written into the served image as /${servedJobPath}`);
+  if (cache === 'on') await warmServerCache(ctx, loop);
+}
+
+async function serve(ctx: RepetitionContext, cache: 'on' | 'off', loop: string, wire: AoeWire, body: (wire: AoeWire) => Promise<void>): Promise<void> {
   const counters = path.join(ctx.rawDir, serverCountersFile);
   const flags = ['-b', String(serverBuffers), ...(cache === 'off' ? ['-d'] : []), '-a', counters];
-  const vblade = spawnVblade({ netns: wire.netns, ifname: tap, image: loop, ...servedTarget, flags, binary: paths.vblade });
-  ctx.log(`vblade ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${wire.netns}/${tap}: ${loop}`);
+  const vblade = spawnVblade({ netns: wire.netns, ifname: wire.ifname, image: loop, ...servedTarget, flags, binary: paths.vblade });
+  ctx.log(`vblade ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${wire.netns}/${wire.ifname}: ${loop}`);
   try {
     // vblade writes its counters file once it has opened the disk.
     for (let waited = 0; !existsSync(counters); waited += 50) {

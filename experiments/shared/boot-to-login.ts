@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog } from '../../artifact/testbed/index.js';
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
 import type { MetricInfo } from '../../artifact/core/experiment.js';
-import { clientName, startClient, type ClientBoot } from './client-pc.js';
+import { clientName, startClient, waitForConsole, type ClientBoot } from './client-pc.js';
 import { lastExitReport } from './hypervisor-exits.js';
 
 /** The boot times parseBootToLogin measures (Figs 4, 10). */
@@ -22,12 +22,12 @@ const loginTimeoutMs = 10 * 60_000;
  */
 export async function bootToLogin(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
   ctx.progress('booting to login');
-  const machine = await startClient(ctx, boot);
+  const client = await startClient(ctx, boot);
   try {
-    const login = await machine.consoles.com1.waitFor(/login: /, loginTimeoutMs);
+    const login = await waitForConsole(client, /login: /, loginTimeoutMs);
     ctx.log(`login prompt at ${(login.t / 1000).toFixed(1)} s after power-on`);
   } finally {
-    await machine.powerOff();
+    await client.powerOff();
   }
 }
 

@@ -2,22 +2,24 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
 import { completedJobFrames, writeJobFile, type BenchFrame, type BenchJob } from '../../artifact/images/index.js';
-import { clientName, startClient, type ClientBoot } from './client-pc.js';
+import { clientName, startClient, waitForConsole, type ClientBoot } from './client-pc.js';
 
 /**
- * Boots the client with a benchmark job handed over through fw_cfg; the guest runs it, prints
- * result frames on its console and powers off. The job and console logs stay in the raw folder.
+ * Boots the client with a benchmark job, handed over through fw_cfg (QEMU PCs) or written into the
+ * served image (real PCs); the guest runs it, prints result frames on its console and powers off.
+ * The job and console logs stay in the raw folder.
  */
 export async function runGuestJob(ctx: RepetitionContext, boot: ClientBoot, job: Omit<BenchJob, 'version' | 'id' | 'seed' | 'powerOff'>, timeoutMs: number): Promise<void> {
   const id = `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}`;
   const jobFile = await writeJobFile({ version: 1, id, seed: ctx.repetition, powerOff: true, ...job }, ctx.rawDir);
-  const machine = await startClient(ctx, boot, [jobFile]);
+  if (boot.handOverJob !== undefined) await boot.handOverJob(jobFile.path);
+  const client = await startClient(ctx, boot, boot.handOverJob === undefined ? [jobFile] : []);
   ctx.log(`job ${id}`);
   try {
     // frames.py prints JSON with sorted keys and no spaces; one job per boot.
-    await machine.consoles.com1.waitFor(/"type":"job-end"/, timeoutMs);
+    await waitForConsole(client, /"type":"job-end"/, timeoutMs);
   } finally {
-    await machine.powerOff();
+    await client.powerOff();
   }
 }
 

@@ -8,6 +8,7 @@ import traceback
 import aoe_disk
 import app_tests
 import fio_tests
+import inventory
 import rtt_tests
 from frames import FrameWriter
 
@@ -20,6 +21,7 @@ def main(job_path):
         job = json.load(f)
     frames = FrameWriter(CONSOLE, f"{RESULTS_DIR}/{job['id']}/results.jsonl")
     frames.emit({"type": "job-start", "id": job["id"], "uptime": uptime()})
+    frames.emit({"type": "client-hardware", **inventory.collect()})
     ok = True
     try:
         if job.get("fio"):

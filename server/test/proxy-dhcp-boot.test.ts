@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from 'vitest';
 import { $ } from 'zx';
 import { createNetns, startMachine, type Machine } from '../../artifact/testbed/index.js';
-import { trackPid } from '../../artifact/testbed/reaper.js';
+import { track } from '../../artifact/testbed/reaper.js';
 import { dnsmasqBinary, startBootServices, type BootServices } from '../boot-services.js';
 import { stopProcess } from '../lab.js';
 
@@ -44,7 +44,7 @@ test('proxy mode: iPXE takes its address from the wire\'s DHCP server and the sc
       `--dhcp-leasefile=${path.join(logDir, 'other.leases')}`, `--pid-file=${path.join(logDir, 'other.pid')}`,
       `--dhcp-range=${otherServer.rangeStart},${otherServer.rangeEnd},255.255.255.0,1h`,
     ], { stdio: 'ignore' });
-    if (otherDhcp.pid !== undefined) otherDhcp.once('exit', trackPid(otherDhcp.pid));
+    if (otherDhcp.pid !== undefined) otherDhcp.once('exit', track('pid', otherDhcp.pid));
 
     services = await startBootServices({ netns: netns.name, ifname: 'br0', program: { kind: 'sanboot-aoe', shelf: 0, slot: 1 }, logDir, mode: 'proxy' });
     machine = await startMachine({
