@@ -150,7 +150,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
 }
 
 /** The capability each image variant beyond stock provides to the configurations that boot it. */
-const variantCapability = { 'aoe-root': 'aoe-root-image' } as const satisfies Record<Exclude<DebianVariant, 'stock'>, CapabilityId>;
+const variantCapability = { 'aoe-root': 'aoe-root-image', 'kvm-host': 'kvm-host-image' } as const satisfies Record<Exclude<DebianVariant, 'stock'>, CapabilityId>;
 
 /** The stock image always; a variant when a selected configuration needs it. */
 function imageVariantsFor(selected: readonly Experiment[]): DebianVariant[] {

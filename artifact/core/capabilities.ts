@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { dnsmasqBinary } from '../../server/boot-services.js';
+import { ganeshaBinary, rpcbindBinary } from '../../server/nfs-server.js';
 import { paths, repoRoot } from './paths.js';
 
 /**
@@ -34,7 +35,8 @@ export const capabilityIds = [
   'server-accounting',
   'pxe-boot-services',
   'aoe-root-image',
-  'kvm-nfs-baseline',
+  'kvm-host-image',
+  'nfs-server',
 ] as const;
 export type CapabilityId = (typeof capabilityIds)[number];
 
@@ -84,10 +86,14 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
     existsSync(dnsmasqBinary)
       ? { available: true, reason: '' }
       : { available: false, reason: `dnsmasq (${dnsmasqBinary}) missing: install the dnsmasq-base package (artifact/bootstrap.sh does)` },
-  'kvm-nfs-baseline': () => ({ available: false, reason: 'KVM + NFS baseline (nested KVM host with the image on NFS) not implemented yet' }),
-  // The provision stage builds it when a selected configuration needs it; a failed build blocks
-  // this capability for the run (with the build's reason), as a failed make does for the others.
+  'nfs-server': () =>
+    [ganeshaBinary, rpcbindBinary].every((binary) => existsSync(binary))
+      ? { available: true, reason: '' }
+      : { available: false, reason: `NFS server missing (${ganeshaBinary}, ${rpcbindBinary}): install nfs-ganesha, nfs-ganesha-vfs and rpcbind (artifact/bootstrap.sh does)` },
+  // The provision stage builds these when a selected configuration needs them; a failed build blocks
+  // the capability for the run (with the build's reason), as a failed make does for the others.
   'aoe-root-image': () => ({ available: true, reason: '' }),
+  'kvm-host-image': () => ({ available: true, reason: '' }),
 };
 
 export function checkCapability(id: CapabilityId): CapabilityStatus {

@@ -83,7 +83,7 @@ export async function ensureDebianImage(options: EnsureImageOptions = {}): Promi
     const partial = `${finalPath}.partial-${process.pid}`;
     try {
       await runLogged(rootfs.logFile, ['cp', '--sparse=always', rootfs.path, partial]);
-      await withMountedRoot(partial, installGuestPayload);
+      await withMountedRoot(partial, (root) => installGuestPayload(root, recipe));
       const manifest: ImageManifest = {
         name,
         variant,

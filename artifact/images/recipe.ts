@@ -4,8 +4,10 @@
  * scripts load the aoe module and discover targets) + the NIC drivers in the initramfs + one
  * init-premount script that brings the NICs up (aoe-root-initramfs.ts says why). Debian's own
  * root wait then finds root=UUID=... on /dev/etherd/eX.Yp1.
+ * kvm-host: the KVM + NFS baseline's client (paper 5.7): stock + QEMU (KVM) + the NFS client +
+ * guest/kvm-host/launch.py, which runs the stock image from the server's export when told to.
  */
-export const debianVariants = ['stock', 'aoe-root'] as const;
+export const debianVariants = ['stock', 'aoe-root', 'kvm-host'] as const;
 export type DebianVariant = (typeof debianVariants)[number];
 
 export interface DebianRecipe {
@@ -24,12 +26,15 @@ export interface DebianRecipe {
   initramfsModules: string[];
   /** The initramfs brings every NIC up before aoetools' scripts run (aoe-root-initramfs.ts). */
   aoeRoot: boolean;
+  /** guest/kvm-host/ (the baseline's launcher) is installed and enabled. */
+  kvmHost: boolean;
 }
 
 export const defaultMirror = 'http://deb.debian.org/debian';
 
 export function debianRecipe(variant: DebianVariant, mirror = defaultMirror): DebianRecipe {
   const aoeRoot = variant === 'aoe-root';
+  const kvmHost = variant === 'kvm-host';
   return {
     variant,
     suite: 'bookworm',
@@ -38,13 +43,14 @@ export function debianRecipe(variant: DebianVariant, mirror = defaultMirror): De
     // fio: disk benchmark; python3: the benchmark runner; flac: the audio-encoding app test;
     // w3m: the page-rendering app test (a headless text-mode browser, ~2 MB).
     bootstrapPackages: ['systemd-sysv', 'fio', 'python3', 'flac', 'w3m'],
-    chrootPackages: ['linux-image-amd64', 'grub-pc', ...(aoeRoot ? ['aoetools'] : [])],
+    chrootPackages: ['linux-image-amd64', 'grub-pc', ...(aoeRoot ? ['aoetools'] : []), ...(kvmHost ? ['qemu-system-x86', 'nfs-common'] : [])],
     kernelCmdline: 'console=tty0 console=ttyS0,115200n8',
     grubTimeoutSeconds: 2,
     // The emulated PC's IDE disk path; aoe-root adds the NIC drivers its root is reached through
     // (e1000 in QEMU, e1000e on PCIe PRO/1000 hardware).
     initramfsModules: ['ata_piix', 'ata_generic', 'sd_mod', 'ext4', ...(aoeRoot ? ['e1000', 'e1000e'] : [])],
     aoeRoot,
+    kvmHost,
   };
 }
 

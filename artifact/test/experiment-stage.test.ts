@@ -32,7 +32,7 @@ function countingExperiment(failOn?: number) {
         },
       },
       'vmm-local': { needs: [] },
-      'kvm-nfs': { needs: ['kvm-nfs-baseline'] },
+      'kvm-nfs': { needs: ['nfs-server'] },
     },
     figureData: () => [],
     paperRows: () => [],
@@ -80,11 +80,11 @@ describe('experiments stage', () => {
   it('records why a configuration did not run, and a failure without losing the others', async () => {
     const ctx = await stage();
     const failing = countingExperiment(2);
-    const result = await runExperiment(failing.experiment, ctx);
+    const result = await runExperiment(failing.experiment, { ...ctx, blocked: new Map([['nfs-server', 'NFS server missing (fake)']] as const) });
     expect(result.configurations).toEqual([
       { configuration: 'local', status: 'failed', reason: 'QEMU exited before login (fake)' },
       { configuration: 'vmm-local', status: 'not-run', reason: 'the artifact has no runner for this configuration yet' },
-      { configuration: 'kvm-nfs', status: 'not-run', reason: expect.stringMatching(/KVM \+ NFS baseline .* not implemented yet/) },
+      { configuration: 'kvm-nfs', status: 'not-run', reason: 'NFS server missing (fake)' },
     ]);
     // Resuming retries only the repetition that failed.
     const retry = countingExperiment();

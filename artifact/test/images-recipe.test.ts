@@ -15,9 +15,17 @@ describe('Debian image recipes', () => {
     expect({ ...aoeRoot, variant: 'stock', chrootPackages: stock.chrootPackages, initramfsModules: stock.initramfsModules, aoeRoot: false }).toEqual(stock);
   });
 
+  test('kvm-host is stock plus QEMU and the NFS client, with the launcher instead of the benchmark payload', () => {
+    const stock = debianRecipe('stock');
+    const kvmHost = debianRecipe('kvm-host');
+    expect(stock.kvmHost).toBe(false);
+    expect(kvmHost.chrootPackages).toEqual([...stock.chrootPackages, 'qemu-system-x86', 'nfs-common']);
+    expect({ ...kvmHost, variant: 'stock', chrootPackages: stock.chrootPackages, kvmHost: false }).toEqual(stock);
+  });
+
   test('a variant name from the command line is checked, and the error lists the valid ones', () => {
     expect(parseDebianVariant('aoe-root')).toBe('aoe-root');
-    expect(() => parseDebianVariant('aoe')).toThrow('unknown image variant "aoe": use one of stock, aoe-root');
+    expect(() => parseDebianVariant('aoe')).toThrow('unknown image variant "aoe": use one of stock, aoe-root, kvm-host');
   });
 
   test('the initramfs script is valid sh, is an initramfs-tools script, and prints its marker', () => {

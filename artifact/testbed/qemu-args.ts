@@ -21,7 +21,7 @@ export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; a
     '-M', 'pc',
     '-accel', runtime.accel,
     '-cpu', spec.cpu ?? machineDefaults.cpu,
-    '-smp', '1',
+    '-smp', String(machineDefaults.cpus),
     '-m', String(spec.memoryMiB ?? machineDefaults.memoryMiB),
     // No implicit devices: every disk, NIC and serial port is listed below, so the argv says it all.
     '-nodefaults',

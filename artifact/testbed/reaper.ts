@@ -14,7 +14,8 @@ const undo = {
   namespace: (name: string) => execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' }),
   // After the processes and mounts: a loop device cannot be detached while vblade holds it open.
   loopDevice: (device: string) => execFileSync('losetup', ['-d', device], { stdio: 'ignore' }),
-  file: (file: string) => rmSync(file, { force: true }),
+  // A scratch file, or a scratch folder (an NFS export).
+  file: (file: string) => rmSync(file, { force: true, recursive: true }),
 } as const;
 export type TrackedKind = keyof typeof undo;
 

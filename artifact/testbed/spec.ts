@@ -109,6 +109,8 @@ export const serialPorts = ['com1', 'com2'] as const;
 export type SerialPort = (typeof serialPorts)[number];
 
 export const machineDefaults = {
+  /** One CPU per PC, as the hypervisor supports (and as -smp 1 in qemu-args.ts). */
+  cpus: 1,
   memoryMiB: 1024,
   cpu: 'qemu64,+svm,+npt',
   noReboot: false,

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog } from '../../artifact/testbed/index.js';
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
 import type { MetricInfo } from '../../artifact/core/experiment.js';
-import { clientName, startClient, waitForConsole, type ClientBoot } from './client-pc.js';
+import { clientName, guestConsoleOf, startClient, waitForConsole, type ClientBoot } from './client-pc.js';
 import { lastExitReport } from './hypervisor-exits.js';
 
 /** The boot times parseBootToLogin measures (Figs 4, 10). */
@@ -24,15 +24,18 @@ export async function bootToLogin(ctx: RepetitionContext, boot: ClientBoot): Pro
   ctx.progress('booting to login');
   const client = await startClient(ctx, boot);
   try {
-    const login = await waitForConsole(client, /login: /, loginTimeoutMs);
+    const login = await waitForConsole(client, /login: /, loginTimeoutMs, boot.guestConsole);
     ctx.log(`login prompt at ${(login.t / 1000).toFixed(1)} s after power-on`);
   } finally {
     await client.powerOff();
   }
 }
 
-/** What the hypervisor prints on its console (COM2) when it hands the PC to the guest's BIOS boot. */
-const hypervisorStartsGuest = /vmm: starting the guest/;
+/**
+ * What the layer below the guest prints on its own console when the guest starts: our hypervisor
+ * (COM2) handing the PC to the guest's BIOS boot, or the KVM host (COM1) starting QEMU.
+ */
+const hypervisorStartsGuest = /(vmm|kvm-host): starting the guest/;
 
 /**
  * OS boot = GRUB leaves its menu -> login prompt (the paper's stopwatch); total = power-on ->
@@ -41,7 +44,8 @@ const hypervisorStartsGuest = /vmm: starting the guest/;
  * stacked bars; the BIOS's own time after a hypervisor's hand-over is in neither segment).
  */
 export async function parseBootToLogin(rawDir: string): Promise<MeasurementWithoutRepetition[]> {
-  const file = path.join(rawDir, `${clientName}.com1.timed.log`);
+  const guestConsole = await guestConsoleOf(rawDir);
+  const file = path.join(rawDir, `${clientName}.${guestConsole}.timed.log`);
   const markers = extractBootMarkers(parseTimedLog(await readFile(file, 'utf8')));
   const durations = bootDurations(markers);
   if (durations.osBoot === undefined || durations.total === undefined) {
@@ -51,7 +55,7 @@ export async function parseBootToLogin(rawDir: string): Promise<MeasurementWitho
     { metric: 'os-boot', unit: 's', value: durations.osBoot },
     { metric: 'total-boot', unit: 's', value: durations.total },
   ];
-  const hypervisorLog = path.join(rawDir, `${clientName}.com2.timed.log`);
+  const hypervisorLog = path.join(rawDir, `${clientName}.${guestConsole === 'com1' ? 'com2' : 'com1'}.timed.log`);
   const hypervisor = existsSync(hypervisorLog) ? parseTimedLog(await readFile(hypervisorLog, 'utf8')) : [];
   const guestStart = findInTranscript(hypervisor, hypervisorStartsGuest);
   if (guestStart) measurements.push({ metric: 'vmm-boot', unit: 's', value: guestStart.t / 1000 });

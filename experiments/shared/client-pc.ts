@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
-import { startMachine, type DiskSpec, type FwCfgFile, type MachineSpec, type NicSpec, type TimedMatch } from '../../artifact/testbed/index.js';
+import { startMachine, type DiskSpec, type FwCfgFile, type MachineSpec, type NicSpec, type SerialPort, type TimedMatch } from '../../artifact/testbed/index.js';
 import { powerOnHardwareClient, type ClientPc } from '../../artifact/testbed/hardware/client.js';
 import type { WireEnd } from '../../artifact/testbed/hardware/power.js';
 
@@ -21,6 +22,15 @@ export interface ClientBoot {
   /** Network namespace and NICs, for configurations with an AoE server. */
   netns?: string;
   nics?: NicSpec[];
+  /** Default 1024 MiB (machineDefaults). */
+  memoryMiB?: number;
+  /** Files for the guest's fw_cfg besides a benchmark job (e.g. the KVM host's configuration). */
+  fwCfgFiles?: FwCfgFile[];
+  /**
+   * The serial port the benchmarked OS prints on: com1, or com2 where a host OS sits in between
+   * (the KVM + NFS baseline: its nested guest's console is the host's ttyS1). Default com1.
+   */
+  guestConsole?: SerialPort;
   /** Hardware testbed: the server's end of the client's wire (a Wake-on-LAN packet leaves there). */
   wire?: WireEnd;
   /**
@@ -32,9 +42,31 @@ export interface ClientBoot {
 
 /**
  * What startClient records about each power-on: when the client started (Date.now() ms, to align
- * server-side samples with console times) and the SHA-256 of the hypervisor image QEMU loaded.
+ * server-side samples with console times), the SHA-256 of the hypervisor image QEMU loaded, and
+ * which serial port carries the benchmarked OS's console.
  */
 export const clientStartFile = `${clientName}.start.json`;
+
+export interface ClientStart {
+  epochMs: number;
+  kernel: string | null;
+  kernelSha256: string | null;
+  /** Absent in runs made before it was recorded: com1. */
+  guestConsole?: SerialPort;
+  /** Hardware testbed: the description's name. */
+  testbed?: string;
+}
+
+async function recordStart(ctx: RepetitionContext, start: ClientStart): Promise<void> {
+  await writeFile(path.join(ctx.rawDir, clientStartFile), `${JSON.stringify(start)}\n`);
+}
+
+/** The serial port the benchmarked OS printed on in a repetition (see ClientBoot.guestConsole). */
+export async function guestConsoleOf(rawDir: string): Promise<SerialPort> {
+  const file = path.join(rawDir, clientStartFile);
+  if (!existsSync(file)) return 'com1';
+  return (JSON.parse(await readFile(file, 'utf8')) as ClientStart).guestConsole ?? 'com1';
+}
 
 /**
  * Powers on the client PC, logging into the repetition's raw folder. Emulated testbed: a QEMU PC
@@ -45,20 +77,22 @@ export async function startClient(ctx: RepetitionContext, boot: ClientBoot, fwCf
   if (ctx.testbed.kind === 'hardware') {
     if (boot.wire === undefined) throw new Error(`${ctx.configuration} has no network wire: on a hardware testbed the client boots from the network only`);
     const client = await powerOnHardwareClient(ctx.testbed, { name: clientName, logDir: ctx.rawDir, wire: boot.wire, log: ctx.log });
-    await writeFile(path.join(ctx.rawDir, clientStartFile), `${JSON.stringify({ epochMs: client.startedAtEpochMs, kernel: null, kernelSha256: null, testbed: ctx.testbed.description.name })}\n`);
+    await recordStart(ctx, { epochMs: client.startedAtEpochMs, kernel: null, kernelSha256: null, guestConsole: 'com1', testbed: ctx.testbed.description.name });
     return client;
   }
   const kernelSha256 = boot.kernel === undefined ? null : createHash('sha256').update(await readFile(boot.kernel)).digest('hex');
-  const { wire: _wire, handOverJob: _handOverJob, ...machineBoot } = boot;
-  const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: boot.disk === undefined ? [] : [boot.disk], fwCfgFiles, ...machineBoot });
-  await writeFile(path.join(ctx.rawDir, clientStartFile), `${JSON.stringify({ epochMs: machine.startedAtEpochMs, kernel: boot.kernel ?? null, kernelSha256 })}\n`);
+  const { wire: _wire, handOverJob: _handOverJob, guestConsole = 'com1', disk, fwCfgFiles: bootFiles = [], ...machineBoot } = boot;
+  const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: disk === undefined ? [] : [disk], fwCfgFiles: [...bootFiles, ...fwCfgFiles], ...machineBoot });
+  await recordStart(ctx, { epochMs: machine.startedAtEpochMs, kernel: boot.kernel ?? null, kernelSha256, guestConsole });
   ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}`);
   return machine;
 }
 
-/** Waits for `pattern` on the guest's console; a real PC that stays silent fails early, saying what to check. */
-export function waitForConsole(client: ClientPc, pattern: RegExp, timeoutMs: number): Promise<TimedMatch> {
-  const waiting = client.consoles.com1.waitFor(pattern, timeoutMs);
+/** Waits for `pattern` on the guest's console (`port`); a real PC that stays silent fails early, saying what to check. */
+export function waitForConsole(client: ClientPc, pattern: RegExp, timeoutMs: number, port: SerialPort = 'com1'): Promise<TimedMatch> {
+  const console = client.consoles[port];
+  if (console === undefined) throw new Error(`the client has no ${port} console (hardware testbed: client.hypervisorConsole)`);
+  const waiting = console.waitFor(pattern, timeoutMs);
   if (client.silence === undefined) return waiting;
   waiting.catch(() => undefined);
   return Promise.race([waiting, client.silence]);

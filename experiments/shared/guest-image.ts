@@ -16,7 +16,7 @@ export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'sto
  * host): the "local disk" must behave like a disk, not like the host's RAM, or it would be a
  * second server cache and the cache-on vs local comparisons (C1, C4) would compare RAM with RAM.
  */
-export function guestImageDisk(ctx: RepetitionContext): DiskSpec {
-  const image = guestImage(ctx);
+export function guestImageDisk(ctx: RepetitionContext, variant: DebianVariant = 'stock'): DiskSpec {
+  const image = guestImage(ctx, variant);
   return { kind: 'image', path: image.path, format: image.format, mode: 'snapshot', cache: 'none' };
 }

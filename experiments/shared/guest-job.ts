@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
 import { completedJobFrames, writeJobFile, type BenchFrame, type BenchJob } from '../../artifact/images/index.js';
-import { clientName, startClient, waitForConsole, type ClientBoot } from './client-pc.js';
+import { clientName, guestConsoleOf, startClient, waitForConsole, type ClientBoot } from './client-pc.js';
 
 /**
  * Boots the client with a benchmark job, handed over through fw_cfg (QEMU PCs) or written into the
@@ -16,8 +16,10 @@ export async function runGuestJob(ctx: RepetitionContext, boot: ClientBoot, job:
   const client = await startClient(ctx, boot, boot.handOverJob === undefined ? [jobFile] : []);
   ctx.log(`job ${id}`);
   try {
-    // frames.py prints JSON with sorted keys and no spaces; one job per boot.
-    await waitForConsole(client, /"type":"job-end"/, timeoutMs);
+    // frames.py prints JSON with sorted keys and no spaces, so "uptime" ends the job-end frame:
+    // waiting for it (not just for "job-end") keeps a slow console (a nested guest's UART) from
+    // being cut off mid-frame by the power-off.
+    await waitForConsole(client, /"type":"job-end","uptime":[0-9.]+\}/, timeoutMs, boot.guestConsole);
   } finally {
     await client.powerOff();
   }
@@ -26,6 +28,6 @@ export async function runGuestJob(ctx: RepetitionContext, boot: ClientBoot, job:
 /** The frames of the job recorded in a raw folder; throws with the guest's reason if it failed. */
 export async function readJobFrames(rawDir: string): Promise<BenchFrame[]> {
   const job = JSON.parse(await readFile(path.join(rawDir, 'job.json'), 'utf8')) as { id: string };
-  const transcript = await readFile(path.join(rawDir, `${clientName}.com1.log`), 'latin1');
+  const transcript = await readFile(path.join(rawDir, `${clientName}.${await guestConsoleOf(rawDir)}.log`), 'latin1');
   return completedJobFrames(transcript, job.id);
 }

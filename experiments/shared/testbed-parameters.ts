@@ -4,6 +4,9 @@ import { machineDefaults } from '../../artifact/testbed/index.js';
 import { serverBuffers, wireMtu } from './aoe-server.js';
 import { appBenchmarkSize } from './app-benchmark.js';
 import { rttJobSize } from './hypervisor-rtt.js';
+import { kvmGuestMemoryMiB, kvmHostMemoryMiB } from './kvm-nfs.js';
+import { nfsMountOptions } from '../../server/nfs-config.js';
+import { nfsServerDescription } from '../../server/nfs-server.js';
 
 /** AoE's common header (10 bytes) and its ATA header (12) share the MTU with the sectors. */
 const aoeAtaHeaderBytes = 22;
@@ -16,10 +19,11 @@ export function testbedParameters(options: RunOptions) {
   const size = options.quick ? 'quick' : 'full';
   return {
     repetitions: options.reps,
-    client: { cpus: 1, memoryMiB: machineDefaults.memoryMiB, cpu: machineDefaults.cpu, disk: 'IDE (PIIX), host cache off (O_DIRECT)', nic: 'e1000 (82540EM)' },
+    client: { cpus: machineDefaults.cpus, memoryMiB: machineDefaults.memoryMiB, cpu: machineDefaults.cpu, disk: 'IDE (PIIX), host cache off (O_DIRECT)', nic: 'e1000 (82540EM)' },
     wire: { mtu: wireMtu, aoeSectorsPerFrame: Math.floor((wireMtu - aoeAtaHeaderBytes) / 512), serverBuffers },
     fio: fioPresets[size],
     applications: appBenchmarkSize[size],
     rtt: rttJobSize[size],
+    kvmNfsBaseline: { hostMemoryMiB: kvmHostMemoryMiB, guestMemoryMiB: kvmGuestMemoryMiB, mountOptions: nfsMountOptions, guestDisk: 'IDE, cache=none (O_DIRECT on the NFS file)', server: nfsServerDescription },
   };
 }

@@ -1,0 +1,61 @@
+// The KVM + NFS baseline end to end (paper 5.7): the kvm-host image is built, the emulated PC boots
+// it, the host mounts nfs-ganesha's export with the paper's options and runs the stock image under
+// nested KVM, whose fio job's results come back on the host's second serial port and parse.
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { $ } from 'zx';
+import { describe, expect, test } from 'vitest';
+import { runLayout } from '../core/paths.js';
+import type { ResultFile } from '../core/results-schema.js';
+import { runCli } from './support/cli.js';
+
+const runId = 'kvm-nfs-e2e';
+
+/** Command lines of running processes that contain `text` (read from /proc, so no shell of ours matches). */
+async function processesMentioning(text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+    if (cmdline.includes(text)) found.push(`${pid}: ${cmdline}`);
+  }
+  return found;
+}
+
+describe('the KVM + NFS baseline on the emulated testbed', () => {
+  test(
+    'Fig. 11 kvm-nfs: the host boots, mounts with noac,rsize=4096,wsize=4096, and the nested guest runs a quick fio job',
+    async () => {
+      const output = await mkdtemp(path.join(os.tmpdir(), 'netboot-kvm-'));
+      const run = await runCli(['reproduce', '--quick', '--only', 'fig11', '--configurations', 'kvm-nfs', '--run-id', runId], { NETBOOT_OUTPUT_DIR: output });
+      expect(run.code, run.output).toBe(0);
+      const layout = runLayout(path.join(output, 'runs', runId));
+      const result = JSON.parse(await readFile(path.join(layout.results, 'fig11-kvm-throughput.json'), 'utf8')) as ResultFile;
+      const kvm = result.configurations.find((c) => c.configuration === 'kvm-nfs')!;
+      expect(kvm.status, JSON.stringify(kvm)).toBe('ran');
+      const metrics = kvm.status === 'ran' ? kvm.measurements : [];
+      for (const metric of ['seq-read', 'seq-write', 'rand512k-read', 'rand512k-write']) {
+        expect(metrics.find((m) => m.metric === metric)?.value, metric).toBeGreaterThan(0);
+      }
+
+      const raw = path.join(layout.raw, 'fig11-kvm-throughput', 'kvm-nfs', 'rep-1');
+      const host = await readFile(path.join(raw, 'client.com1.log'), 'latin1');
+      // The kernel's own account of the mount: the paper's options are in force.
+      const mounted = /kvm-host: mounted (\S+) \/mnt\/guest-disk nfs (\S+)/.exec(host);
+      expect(mounted, host.slice(-2000)).not.toBeNull();
+      expect(mounted![1]).toMatch(/^10\.79\.0\.1:\/.*-nfs$/);
+      for (const option of ['vers=3', 'rsize=4096', 'wsize=4096', 'noac', 'proto=tcp']) expect(mounted![2]!.split(',')).toContain(option);
+      expect(host).toContain('kvm-host: starting the guest');
+      // The nested guest's frames came on the host's ttyS1 (the PC's COM2) and name its IDE disk.
+      expect(await readFile(path.join(raw, 'client.com2.log'), 'latin1')).toMatch(/"type":"job-end"/);
+      expect(await readFile(path.join(raw, 'ganesha.log'), 'utf8')).toContain('NFS SERVER INITIALIZED');
+
+      // Nothing of this run is left: no process refers to its folder (QEMU, ganesha, rpcbind), and
+      // its network namespace (named after the CLI's pid, logged by the experiment) is gone.
+      expect(await processesMentioning(output)).toEqual([]);
+      const netns = /on (nfs-\d+-1)\/tap0/.exec(await readFile(path.join(layout.logs, 'experiment-fig11-kvm-throughput-kvm-nfs.log'), 'utf8'))![1]!;
+      expect((await $`ip netns list`.quiet()).stdout).not.toContain(netns);
+    },
+    45 * 60_000,
+  );
+});
