@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { experiments as allExperiments, selectExperiments } from '../../experiments/registry.js';
 import { ensureDebianImage, type DebianVariant } from '../images/index.js';
-import type { Experiment } from '../core/experiment.js';
+import type { ConfigurationPlan, Experiment } from '../core/experiment.js';
+import type { ConfigurationId } from '../core/configurations.js';
 import { testbedParameters } from '../../experiments/shared/testbed-parameters.js';
 import { capabilitiesBuiltBy, type CapabilityId } from '../core/capabilities.js';
 import { writeManifest, type GuestImage, type Manifest } from '../core/manifest.js';
@@ -19,7 +20,7 @@ import { writeRunReport } from '../report/run-report.js';
 import { analyseRun } from '../stages/analyse.js';
 import { buildComponent, buildComponents } from '../stages/build.js';
 import { doctorChecks } from '../stages/doctor.js';
-import { runExperiment } from '../stages/experiments.js';
+import { notRunHere, runExperiment } from '../stages/experiments.js';
 import { publishFigures, renderFigures, type RenderedFigure } from '../stages/figures.js';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import type { ListrTask } from 'listr2';
@@ -93,7 +94,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
       task: async (_, task) => {
         const log = stepLogger(layout.logs, 'provision');
         const built: GuestImage[] = [];
-        for (const variant of imageVariantsFor(selected)) {
+        for (const variant of imageVariantsFor(selected, { options: request.options, testbed })) {
           try {
             const image = await ensureDebianImage({ variant, onProgress: (step) => ((task.output = `${variant}: ${step}`), log(`${variant}: ${step}`)) });
             built.push({ variant, path: image.path, format: 'raw', packages: image.manifest.packages.map((p) => ({ name: p.name, version: p.version })) });
@@ -152,10 +153,14 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
 /** The capability each image variant beyond stock provides to the configurations that boot it. */
 const variantCapability = { 'aoe-root': 'aoe-root-image', 'kvm-host': 'kvm-host-image' } as const satisfies Record<Exclude<DebianVariant, 'stock'>, CapabilityId>;
 
-/** The stock image always; a variant when a selected configuration needs it. */
-function imageVariantsFor(selected: readonly Experiment[]): DebianVariant[] {
+/** The stock image always; a variant when a configuration this run will attempt needs it. */
+function imageVariantsFor(selected: readonly Experiment[], run: Parameters<typeof notRunHere>[1]): DebianVariant[] {
   const needed = (capability: CapabilityId) =>
-    selected.some((experiment) => Object.values(experiment.configurations).some((c) => c?.needs.includes(capability)));
+    selected.some((experiment) =>
+      (Object.entries(experiment.configurations) as [ConfigurationId, ConfigurationPlan | undefined][]).some(
+        ([configuration, plan]) => plan?.needs.includes(capability) && notRunHere(configuration, run) === undefined,
+      ),
+    );
   const variants = Object.entries(variantCapability).filter(([, capability]) => needed(capability)).map(([variant]) => variant as DebianVariant);
   return ['stock', ...variants];
 }

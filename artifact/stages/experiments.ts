@@ -77,7 +77,7 @@ export async function runExperiment(experiment: Experiment, ctx: ExperimentStage
 }
 
 /** Why a configuration is not run in this run although it could be: deselected, or impossible on this testbed. */
-function notRunHere(configuration: ConfigurationId, ctx: ExperimentStageContext): string | undefined {
+export function notRunHere(configuration: ConfigurationId, ctx: Pick<ExperimentStageContext, 'options' | 'testbed'>): string | undefined {
   const impossible = ctx.testbed?.kind === 'hardware' ? notOnHardware[configuration] : undefined;
   if (impossible !== undefined) return `not on a hardware testbed: it ${impossible}`;
   const selected = ctx.options.configurations;
