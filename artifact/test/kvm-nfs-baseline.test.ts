@@ -1,7 +1,7 @@
 // The KVM + NFS baseline end to end (paper 5.7): the kvm-host image is built, the emulated PC boots
 // it, the host mounts nfs-ganesha's export with the paper's options and runs the stock image under
 // nested KVM, whose fio job's results come back on the host's second serial port and parse.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
@@ -9,18 +9,9 @@ import { describe, expect, test } from 'vitest';
 import { runLayout } from '../core/paths.js';
 import type { ResultFile } from '../core/results-schema.js';
 import { runCli } from './support/cli.js';
+import { processesMentioning } from './support/processes.js';
 
 const runId = 'kvm-nfs-e2e';
-
-/** Command lines of running processes that contain `text` (read from /proc, so no shell of ours matches). */
-async function processesMentioning(text: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    if (cmdline.includes(text)) found.push(`${pid}: ${cmdline}`);
-  }
-  return found;
-}
 
 describe('the KVM + NFS baseline on the emulated testbed', () => {
   test(

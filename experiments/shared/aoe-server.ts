@@ -188,9 +188,10 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
   }
 }
 
-function warmServerCache(ctx: RepetitionContext, loop: string) {
+/** Server cache on: the served disk or image file is read once, so the server answers from RAM. */
+export function warmServerCache(ctx: RepetitionContext, disk: string) {
   ctx.progress('warming the server cache');
-  return $`dd if=${loop} of=/dev/null bs=1M status=none`.quiet();
+  return $`dd if=${disk} of=/dev/null bs=1M status=none`.quiet();
 }
 
 /** Where guest/netboot-bench/start.sh looks for a job on a PC without fw_cfg. */

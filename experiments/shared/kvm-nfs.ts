@@ -11,7 +11,7 @@ import { createNetns } from '../../artifact/testbed/index.js';
 import { track } from '../../artifact/testbed/reaper.js';
 import { nfsMountOptions } from '../../server/nfs-config.js';
 import { withNfsServer } from '../../server/nfs-server.js';
-import { wireMtu } from './aoe-server.js';
+import { warmServerCache, wireMtu } from './aoe-server.js';
 import type { ClientBoot } from './client-pc.js';
 import { guestImage, guestImageDisk } from './guest-image.js';
 
@@ -36,9 +36,8 @@ export async function withKvmNfs(ctx: RepetitionContext, body: (boot: ClientBoot
     ctx.progress('copying the stock image into the NFS export');
     const image = path.join(exportDir, imageFile);
     await $`cp --sparse=always ${guestImage(ctx).path} ${image}`.quiet();
-    // Server cache on, as for the AoE runs it is compared with: the image is read once before.
-    ctx.progress('warming the server cache');
-    await $`dd if=${image} of=/dev/null bs=1M status=none`.quiet();
+    // Server cache on, as for the AoE runs it is compared with.
+    await warmServerCache(ctx, image);
     const netns = await createNetns(`nfs-${process.pid}-${ctx.repetition}`, { mtu: wireMtu });
     try {
       const tap = netns.taps[0]!;
