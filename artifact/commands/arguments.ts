@@ -1,9 +1,10 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultReps, runOptionsSchema } from '../core/options.js';
 import type { ReproduceRequest } from './reproduce.js';
 
 export const usage = `Usage (through npm, which installs what is missing first):
-  npm run reproduce [-- --quick] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--fresh]
+  npm run reproduce [-- --quick] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run doctor`;
@@ -23,6 +24,9 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
         'run-id': { type: 'string' },
         testbed: { type: 'string', default: 'emulated' },
         hardware: { type: 'string' },
+        installer: { type: 'string' },
+        'windows-iso': { type: 'string' },
+        'windows-product-key-file': { type: 'string' },
         fresh: { type: 'boolean', default: false },
       },
     });
@@ -40,10 +44,20 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
   const only = withPositionals(values.only);
   const configurations = withPositionals(values.configurations);
   const reps = values.reps === undefined ? (values.quick ? defaultReps.quick : defaultReps.full) : Number(values.reps);
-  const parsed = runOptionsSchema.safeParse({ quick: values.quick, reps, only, testbed: values.testbed, ...(configurations === null ? {} : { configurations }) });
+  const parsed = runOptionsSchema.safeParse({
+    quick: values.quick,
+    reps,
+    only,
+    testbed: values.testbed,
+    ...(configurations === null ? {} : { configurations }),
+    ...(values.installer === undefined ? {} : { installer: values.installer }),
+    ...(values['windows-iso'] === undefined ? {} : { windowsIso: path.resolve(values['windows-iso']) }),
+    ...(values['windows-product-key-file'] === undefined ? {} : { windowsProductKeyFile: path.resolve(values['windows-product-key-file']) }),
+  });
   if (!parsed.success) {
     throw new Error(`bad option ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n${usage}`);
   }
+  if (parsed.data.windowsProductKeyFile !== undefined && parsed.data.windowsIso === undefined) throw new Error(`--windows-product-key-file goes with --windows-iso (the key is for the Windows you install from it)\n${usage}`);
   if (values.hardware !== undefined && parsed.data.testbed !== 'hardware') throw new Error(`--hardware describes a hardware testbed: give it with --testbed hardware\n${usage}`);
   return { options: parsed.data, runId: values['run-id'], fresh: values.fresh ?? false, hardwareFile: values.hardware };
 }

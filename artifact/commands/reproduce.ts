@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { experiments as allExperiments, selectExperiments } from '../../experiments/registry.js';
-import { ensureDebianImage, type DebianVariant } from '../images/index.js';
+import { ensureDebianImage, ensureWindowsImage, type DebianVariant } from '../images/index.js';
 import type { ConfigurationPlan, Experiment } from '../core/experiment.js';
 import type { ConfigurationId } from '../core/configurations.js';
 import { testbedParameters } from '../../experiments/shared/testbed-parameters.js';
@@ -90,14 +90,15 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
         ),
     },
     {
-      title: 'provision: Debian 12 guest images',
+      title: 'provision: guest images (Debian 12; Windows if an ISO is given)',
       task: async (_, task) => {
         const log = stepLogger(layout.logs, 'provision');
         const built: GuestImage[] = [];
         for (const variant of imageVariantsFor(selected, { options: request.options, testbed })) {
           try {
-            const image = await ensureDebianImage({ variant, onProgress: (step) => ((task.output = `${variant}: ${step}`), log(`${variant}: ${step}`)) });
-            built.push({ variant, path: image.path, format: 'raw', packages: image.manifest.packages.map((p) => ({ name: p.name, version: p.version })) });
+            const installer = request.options.installer ?? 'debootstrap';
+            const image = await ensureDebianImage({ variant, installer, onProgress: (step) => ((task.output = `${variant}: ${step}`), log(`${variant}: ${step}`)) });
+            built.push({ variant, installer, path: image.path, format: 'raw', packages: image.manifest.packages.map((p) => ({ name: p.name, version: p.version })) });
             log(`${variant} image ${image.path} (kernel ${image.manifest.kernelVersion}, ${image.manifest.packages.length} packages)`);
           } catch (error) {
             // Every configuration boots the stock image; only the alternative's variant may be missing.
@@ -110,7 +111,10 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
         guestImages = built;
         manifest.guestImages = guestImages;
         await writeManifest(layout.manifest, manifest);
-        task.output = built.map((image) => path.basename(image.path)).join(', ');
+        const windows = await windowsImageStatus(request.options);
+        blocked.set('windows-image', windows);
+        log(`Windows image: ${windows}`);
+        task.output = [...built.map((image) => path.basename(image.path)), `Windows: ${windows}`].join(', ');
       },
     },
     {
@@ -148,6 +152,15 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
   }
   pipelineLog('finished');
   return layout.root;
+}
+
+/** Why the Windows rows cannot run: no ISO given (the documented skip), or what went wrong with the one given. */
+async function windowsImageStatus(options: RunOptions): Promise<string> {
+  try {
+    return (await ensureWindowsImage(options)).message;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** The capability each image variant beyond stock provides to the configurations that boot it. */

@@ -37,6 +37,7 @@ export const capabilityIds = [
   'aoe-root-image',
   'kvm-host-image',
   'nfs-server',
+  'windows-image',
 ] as const;
 export type CapabilityId = (typeof capabilityIds)[number];
 
@@ -94,6 +95,8 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
   // the capability for the run (with the build's reason), as a failed make does for the others.
   'aoe-root-image': () => ({ available: true, reason: '' }),
   'kvm-host-image': () => ({ available: true, reason: '' }),
+  // Bring your own ISO: the provision stage blocks it with windowsSkipMessage when none is given.
+  'windows-image': () => ({ available: true, reason: '' }),
 };
 
 export function checkCapability(id: CapabilityId): CapabilityStatus {

@@ -10,6 +10,9 @@ export const configurationIds = [
   'kvm-nfs',
   'probe-aoe-cache-on',
   'probe-aoe-cache-off',
+  'windows-local',
+  'windows-vmm-aoe-cache-on',
+  'windows-vmm-aoe-cache-off',
 ] as const;
 export type ConfigurationId = (typeof configurationIds)[number];
 
@@ -31,6 +34,10 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   // initiator (server/build/aoe-probe) sends each 1 MiB read to the patched vblade.
   'probe-aoe-cache-on': 'Host AoE initiator, server cache on',
   'probe-aoe-cache-off': 'Host AoE initiator, server cache off',
+  // The paper's own guest for 5.3-5.7 (bring your own ISO; experiments/shared/windows-guest.ts).
+  'windows-local': 'Windows 7 guest: local disk',
+  'windows-vmm-aoe-cache-on': 'Windows 7 guest: VMM + AoE, server cache on',
+  'windows-vmm-aoe-cache-off': 'Windows 7 guest: VMM + AoE, server cache off',
 };
 
 /**
@@ -43,6 +50,7 @@ export const notOnHardware: Partial<Record<ConfigurationId, string>> = {
   'vmm-local': "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
   'guest-aoe-initiator': "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
   'kvm-nfs': 'the KVM host image is only run on the emulated testbed',
+  'windows-local': "boots the Windows image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
   'probe-aoe-cache-on': "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
   'probe-aoe-cache-off': "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
 };

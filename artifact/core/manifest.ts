@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { readJsonValidated, writeJsonAtomic } from './json-file.js';
 import { machineDescriptionSchema } from './machine-description.js';
 import { runOptionsSchema } from './options.js';
+import { debianInstallers } from '../images/recipe.js';
 import { clientHardwareSchema } from '../images/guest-frames.js';
 import { hardwareDescriptionSchema } from '../testbed/hardware-description.js';
 
 export const guestImageSchema = z.object({
   variant: z.string(),
+  /** How the image was made (recipe.ts); absent in runs from before the installer path: debootstrap. */
+  installer: z.enum(debianInstallers).optional(),
   path: z.string(),
   format: z.enum(['raw', 'qcow2']),
   /** Package list inside the image (dpkg), so a rerun can tell what changed. */

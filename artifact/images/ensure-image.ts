@@ -5,11 +5,13 @@ import path from 'node:path';
 import { withBuildLock } from './build-lock.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { runLogged } from './command-log.js';
-import { buildDebianRootfs, type InstalledPackage, type Progress, type RootfsFacts } from './debian-rootfs.js';
+import { buildDebianRootfs } from './debian-rootfs.js';
+import { installWithDebianInstaller } from './debian-installer.js';
+import type { InstalledPackage, Progress, RootfsFacts } from './image-chroot.js';
 import { installGuestPayload } from './guest-payload.js';
 import { attachLoopDisk, mountOn } from './loop-disk.js';
 import { imageCacheDir } from './paths.js';
-import { debianRecipe, type DebianRecipe, type DebianVariant } from './recipe.js';
+import { debianRecipe, imageName, type DebianInstaller, type DebianRecipe, type DebianVariant } from './recipe.js';
 import { imageHash, rootfsHash } from './recipe-hash.js';
 
 export interface ImageManifest {
@@ -38,6 +40,8 @@ export interface ImageInfo {
 
 export interface EnsureImageOptions {
   variant?: DebianVariant;
+  /** Default debootstrap; 'debian-installer' runs Debian's installer in QEMU (recipe.ts). */
+  installer?: DebianInstaller;
   cacheDir?: string;
   /** Debian mirror (default deb.debian.org); part of the recipe, so another mirror means another image. */
   mirror?: string;
@@ -55,8 +59,8 @@ export async function ensureDebianImage(options: EnsureImageOptions = {}): Promi
   const variant = options.variant ?? 'stock';
   const cacheDir = options.cacheDir ?? imageCacheDir;
   const progress = options.onProgress ?? (() => undefined);
-  const recipe = debianRecipe(variant, options.mirror);
-  const name = `debian12-${variant}`;
+  const recipe = debianRecipe(variant, { mirror: options.mirror, installer: options.installer });
+  const name = imageName(recipe);
   const finalHash = await imageHash(recipe);
   const finalPath = path.join(cacheDir, `${name}-${finalHash}.img`);
   const manifestPath = `${finalPath.slice(0, -4)}.json`;
@@ -125,7 +129,8 @@ async function ensureRootfs(recipe: DebianRecipe, rootfsPath: string, progress: 
   const start = performance.now();
   await writeFile(logFile, `build of ${path.basename(rootfsPath)} started ${new Date().toISOString()}\n`);
   try {
-    const facts = await buildDebianRootfs(recipe, partial, logFile, progress);
+    const build = recipe.installer === 'debian-installer' ? installWithDebianInstaller : buildDebianRootfs;
+    const facts = await build(recipe, partial, logFile, progress);
     await writeFile(factsPath, `${JSON.stringify(facts)}\n`);
     await rename(partial, rootfsPath);
     return { path: rootfsPath, logFile, facts, buildSeconds: (performance.now() - start) / 1000 };
@@ -140,10 +145,10 @@ async function ensureRootfs(recipe: DebianRecipe, rootfsPath: string, progress: 
  * (other recipe hashes) only take disk space. Final images are kept: a run may still use one.
  */
 async function pruneSupersededRootfs(cacheDir: string, name: string, currentHash: string): Promise<void> {
-  const layer = new RegExp(`^${name}-rootfs-([0-9a-f]{16})\\.(img|json|build\\.log)$`);
+  const layer = new RegExp(`^${name}-rootfs-([0-9a-f]{16})\\.(img|json|build\\.log|installer)$`);
   for (const file of await readdir(cacheDir)) {
     const match = layer.exec(file);
-    if (match !== null && match[1] !== currentHash) await rm(path.join(cacheDir, file), { force: true });
+    if (match !== null && match[1] !== currentHash) await rm(path.join(cacheDir, file), { recursive: true, force: true });
   }
 }
 

@@ -1,17 +1,29 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { guestPayloadDir, repoRoot } from './paths.js';
-import type { DebianRecipe } from './recipe.js';
+import { debianInstallerFiles, guestPayloadDir, repoRoot } from './paths.js';
+import type { DebianInstaller, DebianRecipe } from './recipe.js';
 
 /** Builder sources that decide what lands in the image; editing one of them rebuilds. */
-const rootfsSources = ['recipe.ts', 'debian-rootfs.ts', 'rootfs-config.ts', 'aoe-root-initramfs.ts'];
+const sharedRootfsSources = ['recipe.ts', 'image-chroot.ts', 'rootfs-config.ts', 'aoe-root-initramfs.ts'];
+const installerSources: Record<DebianInstaller, string[]> = {
+  debootstrap: ['debian-rootfs.ts'],
+  'debian-installer': ['debian-installer.ts', 'debian-installer-preseed.ts', 'cpio-newc.ts'],
+};
 const payloadSources = ['guest-payload.ts'];
 
-/** Hash of everything the root file system is made from: the recipe and its builder code. */
+/**
+ * Hash of everything the root file system is made from: the recipe, its builder code and, for
+ * the installer path, the installer's kernel and initrd (a new debian-installer package rebuilds).
+ */
 export async function rootfsHash(recipe: DebianRecipe): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify(recipe));
-  await hashFiles(hash, path.join(repoRoot, 'artifact/images'), (f) => rootfsSources.includes(path.basename(f)));
+  const sources = [...sharedRootfsSources, ...installerSources[recipe.installer]];
+  await hashFiles(hash, path.join(repoRoot, 'artifact/images'), (f) => sources.includes(path.basename(f)));
+  if (recipe.installer === 'debian-installer' && existsSync(debianInstallerFiles.dir)) {
+    await hashFiles(hash, debianInstallerFiles.dir, (f) => ['linux', 'initrd.gz'].includes(path.basename(f)));
+  }
   return hash.digest('hex').slice(0, 16);
 }
 

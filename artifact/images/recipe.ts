@@ -10,12 +10,22 @@
 export const debianVariants = ['stock', 'aoe-root', 'kvm-host'] as const;
 export type DebianVariant = (typeof debianVariants)[number];
 
+/**
+ * How the root file system is made. debootstrap (default, minutes): from the host into a
+ * loop-mounted image. debian-installer: Debian's own installer inside a QEMU PC, answered by a
+ * preseed file, as the paper made its images (much slower under TCG). Both get the same
+ * configuration files afterwards (rootfs-config.ts).
+ */
+export const debianInstallers = ['debootstrap', 'debian-installer'] as const;
+export type DebianInstaller = (typeof debianInstallers)[number];
+
 export interface DebianRecipe {
   variant: DebianVariant;
+  installer: DebianInstaller;
   suite: 'bookworm';
   mirror: string;
   sizeBytes: number;
-  /** Installed by debootstrap (default variant: required + important priorities). */
+  /** Installed by debootstrap (default variant: required + important priorities), or by the installer's pkgsel. */
   bootstrapPackages: string[];
   /** Installed afterwards in the chroot, once /dev, /proc, /sys and the boot config exist. */
   chrootPackages: string[];
@@ -32,11 +42,12 @@ export interface DebianRecipe {
 
 export const defaultMirror = 'http://deb.debian.org/debian';
 
-export function debianRecipe(variant: DebianVariant, mirror = defaultMirror): DebianRecipe {
+export function debianRecipe(variant: DebianVariant, { mirror = defaultMirror, installer = 'debootstrap' }: { mirror?: string; installer?: DebianInstaller } = {}): DebianRecipe {
   const aoeRoot = variant === 'aoe-root';
   const kvmHost = variant === 'kvm-host';
   return {
     variant,
+    installer,
     suite: 'bookworm',
     mirror,
     sizeBytes: 4 * 2 ** 30,
@@ -59,4 +70,16 @@ export function parseDebianVariant(name: string): DebianVariant {
   const variant = debianVariants.find((candidate) => candidate === name);
   if (variant === undefined) throw new Error(`unknown image variant "${name}": use one of ${debianVariants.join(', ')}`);
   return variant;
+}
+
+/** Parses an installer name given on a command line; the error lists the valid ones. */
+export function parseDebianInstaller(name: string): DebianInstaller {
+  const installer = debianInstallers.find((candidate) => candidate === name);
+  if (installer === undefined) throw new Error(`unknown installer "${name}": use one of ${debianInstallers.join(', ')}`);
+  return installer;
+}
+
+/** Cache file prefix of an image: the installer is in the name so both kinds can sit side by side. */
+export function imageName(recipe: DebianRecipe): string {
+  return `debian12-${recipe.variant}${recipe.installer === 'debian-installer' ? '-d-i' : ''}`;
 }

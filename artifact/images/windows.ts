@@ -1,18 +1,26 @@
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 
 /** Printed for every Windows step when the user gave no ISO (Windows cannot be redistributed). */
 export const windowsSkipMessage = "skipped: no Windows ISO given (pass --windows-iso PATH; see README 'Windows')";
 
 export type WindowsImageOutcome = { status: 'skipped'; message: string };
 
+export interface WindowsImageOptions {
+  windowsIso?: string;
+  /** A file holding the product key (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX): keys stay out of argv and the manifest. */
+  windowsProductKeyFile?: string;
+}
+
 /**
  * Windows guests are bring-your-own: without an ISO every Windows step is skipped with
- * windowsSkipMessage. With one, the ISO is checked, but the unattended installation is not
- * implemented yet, which is reported as an error rather than pretending to have an image.
+ * windowsSkipMessage. With one, the ISO and the product key file are checked, but the unattended
+ * installation is not implemented yet, which is reported as an error rather than pretending to
+ * have an image.
  */
-export async function ensureWindowsImage(options: { windowsIso?: string }): Promise<WindowsImageOutcome> {
+export async function ensureWindowsImage(options: WindowsImageOptions): Promise<WindowsImageOutcome> {
   if (options.windowsIso === undefined || options.windowsIso === '') return { status: 'skipped', message: windowsSkipMessage };
   await checkIso(options.windowsIso);
+  if (options.windowsProductKeyFile !== undefined) await readProductKey(options.windowsProductKeyFile);
   throw new Error(
     `Windows image from ${options.windowsIso}: the unattended (autounattend.xml) installation is not implemented yet; ` +
       'run without --windows-iso to skip the Windows steps',
@@ -34,4 +42,19 @@ async function checkIso(file: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** The key file holds one product key, five groups of five letters or digits; the error never echoes the file. */
+export async function readProductKey(file: string): Promise<string> {
+  let text;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`--windows-product-key-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const key = text.trim().toUpperCase();
+  if (!/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/.test(key)) {
+    throw new Error(`--windows-product-key-file ${file} does not hold one product key of the form XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`);
+  }
+  return key;
 }

@@ -89,7 +89,7 @@ export function manifestTable(manifest: Manifest): string {
     ['Git', `${m.git.commit}${m.git.dirty ? ' (uncommitted changes)' : ''}`],
     ['npm packages', Object.entries(m.npmPackages).map(([n, v]) => `${n} ${v}`).join(', ')],
     ...manifest.guestImages.map((image): [string, string] => [
-      `Guest image (${image.variant})`,
+      `Guest image (${image.variant}, ${image.installer ?? 'debootstrap'})`,
       `${image.path}: ${image.packages.length} packages; ${image.packages.filter((p) => /^(linux-image-|systemd$|fio$|grub-pc$)/.test(p.name)).map((p) => `${p.name} ${p.version}`).join(', ')}`,
     ]),
   ];

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectExperiments } from '../../experiments/registry.js';
 import { parseReproduceArgs } from '../commands/arguments.js';
@@ -34,5 +35,18 @@ describe('reproduce options', () => {
     expect([both.only, both.configurations]).toEqual([['fig04', 'fig05'], ['local']]);
     expect(() => parseReproduceArgs(['--only', 'fig04', 'fig05', '--configurations', 'local'])).toThrow(/repeat each option before each of its names/);
     expect(() => parseReproduceArgs(['--configurations', 'vmm-on-a-toaster'])).toThrow(/bad option --configurations/);
+  });
+
+  it('--installer picks how the guest images are made', () => {
+    expect(parseReproduceArgs(['--installer', 'debian-installer']).options.installer).toBe('debian-installer');
+    expect(parseReproduceArgs([]).options.installer).toBeUndefined();
+    expect(() => parseReproduceArgs(['--installer', 'anaconda'])).toThrow(/bad option --installer[\s\S]*Usage/);
+  });
+
+  it('--windows-iso and its key file are taken as absolute paths; a key file alone is refused', () => {
+    const options = parseReproduceArgs(['--windows-iso', 'win7.iso', '--windows-product-key-file', '/keys/win7']).options;
+    expect(options.windowsIso).toBe(path.resolve('win7.iso'));
+    expect(options.windowsProductKeyFile).toBe('/keys/win7');
+    expect(() => parseReproduceArgs(['--windows-product-key-file', '/keys/win7'])).toThrow(/goes with --windows-iso[\s\S]*Usage/);
   });
 });

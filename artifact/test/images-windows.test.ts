@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ensureWindowsImage, windowsSkipMessage } from '../images/index.js';
+import { readProductKey } from '../images/windows.js';
 
 describe('Windows images (bring your own ISO)', () => {
   const dirs: string[] = [];
@@ -33,5 +34,19 @@ describe('Windows images (bring your own ISO)', () => {
     bytes.write('CD001', 0x8001, 'latin1');
     await writeFile(iso, bytes);
     await expect(ensureWindowsImage({ windowsIso: iso })).rejects.toThrow(/not implemented yet.*run without --windows-iso/);
+  });
+
+  test('a product key comes from a file, must look like one, and is never echoed in an error', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'win-key-'));
+    dirs.push(dir);
+    const good = path.join(dir, 'key');
+    await writeFile(good, 'abcde-12345-FGHIJ-67890-KLMNO\n');
+    await expect(readProductKey(good)).resolves.toBe('ABCDE-12345-FGHIJ-67890-KLMNO');
+    const bad = path.join(dir, 'bad');
+    await writeFile(bad, 'SECRET-BUT-WRONG');
+    const error = await readProductKey(bad).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/does not hold one product key of the form XXXXX-XXXXX/);
+    expect((error as Error).message).not.toContain('SECRET');
+    await expect(readProductKey(path.join(dir, 'absent'))).rejects.toThrow(/cannot read it \(ENOENT\)/);
   });
 });

@@ -7,6 +7,7 @@ import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figur
 import { guestImageDisk } from '../shared/guest-image.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside } from '../shared/spec-file.js';
+import { windowsGuestPlans } from '../shared/windows-guest.js';
 
 /**
  * Open stand-ins for the PCMark Vantage tests the paper names (guest/netboot-bench/app_tests.py).
@@ -61,6 +62,8 @@ export const fig09ApplicationBenchmark: Experiment = {
       needs: ['aoe-server', 'pxe-boot-services', 'aoe-root-image', 'testbed-library', 'debian-image', 'guest-benchmark'],
       runner: { run: (ctx) => withIpxeSanboot(ctx, 'on', (boot) => runAppBenchmark(ctx, boot)), parse: parseAppBenchmark },
     },
+    // The paper's guest; not in the figure's layout, listed as not run in the report.
+    ...windowsGuestPlans,
   },
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),
