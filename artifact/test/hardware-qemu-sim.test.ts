@@ -3,8 +3,7 @@
 // on it, the PC is powered on through its monitor and PXE-boots the hypervisor, which boots the
 // served image over AoE; a benchmark job reaches the guest inside the served image (no fw_cfg).
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { $ } from 'zx';
 import { describe, expect, test } from 'vitest';
@@ -13,6 +12,7 @@ import { readManifest } from '../core/manifest.js';
 import { paths, runLayout } from '../core/paths.js';
 import type { ResultFile } from '../core/results-schema.js';
 import { runCli } from './support/cli.js';
+import { scratchOutputDir } from './support/output-dir.js';
 
 const runId = 'qemu-sim-e2e';
 
@@ -20,7 +20,7 @@ describe('--testbed hardware on the qemu-sim PC', () => {
   test(
     'a boot to login and a fio job run through the PXE chain; the manifest has the client; compare puts the run beside the paper',
     async () => {
-      const output = await mkdtemp(path.join(os.tmpdir(), 'netboot-sim-'));
+      const output = await scratchOutputDir('netboot-sim');
       const shipped = JSON.parse(await readFile(path.join(paths.testbeds, 'qemu-sim.json'), 'utf8')) as { server: object };
       // A server interface of its own, so that this test and a run of the shipped file can coexist.
       const serverInterface = `nbsim${process.pid % 100000}`;

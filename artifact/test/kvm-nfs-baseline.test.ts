@@ -1,14 +1,14 @@
 // The KVM + NFS baseline end to end (paper 5.7): the kvm-host image is built, the emulated PC boots
 // it, the host mounts nfs-ganesha's export with the paper's options and runs the stock image under
 // nested KVM, whose fio job's results come back on the host's second serial port and parse.
-import { mkdtemp, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { $ } from 'zx';
 import { describe, expect, test } from 'vitest';
 import { runLayout } from '../core/paths.js';
 import type { ResultFile } from '../core/results-schema.js';
 import { runCli } from './support/cli.js';
+import { scratchOutputDir } from './support/output-dir.js';
 import { processesMentioning } from './support/processes.js';
 
 const runId = 'kvm-nfs-e2e';
@@ -17,7 +17,7 @@ describe('the KVM + NFS baseline on the emulated testbed', () => {
   test(
     'Fig. 11 kvm-nfs: the host boots, mounts with noac,rsize=4096,wsize=4096, and the nested guest runs a quick fio job',
     async () => {
-      const output = await mkdtemp(path.join(os.tmpdir(), 'netboot-kvm-'));
+      const output = await scratchOutputDir('netboot-kvm');
       const run = await runCli(['reproduce', '--quick', '--only', 'fig11', '--configurations', 'kvm-nfs', '--run-id', runId], { NETBOOT_OUTPUT_DIR: output });
       expect(run.code, run.output).toBe(0);
       const layout = runLayout(path.join(output, 'runs', runId));

@@ -4,13 +4,13 @@
 // configuration of each, into a scratch output folder (NETBOOT_OUTPUT_DIR) so the checkout's
 // data/runs and figures/ stay untouched.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ResultFile } from '../core/results-schema.js';
 import { windowsSkipMessage } from '../images/index.js';
 import { runCli } from './support/cli.js';
+import { scratchOutputDir } from './support/output-dir.js';
 
 const runId = 'quick-e2e';
 const timeoutMs = 75 * 60_000;
@@ -30,7 +30,7 @@ describe('npm run reproduce -- --quick on the emulated testbed', () => {
   test(
     'Figs. 4, 5, 6 and 8 run every configuration, and the run folder holds results, figures, claims and the report',
     async () => {
-      const output = await mkdtemp(path.join(os.tmpdir(), 'netboot-output-'));
+      const output = await scratchOutputDir('netboot-output');
       const run = await runCli(['reproduce', '--quick', '--only', 'fig04', 'fig05', 'fig06', 'fig08', '--run-id', runId], { NETBOOT_OUTPUT_DIR: output });
       expect(run.code, run.output).toBe(0);
       const runDir = path.join(output, 'runs', runId);

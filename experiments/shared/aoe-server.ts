@@ -19,6 +19,12 @@ import type { ClientBoot } from './client-pc.js';
 /** The emulated client's MAC and the wire's MTU: 1500 = 2 sectors per AoE frame, as in the paper. */
 const clientMac = '52:54:00:a0:e0:01';
 export const wireMtu = 1500;
+/**
+ * Sectors in one AoE frame at an MTU, computed as the hypervisor's codec does
+ * (aoe_sectors_per_frame in common/aoe/aoe.h: the data starts at byte 36 of the frame). The
+ * manifest records this expectation; the Fig. 8 parser reads the hypervisor's own figure.
+ */
+export const aoeSectorsPerFrame = (mtu: number) => Math.floor((mtu - 36) / 512);
 /** The hypervisor's options: find the target by broadcast, frames sized to the wire's MTU. */
 const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu}`;
 /** The wire's MTU on this testbed: the hardware description's, or the emulated wire's. */

@@ -1,15 +1,12 @@
 import type { RunOptions } from '../../artifact/core/options.js';
 import { fioPresets } from '../../artifact/images/index.js';
 import { machineDefaults } from '../../artifact/testbed/index.js';
-import { serverBuffers, wireMtu } from './aoe-server.js';
+import { aoeSectorsPerFrame, serverBuffers, wireMtu } from './aoe-server.js';
 import { appBenchmarkSize } from './app-benchmark.js';
 import { rttJobSize } from './hypervisor-rtt.js';
 import { kvmGuestMemoryMiB, kvmHostMemoryMiB } from './kvm-nfs.js';
 import { nfsMountOptions } from '../../server/nfs-config.js';
 import { nfsServerDescription } from '../../server/nfs-server.js';
-
-/** AoE's common header (10 bytes) and its ATA header (12) share the MTU with the sectors. */
-const aoeAtaHeaderBytes = 22;
 
 /**
  * The emulated testbed's settings a run's numbers depend on, besides the code and the machine:
@@ -20,7 +17,7 @@ export function testbedParameters(options: RunOptions) {
   return {
     repetitions: options.reps,
     client: { cpus: machineDefaults.cpus, memoryMiB: machineDefaults.memoryMiB, cpu: machineDefaults.cpu, disk: 'IDE (PIIX), host cache off (O_DIRECT)', nic: 'e1000 (82540EM)' },
-    wire: { mtu: wireMtu, aoeSectorsPerFrame: Math.floor((wireMtu - aoeAtaHeaderBytes) / 512), serverBuffers },
+    wire: { mtu: wireMtu, aoeSectorsPerFrame: aoeSectorsPerFrame(wireMtu), serverBuffers },
     fio: fioPresets[size],
     applications: appBenchmarkSize[size],
     rtt: rttJobSize[size],

@@ -45,11 +45,11 @@ export function powerControl(spec: PowerSpec, clientMac: string): PowerControl {
   }
 }
 
+/** Runs ipmitool or etherwake; whether they are installed was checked up front (hardwareAccessProblems). */
 async function runPowerCommand(argv: string[]): Promise<string> {
   const result = await $`${argv}`.quiet().nothrow();
   if (result.exitCode !== 0) {
-    const missing = result.exitCode === 127 ? ` (${argv.includes('etherwake') ? 'etherwake' : argv[0]} is not installed: apt-get install ${argv.includes('etherwake') ? 'etherwake' : 'ipmitool'})` : '';
-    throw new Error(`power command "${argv.join(' ')}" failed with status ${result.exitCode}${missing}: ${result.stderr.trim() || result.stdout.trim()}`);
+    throw new Error(`power command "${argv.join(' ')}" failed with status ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`);
   }
   return result.stdout;
 }
