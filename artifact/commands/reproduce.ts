@@ -111,10 +111,12 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
         guestImages = built;
         manifest.guestImages = guestImages;
         await writeManifest(layout.manifest, manifest);
-        const windows = await windowsImageStatus(request.options);
-        blocked.set('windows-image', windows);
-        log(`Windows image: ${windows}`);
-        task.output = [...built.map((image) => path.basename(image.path)), `Windows: ${windows}`].join(', ');
+        // Without an ISO the skip is reported whatever was selected; an install (hours) only when a Windows row will be attempted.
+        const windowsWanted = request.options.windowsIso === undefined || attemptedNeed(selected, { options: request.options, testbed }, 'windows-image');
+        const windows = windowsWanted ? await windowsImageStatus(request.options, (step) => ((task.output = step), log(step))) : { summary: 'not needed by the selected configurations' };
+        if (windows.blockedBecause !== undefined) blocked.set('windows-image', windows.blockedBecause);
+        log(`Windows image: ${windows.summary}`);
+        task.output = [...built.map((image) => path.basename(image.path)), `Windows: ${windows.summary}`].join(', ');
       },
     },
     {
@@ -154,27 +156,34 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
   return layout.root;
 }
 
-/** Why the Windows rows cannot run: no ISO given (the documented skip), or what went wrong with the one given. */
-async function windowsImageStatus(options: RunOptions): Promise<string> {
+/**
+ * The Windows image when an ISO is given; otherwise, or when it cannot be made, why the Windows
+ * rows cannot run (the documented skip, or what went wrong), which blocks 'windows-image'.
+ */
+async function windowsImageStatus(options: RunOptions, progress: (step: string) => void): Promise<{ summary: string; blockedBecause?: string }> {
   try {
-    return (await ensureWindowsImage(options)).message;
+    const outcome = await ensureWindowsImage({ windowsIso: options.windowsIso, windowsProductKeyFile: options.windowsProductKeyFile, onProgress: progress });
+    return outcome.status === 'ready' ? { summary: outcome.path } : { summary: outcome.message, blockedBecause: outcome.message };
   } catch (error) {
-    return (error as Error).message;
+    return { summary: 'failed', blockedBecause: (error as Error).message };
   }
 }
 
 /** The capability each image variant beyond stock provides to the configurations that boot it. */
 const variantCapability = { 'aoe-root': 'aoe-root-image', 'kvm-host': 'kvm-host-image' } as const satisfies Record<Exclude<DebianVariant, 'stock'>, CapabilityId>;
 
+/** Whether a configuration this run will attempt needs `capability`. */
+function attemptedNeed(selected: readonly Experiment[], run: Parameters<typeof notRunHere>[1], capability: CapabilityId): boolean {
+  return selected.some((experiment) =>
+    (Object.entries(experiment.configurations) as [ConfigurationId, ConfigurationPlan | undefined][]).some(
+      ([configuration, plan]) => plan?.needs.includes(capability) && notRunHere(configuration, run) === undefined,
+    ),
+  );
+}
+
 /** The stock image always; a variant when a configuration this run will attempt needs it. */
 function imageVariantsFor(selected: readonly Experiment[], run: Parameters<typeof notRunHere>[1]): DebianVariant[] {
-  const needed = (capability: CapabilityId) =>
-    selected.some((experiment) =>
-      (Object.entries(experiment.configurations) as [ConfigurationId, ConfigurationPlan | undefined][]).some(
-        ([configuration, plan]) => plan?.needs.includes(capability) && notRunHere(configuration, run) === undefined,
-      ),
-    );
-  const variants = Object.entries(variantCapability).filter(([, capability]) => needed(capability)).map(([variant]) => variant as DebianVariant);
+  const variants = Object.entries(variantCapability).filter(([, capability]) => attemptedNeed(selected, run, capability)).map(([variant]) => variant as DebianVariant);
   return ['stock', ...variants];
 }
 
