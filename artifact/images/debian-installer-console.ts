@@ -5,7 +5,6 @@
  * stuck (a missing answer, or an error screen such as a failed download) and should end now.
  */
 
-// eslint-disable-next-line no-control-regex
 const escapeSequence = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b./g;
 const progressLine = /([A-Z][^\r\n%]{3,80}?)\s+\.\.\. \d+%/g;
 const promptLine = "Prompt: '?' for help";

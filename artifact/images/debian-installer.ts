@@ -19,7 +19,6 @@ import { writeRootfsConfig } from './rootfs-config.js';
 /** Past this the install is taken to be stuck (a question is caught sooner, by installerQuestion). */
 const installTimeoutMs = 90 * 60_000;
 
-
 /**
  * Installs Debian into the raw image `imageFile` (created here) the way the paper made its
  * images: Debian's own installer runs inside a QEMU PC with the image as its IDE disk, answered
@@ -62,14 +61,15 @@ export async function installWithDebianInstaller(recipe: DebianRecipe, imageFile
   });
   try {
     const started = performance.now();
-    const minutes = () => Math.round((performance.now() - started) / 60_000);
+    const elapsedMs = () => performance.now() - started;
+    const minutes = () => Math.round(elapsedMs() / 60_000);
     // Every 15 s: report the newest step, and end at once if the installer shows a question.
     const watch = new Promise<string>((resolve) => {
       const ticker = setInterval(() => {
         const screen = plainConsoleText(machine.consoles.com1.text.slice(-20_000));
         const question = installerQuestion(screen);
         if (question !== undefined) resolve(`the Debian installer stopped to ask (after ${minutes()} min):\n${question}`);
-        else if (minutes() * 60_000 > installTimeoutMs) resolve(`the Debian installer did not finish within ${installTimeoutMs / 60_000} min (last step: "${installerStep(screen)}")`);
+        else if (elapsedMs() > installTimeoutMs) resolve(`the Debian installer did not finish within ${installTimeoutMs / 60_000} min (last step: "${installerStep(screen)}")`);
         else progress(`Debian installer: ${installerStep(screen) ?? 'booting'} (${minutes()} min)`);
       }, 15_000);
       void machine.exited.finally(() => clearInterval(ticker));
@@ -78,6 +78,8 @@ export async function installWithDebianInstaller(recipe: DebianRecipe, imageFile
     if (stuck !== undefined) throw new Error(`${stuck}\nThe preseed lacks an answer, or the install failed: see ${logDir}/debian-installer.com1.log`);
   } finally {
     await machine.kill();
+    // 40 MB, and rebuilt from the package and the preseed (kept beside it) by every install.
+    await rm(preseededInitrd, { force: true });
   }
   progress('Debian installer: done; configuring the installed system like the debootstrap path');
   return configureInstalledSystem(recipe, imageFile, logDir, logFile);

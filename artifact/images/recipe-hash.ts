@@ -35,7 +35,8 @@ export async function imageHash(recipe: DebianRecipe): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
-async function hashFiles(hash: ReturnType<typeof createHash>, dir: string, wanted: (file: string) => boolean): Promise<void> {
+/** Feeds the files below `dir` that `wanted` picks, in name order and with their paths, into `hash`. */
+export async function hashFiles(hash: ReturnType<typeof createHash>, dir: string, wanted: (file: string) => boolean): Promise<void> {
   const entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name))

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { withBuildLock } from './build-lock.js';
 import type { Progress } from './image-chroot.js';
 import { imageCacheDir, repoRoot } from './paths.js';
+import { hashFiles } from './recipe-hash.js';
 import type { AutounattendOptions } from './windows-autounattend.js';
 import { checkWindowsMedium } from './windows-medium.js';
 import { installWindows } from './windows-install.js';
@@ -59,7 +60,7 @@ export async function ensureWindowsImage(options: WindowsImageOptions): Promise<
   progress(`Windows: hashing ${path.basename(iso)}`);
   const isoSha256 = await sha256File(iso);
   const hash = createHash('sha256').update(isoSha256).update(JSON.stringify(answers));
-  for (const source of installSources) hash.update(await readFile(path.join(repoRoot, 'artifact/images', source)));
+  await hashFiles(hash, path.join(repoRoot, 'artifact/images'), (file) => installSources.includes(path.basename(file)));
   const imageHash = hash.digest('hex').slice(0, 16);
   const cacheDir = options.cacheDir ?? imageCacheDir;
   const imagePath = path.join(cacheDir, `windows-${imageHash}.img`);
