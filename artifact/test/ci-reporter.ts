@@ -1,6 +1,9 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Prints the plain closing line CI reads: `tests: N passed, M failed[, K skipped]`. */
+/**
+ * Prints each test file's time, slowest first (so drift towards CI's time limit shows early), then
+ * the plain closing line CI reads: `tests: N passed, M failed[, K skipped]`.
+ */
 export default class CiSummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0;
@@ -19,6 +22,10 @@ export default class CiSummaryReporter implements Reporter {
       if (module.state() === 'failed' && failedInModule === 0) failedInModule = 1;
       failed += failedInModule;
     }
+    const timed = testModules.map((module) => ({ file: module.relativeModuleId, seconds: module.diagnostic().duration / 1000 })).sort((a, b) => b.seconds - a.seconds);
+    const total = timed.reduce((sum, entry) => sum + entry.seconds, 0);
+    process.stdout.write(`\ntime per test file (s), slowest first; ${total.toFixed(0)} s in all:\n`);
+    for (const entry of timed) process.stdout.write(`${entry.seconds.toFixed(1).padStart(8)}  ${entry.file}\n`);
     const tail = skipped ? `, ${skipped} skipped` : '';
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${tail}\n`);
   }

@@ -113,7 +113,7 @@ describe('hardware driver parts', () => {
     const log: string[] = [];
     const client = await powerOnHardwareClient(testbed, { name: 'client', logDir, wire: { netns: netns.name, ifname: 'srv0' }, log: (line) => log.push(line) });
     expect(await received()).toBeGreaterThan(before);
-    await expect(waitForConsole(client, /login: /, 60_000)).rejects.toThrow(/the client printed nothing on \/dev\/pts\/\d+ in 2 s after power-on: check that it switched on, that its firmware boots from the network first/);
+    await expect(waitForConsole(client, /login: /, 60_000, 'com1', 'prompt')).rejects.toThrow(/the client printed nothing on \/dev\/pts\/\d+ in 2 s after power-on: check that it switched on, that its firmware boots from the network first/);
     await client.powerOff();
     expect(log.join('\n')).toMatch(/never printed anything/);
     expect((await $`pgrep -f etherwake`.quiet().nothrow()).stdout).toBe('');

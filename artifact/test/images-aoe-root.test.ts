@@ -52,7 +52,7 @@ describe('aoe-root image variant', () => {
           nics: [{ kind: 'tap', tap: netns.taps[0]!, mac: '52:54:00:a0:e0:07', model: 'e1000' }],
         });
         await machine.consoles.com1.waitFor(new RegExp(nicLinkMarker), loginTimeoutMs);
-        await machine.consoles.com1.waitFor(/login: /, loginTimeoutMs);
+        await machine.consoles.com1.waitForPrompt(/login: /, loginTimeoutMs);
         // Only the script went over TFTP: the disk itself came over AoE.
         expect(services.transfers().map((t) => t.file)).toEqual(['boot.ipxe']);
         const root = await runInShell(machine.consoles.com1, 'findmnt -n -o SOURCE / && echo sanboot-proof > /root/sanboot-proof && sync');

@@ -85,7 +85,7 @@ describe.each(installers)('stock Debian image made by $installer', ({ installer,
     const machine: Machine = await startMachine(await machineSpec('plain'));
     try {
       // ~35 s on an idle 2-core host under TCG; 164 s was seen with a load of 10, so allow plenty.
-      await machine.consoles.com1.waitFor(/login: /, 10 * 60_000);
+      await machine.consoles.com1.waitForPrompt(/login: /, 10 * 60_000);
       const unit = await runInShell(machine.consoles.com1, 'systemctl show -p Result,ExecMainStatus netboot-bench.service');
       expect(unit.exitCode).toBe(0);
       expect(unit.output.trim().split('\n').sort()).toEqual(['ExecMainStatus=0', 'Result=success']);

@@ -39,13 +39,30 @@ export class SerialConsole {
   }
 
   /**
-   * Waits until `pattern` appears in output not consumed by an earlier waitFor; resolves with the
-   * host time (ms since QEMU start) of its arrival. Rejects on timeout or when the port closes.
+   * Waits until `pattern` appears in a complete line of output not consumed by an earlier wait;
+   * resolves with the host time (ms since QEMU start) of its arrival. Only text up to the last line
+   * end is searched: a serial port delivers lines in pieces, and a pattern matched against half a
+   * line ("continuing without the netw") would let the caller read a sentence that has not
+   * arrived yet. Rejects on timeout or when the port closes.
    */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<TimedMatch> {
+    return this.waitUntil(pattern, timeoutMs, 'line');
+  }
+
+  /**
+   * Waits for a prompt: text that stays without a line end until someone types (a login prompt, a
+   * shell prompt). Matches partial lines, so the pattern must end where the prompt ends.
+   */
+  waitForPrompt(pattern: RegExp, timeoutMs: number): Promise<TimedMatch> {
+    return this.waitUntil(pattern, timeoutMs, 'prompt');
+  }
+
+  private waitUntil(pattern: RegExp, timeoutMs: number, scope: 'line' | 'prompt'): Promise<TimedMatch> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
-        const found = findInTranscript(this.chunks, pattern, this.cursor, this.allText);
+        // A closed port ends its last line.
+        const searched = scope === 'line' && !this.closed ? this.allText.slice(0, this.allText.lastIndexOf('\n') + 1) : this.allText;
+        const found = findInTranscript(this.chunks, pattern, this.cursor, searched);
         if (found === undefined) return false;
         this.cursor = found.match.index + found.match[0].length;
         done();

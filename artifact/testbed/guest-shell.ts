@@ -14,7 +14,7 @@ export async function waitForShell(console: SerialConsole, prompt = rootPrompt, 
     console.skipPending();
     console.send('\n');
     try {
-      await console.waitFor(prompt, 3_000);
+      await console.waitForPrompt(prompt, 3_000);
       return;
     } catch {
       // no fresh prompt yet: poke again
@@ -38,7 +38,7 @@ export async function runInShell(
   console.send(`echo "@@""BEGIN"; ${command}; echo "@@""EXIT:$?"\n`);
   const begin = await console.waitFor(/@@BEGIN\r?\n/, 10_000);
   const end = await console.waitFor(/@@EXIT:(\d+)/, options.timeoutMs ?? 60_000);
-  await console.waitFor(prompt, 10_000);
+  await console.waitForPrompt(prompt, 10_000);
   const printed = console.text.slice(begin.match.index + begin.match[0].length, end.match.index);
   return { output: stripAnsi(printed).replace(/\r\n/g, '\n'), exitCode: Number(end.match[1]) };
 }

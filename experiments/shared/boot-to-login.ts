@@ -24,7 +24,7 @@ export async function bootToLogin(ctx: RepetitionContext, boot: ClientBoot): Pro
   ctx.progress('booting to login');
   const client = await startClient(ctx, boot);
   try {
-    const login = await waitForConsole(client, /login: /, loginTimeoutMs, boot.guestConsole);
+    const login = await waitForConsole(client, /login: /, loginTimeoutMs, boot.guestConsole, 'prompt');
     ctx.log(`login prompt at ${(login.t / 1000).toFixed(1)} s after power-on`);
   } finally {
     await client.powerOff();

@@ -88,11 +88,15 @@ export async function startClient(ctx: RepetitionContext, boot: ClientBoot, fwCf
   return machine;
 }
 
-/** Waits for `pattern` on the guest's console (`port`); a real PC that stays silent fails early, saying what to check. */
-export function waitForConsole(client: ClientPc, pattern: RegExp, timeoutMs: number, port: SerialPort = 'com1'): Promise<TimedMatch> {
+/**
+ * Waits for a complete line matching `pattern` on the guest's console (`port`), or with
+ * `scope: 'prompt'` for a prompt that waits for input (SerialConsole.waitForPrompt); a real PC
+ * that stays silent fails early, saying what to check.
+ */
+export function waitForConsole(client: ClientPc, pattern: RegExp, timeoutMs: number, port: SerialPort = 'com1', scope: 'line' | 'prompt' = 'line'): Promise<TimedMatch> {
   const console = client.consoles[port];
   if (console === undefined) throw new Error(`the client has no ${port} console (hardware testbed: client.hypervisorConsole)`);
-  const waiting = console.waitFor(pattern, timeoutMs);
+  const waiting = scope === 'prompt' ? console.waitForPrompt(pattern, timeoutMs) : console.waitFor(pattern, timeoutMs);
   if (client.silence === undefined) return waiting;
   waiting.catch(() => undefined);
   return Promise.race([waiting, client.silence]);

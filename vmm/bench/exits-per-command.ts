@@ -28,7 +28,7 @@ const machine = await startMachine(
   networkBootClient('bench-exits', { image: disk.path, shelf: 1, slot: 1 }, { netns: netns.name, tap: netns.taps[0]!, mac: '52:54:00:a0:e0:09' }),
 );
 try {
-  await machine.consoles.com1.waitFor(/login: /, 20 * 60_000);
+  await machine.consoles.com1.waitForPrompt(/login: /, 20 * 60_000);
   const rows: string[] = [];
   for (const workload of workloads) {
     const before = machine.consoles.com2.text.length;

@@ -59,7 +59,7 @@ describe('network boot through the hypervisor', () => {
   test('stock Debian boots to login from the AoE target; it sees a local DMA disk and no NIC; 64 MiB written reach the server and read back after a reboot', async () => {
     disk = privateCopy((await ensureDebianImage()).path, 'debian-image');
     const m = await bootOverAoe('aoe-debian', disk.path);
-    await m.consoles.com1.waitFor(/login: /, 15 * 60_000);
+    await m.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
     const shell = (command: string) => runInShell(m.consoles.com1, command, { timeoutMs: 5 * 60_000 });
 
     expect((await shell('findmnt -no SOURCE /')).output.trim()).toBe('/dev/sda1');
@@ -83,7 +83,7 @@ describe('network boot through the hypervisor', () => {
 
     // A second network boot reads the file back from the server, past the guest's page cache.
     const again = await bootOverAoe('aoe-debian-reboot', disk.path);
-    await again.consoles.com1.waitFor(/login: /, 15 * 60_000);
+    await again.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
     const reread = await runInShell(again.consoles.com1, 'echo 3 > /proc/sys/vm/drop_caches; sha256sum /root/aoe-check', { timeoutMs: 5 * 60_000 });
     expect(reread.output).toContain(`${guestSum}  /root/aoe-check`);
   }, 40 * 60_000);

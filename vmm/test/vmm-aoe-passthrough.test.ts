@@ -69,7 +69,7 @@ describe('passthrough while the primary channel is captured', () => {
       }),
     );
     const m = machine;
-    await m.consoles.com1.waitFor(/login: /, 15 * 60_000);
+    await m.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
     const shell = async (command: string) => {
       const result = await runInShell(m.consoles.com1, command, { timeoutMs: 5 * 60_000 });
       expect(result.exitCode, `${command}\n${result.output}`).toBe(0);

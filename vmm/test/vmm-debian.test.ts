@@ -32,7 +32,7 @@ test('stock Debian boots through the hypervisor; it is invisible; reboot and pow
     disks: [{ kind: 'image', path: imagePath, format: 'raw', mode: 'snapshot' }],
   });
   const m = machine;
-  await m.consoles.com1.waitFor(rootPrompt, bootTimeoutMs);
+  await m.consoles.com1.waitForPrompt(rootPrompt, bootTimeoutMs);
   const hv = m.consoles.com2.text;
   expect(hv).toMatch(/vmm: guest reads the E820 map/);
   // The interrupt management module saw Linux move the legacy PIC vectors (to 30h-3Fh).
@@ -69,7 +69,7 @@ test('stock Debian boots through the hypervisor; it is invisible; reboot and pow
   await m.consoles.com2.waitFor(/netboot hypervisor starting/, bootTimeoutMs);
   await m.consoles.com2.waitFor(/netboot hypervisor starting/, bootTimeoutMs);
   await m.consoles.com1.waitFor(/Loading Linux/, bootTimeoutMs);
-  await m.consoles.com1.waitFor(rootPrompt, bootTimeoutMs);
+  await m.consoles.com1.waitForPrompt(rootPrompt, bootTimeoutMs);
 
   // The hypervisor was in control all along: it counted exits by reason.
   expect(m.consoles.com2.text).toMatch(/exit counts so far: total \d+ cpuid=\d+/);

@@ -96,7 +96,7 @@ describe('PXE boot of the hypervisor', () => {
       const started = await m.consoles.com2.waitFor(/vmm: netboot hypervisor starting; command line "([^"]*)"/, 10 * 60_000);
       expect(started.match[1]).toBe(`tftp://${server.services.serverAddress}/vmm.elf ${hypervisorOptions}`);
       await m.consoles.com2.waitFor(/AoE: target e1\.1 found/, 5 * 60_000);
-      const login = await m.consoles.com1.waitFor(/login: /, 15 * 60_000);
+      const login = await m.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
       const shell = (command: string) => runInShell(m.consoles.com1, command, { timeoutMs: 5 * 60_000 });
       expect((await shell('findmnt -no SOURCE /')).output.trim()).toBe('/dev/sda1');
       expect((await shell('ls /sys/class/net')).output.split(/\s+/).filter(Boolean)).toEqual(['lo']);

@@ -1,0 +1,58 @@
+// SerialConsole's waits: a line wait never sees half a line (the race that made a discovery test
+// flaky: it matched "continuing without the netw" and then read a sentence not yet arrived); a
+// prompt wait sees text that no line end follows.
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { SerialConsole } from '../testbed/console.js';
+
+async function consoleOver(): Promise<{ console: SerialConsole; say: (text: string) => Promise<void>; stream: PassThrough }> {
+  const stream = new PassThrough();
+  let now = 0;
+  const console = new SerialConsole('com2', stream, () => (now += 10), await mkdtemp(path.join(os.tmpdir(), 'console-')), 'pc');
+  // Each piece is delivered as its own chunk, as a serial port does.
+  const say = (text: string) => new Promise<void>((resolve) => stream.write(text, 'latin1', () => setImmediate(resolve)));
+  return { console, say, stream };
+}
+
+describe('SerialConsole waits', () => {
+  test('a line wait resolves only once the line is complete, and then sees the whole line', async () => {
+    const { console, say } = await consoleOver();
+    let resolved = false;
+    const waiting = console.waitFor(/AoE: .*continuing without[^\n]*/, 5_000).then((found) => ((resolved = true), found));
+    await say('vmm: AoE: no target answered within 7 s (aoe_wait=); continuing without the netw');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(resolved).toBe(false);
+    await say('ork disk\r\n');
+    const found = await waiting;
+    expect(found.match[0]).toBe('AoE: no target answered within 7 s (aoe_wait=); continuing without the network disk\r');
+    expect(found.t).toBe(20);
+  });
+
+  test('a number at the end of a line is read whole, not its first digits', async () => {
+    const { console, say } = await consoleOver();
+    const waiting = console.waitFor(/@@EXIT:(\d+)/, 5_000);
+    await say('@@EXIT:1');
+    await say('27\r\n');
+    expect((await waiting).match[1]).toBe('127');
+  });
+
+  test('a prompt wait resolves on text no line end follows; consecutive waits consume output in order', async () => {
+    const { console, say } = await consoleOver();
+    await say('Debian GNU/Linux 12 debian ttyS0\r\n\r\ndebian login: ');
+    expect((await console.waitForPrompt(/login: /, 5_000)).t).toBe(10);
+    await say('root (automatic login)\r\nroot@debian:~# ');
+    await console.waitForPrompt(/root@debian:~# /, 5_000);
+    await expect(console.waitForPrompt(/root@debian:~# /, 100)).rejects.toThrow(/did not appear within 100 ms/);
+  });
+
+  test('the last line counts as complete once the port has closed', async () => {
+    const { console, say, stream } = await consoleOver();
+    await say('reboot: Power down');
+    const waiting = console.waitFor(/reboot: Power down/, 5_000);
+    stream.destroy();
+    await expect(waiting).resolves.toBeDefined();
+  });
+});
