@@ -1,5 +1,5 @@
 import { summarizeClientHardware } from '../core/client-hardware.js';
-import type { ClaimVerdict } from '../core/claims.js';
+import { verdictLabel, verdictLegend, type ClaimVerdict } from '../core/claims.js';
 import { configurationLabels, type ConfigurationId } from '../core/configurations.js';
 import type { Manifest } from '../core/manifest.js';
 import type { PaperValue } from '../core/paper-data.js';
@@ -15,6 +15,7 @@ body { font-family: 'DejaVu Sans', sans-serif; font-size: 11px; margin: 16px; co
 h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 24px; } h3 { font-size: 13px; }
 table { border-collapse: collapse; margin: 8px 0; } td, th { border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; text-align: left; }
 .reproduced { background: #dff0d8; } .differs { background: #fcf8e3; } .not-run { background: #eeeeee; color: #555; }
+.indicative-reproduced { background: #f3f9f1; font-style: italic; } .indicative-differs { background: #fefcf4; font-style: italic; } .inconclusive { background: #e8eef7; }
 .figure { page-break-inside: avoid; margin-bottom: 18px; } .figure svg { max-width: 100%; height: auto; }
 .note { color: #555; }
 `;
@@ -25,11 +26,15 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return `<table>${head}\n${body}</table>`;
 }
 
+/** One row per claim; the row's class is its verdict label ("indicative: reproduced" -> indicative-reproduced). */
 export function claimsTable(claims: readonly ClaimVerdict[]): string {
-  return table(
-    ['Claim', 'Statement', 'Paper figure', "Paper's value", 'This run', 'Verdict', 'Rule'],
-    claims.map((c) => [c.id, c.claim, c.paperFigure, c.paper, c.ours, c.verdict, c.rule]),
-    (i) => claims[i]!.verdict.replace(' ', '-'),
+  const labels = claims.map(verdictLabel);
+  return (
+    table(
+      ['Claim', 'Statement', 'Paper figure', "Paper's value", 'This run', 'Verdict', 'Rule'],
+      claims.map((c, i) => [c.id, c.claim, c.paperFigure, c.paper, c.ours, labels[i]!, c.rule]),
+      (i) => labels[i]!.replace(/:? /g, '-'),
+    ) + `<p class="note">${escapeHtml(verdictLegend)}</p>`
   );
 }
 

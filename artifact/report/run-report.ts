@@ -12,11 +12,9 @@ import { StepLedger, configurationWallTimes } from '../core/step-ledger.js';
 import { claimsTable, figureSection, htmlPage, manifestTable, paperValuesList, statusTable, testbedNote, wallTimeTable } from './html.js';
 import { htmlToPdf } from './pdf.js';
 
-export const memoryHeavyTests = new Set(Object.entries(applicationTests).filter(([, t]) => t.memoryHeavy).map(([id]) => id));
-
 /** report.html, report.pdf and claims.json of one run, from its analyses and rendered figures. */
 export async function writeRunReport(layout: RunLayout, manifest: Manifest, analyses: ReadonlyMap<string, ExperimentAnalysis>, figures: readonly RenderedFigure[], paper: readonly PaperValue[]): Promise<void> {
-  const claims = evaluateClaims(analyses, memoryHeavyTests);
+  const claims = evaluateClaims(analyses, applicationTests);
   await writeJsonAtomic(path.join(layout.root, 'claims.json'), claims);
   const sections = [
     `<p>Reproduction of Omote, Shinagawa, Kato: "A VMM-based Transparent Network Boot System", IPSJ Journal 2011, on the embedded QEMU testbed. ` +
