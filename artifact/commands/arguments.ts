@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultReps, runOptionsSchema } from '../core/options.js';
+import { defaultReps, runOptionsSchema, runSize } from '../core/options.js';
 import type { ReproduceRequest } from './reproduce.js';
 
 export const usage = `Usage (through npm, which installs what is missing first):
-  npm run reproduce [-- --quick] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
+  npm run reproduce [-- --smoke|--quick] [--boot-per-experiment] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run doctor`;
@@ -18,6 +18,8 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
       allowPositionals: true,
       options: {
         quick: { type: 'boolean', default: false },
+        smoke: { type: 'boolean', default: false },
+        'boot-per-experiment': { type: 'boolean', default: false },
         only: { type: 'string', multiple: true },
         configurations: { type: 'string', multiple: true },
         reps: { type: 'string' },
@@ -43,9 +45,12 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
   const withPositionals = (list: string[] | undefined) => (list === undefined ? null : list === listed ? [...list, ...positionals] : [...list]);
   const only = withPositionals(values.only);
   const configurations = withPositionals(values.configurations);
-  const reps = values.reps === undefined ? (values.quick ? defaultReps.quick : defaultReps.full) : Number(values.reps);
+  const quick = values.quick || values.smoke;
+  const reps = values.reps === undefined ? defaultReps[runSize({ quick, smoke: values.smoke })] : Number(values.reps);
   const parsed = runOptionsSchema.safeParse({
-    quick: values.quick,
+    quick,
+    ...(values.smoke ? { smoke: true } : {}),
+    ...(values['boot-per-experiment'] ? { bootPerExperiment: true } : {}),
     reps,
     only,
     testbed: values.testbed,

@@ -71,7 +71,8 @@ export async function compare(ids: readonly string[], where: { runsDir?: string;
   for (const id of ids) {
     if (id === paperPseudoRun) continue;
     const layout = await existingRun(id, where.runsDir);
-    sources.push({ series: id, analyses: await analyseRun(layout, experiments), manifest: await readManifest(layout.manifest) });
+    const manifest = await readManifest(layout.manifest);
+    sources.push({ series: id, analyses: await analyseRun(layout, experiments), manifest, run: { id, ...manifest.machine.git } });
   }
   const outputDir = where.outputDir ?? path.join(paths.comparisons, ids.join('__'));
   const rendered = await renderFigures(experiments, sources, ids.includes(paperPseudoRun) ? paper : null, [path.join(outputDir, 'figures')]);

@@ -20,7 +20,7 @@ import { writeRunReport } from '../report/run-report.js';
 import { analyseRun } from '../stages/analyse.js';
 import { buildComponent, buildComponents } from '../stages/build.js';
 import { doctorChecks } from '../stages/doctor.js';
-import { notRunHere, runExperiment } from '../stages/experiments.js';
+import { describeUnit, notRunHere, planExperiments } from '../stages/experiments.js';
 import { publishFigures, renderFigures, type RenderedFigure } from '../stages/figures.js';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import type { ListrTask } from 'listr2';
@@ -121,16 +121,35 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
     },
     {
       title: 'experiments',
-      task: (_, task) =>
-        task.newListr(
-          selected.map((experiment) => ({
-            title: `Fig. ${experiment.figure}: ${experiment.id}`,
+      task: (_, task) => {
+        const plan = planExperiments(selected, { layout, ledger, options: request.options, testbed, guestImages, blocked, progress: () => undefined });
+        const repetitions = Array.from({ length: request.options.reps }, (_unused, index) => index + 1);
+        return task.newListr([
+          ...repetitions.map(
+            (repetition): ListrTask<unknown> => ({
+              title: `repetition ${repetition}/${request.options.reps}`,
+              task: (_ctx, round) =>
+                round.newListr(
+                  plan.unitsOf(repetition).map(
+                    (unit): ListrTask<unknown> => ({
+                      title: describeUnit(unit),
+                      task: async (_unitCtx, sub) => plan.run(unit, repetition, (text) => (sub.output = text)),
+                    }),
+                  ),
+                ),
+            }),
+          ),
+          {
+            title: 'results per experiment',
             task: async (_ctx, sub) => {
-              const result = await runExperiment(experiment, { layout, ledger, options: request.options, testbed, guestImages, blocked, progress: (text) => (sub.output = text) });
-              sub.output = result.configurations.map((c) => `${c.configuration}: ${c.status === 'ran' ? 'ran' : `${c.status} (${c.reason})`}`).join('\n');
+              const results = await plan.finish();
+              sub.output = results
+                .map((result) => `${result.experiment}: ${result.configurations.map((c) => `${c.configuration} ${c.status === 'ran' ? 'ran' : `${c.status} (${c.reason})`}`).join('; ')}`)
+                .join('\n');
             },
-          })),
-        ),
+          },
+        ]);
+      },
     },
     {
       title: "manifest: the client's hardware",
@@ -209,7 +228,7 @@ export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, 
       title: 'figures: SVG and PNG',
       task: async (_, task) => {
         paper = await loadPaperValues();
-        figures = await renderFigures(allExperiments, [{ series: 'this run', analyses }], paper, [layout.figures]);
+        figures = await renderFigures(allExperiments, [{ series: 'this run', analyses, run: { id: manifest.runId, ...manifest.machine.git } }], paper, [layout.figures]);
         // Only the figures this run measured replace the published ones: a run of one figure
         // leaves the others as the last run that measured them drew them.
         const measured = publishTo ? selectExperiments(manifest.options.only) : [];

@@ -6,6 +6,7 @@ import type { Measurement } from './results-schema.js';
 import type { ExperimentAnalysis } from './analysis.js';
 import type { RunOptions } from './options.js';
 import type { HardwareTestbed } from '../testbed/hardware/client.js';
+import type { BenchJob } from '../images/index.js';
 
 /** Where the client PC is: a QEMU PC started per power-on, or the described hardware (or qemu-sim). */
 export type ClientTestbed = { kind: 'emulated' } | HardwareTestbed;
@@ -36,11 +37,60 @@ export interface RepetitionContext {
 
 export type MeasurementWithoutRepetition = Omit<Measurement, 'repetition'>;
 
-/** How one configuration is measured: run writes raw files, parse turns them into measurements. */
-export interface Runner {
+/** A benchmark job's tasks (fio, rtt, apps); the stage adds the id, seed and power-off. */
+export type JobTasks = Omit<BenchJob, 'version' | 'id' | 'seed' | 'powerOff'>;
+
+/**
+ * What one experiment does in a booted client: measure the boot itself (Figs 4, 6, 10), or run a
+ * benchmark job in the guest once it has reached its login prompt (Figs 5, 7, 8, 9, 11).
+ */
+export type SessionWork = { kind: 'boot' } | JobWork;
+
+export interface JobWork {
+  kind: 'job';
+  /** What the job does, for progress lines. */
+  describe: string;
+  tasks: (ctx: RepetitionContext) => JobTasks;
+  timeoutMs: (ctx: RepetitionContext) => number;
+}
+
+/** A job handed to a boot session: its file on the host and the id its frames carry. */
+export interface SessionJobFile {
+  id: string;
+  /** The job's JSON on the host (validated by writeJobFile). */
+  path: string;
+}
+
+/** A client booted to its login prompt; it runs the session's jobs, one at a time, in its root shell. */
+export interface BootedClient {
+  /** Runs the job (one of those the session was booted with) and resolves when its job-end frame arrived. */
+  runJob(job: SessionJobFile, timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Boots one configuration's client (server, wire, hypervisor, disk as the configuration has them)
+ * with `jobs` available to the guest, calls `body` once the guest's login prompt appeared, and
+ * powers the client off afterwards. Raw output goes to ctx.rawDir (the session's folder).
+ */
+export type SessionBoot = (ctx: RepetitionContext, jobs: readonly SessionJobFile[], body: (client: BootedClient) => Promise<void>) => Promise<void>;
+
+/**
+ * A configuration measured inside a boot session: one boot of the configuration per repetition
+ * serves every experiment that uses it (artifact/stages/experiments.ts). `boot` is the
+ * configuration's (the same function for every experiment), `work` is this experiment's part.
+ */
+export interface SessionRunner {
+  session: { boot: SessionBoot; work: SessionWork };
+  parse: (rawDir: string) => Promise<MeasurementWithoutRepetition[]>;
+}
+
+/** A configuration measured on its own: run powers on what it needs and writes raw files; parse reads them. */
+export interface StandaloneRunner {
   run: (ctx: RepetitionContext) => Promise<void>;
   parse: (rawDir: string) => Promise<MeasurementWithoutRepetition[]>;
 }
+
+export type Runner = SessionRunner | StandaloneRunner;
 
 export interface ConfigurationPlan {
   /** What must exist before this configuration can run (checked in artifact/core/capabilities.ts). */

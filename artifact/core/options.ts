@@ -6,6 +6,14 @@ import { debianInstallers } from '../images/recipe.js';
 export const runOptionsSchema = z
   .object({
     quick: z.boolean(),
+    /** --smoke: the smallest sizes, one repetition, every figure drawn (implies quick). Absent in runs made before it existed. */
+    smoke: z.boolean().optional(),
+    /**
+     * --boot-per-experiment: every experiment boots its own client (the paper's procedure) instead
+     * of sharing one boot per configuration and repetition. Absent in runs made before boot
+     * sessions existed, which all booted per experiment.
+     */
+    bootPerExperiment: z.boolean().optional(),
     reps: z.number().int().min(1).max(100),
     only: z.array(z.string()).nullable(),
     testbed: z.enum(['emulated', 'hardware']),
@@ -20,6 +28,16 @@ export const runOptionsSchema = z
   .strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;
 
-/** Repetitions when --reps is not given: one for --quick (kick the tires), five otherwise. */
-export const defaultReps = { quick: 1, full: 5 } as const;
+/** Job sizes: smoke (does every part work?), quick (quick sizes), full (the paper's sizes). */
+export type RunSize = 'smoke' | 'quick' | 'full';
+
+export function runSize(options: Pick<RunOptions, 'quick' | 'smoke'>): RunSize {
+  return options.smoke ? 'smoke' : options.quick ? 'quick' : 'full';
+}
+
+/**
+ * Repetitions when --reps is not given: one for --smoke (kick the tires), three for --quick (the
+ * fewest that give a verdict a confidence interval), five for a full run.
+ */
+export const defaultReps: Record<RunSize, number> = { smoke: 1, quick: 3, full: 5 };
 

@@ -24,7 +24,7 @@ export function validateRunId(runId: string): string {
 
 export function newRunId(options: RunOptions, now = new Date()): string {
   const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '').replace('T', '-');
-  return `${stamp}-${os.hostname().replace(/[^A-Za-z0-9-]/g, '')}${options.quick ? '-quick' : ''}`;
+  return `${stamp}-${os.hostname().replace(/[^A-Za-z0-9-]/g, '')}${options.smoke ? '-smoke' : options.quick ? '-quick' : ''}`;
 }
 
 /** The newest run folder whose manifest says it has not finished. */

@@ -62,18 +62,24 @@ export interface ConfigurationWallTime {
   seconds: number;
 }
 
+/** How the wall-time table names a boot session's whole time (its boot and every job in it). */
+export const bootSessionLabel = 'boot session (whole)';
+
 /**
  * Wall time per experiment configuration, from the ledger's 'experiment/<id>/<configuration>/rep-N'
- * steps (what the README's time estimates are made of). A repetition done in an earlier sitting of
- * a resumed run counts with the time it took then.
+ * steps (what the README's time estimates are made of; in a boot session, an experiment's time is
+ * that of its job, or of the boot for the boot-time figures), and per boot session from its
+ * 'session/<configuration>/rep-N' steps. A repetition done in an earlier sitting of a resumed run
+ * counts with the time it took then.
  */
 export function configurationWallTimes(steps: Readonly<LedgerEntries>): ConfigurationWallTime[] {
   const byConfiguration = new Map<string, ConfigurationWallTime>();
   for (const [step, entry] of Object.entries(steps)) {
-    const match = /^experiment\/([^/]+)\/([^/]+)\/rep-\d+$/.exec(step);
+    const match = /^(?:experiment\/([^/]+)|session)\/([^/]+)\/rep-\d+$/.exec(step);
     if (!match) continue;
-    const key = `${match[1]}/${match[2]}`;
-    const total = byConfiguration.get(key) ?? { experiment: match[1]!, configuration: match[2]!, repetitions: 0, seconds: 0 };
+    const experiment = match[1] ?? bootSessionLabel;
+    const key = `${experiment}/${match[2]}`;
+    const total = byConfiguration.get(key) ?? { experiment, configuration: match[2]!, repetitions: 0, seconds: 0 };
     total.repetitions += 1;
     total.seconds += entry.seconds;
     byConfiguration.set(key, total);

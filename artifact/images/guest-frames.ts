@@ -76,15 +76,27 @@ export function parseBenchFrames(transcript: string): { frames: BenchFrame[]; re
   return { frames, rejected };
 }
 
-/** The frames of one finished job; throws with the reason when the job failed or is incomplete. */
+/**
+ * The frames of one finished job: those from its job-start frame to its job-end frame, so that
+ * other jobs of the same boot session (and their errors) do not count. Throws with the reason
+ * when the job failed or is incomplete.
+ */
 export function completedJobFrames(transcript: string, jobId: string): BenchFrame[] {
-  const { frames, rejected } = parseBenchFrames(transcript);
+  const lines = transcript.split('\n');
+  const frameOf = (line: string) => parseBenchFrames(line).frames[0];
+  const isFrame = (type: 'job-start' | 'job-end') => (line: string) => {
+    const frame = frameOf(line);
+    return frame?.type === type && frame.id === jobId;
+  };
+  const first = lines.findIndex(isFrame('job-start'));
+  const last = lines.findIndex(isFrame('job-end'));
+  const span = lines.slice(Math.max(first, 0), last < 0 ? undefined : last + 1).join('\n');
+  const { frames, rejected } = parseBenchFrames(span);
   const problems = [
     ...rejected.map((l) => `corrupted frame line: ${l.slice(0, 120)}`),
     ...frames.filter((f) => f.type === 'error').map((f) => `guest error: ${f.message}`),
   ];
-  const end = frames.find((f) => f.type === 'job-end' && f.id === jobId);
-  if (end === undefined) problems.push(`no job-end frame for job "${jobId}" (the guest did not finish the job)`);
+  if (last < 0) problems.push(`no job-end frame for job "${jobId}" (the guest did not finish the job)`);
   if (problems.length > 0) throw new Error(`benchmark job "${jobId}" failed:\n  ${problems.join('\n  ')}`);
   return frames;
 }

@@ -59,10 +59,11 @@ export const benchJobSchema = z
 
 export type BenchJob = z.input<typeof benchJobSchema>;
 
-/** CrystalDiskMark 3 defaults (full) and a small setting for tests and quick runs. */
+/** CrystalDiskMark 3 defaults (full), a small setting for quick runs and a smaller one for smoke runs and tests. */
 export const fioPresets = {
   full: { tests: [...fioTestNames], sizeMiB: 1000, passes: 5, runtimeSeconds: 5 },
   quick: { tests: [...fioTestNames], sizeMiB: 32, passes: 1, runtimeSeconds: 2 },
+  smoke: { tests: [...fioTestNames], sizeMiB: 16, passes: 1, runtimeSeconds: 1 },
 } as const;
 
 export const jobFwCfgName = 'opt/netboot-bench/job.json';

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { firstMissing, type CapabilityId } from '../core/capabilities.js';
 import { notOnHardware, type ConfigurationId } from '../core/configurations.js';
-import type { ClientTestbed, Experiment, RepetitionContext, Runner } from '../core/experiment.js';
+import type { ClientTestbed, Experiment, JobWork, MeasurementWithoutRepetition, RepetitionContext, Runner, SessionBoot, SessionJobFile, SessionRunner, StandaloneRunner } from '../core/experiment.js';
+import { writeJobFile } from '../images/index.js';
 import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
 import type { GuestImage } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
@@ -26,54 +28,148 @@ export interface ExperimentStageContext {
 }
 
 const repetitionFile = (rawDir: string) => path.join(rawDir, 'measurements.json');
+/** In an experiment's raw folder of a boot session's part: which session measured it. */
+export const sessionRecordFile = 'session.json';
 
 type Plan = NonNullable<Experiment['configurations'][ConfigurationId]>;
 
+/** One experiment's share of one configuration, over all repetitions. */
+interface Part {
+  experiment: Experiment;
+  configuration: ConfigurationId;
+  runner: Runner;
+  measurements: Measurement[];
+  /** Set when a repetition failed: later repetitions are skipped and the result says why. */
+  failure?: string;
+}
+
 /**
- * Runs every repetition of every configuration whose machinery exists, resuming finished
- * repetitions; writes results/<experiment>.json (validated). A configuration that cannot run is
- * recorded 'not run' with the reason; one that throws is recorded 'failed', its later repetitions
- * are skipped, and the others go on.
- *
- * Repetitions are interleaved across configurations (round r runs every configuration once, the
- * order rotated by r) so that drift in the machine's speed during a run, which on a shared host is
- * larger than the differences measured, spreads over all configurations instead of biasing
- * whichever ran last.
+ * What runs in one repetition: a boot session (one boot of a configuration serving the parts of
+ * every experiment that uses it, in the experiments' figure order) or a standalone configuration.
  */
-export async function runExperiment(experiment: Experiment, ctx: ExperimentStageContext): Promise<ResultFile> {
-  const outcomes = new Map<ConfigurationId, ConfigurationResult>();
-  const runnable: { configuration: ConfigurationId; runner: Runner; measurements: Measurement[] }[] = [];
-  for (const [configuration, plan] of Object.entries(experiment.configurations) as [ConfigurationId, Plan][]) {
-    const missing = firstMissing(plan.needs, ctx.blocked);
-    const elsewhere = notRunHere(configuration, ctx);
-    if (elsewhere !== undefined) outcomes.set(configuration, { configuration, status: 'not-run', reason: elsewhere });
-    else if (missing) outcomes.set(configuration, { configuration, status: 'not-run', reason: missing.reason });
-    else if (!plan.runner) outcomes.set(configuration, { configuration, status: 'not-run', reason: 'the artifact has no runner for this configuration yet' });
-    else runnable.push({ configuration, runner: plan.runner, measurements: [] });
+export type RunUnit = { kind: 'session'; configuration: ConfigurationId; boot: SessionBoot; parts: Part[] } | { kind: 'standalone'; part: Part };
+
+export interface ExperimentPlan {
+  /** Every unit of one repetition, in the order repetition 1 runs them (later ones rotate it). */
+  units: readonly RunUnit[];
+  /** The units of repetition `repetition` (1-based), interleaved: the order rotated by repetition - 1. */
+  unitsOf: (repetition: number) => readonly RunUnit[];
+  /** Runs one unit in one repetition, resuming what finished earlier. */
+  run: (unit: RunUnit, repetition: number, progress: (text: string) => void) => Promise<void>;
+  /** Writes results/<experiment>.json for every experiment (validated) and returns them. */
+  finish: () => Promise<ResultFile[]>;
+}
+
+/** A unit's name in progress lines. */
+export function describeUnit(unit: RunUnit): string {
+  if (unit.kind === 'standalone') return `${unit.part.configuration} (${unit.part.experiment.id}, its own boot)`;
+  return `boot session ${unit.configuration}: ${unit.parts.map((part) => `Fig. ${part.experiment.figure}`).join(', ')}`;
+}
+
+/**
+ * Plans every repetition of every configuration whose machinery exists. A configuration that
+ * cannot run is recorded 'not run' with the reason; one that throws is recorded 'failed', its later
+ * repetitions are skipped, and the others go on.
+ *
+ * Boot sessions: configurations with a session runner are booted once per repetition, and that
+ * boot serves every selected experiment that measures the configuration: the boot-time figures
+ * (4, 6, 10) from the boot itself, then each job (Figs 5, 7, 8, 9, 11) in figure order in the same
+ * guest (experiments/shared/boot-session.ts). Two experiments asking for the same job (Figs 5 and
+ * 11 on vmm-aoe-cache-on) share its one run. With --boot-per-experiment every part boots alone.
+ *
+ * Repetitions are interleaved across units (round r runs every unit once, the order rotated by r)
+ * so that drift in the machine's speed during a run, which on a shared host is larger than the
+ * differences measured, spreads over all configurations instead of biasing whichever ran last.
+ */
+export function planExperiments(experiments: readonly Experiment[], ctx: ExperimentStageContext): ExperimentPlan {
+  const outcomes = new Map<string, ConfigurationResult>();
+  const key = (experiment: Experiment, configuration: ConfigurationId) => `${experiment.id}/${configuration}`;
+  const parts: Part[] = [];
+  for (const experiment of experiments) {
+    for (const [configuration, plan] of Object.entries(experiment.configurations) as [ConfigurationId, Plan][]) {
+      const missing = firstMissing(plan.needs, ctx.blocked);
+      const elsewhere = notRunHere(configuration, ctx);
+      const notRun = (reason: string) => outcomes.set(key(experiment, configuration), { configuration, status: 'not-run', reason });
+      if (elsewhere !== undefined) notRun(elsewhere);
+      else if (missing) notRun(missing.reason);
+      else if (!plan.runner) notRun('the artifact has no runner for this configuration yet');
+      else parts.push({ experiment, configuration, runner: plan.runner, measurements: [] });
+    }
   }
-  for (let repetition = 1; repetition <= ctx.options.reps; repetition++) {
-    for (const entry of rotate(runnable, repetition - 1)) {
-      if (outcomes.has(entry.configuration)) continue;
-      const log = stepLogger(ctx.layout.logs, `experiment-${experiment.id}-${entry.configuration}`);
+  const units: RunUnit[] = [];
+  for (const part of parts) {
+    if (!('session' in part.runner)) {
+      units.push({ kind: 'standalone', part });
+      continue;
+    }
+    const boot = part.runner.session.boot;
+    const shared = ctx.options.bootPerExperiment ? undefined : units.find((unit) => unit.kind === 'session' && unit.configuration === part.configuration);
+    if (shared?.kind === 'session') {
+      if (shared.boot !== boot) throw new Error(`${part.experiment.id} boots ${part.configuration} differently from ${shared.parts[0]!.experiment.id}: configurations must boot one way (experiments/shared/client-configurations.ts)`);
+      shared.parts.push(part);
+    } else {
+      units.push({ kind: 'session', configuration: part.configuration, boot, parts: [part] });
+    }
+  }
+  // Jobs run in figure order inside a session; the boot parts are measured from the boot itself.
+  for (const unit of units) if (unit.kind === 'session') unit.parts.sort((a, b) => a.experiment.figure - b.experiment.figure);
+
+  const run = async (unit: RunUnit, repetition: number, progress: (text: string) => void) => {
+    const prefix = `rep ${repetition}/${ctx.options.reps}`;
+    if (unit.kind === 'standalone') {
+      const { part } = unit;
+      if (part.failure !== undefined) return progress(`${prefix}: skipped, failed in an earlier repetition`);
+      const log = stepLogger(ctx.layout.logs, `experiment-${part.experiment.id}-${part.configuration}`);
       try {
-        entry.measurements.push(...(await runRepetition(experiment, ctx, entry.configuration, entry.runner, repetition, log)));
+        part.measurements.push(...(await runStandalone(part, ctx, repetition, log, (text) => progress(`${prefix}: ${text}`))));
       } catch (error) {
         const reason = (error as Error).message;
         log(`failed: ${reason}`);
-        outcomes.set(entry.configuration, { configuration: entry.configuration, status: 'failed', reason: reason.split('\n')[0]! });
+        part.failure = reason.split('\n')[0]!;
       }
+      return;
     }
+    await runSession(unit, ctx, repetition, (text) => progress(`${prefix}: ${text}`));
+  };
+
+  const finish = async () => {
+    const results: ResultFile[] = [];
+    for (const part of parts) {
+      const { experiment, configuration } = part;
+      outcomes.set(
+        key(experiment, configuration),
+        part.failure !== undefined
+          ? { configuration, status: 'failed', reason: part.failure }
+          : { configuration, status: 'ran', repetitions: ctx.options.reps, measurements: part.measurements },
+      );
+    }
+    for (const experiment of experiments) {
+      // Results list configurations in the experiment's order, whatever order they ran in.
+      const configurations = (Object.keys(experiment.configurations) as ConfigurationId[]).map((configuration) => outcomes.get(key(experiment, configuration))!);
+      const result: ResultFile = { schema: 'vmm-netboot/result@1', experiment: experiment.id, figure: experiment.figure, configurations };
+      const checked = resultFileSchema.safeParse(result);
+      if (!checked.success) throw new Error(`${experiment.id}: parsed results do not match the result schema: ${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message}`);
+      await writeJsonAtomic(path.join(ctx.layout.results, `${experiment.id}.json`), checked.data);
+      results.push(checked.data);
+    }
+    return results;
+  };
+
+  return { units, unitsOf: (repetition) => rotate(units, repetition - 1), run, finish };
+}
+
+/** Every repetition of every unit, then the results: the whole stage without a progress list. */
+export async function runExperiments(experiments: readonly Experiment[], ctx: ExperimentStageContext): Promise<ResultFile[]> {
+  const plan = planExperiments(experiments, ctx);
+  for (let repetition = 1; repetition <= ctx.options.reps; repetition++) {
+    for (const unit of plan.unitsOf(repetition)) await plan.run(unit, repetition, ctx.progress);
   }
-  for (const entry of runnable) {
-    if (!outcomes.has(entry.configuration)) outcomes.set(entry.configuration, { configuration: entry.configuration, status: 'ran', repetitions: ctx.options.reps, measurements: entry.measurements });
-  }
-  // Results list configurations in the experiment's order, whatever order they ran in.
-  const configurations = (Object.keys(experiment.configurations) as ConfigurationId[]).map((configuration) => outcomes.get(configuration)!);
-  const result: ResultFile = { schema: 'vmm-netboot/result@1', experiment: experiment.id, figure: experiment.figure, configurations };
-  const checked = resultFileSchema.safeParse(result);
-  if (!checked.success) throw new Error(`${experiment.id}: parsed results do not match the result schema: ${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message}`);
-  await writeJsonAtomic(path.join(ctx.layout.results, `${experiment.id}.json`), checked.data);
-  return checked.data;
+  return plan.finish();
+}
+
+/** One experiment alone (its configurations still share boots among themselves only). */
+export async function runExperiment(experiment: Experiment, ctx: ExperimentStageContext): Promise<ResultFile> {
+  return (await runExperiments([experiment], ctx))[0]!;
 }
 
 /** Why a configuration is not run in this run although it could be: deselected, or impossible on this testbed. */
@@ -81,46 +177,161 @@ export function notRunHere(configuration: ConfigurationId, ctx: Pick<ExperimentS
   const impossible = ctx.testbed?.kind === 'hardware' ? notOnHardware[configuration] : undefined;
   if (impossible !== undefined) return `not on a hardware testbed: it ${impossible}`;
   const selected = ctx.options.configurations;
-  return selected != null && !selected.includes(configuration) ? `not selected (--configurations ${selected.join(' ')})` : undefined;
+  if (selected != null && !selected.includes(configuration)) return `not selected (--configurations ${selected.join(' ')})`;
+  if (ctx.options.smoke && configuration === 'kvm-nfs') return 'not run: --smoke skips the KVM + NFS baseline (a nested guest under TCG, about 17 min); run --quick or a full run for it';
+  return undefined;
 }
 
-/** One repetition of one configuration, measured once and then read back from its raw folder. */
-async function runRepetition(
-  experiment: Experiment,
-  ctx: ExperimentStageContext,
-  configuration: ConfigurationId,
-  runner: Runner,
-  repetition: number,
-  log: (line: string) => void,
-): Promise<Measurement[]> {
-  const rawDir = path.join(ctx.layout.raw, experiment.id, configuration, `rep-${repetition}`);
-  const repetitionContext: RepetitionContext = {
-    experimentId: experiment.id,
-    configuration,
-    repetition,
-    options: ctx.options,
-    testbed: ctx.testbed ?? { kind: 'emulated' },
-    rawDir,
-    guestImages: ctx.guestImages,
-    log,
-    progress: (text) => ctx.progress(`rep ${repetition}/${ctx.options.reps} ${configuration}: ${text}`),
-  };
-  const step = `experiment/${experiment.id}/${configuration}/rep-${repetition}`;
-  // A repetition whose measurements were deleted is measured again.
-  if (!existsSync(repetitionFile(rawDir))) await ctx.ledger.forget(step);
-  const ran = await ctx.ledger.run(step, repetitionInputs(experiment, ctx), async () => {
-    // An earlier attempt that did not finish keeps its logs beside the new one, for diagnosis.
-    if (existsSync(rawDir)) await rename(rawDir, `${rawDir}.attempt-${new Date().toISOString().replaceAll(':', '')}`);
-    await mkdir(rawDir, { recursive: true });
-    log(`${step}: start`);
-    await runner.run(repetitionContext);
-    const parsed = await runner.parse(rawDir);
-    await writeJsonAtomic(repetitionFile(rawDir), { measurements: parsed.map((m) => ({ ...m, repetition })) });
-    log(`${step}: ${parsed.length} measurements`);
-  });
-  if (ran === 'skipped') repetitionContext.progress('done earlier');
+const rawDirOf = (ctx: ExperimentStageContext, part: Pick<Part, 'experiment' | 'configuration'>, repetition: number) =>
+  path.join(ctx.layout.raw, part.experiment.id, part.configuration, `rep-${repetition}`);
+const stepOf = (part: Pick<Part, 'experiment' | 'configuration'>, repetition: number) => `experiment/${part.experiment.id}/${part.configuration}/rep-${repetition}`;
+
+function repetitionContext(ctx: ExperimentStageContext, experimentId: string, configuration: ConfigurationId, repetition: number, rawDir: string, log: (line: string) => void, progress: (text: string) => void): RepetitionContext {
+  return { experimentId, configuration, repetition, options: ctx.options, testbed: ctx.testbed ?? { kind: 'emulated' }, rawDir, guestImages: ctx.guestImages, log, progress };
+}
+
+/** A raw folder about to be written: an earlier attempt that did not finish keeps its logs beside it, for diagnosis. */
+async function freshRawDir(rawDir: string): Promise<void> {
+  if (existsSync(rawDir)) await rename(rawDir, `${rawDir}.attempt-${new Date().toISOString().replaceAll(':', '')}`);
+  await mkdir(rawDir, { recursive: true });
+}
+
+/** Whether a part's repetition finished earlier with the same inputs; a repetition whose measurements were deleted is measured again. */
+async function finishedEarlier(ctx: ExperimentStageContext, part: Part, repetition: number): Promise<boolean> {
+  const step = stepOf(part, repetition);
+  if (!existsSync(repetitionFile(rawDirOf(ctx, part, repetition)))) await ctx.ledger.forget(step);
+  return ctx.ledger.isDone(step, repetitionInputs(part.experiment, ctx));
+}
+
+async function storedMeasurements(rawDir: string): Promise<Measurement[]> {
   const stored = await readJsonValidated(repetitionFile(rawDir), repetitionFileSchema, `Delete ${rawDir} and resume to measure this repetition again.`);
   return stored.measurements;
+}
+
+async function writeMeasurements(rawDir: string, measurements: readonly MeasurementWithoutRepetition[], repetition: number): Promise<void> {
+  await writeJsonAtomic(repetitionFile(rawDir), { measurements: measurements.map((m) => ({ ...m, repetition })) });
+}
+
+/** One repetition of a standalone configuration, measured once and then read back from its raw folder. */
+async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition: number, log: (line: string) => void, progress: (text: string) => void): Promise<Measurement[]> {
+  const runner = part.runner as StandaloneRunner;
+  const rawDir = rawDirOf(ctx, part, repetition);
+  const step = stepOf(part, repetition);
+  if (await finishedEarlier(ctx, part, repetition)) {
+    progress('done earlier');
+    return storedMeasurements(rawDir);
+  }
+  const started = performance.now();
+  await freshRawDir(rawDir);
+  log(`${step}: start`);
+  await runner.run(repetitionContext(ctx, part.experiment.id, part.configuration, repetition, rawDir, log, progress));
+  const parsed = await runner.parse(rawDir);
+  await writeMeasurements(rawDir, parsed, repetition);
+  log(`${step}: ${parsed.length} measurements`);
+  await ctx.ledger.markDone(step, repetitionInputs(part.experiment, ctx), (performance.now() - started) / 1000);
+  return storedMeasurements(rawDir);
+}
+
+/** A job of a session, and the parts it measures (several experiments may ask for the same job). */
+interface SessionJob extends SessionJobFile {
+  parts: Part[];
+  work: JobWork;
+  ctx: RepetitionContext;
+}
+
+/**
+ * One repetition of a boot session: boots the configuration once with the jobs of its parts that
+ * have not finished, runs them in order, and then gives each part its own raw folder (links to the
+ * session's logs, its job, and session.json naming the session), parses it, and records it. A part
+ * whose work did not complete (the boot or its job failed) is failed with the session's error.
+ */
+async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: ExperimentStageContext, repetition: number, progress: (text: string) => void): Promise<void> {
+  const live = unit.parts.filter((part) => part.failure === undefined);
+  const pending: Part[] = [];
+  for (const part of live) {
+    if (await finishedEarlier(ctx, part, repetition)) part.measurements.push(...(await storedMeasurements(rawDirOf(ctx, part, repetition))));
+    else pending.push(part);
+  }
+  if (pending.length === 0) return progress(live.length === 0 ? 'skipped: its parts failed in an earlier repetition' : 'done earlier');
+
+  const sessionName = `${unit.configuration}/rep-${repetition}`;
+  const sessionDir = path.join(ctx.layout.raw, 'sessions', unit.configuration, `rep-${repetition}`);
+  const log = stepLogger(ctx.layout.logs, `session-${unit.configuration}`);
+  await freshRawDir(sessionDir);
+  const sessionCtx = repetitionContext(ctx, 'session', unit.configuration, repetition, sessionDir, log, progress);
+
+  const jobs: SessionJob[] = [];
+  for (const part of pending) {
+    const work = (part.runner as SessionRunner).session.work;
+    if (work.kind !== 'job') continue;
+    const partCtx = repetitionContext(ctx, part.experiment.id, part.configuration, repetition, rawDirOf(ctx, part, repetition), log, progress);
+    const tasks = work.tasks(partCtx);
+    const same = jobs.find((job) => isDeepStrictEqual(job.work.tasks(job.ctx), tasks));
+    if (same !== undefined) {
+      same.parts.push(part);
+      continue;
+    }
+    const id = `${part.experiment.id}-${part.configuration}-rep${repetition}`;
+    const file = await writeJobFile({ version: 1, id, seed: repetition, powerOff: false, ...tasks }, path.join(sessionDir, 'jobs', id));
+    jobs.push({ id, path: file.path, parts: [part], work, ctx: partCtx });
+  }
+
+  const started = performance.now();
+  const took = new Map<Part, number>();
+  let sessionError: string | undefined;
+  log(`session ${sessionName}: start; parts ${pending.map((part) => part.experiment.id).join(', ')}; jobs ${jobs.map((job) => job.id).join(', ') || 'none'}`);
+  try {
+    await unit.boot(sessionCtx, jobs, async (client) => {
+      const booted = (performance.now() - started) / 1000;
+      for (const part of pending) if ((part.runner as SessionRunner).session.work.kind === 'boot') took.set(part, booted);
+      // Progress: the job running now, after the time each earlier step of the session took.
+      const done = [`boot ${booted.toFixed(0)} s`];
+      for (const job of jobs) {
+        const jobStarted = performance.now();
+        const figures = job.parts.map((part) => `Fig. ${part.experiment.figure}`).join(' + ');
+        progress(`${figures}: ${job.work.describe} (done: ${done.join(', ')})`);
+        await client.runJob(job, job.work.timeoutMs(job.ctx));
+        const seconds = (performance.now() - jobStarted) / 1000;
+        for (const part of job.parts) took.set(part, seconds);
+        done.push(`${figures} ${seconds.toFixed(0)} s`);
+      }
+      log(`session ${sessionName}: ${done.join(', ')}`);
+    });
+  } catch (error) {
+    sessionError = (error as Error).message;
+    log(`session ${sessionName} failed: ${sessionError}`);
+  }
+  await ctx.ledger.markDone(`session/${sessionName}`, repetitionInputs(pending[0]!.experiment, ctx), (performance.now() - started) / 1000);
+
+  const sessionFiles = (await readdir(sessionDir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
+  for (const part of pending) {
+    const seconds = took.get(part);
+    if (seconds === undefined) {
+      part.failure = (sessionError ?? 'the boot session ended before this part ran').split('\n')[0]!;
+      continue;
+    }
+    const rawDir = rawDirOf(ctx, part, repetition);
+    const job = jobs.find((candidate) => candidate.parts.includes(part));
+    try {
+      await freshRawDir(rawDir);
+      for (const name of sessionFiles) await symlink(path.relative(rawDir, path.join(sessionDir, name)), path.join(rawDir, name));
+      if (job !== undefined) await copyFile(job.path, path.join(rawDir, 'job.json'));
+      await writeJsonAtomic(path.join(rawDir, sessionRecordFile), {
+        session: path.relative(ctx.layout.root, sessionDir),
+        parts: pending.map((other) => other.experiment.id),
+        job: job?.id ?? null,
+        seconds,
+      });
+      const parsed = await part.runner.parse(rawDir);
+      await writeMeasurements(rawDir, parsed, repetition);
+      log(`${stepOf(part, repetition)}: ${parsed.length} measurements from session ${sessionName}`);
+      await ctx.ledger.markDone(stepOf(part, repetition), repetitionInputs(part.experiment, ctx), seconds);
+      part.measurements.push(...(await storedMeasurements(rawDir)));
+    } catch (error) {
+      part.failure = (error as Error).message.split('\n')[0]!;
+      log(`${stepOf(part, repetition)} failed: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** The items starting at index `by` (mod length), wrapping around. */
@@ -131,9 +342,15 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
 }
 
 /** What decides a repetition's outcome: the options, the binaries and images used, and the experiment's code. */
-function repetitionInputs(experiment: Experiment, ctx: ExperimentStageContext): string {
+function repetitionInputs(experiment: Experiment, ctx: Pick<ExperimentStageContext, 'options' | 'testbed' | 'guestImages'>): string {
   return hashInputs(
-    { quick: ctx.options.quick, testbed: ctx.options.testbed, hardware: ctx.testbed?.kind === 'hardware' ? ctx.testbed.description : null },
+    {
+      quick: ctx.options.quick,
+      smoke: ctx.options.smoke ?? false,
+      bootSessions: !ctx.options.bootPerExperiment,
+      testbed: ctx.options.testbed,
+      hardware: ctx.testbed?.kind === 'hardware' ? ctx.testbed.description : null,
+    },
     hashFile(paths.vmmElf),
     hashFile(paths.vblade),
     ctx.guestImages.map((image) => [image.variant, image.path, image.packages.length]),

@@ -3,13 +3,32 @@ import path from 'node:path';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import type { Experiment, FigureRow } from '../core/experiment.js';
 import type { PaperValue } from '../core/paper-data.js';
-import { renderSvg, specWithRows, svgToPng } from '../report/render-figure.js';
+import { renderSvg, specWithRows, svgToPng, type FigureProvenance } from '../report/render-figure.js';
 
 export interface FigureSource {
   /** Series label in the figure: 'this run' in a run's report, the run id in a comparison. */
   series: string;
   analyses: ReadonlyMap<string, ExperimentAnalysis>;
+  /** Where the numbers come from: the run's id and the commit its manifest records. */
+  run: { id: string; commit: string; dirty: boolean };
 }
+
+export function figureProvenance(experiment: Experiment, sources: readonly FigureSource[]): FigureProvenance {
+  return {
+    runs: sources.map((source) => {
+      const configurations = source.analyses.get(experiment.id)?.configurations ?? {};
+      return {
+        runId: source.run.id,
+        commit: source.run.commit,
+        dirty: source.run.dirty,
+        configurations: Object.entries(configurations)
+          .filter(([, analysis]) => analysis.status === 'ran')
+          .map(([configuration]) => configuration),
+      };
+    }),
+  };
+}
+
 
 export interface RenderedFigure {
   experiment: Experiment;
@@ -20,6 +39,8 @@ export interface RenderedFigure {
 /**
  * Draws each experiment's figure from the sources' analyses (+ the paper's stated values), and
  * writes <id>.svg, <id>.png and <id>.vl.json (the spec with its data inlined) into every folder.
+ * Each figure names its runs, their commits and configurations in a subtitle line and in the
+ * spec's usermeta, so a copy of it still says where it came from.
  */
 export async function renderFigures(
   experiments: readonly Experiment[],
@@ -37,7 +58,7 @@ export async function renderFigures(
       }),
       ...(paper ? experiment.paperRows(paper) : []),
     ];
-    const spec = await specWithRows(experiment.specFile, rows);
+    const spec = await specWithRows(experiment.specFile, rows, figureProvenance(experiment, sources));
     const svg = await renderSvg(spec);
     const png = svgToPng(svg);
     for (const folder of folders) {

@@ -4,10 +4,12 @@ import { selectExperiments } from '../../experiments/registry.js';
 import { parseReproduceArgs } from '../commands/arguments.js';
 
 describe('reproduce options', () => {
-  it('defaults to five repetitions, one with --quick', () => {
+  it('defaults to five repetitions, three with --quick, one with --smoke (which implies quick sizes)', () => {
     expect(parseReproduceArgs([]).options).toEqual({ quick: false, reps: 5, only: null, testbed: 'emulated' });
-    expect(parseReproduceArgs(['--quick']).options.reps).toBe(1);
-    expect(parseReproduceArgs(['--quick', '--reps', '3']).options.reps).toBe(3);
+    expect(parseReproduceArgs(['--quick']).options.reps).toBe(3);
+    expect(parseReproduceArgs(['--quick', '--reps', '2']).options.reps).toBe(2);
+    expect(parseReproduceArgs(['--smoke']).options).toEqual({ quick: true, smoke: true, reps: 1, only: null, testbed: 'emulated' });
+    expect(parseReproduceArgs(['--quick', '--boot-per-experiment']).options).toMatchObject({ bootPerExperiment: true, reps: 3 });
   });
 
   it('takes several names after --only, a run id and --fresh', () => {

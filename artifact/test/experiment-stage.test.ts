@@ -1,12 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Experiment, Runner } from '../core/experiment.js';
+import type { Experiment, JobWork, Runner, SessionBoot } from '../core/experiment.js';
 import type { RunOptions } from '../core/options.js';
 import { runLayout } from '../core/paths.js';
 import { StepLedger } from '../core/step-ledger.js';
-import { runExperiment } from '../stages/experiments.js';
+import { runExperiment, runExperiments } from '../stages/experiments.js';
 
 const options: RunOptions = { quick: true, reps: 2, only: null, testbed: 'emulated' };
 
@@ -134,3 +134,112 @@ describe('experiments stage', () => {
     expect(result.configurations[1]).toMatchObject({ configuration: 'vmm-local', status: 'ran', repetitions: 2 });
   });
 });
+
+/**
+ * A fake boot session (no QEMU): it logs the boot and each job it runs into the session's console
+ * log, as a guest would, and records which jobs each boot was given and ran.
+ */
+function fakeSessions(failJob?: string) {
+  const boots: { configuration: string; repetition: number; jobs: string[]; ran: string[] }[] = [];
+  const boot: SessionBoot = async (ctx, jobs, body) => {
+    const record = { configuration: ctx.configuration, repetition: ctx.repetition, jobs: jobs.map((job) => job.id), ran: [] as string[] };
+    boots.push(record);
+    const log = path.join(ctx.rawDir, 'client.com1.log');
+    await writeFile(log, `boot ${ctx.configuration} ${ctx.repetition}\nlogin: \n`);
+    await body({
+      runJob: async (job) => {
+        if (job.id === failJob) throw new Error(`job ${job.id} did not end (fake)`);
+        const content = JSON.parse(await readFile(job.path, 'utf8')) as { powerOff: boolean };
+        expect(content.powerOff).toBe(false);
+        record.ran.push(job.id);
+        await appendFile(log, `ran ${job.id}\n`);
+      },
+    });
+  };
+  return { boot, boots };
+}
+
+const fakeJob = (seconds: number): JobWork => ({ kind: 'job', describe: 'fake job', tasks: () => ({ apps: { tests: ['web-render'], scale: seconds, passes: 1 } }), timeoutMs: () => 1000 });
+
+/** An experiment measuring `configurations` in boot sessions: from the boot, or by reading its job's line in the console log. */
+function sessionExperiment(id: string, figure: number, boot: SessionBoot, work: JobWork | { kind: 'boot' }, configurations: readonly ('local' | 'vmm-local')[] = ['local']): Experiment {
+  const runner: Runner = {
+    session: { boot, work },
+    parse: async (rawDir) => {
+      const log = await readFile(path.join(rawDir, 'client.com1.log'), 'utf8');
+      if (work.kind === 'boot') return [{ metric: 'os-boot', unit: 's', value: log.startsWith('boot ') ? 30 : 0 }];
+      const { id: jobId } = JSON.parse(await readFile(path.join(rawDir, 'job.json'), 'utf8')) as { id: string };
+      if (!log.includes(`ran ${jobId}`)) throw new Error(`${rawDir}: no line for ${jobId}`);
+      return [{ metric: 'seconds', unit: 's', value: figure }];
+    },
+  };
+  return {
+    ...countingExperiment().experiment,
+    id,
+    figure,
+    metrics: { 'os-boot': { label: 'OS boot', unit: 's', better: 'lower' }, seconds: { label: 'seconds', unit: 's', better: 'lower' } },
+    configurations: Object.fromEntries(configurations.map((configuration) => [configuration, { needs: [], runner }])),
+  };
+}
+
+describe('boot sessions', () => {
+  it('one boot per configuration and repetition serves every experiment; identical jobs run once; parts get their own raw folders', async () => {
+    const ctx = await stage();
+    const { boot, boots } = fakeSessions();
+    const experiments = [
+      sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }, ['local', 'vmm-local']),
+      sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1), ['local', 'vmm-local']),
+      sessionExperiment('fig09-application-benchmark', 9, boot, fakeJob(2), ['local']),
+      sessionExperiment('fig11-kvm-throughput', 11, boot, fakeJob(1), ['local']),
+    ];
+    const results = await runExperiments(experiments, ctx);
+    expect(boots).toEqual([
+      { configuration: 'local', repetition: 1, jobs: ['fig05-disk-throughput-local-rep1', 'fig09-application-benchmark-local-rep1'], ran: ['fig05-disk-throughput-local-rep1', 'fig09-application-benchmark-local-rep1'] },
+      { configuration: 'vmm-local', repetition: 1, jobs: ['fig05-disk-throughput-vmm-local-rep1'], ran: ['fig05-disk-throughput-vmm-local-rep1'] },
+      // Repetition 2 rotates the order of the boot sessions.
+      { configuration: 'vmm-local', repetition: 2, jobs: ['fig05-disk-throughput-vmm-local-rep2'], ran: ['fig05-disk-throughput-vmm-local-rep2'] },
+      { configuration: 'local', repetition: 2, jobs: ['fig05-disk-throughput-local-rep2', 'fig09-application-benchmark-local-rep2'], ran: ['fig05-disk-throughput-local-rep2', 'fig09-application-benchmark-local-rep2'] },
+    ]);
+    expect(results.map((result) => result.configurations.map((c) => [c.configuration, c.status]))).toEqual([
+      [['local', 'ran'], ['vmm-local', 'ran']],
+      [['local', 'ran'], ['vmm-local', 'ran']],
+      [['local', 'ran']],
+      [['local', 'ran']],
+    ]);
+    // Fig. 11 was measured by Fig. 5's job: its raw folder names that job and links the session's console log.
+    const fig11 = path.join(ctx.layout.raw, 'fig11-kvm-throughput', 'local', 'rep-2');
+    expect(JSON.parse(await readFile(path.join(fig11, 'job.json'), 'utf8')).id).toBe('fig05-disk-throughput-local-rep2');
+    expect((await lstat(path.join(fig11, 'client.com1.log'))).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(path.join(fig11, 'session.json'), 'utf8'))).toMatchObject({ session: 'raw/sessions/local/rep-2', job: 'fig05-disk-throughput-local-rep2' });
+    expect(await readFile(path.join(ctx.layout.raw, 'fig04-boot-time', 'local', 'rep-1', 'client.com1.log'), 'utf8')).toMatch(/^boot local 1\n/);
+  });
+
+  it('--boot-per-experiment boots once per experiment, configuration and repetition', async () => {
+    const ctx = await stage();
+    const { boot, boots } = fakeSessions();
+    await runExperiments([sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }), sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1))], { ...ctx, options: { ...options, reps: 1, bootPerExperiment: true } });
+    expect(boots.map((b) => b.jobs)).toEqual([[], ['fig05-disk-throughput-local-rep1']]);
+  });
+
+  it('a job that fails fails its experiment, not the parts before it; a resumed run boots again for what is missing only', async () => {
+    const ctx = await stage();
+    const failing = fakeSessions('fig09-application-benchmark-local-rep1');
+    const experiments = (boot: SessionBoot) => [sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }), sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1)), sessionExperiment('fig09-application-benchmark', 9, boot, fakeJob(2))];
+    const results = await runExperiments(experiments(failing.boot), { ...ctx, options: { ...options, reps: 1 } });
+    expect(results.map((result) => result.configurations[0]!.status)).toEqual(['ran', 'ran', 'failed']);
+    expect(results[2]!.configurations[0]).toMatchObject({ reason: 'job fig09-application-benchmark-local-rep1 did not end (fake)' });
+
+    const retry = fakeSessions();
+    const retried = await runExperiments(experiments(retry.boot), { ...ctx, ledger: StepLedger.open(ctx.layout.ledger), options: { ...options, reps: 1 } });
+    expect(retry.boots.map((b) => b.jobs)).toEqual([['fig09-application-benchmark-local-rep1']]);
+    expect(retried.map((result) => result.configurations[0]!.status)).toEqual(['ran', 'ran', 'ran']);
+  });
+
+  it('--smoke leaves the KVM + NFS baseline out, saying so', async () => {
+    const ctx = await stage();
+    const { experiment } = countingExperiment();
+    const result = await runExperiment(experiment, { ...ctx, options: { ...options, smoke: true, reps: 1 } });
+    expect(result.configurations[2]).toEqual({ configuration: 'kvm-nfs', status: 'not-run', reason: expect.stringMatching(/^not run: --smoke skips the KVM \+ NFS baseline/) });
+  });
+});
+

@@ -5,6 +5,7 @@ import type { ExperimentAnalysis } from '../core/analysis.js';
 import { loadPaperValues } from '../core/paper-data.js';
 import { summarise } from '../core/statistics.js';
 import { rasterise, renderSvg, specWithRows } from '../report/render-figure.js';
+import { figureProvenance } from '../stages/figures.js';
 
 /** Fixture analysis: local measured (3 repetitions), the VMM configurations not run. */
 const fixtureBootAnalysis: ExperimentAnalysis = {
@@ -42,7 +43,12 @@ describe('figure generation', () => {
     expect(rows.filter((r) => r.status === 'paper').map((r) => r.value).sort()).toEqual([-14, -8, 24, 30].sort());
     expect(rows.some((r) => r.status === 'failed' && r.group === 'VMM + AoE, server cache off')).toBe(true);
 
-    const svg = await renderSvg(await specWithRows(fig04BootTime.specFile, rows));
+    const provenance = figureProvenance(fig04BootTime, [{ series: 'this run', analyses: new Map([['fig04-boot-time', fixtureBootAnalysis]]), run: { id: 'quick-1', commit: '0123456789abcdef', dirty: false } }]);
+    const spec = await specWithRows(fig04BootTime.specFile, rows, provenance);
+    // The figure names where it came from, in its spec and in the drawing.
+    expect((spec as { usermeta?: unknown }).usermeta).toEqual({ provenance: { runs: [{ runId: 'quick-1', commit: '0123456789abcdef', dirty: false, configurations: ['local'] }] } });
+    const svg = await renderSvg(spec);
+    expect(svg).toContain('drawn from run quick-1 (commit 0123456789; local)');
     expect(svg).toContain('mark-rect'); // bars
     expect(svg).toContain('mark-rule'); // 95 % CI whiskers
     for (const label of ['Fig. 4: OS boot time', 'OS boot (s)', 'OS boot: difference to Local disk (s)', 'paper (2011 hardware)', 'this run', 'not run', 'failed', 'VMM + AoE, server cache on']) {
@@ -52,7 +58,7 @@ describe('figure generation', () => {
 
   it('renders the text into the PNG (fonts are loaded explicitly)', async () => {
     const rows = fig04BootTime.figureData({ analysis: fixtureBootAnalysis, series: 'this run' });
-    const svg = await renderSvg(await specWithRows(fig04BootTime.specFile, rows));
+    const svg = await renderSvg(await specWithRows(fig04BootTime.specFile, rows, { runs: [] }));
     const withoutText = svg.replace(/<text[^>]*>[^<]*<\/text>/g, '');
     expect(withoutText.length).toBeLessThan(svg.length);
     // Text accounts for many dark pixels: titles, labels, legend.
@@ -70,7 +76,7 @@ describe('figure generation', () => {
     };
     const rows = fig08AoeRtt.figureData({ analysis, series: 'this run' });
     expect(rows.every((r) => r.status === 'not run' && r.value === null)).toBe(true);
-    const svg = await renderSvg(await specWithRows(fig08AoeRtt.specFile, rows));
+    const svg = await renderSvg(await specWithRows(fig08AoeRtt.specFile, rows, { runs: [] }));
     expect(svg).toContain('not run: VMM + AoE, server cache off: this run');
   });
 });

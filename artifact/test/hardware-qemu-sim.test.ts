@@ -1,7 +1,8 @@
 // The hardware testbed's driver end to end, against the simulated PC of data/testbeds/qemu-sim.json:
 // the server's NIC (one end of a veth) is claimed into the run's namespace, dnsmasq and vblade serve
 // on it, the PC is powered on through its monitor and PXE-boots the hypervisor, which boots the
-// served image over AoE; a benchmark job reaches the guest inside the served image (no fw_cfg).
+// served image over AoE; in the same boot, a benchmark job reaches the guest inside the served image
+// (no fw_cfg) and is run in its shell.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,7 +29,7 @@ describe('--testbed hardware on the qemu-sim PC', () => {
       await writeFile(description, JSON.stringify({ ...shipped, name: 'qemu-sim-test', server: { ...shipped.server, interface: serverInterface } }));
 
       const run = await runCli(
-        ['reproduce', '--quick', '--testbed', 'hardware', '--hardware', description, '--only', 'fig04', '--only', 'fig05', '--configurations', 'vmm-aoe-cache-on', '--run-id', runId],
+        ['reproduce', '--smoke', '--testbed', 'hardware', '--hardware', description, '--only', 'fig04', '--only', 'fig05', '--configurations', 'vmm-aoe-cache-on', '--run-id', runId],
         { NETBOOT_OUTPUT_DIR: output },
       );
       expect(run.code, run.output).toBe(0);
@@ -59,7 +60,9 @@ describe('--testbed hardware on the qemu-sim PC', () => {
       expect(cmdline).toContain('order=n');
       expect(cmdline).not.toMatch(/-kernel|-fw_cfg/);
       expect(await readFile(path.join(raw, 'dnsmasq.log'), 'utf8')).toMatch(/dnsmasq-tftp.*sent .*vmm\.elf to/);
-      expect(await readFile(path.join(layout.logs, 'experiment-fig05-disk-throughput-vmm-aoe-cache-on.log'), 'utf8')).toContain('job written into the served image');
+      // One boot served both figures; its job went into the served image, where the guest's shell found it.
+      expect(await readFile(path.join(layout.logs, 'session-vmm-aoe-cache-on.log'), 'utf8')).toContain('written into the served image: var/lib/netboot-bench/s/0.json');
+      expect(JSON.parse(await readFile(path.join(raw, 'session.json'), 'utf8'))).toMatchObject({ session: 'raw/sessions/vmm-aoe-cache-on/rep-1', parts: ['fig04-boot-time', 'fig05-disk-throughput'] });
 
       const manifest = await readManifest(layout.manifest);
       expect(manifest.hardwareTestbed?.name).toBe('qemu-sim-test');

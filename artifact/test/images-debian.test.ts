@@ -76,6 +76,9 @@ describe.each(installers)('stock Debian image made by $installer', ({ installer,
       expect(await read('/boot/grub/grub.cfg')).toMatch(new RegExp(`root=UUID=${image.manifest.rootUuid} .*console=ttyS0,115200n8`));
       // The installer leaves its own logs in the system it installed; debootstrap leaves none.
       expect((await read('/var/log/installer/syslog')).length > 0).toBe(installer === 'debian-installer');
+      // fio's test file is laid out once, in the image, at CrystalDiskMark's size (guest-payload.ts).
+      const fioFile = (await $`debugfs -R ${'stat /var/lib/netboot-bench/fio/fio-test.dat'} ${partition}`.quiet()).stdout;
+      expect(fioFile).toMatch(new RegExp(`Size: ${1000 * 1024 * 1024}\\b`));
     } finally {
       await $`losetup -d ${partition}`.quiet();
     }

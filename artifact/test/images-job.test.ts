@@ -83,6 +83,26 @@ describe('result frames and their parsers', () => {
     expect(() => completedJobFrames(`@@BENCH ${error.length} ${error}\n`, 'x')).toThrow(/guest error: Traceback: fio failed/);
   });
 
+  test("a boot session's transcript holds several jobs: each job's frames are its own, and another job's error is not its", () => {
+    const line = (frame: object) => {
+      const json = JSON.stringify(frame);
+      return `@@BENCH ${json.length} ${json}`;
+    };
+    const app = (test: string) => ({ bytes: 1, files: 1, pass: 1, seconds: 2, test, type: 'app' });
+    const transcript = [
+      line({ id: 'a', type: 'job-start', uptime: 1 }),
+      line(app('mail-copy')),
+      line({ id: 'a', ok: true, type: 'job-end', uptime: 2 }),
+      'root@debian:~# python3 runner.py b',
+      line({ id: 'b', type: 'job-start', uptime: 3 }),
+      line(app('web-render')),
+      line({ message: 'Traceback: w3m failed', type: 'error' }),
+      line({ id: 'b', ok: false, type: 'job-end', uptime: 4 }),
+    ].join('\r\n');
+    expect(completedJobFrames(transcript, 'a').map((f) => (f.type === 'app' ? f.test : f.type))).toEqual(['job-start', 'mail-copy', 'job-end']);
+    expect(() => completedJobFrames(transcript, 'b')).toThrow(/guest error: Traceback: w3m failed/);
+  });
+
   test('CrystalDiskMark reporting takes the best pass; app scores normalise to the reference', () => {
     const pass = (mb: number, n: number) => ({ test: 'seq-1m' as const, rw: 'read' as const, pass: n, fioVersion: 'fio-3.33', mbPerSecond: mb, iops: 1, bytes: 1, runtimeMs: 1, meanLatencyUs: 1 });
     const [seq] = crystalDiskMarkResults([pass(40, 1), pass(45.8, 2), pass(44, 3)]);

@@ -1,17 +1,17 @@
 import { scalar } from '../../artifact/core/analysis.js';
-import { paths } from '../../artifact/core/paths.js';
 import type { Experiment, FigureInput, FigureRow } from '../../artifact/core/experiment.js';
 import { barFigureRows, groupOf, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
-import { withAoeServer, withIpxeSanboot, withPxeNetworkBoot } from '../shared/aoe-server.js';
-import { bootTimeMetrics, bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
+import { bootTime, bootTimeMetrics } from '../shared/boot-to-login.js';
+import { inBootSessions, type SessionConfigurationId } from '../shared/client-configurations.js';
 import { panelsOf } from '../shared/metric-panels.js';
-import { guestImageDisk } from '../shared/guest-image.js';
 import { hypervisorExitMetrics } from '../shared/hypervisor-exits.js';
 import { specBeside } from '../shared/spec-file.js';
 
+const configurations: SessionConfigurationId[] = ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'];
+
 const layout: BarLayout = {
   figure: 4,
-  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'],
+  configurations,
   metrics: panelsOf(bootTimeMetrics),
   relative: { baseline: 'local', kind: 'difference', metrics: ['os-boot', 'total-boot'] },
 };
@@ -45,34 +45,7 @@ export const fig04BootTime: Experiment = {
   section: '5.2',
   title: 'OS boot time: local disk, VMM + local disk, network boot with server cache on and off',
   metrics: { ...bootTimeMetrics, ...hypervisorExitMetrics },
-  configurations: {
-    local: {
-      needs: ['testbed-library', 'debian-image'],
-      runner: { run: async (ctx) => bootToLogin(ctx, { disk: guestImageDisk(ctx) }), parse: parseBootToLogin },
-    },
-    'vmm-local': {
-      needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image'],
-      runner: { run: async (ctx) => bootToLogin(ctx, { disk: guestImageDisk(ctx), kernel: paths.vmmElf }), parse: parseBootToLogin },
-    },
-    'vmm-aoe-cache-on': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
-      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
-    },
-    // The paper's whole chain (4.7): the hypervisor itself arrives by PXE; its VMM boot includes PXE.
-    'vmm-pxe-aoe-cache-on': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'pxe-boot-services', 'testbed-library', 'debian-image'],
-      runner: { run: (ctx) => withPxeNetworkBoot(ctx, 'on', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
-    },
-    'vmm-aoe-cache-off': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
-      runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
-    },
-    // The alternative without a hypervisor: iPXE sanboot, then the guest's own aoe module.
-    'ipxe-sanboot-aoe': {
-      needs: ['aoe-server', 'pxe-boot-services', 'aoe-root-image', 'testbed-library', 'debian-image'],
-      runner: { run: (ctx) => withIpxeSanboot(ctx, 'on', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
-    },
-  },
+  configurations: inBootSessions(configurations, bootTime),
   figureData: (input) => [...barFigureRows(layout, input), ...stackedBootRows(input)],
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),

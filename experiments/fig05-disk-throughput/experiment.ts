@@ -1,16 +1,16 @@
-import { paths } from '../../artifact/core/paths.js';
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
-import { withAoeServer, withGuestAoeInitiator, withIpxeSanboot } from '../shared/aoe-server.js';
-import { parseDiskBenchmark, runDiskBenchmark } from '../shared/disk-benchmark.js';
+import { inBootSessions, type SessionConfigurationId } from '../shared/client-configurations.js';
+import { diskBenchmark, parseDiskBenchmark } from '../shared/disk-benchmark.js';
 import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metrics.js';
-import { guestImageDisk } from '../shared/guest-image.js';
 import { specBeside } from '../shared/spec-file.js';
 import { windowsGuestPlans } from '../shared/windows-guest.js';
 
+const configurations: SessionConfigurationId[] = ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator', 'ipxe-sanboot-aoe'];
+
 const layout: BarLayout = {
   figure: 5,
-  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator', 'ipxe-sanboot-aoe'],
+  configurations,
   metrics: diskThroughputPanels,
   relative: { baseline: 'local', kind: 'ratio', metrics: Object.keys(diskThroughputMetrics) },
 };
@@ -22,33 +22,7 @@ export const fig05DiskThroughput: Experiment = {
   title: 'Disk throughput (fio jobs equivalent to CrystalDiskMark: seq 1024K, random 512K, random 4K)',
   metrics: diskThroughputMetrics,
   configurations: {
-    local: {
-      needs: ['testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => runDiskBenchmark(ctx, { disk: guestImageDisk(ctx) }), parse: parseDiskBenchmark },
-    },
-    'vmm-local': {
-      needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => runDiskBenchmark(ctx, { disk: guestImageDisk(ctx), kernel: paths.vmmElf }), parse: parseDiskBenchmark },
-    },
-    'vmm-aoe-cache-on': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
-    },
-    'vmm-aoe-cache-off': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
-    },
-    // Beyond the paper: the same server and wire through the guest's own Linux AoE initiator.
-    'guest-aoe-initiator': {
-      needs: ['aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withGuestAoeInitiator(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot, true)), parse: parseDiskBenchmark },
-    },
-    // The alternative without a hypervisor: iPXE sanboot; the root file system (and the fio file)
-    // is on the AoE target through the guest's own aoe module.
-    'ipxe-sanboot-aoe': {
-      needs: ['aoe-server', 'pxe-boot-services', 'aoe-root-image', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withIpxeSanboot(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
-    },
+    ...inBootSessions(configurations, { work: diskBenchmark, parse: parseDiskBenchmark, needs: ['guest-benchmark'] }),
     // The paper's guest; not in the figure's layout, listed as not run in the report.
     ...windowsGuestPlans,
   },

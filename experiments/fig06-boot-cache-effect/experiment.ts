@@ -1,6 +1,5 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
-import { withAoeServer } from '../shared/aoe-server.js';
-import { bootToLogin } from '../shared/boot-to-login.js';
+import { inBootSessions } from '../shared/client-configurations.js';
 import { bootCacheMetrics, parseBootCacheEffect } from '../shared/cache-effect.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
@@ -8,8 +7,6 @@ import { specBeside } from '../shared/spec-file.js';
 
 /** Cumulative MB since GRUB left its menu: issued = the patched vblade's counters, reached disk = the server's loop device statistics. */
 const metrics = bootCacheMetrics;
-
-const needs = ['hypervisor-aoe', 'aoe-server', 'server-accounting', 'testbed-library', 'debian-image'] as const;
 
 const layout: LineLayout = {
   configurations: ['vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
@@ -23,10 +20,7 @@ export const fig06BootCacheEffect: Experiment = {
   section: '5.4.1',
   title: 'Server cache effect during boot: data the OS issued vs data reaching the server disk',
   metrics,
-  configurations: {
-    'vmm-aoe-cache-on': { needs, runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => bootToLogin(ctx, boot)), parse: parseBootCacheEffect } },
-    'vmm-aoe-cache-off': { needs, runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => bootToLogin(ctx, boot)), parse: parseBootCacheEffect } },
-  },
+  configurations: inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], { work: { kind: 'boot' }, parse: parseBootCacheEffect, needs: ['server-accounting'] }),
   figureData: (input) => lineFigureRows(layout, input),
   // The paper states only one number here (a write flush near 29 s); it is in the claims notes, not a curve.
   paperRows: () => [],

@@ -1,14 +1,12 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
-import { withAoeServer } from '../shared/aoe-server.js';
-import { benchmarkCacheMetrics, parseBenchmarkCacheEffect, runSequentialBenchmark } from '../shared/cache-effect.js';
+import { inBootSessions } from '../shared/client-configurations.js';
+import { benchmarkCacheMetrics, parseBenchmarkCacheEffect, sequentialBenchmark } from '../shared/cache-effect.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside } from '../shared/spec-file.js';
 
 /** MB per second during the sequential benchmark: issued = the patched vblade's counters, reached disk = the server's loop device statistics. */
 const metrics = benchmarkCacheMetrics;
-
-const needs = ['hypervisor-aoe', 'aoe-server', 'server-accounting', 'testbed-library', 'debian-image', 'guest-benchmark'] as const;
 
 const layout: LineLayout = {
   configurations: ['vmm-aoe-cache-on', 'vmm-aoe-cache-off'],
@@ -22,10 +20,7 @@ export const fig07BenchmarkCacheEffect: Experiment = {
   section: '5.4.2',
   title: 'Server cache effect during the sequential disk benchmark',
   metrics,
-  configurations: {
-    'vmm-aoe-cache-on': { needs, runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => runSequentialBenchmark(ctx, boot)), parse: parseBenchmarkCacheEffect } },
-    'vmm-aoe-cache-off': { needs, runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => runSequentialBenchmark(ctx, boot)), parse: parseBenchmarkCacheEffect } },
-  },
+  configurations: inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], { work: sequentialBenchmark, parse: parseBenchmarkCacheEffect, needs: ['server-accounting', 'guest-benchmark'] }),
   figureData: (input) => lineFigureRows(layout, input),
   // The paper's one number here (dirty threshold moves seq write by ~10 MB/s) is not a curve point.
   paperRows: () => [],

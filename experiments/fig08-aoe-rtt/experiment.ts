@@ -1,6 +1,7 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { parseProbeRtt, runProbeRtt } from '../shared/aoe-probe-rtt.js';
-import { parseHypervisorRtt, runHypervisorRtt } from '../shared/hypervisor-rtt.js';
+import { hypervisorRtt, parseHypervisorRtt } from '../shared/hypervisor-rtt.js';
+import { inBootSessions } from '../shared/client-configurations.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside } from '../shared/spec-file.js';
@@ -18,8 +19,6 @@ const layout: LineLayout = {
   arrange: 'panel-per-metric',
 };
 
-const vmmNeeds = ['hypervisor-rtt-trace', 'hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'] as const;
-
 export const fig08AoeRtt: Experiment = {
   id: 'fig08-aoe-rtt',
   figure: 8,
@@ -27,8 +26,7 @@ export const fig08AoeRtt: Experiment = {
   title: 'RTT of each AoE request packet by its index within one 1024 KB sequential read',
   metrics,
   configurations: {
-    'vmm-aoe-cache-on': { needs: vmmNeeds, runner: { run: (ctx) => runHypervisorRtt(ctx, 'on'), parse: parseHypervisorRtt } },
-    'vmm-aoe-cache-off': { needs: vmmNeeds, runner: { run: (ctx) => runHypervisorRtt(ctx, 'off'), parse: parseHypervisorRtt } },
+    ...inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], { work: hypervisorRtt, parse: parseHypervisorRtt, needs: ['hypervisor-rtt-trace', 'guest-benchmark'] }),
     'probe-aoe-cache-on': { needs: ['aoe-server', 'aoe-probe', 'debian-image'], runner: { run: (ctx) => runProbeRtt(ctx, 'on'), parse: parseProbeRtt } },
     'probe-aoe-cache-off': { needs: ['aoe-server', 'aoe-probe', 'debian-image'], runner: { run: (ctx) => runProbeRtt(ctx, 'off'), parse: parseProbeRtt } },
   },

@@ -1,10 +1,8 @@
-import { paths } from '../../artifact/core/paths.js';
 import type { Experiment, MetricInfo } from '../../artifact/core/experiment.js';
 import type { AppTestName } from '../../artifact/images/index.js';
-import { parseAppBenchmark, runAppBenchmark } from '../shared/app-benchmark.js';
-import { withAoeServer, withIpxeSanboot } from '../shared/aoe-server.js';
+import { appBenchmark, parseAppBenchmark } from '../shared/app-benchmark.js';
+import { inBootSessions, type SessionConfigurationId } from '../shared/client-configurations.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
-import { guestImageDisk } from '../shared/guest-image.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside } from '../shared/spec-file.js';
 import { windowsGuestPlans } from '../shared/windows-guest.js';
@@ -28,9 +26,11 @@ const metrics: Record<string, MetricInfo> = Object.fromEntries(
   Object.entries(applicationTests).map(([id, test]) => [id, { label: test.label, unit: 's', better: 'lower' as const }]),
 );
 
+const configurations: SessionConfigurationId[] = ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'];
+
 const layout: BarLayout = {
   figure: 9,
-  configurations: ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'],
+  configurations,
   metrics: panelsOf(metrics),
   relative: { baseline: 'local', kind: 'score', metrics: Object.keys(metrics) },
 };
@@ -42,26 +42,7 @@ export const fig09ApplicationBenchmark: Experiment = {
   title: 'Application benchmark (open stand-ins for PCMark Vantage), scores normalised to local = 1',
   metrics,
   configurations: {
-    local: {
-      needs: ['testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => runAppBenchmark(ctx, { disk: guestImageDisk(ctx) }), parse: parseAppBenchmark },
-    },
-    'vmm-local': {
-      needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => runAppBenchmark(ctx, { disk: guestImageDisk(ctx), kernel: paths.vmmElf }), parse: parseAppBenchmark },
-    },
-    'vmm-aoe-cache-on': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => runAppBenchmark(ctx, boot)), parse: parseAppBenchmark },
-    },
-    'vmm-aoe-cache-off': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withAoeServer(ctx, 'off', (boot) => runAppBenchmark(ctx, boot)), parse: parseAppBenchmark },
-    },
-    'ipxe-sanboot-aoe': {
-      needs: ['aoe-server', 'pxe-boot-services', 'aoe-root-image', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withIpxeSanboot(ctx, 'on', (boot) => runAppBenchmark(ctx, boot)), parse: parseAppBenchmark },
-    },
+    ...inBootSessions(configurations, { work: appBenchmark, parse: parseAppBenchmark, needs: ['guest-benchmark'] }),
     // The paper's guest; not in the figure's layout, listed as not run in the report.
     ...windowsGuestPlans,
   },

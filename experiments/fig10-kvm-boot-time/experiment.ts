@@ -1,7 +1,6 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
-import { withAoeServer, withPxeNetworkBoot } from '../shared/aoe-server.js';
-import { withKvmNfs } from '../shared/kvm-nfs.js';
-import { bootTimeMetrics, bootToLogin, parseBootToLogin } from '../shared/boot-to-login.js';
+import { inBootSessions } from '../shared/client-configurations.js';
+import { bootTime, bootTimeMetrics } from '../shared/boot-to-login.js';
 import { hypervisorExitMetrics } from '../shared/hypervisor-exits.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
@@ -20,22 +19,7 @@ export const fig10KvmBootTime: Experiment = {
   section: '5.7',
   title: 'VMM boot and OS boot: proposed VMM vs KVM host with the image on NFS',
   metrics: { ...bootTimeMetrics, ...hypervisorExitMetrics },
-  configurations: {
-    'vmm-aoe-cache-on': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
-      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
-    },
-    // The paper's whole chain (4.7): the hypervisor itself arrives by PXE; its VMM boot includes PXE.
-    'vmm-pxe-aoe-cache-on': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'pxe-boot-services', 'testbed-library', 'debian-image'],
-      runner: { run: (ctx) => withPxeNetworkBoot(ctx, 'on', (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
-    },
-    // The existing approach: a host OS with KVM boots first, then runs the image from NFS.
-    'kvm-nfs': {
-      needs: ['nfs-server', 'kvm-host-image', 'testbed-library', 'debian-image'],
-      runner: { run: (ctx) => withKvmNfs(ctx, (boot) => bootToLogin(ctx, boot)), parse: parseBootToLogin },
-    },
-  },
+  configurations: inBootSessions(['vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'kvm-nfs'], bootTime),
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),

@@ -1,8 +1,7 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
-import { withAoeServer } from '../shared/aoe-server.js';
-import { withKvmNfs } from '../shared/kvm-nfs.js';
-import { parseDiskBenchmark, runDiskBenchmark } from '../shared/disk-benchmark.js';
+import { inBootSessions } from '../shared/client-configurations.js';
+import { diskBenchmark, parseDiskBenchmark } from '../shared/disk-benchmark.js';
 import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metrics.js';
 import { specBeside } from '../shared/spec-file.js';
 
@@ -19,16 +18,7 @@ export const fig11KvmThroughput: Experiment = {
   section: '5.7',
   title: 'Disk throughput: proposed VMM (AoE, server cache on) vs KVM with the image on NFS',
   metrics: diskThroughputMetrics,
-  configurations: {
-    'vmm-aoe-cache-on': {
-      needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withAoeServer(ctx, 'on', (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
-    },
-    'kvm-nfs': {
-      needs: ['nfs-server', 'kvm-host-image', 'testbed-library', 'debian-image', 'guest-benchmark'],
-      runner: { run: (ctx) => withKvmNfs(ctx, (boot) => runDiskBenchmark(ctx, boot)), parse: parseDiskBenchmark },
-    },
-  },
+  configurations: inBootSessions(['vmm-aoe-cache-on', 'kvm-nfs'], { work: diskBenchmark, parse: parseDiskBenchmark, needs: ['guest-benchmark'] }),
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),

@@ -1,13 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
+import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { AoeLab } from '../../server/lab.js';
 import { guestImage } from './guest-image.js';
 
 /** vblade's advertised buffer count and the initiator's window: 64 frames in flight (see server/README.md). */
 const window = 64;
-/** Sequential 1 MiB reads as in the paper's Fig. 8 (1000 accesses); --quick: 100. */
-const accesses = { full: 1000, quick: 100 } as const;
+/** Sequential 1 MiB reads as in the paper's Fig. 8 (1000 accesses); --quick: 100; --smoke: 50. */
+const accesses: Record<RunSize, number> = { full: 1000, quick: 100, smoke: 50 };
 const sectorsPerMiB = 2048;
 
 /**
@@ -18,7 +19,7 @@ const sectorsPerMiB = 2048;
  */
 export async function runProbeRtt(ctx: RepetitionContext, cache: 'on' | 'off'): Promise<void> {
   const image = guestImage(ctx);
-  const requests = ctx.options.quick ? accesses.quick : accesses.full;
+  const requests = accesses[runSize(ctx.options)];
   const span = requests * sectorsPerMiB;
   const flags = ['-r', '-b', String(window), ...(cache === 'off' ? ['-d'] : [])];
   const lab = AoeLab.create(`rtt-${process.pid}-${ctx.repetition}`);

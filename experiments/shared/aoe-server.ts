@@ -14,7 +14,7 @@ import { track } from '../../artifact/testbed/reaper.js';
 import { withBootServices } from '../../server/boot-services.js';
 import { spawnVblade, stopProcess } from '../../server/lab.js';
 import { startAccountingSampler } from '../../server/sampler.js';
-import type { ClientBoot } from './client-pc.js';
+import type { ClientBoot, HandedFile, HandOver } from './client-pc.js';
 
 /** The emulated client's MAC and the wire's MTU: 1500 = 2 sectors per AoE frame, as in the paper. */
 const clientMac = '52:54:00:a0:e0:01';
@@ -47,8 +47,8 @@ export interface AoeWire {
   nic?: NicSpec;
   /** Size of the exported disk. */
   sizeBytes: number;
-  /** Hardware testbed: writes a benchmark job into the served image (see writeJobIntoServedDisk). */
-  handOverJob?: (jobFile: string) => Promise<void>;
+  /** Hardware testbed: writes files (benchmark jobs) into the served image (see writeIntoServedDisk). */
+  handOver?: HandOver;
 }
 
 /** What a network-booting client gets from its wire: the emulated NIC, or on hardware the wire's end and the job hand-over. */
@@ -56,7 +56,7 @@ function networkClient(wire: AoeWire): ClientBoot {
   return {
     netns: wire.netns,
     nics: wire.nic === undefined ? [] : [wire.nic],
-    ...(wire.handOverJob === undefined ? {} : { wire: { netns: wire.netns, ifname: wire.ifname }, handOverJob: wire.handOverJob }),
+    ...(wire.handOver === undefined ? {} : { wire: { netns: wire.netns, ifname: wire.ifname }, handOver: wire.handOver }),
   };
 }
 
@@ -172,8 +172,8 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
           } else {
             const release = await claimServerInterface(hardware.server.interface, netns.name, hardware.server.mtu);
             try {
-              const handOverJob = (jobFile: string) => writeJobIntoServedDisk(ctx, loop, cache, jobFile);
-              await serve(ctx, cache, loop, { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOverJob }, body);
+              const handOver: HandOver = (files) => writeIntoServedDisk(ctx, loop, cache, files);
+              await serve(ctx, cache, loop, { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOver }, body);
             } finally {
               await release();
             }
@@ -200,26 +200,27 @@ export function warmServerCache(ctx: RepetitionContext, disk: string) {
   return $`dd if=${disk} of=/dev/null bs=1M status=none`.quiet();
 }
 
-/** Where guest/netboot-bench/start.sh looks for a job on a PC without fw_cfg. */
-const servedJobPath = 'var/lib/netboot-bench/job.json';
-
 /**
- * Hardware testbed: a real PC has no fw_cfg, so the job goes into the served image's root file
- * system before power-on. It is written through the served loop device itself (a mount at the
- * partition's offset), so vblade's buffered reads see it; the device's cache is then written back
- * and dropped, and warmed again when the cache is on.
+ * Hardware testbed: a real PC has no fw_cfg, so files for the guest (the session's jobs) go into
+ * the served image's root file system before power-on, each at its `guestPath`. They are written
+ * through the served loop device itself (a mount at the partition's offset), so vblade's buffered
+ * reads see them; the device's cache is then written back and dropped, and warmed again when the
+ * cache is on.
  */
-async function writeJobIntoServedDisk(ctx: RepetitionContext, loop: string, cache: 'on' | 'off', jobFile: string): Promise<void> {
+async function writeIntoServedDisk(ctx: RepetitionContext, loop: string, cache: 'on' | 'off', files: readonly HandedFile[]): Promise<void> {
   const table = JSON.parse((await $`sfdisk -J ${loop}`.quiet()).stdout) as { partitiontable: { partitions: { start: number }[] } };
   const root = table.partitiontable.partitions[0];
-  if (root === undefined) throw new Error(`the served image on ${loop} has no partition to put the job in`);
+  if (root === undefined) throw new Error(`the served image on ${loop} has no partition to put the session's jobs in`);
   const mountPoint = await mkdtemp(path.join(os.tmpdir(), 'served-root-'));
   try {
     await $`mount -o offset=${root.start * 512} ${loop} ${mountPoint}`.quiet();
     const untrackMount = track('mount', mountPoint);
     try {
-      await mkdir(path.dirname(path.join(mountPoint, servedJobPath)), { recursive: true });
-      await copyFile(jobFile, path.join(mountPoint, servedJobPath));
+      for (const file of files) {
+        const target = path.join(mountPoint, file.guestPath);
+        await mkdir(path.dirname(target), { recursive: true });
+        await copyFile(file.source, target);
+      }
     } finally {
       await $`umount ${mountPoint}`.quiet();
       untrackMount();
@@ -228,7 +229,7 @@ async function writeJobIntoServedDisk(ctx: RepetitionContext, loop: string, cach
     await rm(mountPoint, { recursive: true, force: true });
   }
   await $`blockdev --flushbufs ${loop}`.quiet();
-  ctx.log(`job written into the served image as /${servedJobPath}`);
+  ctx.log(`written into the served image: ${files.map((f) => f.guestPath).join(', ')}`);
   if (cache === 'on') await warmServerCache(ctx, loop);
 }
 

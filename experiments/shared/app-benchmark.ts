@@ -1,17 +1,22 @@
-import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
+import type { MeasurementWithoutRepetition, JobWork } from '../../artifact/core/experiment.js';
+import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { appResults, appTestNames, type AppFrame } from '../../artifact/images/index.js';
-import type { ClientBoot } from './client-pc.js';
-import { readJobFrames, runGuestJob } from './guest-job.js';
+import { readJobFrames } from './guest-job.js';
 
-/** Input scale and passes: the full data sets (~125 MB tree, 2000 mails, 20 tracks) x 3, or a tenth x 1. */
-export const appBenchmarkSize = { full: { scale: 1, passes: 3 }, quick: { scale: 0.1, passes: 1 } } as const;
-const jobTimeoutMs = { full: 60 * 60_000, quick: 15 * 60_000 } as const;
+/** Input scale and passes: the full data sets (~125 MB tree, 2000 mails, 20 tracks) x 3, a tenth x 1, a twentieth x 1. */
+export const appBenchmarkSize: Record<RunSize, { scale: number; passes: number }> = {
+  full: { scale: 1, passes: 3 },
+  quick: { scale: 0.1, passes: 1 },
+  smoke: { scale: 0.05, passes: 1 },
+};
+const jobTimeoutMs: Record<RunSize, number> = { full: 60 * 60_000, quick: 15 * 60_000, smoke: 10 * 60_000 };
 
-export async function runAppBenchmark(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
-  const chosen = ctx.options.quick ? appBenchmarkSize.quick : appBenchmarkSize.full;
-  ctx.progress(`${appTestNames.length} application tests, scale ${chosen.scale}`);
-  await runGuestJob(ctx, boot, { apps: { tests: [...appTestNames], ...chosen } }, ctx.options.quick ? jobTimeoutMs.quick : jobTimeoutMs.full);
-}
+export const appBenchmark: JobWork = {
+  kind: 'job',
+  describe: `${appTestNames.length} application tests`,
+  tasks: (ctx) => ({ apps: { tests: [...appTestNames], ...appBenchmarkSize[runSize(ctx.options)] } }),
+  timeoutMs: (ctx) => jobTimeoutMs[runSize(ctx.options)],
+};
 
 /** One measurement per test: mean seconds over its passes (scores are normalised in the figure). */
 export async function parseAppBenchmark(rawDir: string): Promise<MeasurementWithoutRepetition[]> {

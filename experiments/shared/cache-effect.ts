@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MeasurementWithoutRepetition, MetricInfo, RepetitionContext } from '../../artifact/core/experiment.js';
+import type { MeasurementWithoutRepetition, MetricInfo, JobWork } from '../../artifact/core/experiment.js';
+import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { fioPresets } from '../../artifact/images/index.js';
 import { extractBootMarkers, findInTranscript, parseTimedLog } from '../../artifact/testbed/index.js';
 import type { AccountingSample } from '../../server/sampler.js';
 import { serverAccountingFile } from './aoe-server.js';
-import { clientName, clientStartFile, type ClientBoot } from './client-pc.js';
-import { runGuestJob } from './guest-job.js';
+import { clientName, clientStartFile } from './client-pc.js';
+import { jobEndFrame, jobStartFrame } from './guest-job.js';
 
 /** The four curves of Figs 6 and 7: what the client issued (vblade's counters) and what reached the server's disk (loop device). */
 const curves = {
@@ -86,20 +87,23 @@ export async function parseBootCacheEffect(rawDir: string): Promise<MeasurementW
   return toMeasurements(cumulativeOnGrid(samples, startEpochMs, markers.grubLeft, markers.login), 'MB');
 }
 
-/** Sequential 1 MiB reads and writes, as CrystalDiskMark's first row (the paper's Fig. 7 benchmark). */
-const jobTimeoutMs = { full: 60 * 60_000, quick: 15 * 60_000 } as const;
+const jobTimeoutMs: Record<RunSize, number> = { full: 60 * 60_000, quick: 15 * 60_000, smoke: 10 * 60_000 };
 
-export async function runSequentialBenchmark(ctx: RepetitionContext, boot: ClientBoot): Promise<void> {
-  const preset = ctx.options.quick ? fioPresets.quick : fioPresets.full;
-  ctx.progress(`fio seq-1m, ${preset.sizeMiB} MiB x ${preset.passes} pass(es)`);
-  await runGuestJob(ctx, boot, { fio: { ...preset, tests: ['seq-1m'] } }, ctx.options.quick ? jobTimeoutMs.quick : jobTimeoutMs.full);
-}
+/** Sequential 1 MiB reads and writes, as CrystalDiskMark's first row (the paper's Fig. 7 benchmark). */
+export const sequentialBenchmark: JobWork = {
+  kind: 'job',
+  describe: 'fio seq-1m with the server accounting',
+  tasks: (ctx) => ({ fio: { ...fioPresets[runSize(ctx.options)], tests: ['seq-1m'] } }),
+  timeoutMs: (ctx) => jobTimeoutMs[runSize(ctx.options)],
+};
 
 /** Fig. 7 from a sequential-benchmark repetition: MB/s per curve, each second from the job's start to its end. */
 export async function parseBenchmarkCacheEffect(rawDir: string): Promise<MeasurementWithoutRepetition[]> {
   const { samples, startEpochMs, console } = await readAccounting(rawDir);
-  const start = findInTranscript(console, /"type":"job-start"/);
-  const end = findInTranscript(console, /"type":"job-end"/);
+  // A boot session runs several jobs: the window is this job's (job.json names it).
+  const { id } = JSON.parse(await readFile(path.join(rawDir, 'job.json'), 'utf8')) as { id: string };
+  const start = findInTranscript(console, jobStartFrame(id));
+  const end = findInTranscript(console, jobEndFrame(id));
   if (!start || !end) throw new Error(`${rawDir}: the guest's benchmark job did not start and finish`);
   return toMeasurements(ratesOnGrid(cumulativeOnGrid(samples, startEpochMs, start.t, end.t)), 'MB/s');
 }

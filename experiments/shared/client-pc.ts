@@ -34,11 +34,19 @@ export interface ClientBoot {
   /** Hardware testbed: the server's end of the client's wire (a Wake-on-LAN packet leaves there). */
   wire?: WireEnd;
   /**
-   * Hardware testbed: puts a benchmark job where the guest finds it without fw_cfg (in the served
-   * image, before power-on). Absent on the emulated testbed, where the job goes through fw_cfg.
+   * Hardware testbed: puts files (a session's benchmark jobs) where the guest finds them without
+   * fw_cfg (in the served image, before power-on). Absent on the emulated testbed, where they go
+   * through fw_cfg.
    */
-  handOverJob?: (jobFile: string) => Promise<void>;
+  handOver?: HandOver;
 }
+
+/** A host file the guest reads at `guestPath` (relative to its root file system). */
+export interface HandedFile {
+  source: string;
+  guestPath: string;
+}
+export type HandOver = (files: readonly HandedFile[]) => Promise<void>;
 
 /**
  * What startClient records about each power-on: when the client started (Date.now() ms, to align
@@ -81,7 +89,7 @@ export async function startClient(ctx: RepetitionContext, boot: ClientBoot, fwCf
     return client;
   }
   const kernelSha256 = boot.kernel === undefined ? null : createHash('sha256').update(await readFile(boot.kernel)).digest('hex');
-  const { wire: _wire, handOverJob: _handOverJob, guestConsole = 'com1', disk, fwCfgFiles: bootFiles = [], ...machineBoot } = boot;
+  const { wire: _wire, handOver: _handOver, guestConsole = 'com1', disk, fwCfgFiles: bootFiles = [], ...machineBoot } = boot;
   const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: disk === undefined ? [] : [disk], fwCfgFiles: [...bootFiles, ...fwCfgFiles], ...machineBoot });
   await recordStart(ctx, { epochMs: machine.startedAtEpochMs, kernel: boot.kernel ?? null, kernelSha256, guestConsole });
   ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}`);

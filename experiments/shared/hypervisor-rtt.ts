@@ -1,34 +1,38 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
+import type { MeasurementWithoutRepetition, JobWork } from '../../artifact/core/experiment.js';
+import { runSize, type RunSize } from '../../artifact/core/options.js';
 import type { RttFrame } from '../../artifact/images/index.js';
-import { withAoeServer } from './aoe-server.js';
 import { clientName } from './client-pc.js';
-import { readJobFrames, runGuestJob } from './guest-job.js';
+import { readJobFrames } from './guest-job.js';
 import { parseAoeStatsBlocks } from './hypervisor-aoe-stats.js';
 
-/** 1 MiB sequential reads averaged over, as in the paper's Fig. 8 (1000); --quick: 50. */
-/** 1 MiB sequential reads per run, and the test file they loop over (written once through AoE first). */
-export const rttJobSize = { full: { accesses: 1000, fileMiB: 256 }, quick: { accesses: 50, fileMiB: 32 } } as const;
+/** 1 MiB sequential reads per run (the paper's Fig. 8: 1000), and the test file they loop over. */
+export const rttJobSize: Record<RunSize, { accesses: number; fileMiB: number }> = {
+  full: { accesses: 1000, fileMiB: 256 },
+  quick: { accesses: 50, fileMiB: 32 },
+  smoke: { accesses: 20, fileMiB: 16 },
+};
 const accessBytes = 1024 * 1024;
 /** Packet indexes the hypervisor keeps apart (AOE_STATS_INDEXES in vmm/include/aoe/aoe_stats.h). */
 const maxStatsIndexes = 1024;
-/** Cache off reads about 6 MB/s under TCG: 1000 MiB plus boot and the file's writing. */
-const jobTimeoutMs = { full: 45 * 60_000, quick: 15 * 60_000 } as const;
+/** Cache off reads about 6 MB/s under TCG: 1000 MiB plus the file's writing. */
+const jobTimeoutMs: Record<RunSize, number> = { full: 45 * 60_000, quick: 15 * 60_000, smoke: 10 * 60_000 };
 
 /**
- * The paper's own Fig. 8 measurement: the guest network-boots through our hypervisor, zeroes the
- * hypervisor's AoE statistics (VMMCALL), reads 1 MiB blocks sequentially with O_DIRECT, and has
- * the hypervisor print the statistics on its console, which the host keeps in the raw folder.
+ * The paper's own Fig. 8 measurement, in a guest network-booted through our hypervisor: the job
+ * zeroes the hypervisor's AoE statistics (VMMCALL), reads 1 MiB blocks sequentially with O_DIRECT,
+ * and has the hypervisor print the statistics on its console (COM2), which the session keeps.
  */
-export async function runHypervisorRtt(ctx: RepetitionContext, cache: 'on' | 'off'): Promise<void> {
-  const size = ctx.options.quick ? 'quick' : 'full';
-  await withAoeServer(ctx, cache, async (boot) => {
-    const { accesses, fileMiB } = rttJobSize[size];
-    ctx.progress(`${accesses} x 1 MiB reads over a ${fileMiB} MiB file`);
-    await runGuestJob(ctx, boot, { rtt: { sizeMiB: fileMiB, accesses } }, jobTimeoutMs[size]);
-  });
-}
+export const hypervisorRtt: JobWork = {
+  kind: 'job',
+  describe: '1 MiB O_DIRECT reads with the hypervisor counting RTTs',
+  tasks: (ctx) => {
+    const { accesses, fileMiB } = rttJobSize[runSize(ctx.options)];
+    return { rtt: { sizeMiB: fileMiB, accesses } };
+  },
+  timeoutMs: (ctx) => jobTimeoutMs[runSize(ctx.options)],
+};
 
 /**
  * Mean RTT (ms) by packet index over the reads; the mean latency of one 1 MiB access as fio saw
@@ -40,6 +44,8 @@ export async function parseHypervisorRtt(rawDir: string): Promise<MeasurementWit
   const frame = (await readJobFrames(rawDir)).find((f): f is RttFrame => f.type === 'rtt');
   if (!frame) throw new Error(`${rawDir}: the guest reported no rtt frame`);
   const hypervisorConsole = await readFile(path.join(rawDir, `${clientName}.com2.log`), 'latin1');
+  // Only the rtt job asks the hypervisor for its statistics, so in a boot session the last block
+  // printed on request is this job's.
   const stats = parseAoeStatsBlocks(hypervisorConsole).filter((b) => b.reason === 'guest request').at(-1);
   if (!stats) throw new Error(`${rawDir}: the hypervisor console has no AoE statistics printed on the guest's request`);
   if (stats.rtt.read.length === 0) throw new Error(`${rawDir}: the hypervisor saw no reads during the RTT job`);

@@ -1,4 +1,4 @@
-import type { RunOptions } from '../../artifact/core/options.js';
+import { runSize, type RunOptions } from '../../artifact/core/options.js';
 import { fioPresets } from '../../artifact/images/index.js';
 import { machineDefaults } from '../../artifact/testbed/index.js';
 import { aoeSectorsPerFrame, serverBuffers, wireMtu } from './aoe-server.js';
@@ -13,9 +13,11 @@ import { nfsServerDescription } from '../../server/nfs-server.js';
  * written into the run's manifest, so that runs can be compared knowing what differed.
  */
 export function testbedParameters(options: RunOptions) {
-  const size = options.quick ? 'quick' : 'full';
+  const size = runSize(options);
   return {
     repetitions: options.reps,
+    size: runSize(options),
+    bootSessions: options.bootPerExperiment ? 'one boot per experiment (the paper\'s procedure)' : 'one boot per configuration and repetition serves every experiment',
     client: { cpus: machineDefaults.cpus, memoryMiB: machineDefaults.memoryMiB, cpu: machineDefaults.cpu, disk: 'IDE (PIIX), host cache off (O_DIRECT)', nic: 'e1000 (82540EM)' },
     wire: { mtu: wireMtu, aoeSectorsPerFrame: aoeSectorsPerFrame(wireMtu), serverBuffers },
     fio: fioPresets[size],

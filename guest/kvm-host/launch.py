@@ -4,8 +4,9 @@ At boot of the kvm-host image, if the pipeline handed over a configuration throu
 (opt/netboot-bench/kvm-guest.json), this brings up the NIC with the given address, mounts the
 server's NFS export with the paper's options, and runs the stock guest image from it under
 QEMU/KVM: an IDE disk (as for our hypervisor), the guest's console on this host's ttyS1 (the
-outer PC's COM2), and a benchmark job passed through fw_cfg. When the guest powers off, so does
-this host. Progress lines go to ttyS0 as "kvm-host: ..." (the pipeline times "starting the guest").
+outer PC's COM2, where the pipeline also types into the guest's shell), and the benchmark jobs
+passed on through fw_cfg under the names the pipeline gave them. When the guest powers off, so
+does this host. Progress lines go to ttyS0 as "kvm-host: ..." (the pipeline times "starting the guest").
 Without a configuration it does nothing: a plain boot stays plain.
 """
 import json
@@ -16,6 +17,8 @@ import time
 FW_CFG = "/sys/firmware/qemu_fw_cfg/by_name/opt/netboot-bench"
 CONFIG = f"{FW_CFG}/kvm-guest.json/raw"
 JOB = f"{FW_CFG}/job.json/raw"
+# A boot session's jobs (experiments/shared/boot-session.ts), typed into the guest's shell.
+SESSION_JOBS = f"{FW_CFG}/s"
 MOUNT_POINT = "/mnt/guest-disk"
 
 
@@ -75,6 +78,9 @@ def guest_argv(config):
     ]
     if os.path.exists(JOB):
         argv += ["-fw_cfg", f"name=opt/netboot-bench/job.json,file={JOB}"]
+    if os.path.isdir(SESSION_JOBS):
+        for name in sorted(os.listdir(SESSION_JOBS)):
+            argv += ["-fw_cfg", f"name=opt/netboot-bench/s/{name},file={SESSION_JOBS}/{name}/raw"]
     return argv
 
 

@@ -3,7 +3,6 @@ within one disk access, averaged over `accesses` 1024 KB sequential reads (O_DIR
 The hypervisor keeps the statistics; this zeroes them right before the reads and asks the
 hypervisor to print them on its console right after, so they cover exactly the reads."""
 import json
-import os
 
 import fio_tests
 import hypercall
@@ -26,7 +25,6 @@ def run(spec, seed, emit):
     hypercall.call(hypercall.AOE_STATS_LOG)
     # How the block layer may split one 1 MiB access into ATA commands.
     emit({"type": "rtt", "accesses": int(spec["accesses"]), "queue": queue_limits(), "fio": json.loads(result)})
-    os.remove(test_file)
 
 
 def queue_limits():
