@@ -19,6 +19,8 @@ const configurationAnalysisSchema = z.discriminatedUnion('status', [
     status: z.literal('ran'),
     repetitions: z.number().int(),
     metrics: z.record(z.object({ unit: z.string(), points: z.array(pointSchema) })),
+    /** Repetitions measured while other work ran on the host (artifact/core/host-activity.ts). */
+    disturbed: z.array(z.object({ repetition: z.number().int(), reason: z.string() })).optional(),
   }),
   z.object({ status: z.enum(['not-run', 'failed']), reason: z.string() }),
 ]);
@@ -50,7 +52,8 @@ export function analyseResult(result: ResultFile, metrics: Record<string, Metric
       if (!info) throw new Error(`${result.experiment}: results contain metric '${metric}', which the experiment does not define`);
       analysed[metric] = { unit: info.unit, points: summariseByX(result.experiment, metric, info, measurements) };
     }
-    configurations[entry.configuration] = { status: 'ran', repetitions: entry.repetitions, metrics: analysed };
+    const disturbed = (entry.hostActivity ?? []).flatMap((activity) => (activity.disturbed === undefined ? [] : [{ repetition: activity.repetition, reason: activity.disturbed }]));
+    configurations[entry.configuration] = { status: 'ran', repetitions: entry.repetitions, metrics: analysed, ...(disturbed.length > 0 ? { disturbed } : {}) };
   }
   return { experiment: result.experiment, figure: result.figure, configurations };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configurationIds } from './configurations.js';
+import { hostActivitySchema } from './host-activity.js';
 
 /** One measured number: a metric of one repetition (and pass, for best-of-N benchmarks). */
 export const measurementSchema = z
@@ -24,6 +25,8 @@ export const configurationResultSchema = z.discriminatedUnion('status', [
       status: z.literal('ran'),
       repetitions: z.number().int().min(1),
       measurements: z.array(measurementSchema).min(1),
+      /** What else the host did during each repetition (absent in runs made before it was recorded). */
+      hostActivity: z.array(hostActivitySchema).optional(),
     })
     .strict(),
   z.object({ configuration: configurationId, status: z.literal('not-run'), reason: z.string().min(1) }).strict(),
@@ -42,4 +45,5 @@ export const resultFileSchema = z
 export type ResultFile = z.infer<typeof resultFileSchema>;
 
 /** Measurements of one repetition, as the experiment's parser returned them (raw/<exp>/<config>/rep-N/). */
-export const repetitionFileSchema = z.object({ measurements: z.array(measurementSchema).min(1) }).strict();
+export const repetitionFileSchema = z.object({ measurements: z.array(measurementSchema).min(1), hostActivity: hostActivitySchema.optional() }).strict();
+export type RepetitionFile = z.infer<typeof repetitionFileSchema>;

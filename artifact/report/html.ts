@@ -39,13 +39,17 @@ export function claimsTable(claims: readonly ClaimVerdict[]): string {
 }
 
 /** Which configurations ran, and why the others did not. */
+/** Repetitions measured while the host did other work, named with what it did. */
+const disturbedText = (disturbed: readonly { repetition: number; reason: string }[] | undefined) =>
+  disturbed === undefined ? '' : `; disturbed: ${disturbed.map((d) => `repetition ${d.repetition} (${d.reason})`).join('; ')}`;
+
 export function statusTable(analysis: ExperimentAnalysis): string {
   const entries = Object.entries(analysis.configurations) as [ConfigurationId, ExperimentAnalysis['configurations'][ConfigurationId]][];
   return table(
     ['Configuration', 'Status'],
     entries.map(([configuration, entry]) => [
       configurationLabels[configuration],
-      entry?.status === 'ran' ? `ran: ${entry.repetitions} repetition(s)` : `${entry?.status === 'failed' ? 'failed' : 'not run'}: ${entry && 'reason' in entry ? entry.reason : ''}`,
+      entry?.status === 'ran' ? `ran: ${entry.repetitions} repetition(s)${disturbedText(entry.disturbed)}` : `${entry?.status === 'failed' ? 'failed' : 'not run'}: ${entry && 'reason' in entry ? entry.reason : ''}`,
     ]),
   );
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { hostActivity, sampleHost, type HostActivity } from '../core/host-activity.js';
 import { firstMissing, type CapabilityId } from '../core/capabilities.js';
 import { notOnHardware, type ConfigurationId } from '../core/configurations.js';
 import type { ClientTestbed, Experiment, JobWork, MeasurementWithoutRepetition, RepetitionContext, Runner, SessionBoot, SessionJobFile, SessionRunner, StandaloneRunner } from '../core/experiment.js';
@@ -10,7 +11,7 @@ import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
 import type { GuestImage } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
 import { paths, repoRoot, type RunLayout } from '../core/paths.js';
-import { repetitionFileSchema, resultFileSchema, type ConfigurationResult, type Measurement, type ResultFile } from '../core/results-schema.js';
+import { repetitionFileSchema, resultFileSchema, type ConfigurationResult, type Measurement, type RepetitionFile, type ResultFile } from '../core/results-schema.js';
 import { hashFile, hashInputs, type StepLedger } from '../core/step-ledger.js';
 import { stepLogger } from '../core/step-log.js';
 import { hashSourceTree } from '../core/tree-hash.js';
@@ -39,6 +40,8 @@ interface Part {
   configuration: ConfigurationId;
   runner: Runner;
   measurements: Measurement[];
+  /** What else the host did while each repetition was measured. */
+  hostActivity: HostActivity[];
   /** Set when a repetition failed: later repetitions are skipped and the result says why. */
   failure?: string;
 }
@@ -93,7 +96,7 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
       if (elsewhere !== undefined) notRun(elsewhere);
       else if (missing) notRun(missing.reason);
       else if (!plan.runner) notRun('the artifact has no runner for this configuration yet');
-      else parts.push({ experiment, configuration, runner: plan.runner, measurements: [] });
+      else parts.push({ experiment, configuration, runner: plan.runner, measurements: [], hostActivity: [] });
     }
   }
   const units: RunUnit[] = [];
@@ -121,7 +124,7 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
       if (part.failure !== undefined) return progress(`${prefix}: skipped, failed in an earlier repetition`);
       const log = stepLogger(ctx.layout.logs, `experiment-${part.experiment.id}-${part.configuration}`);
       try {
-        part.measurements.push(...(await runStandalone(part, ctx, repetition, log, (text) => progress(`${prefix}: ${text}`))));
+        record(part, await runStandalone(part, ctx, repetition, log, (text) => progress(`${prefix}: ${text}`)));
       } catch (error) {
         const reason = (error as Error).message;
         log(`failed: ${reason}`);
@@ -140,7 +143,7 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
         key(experiment, configuration),
         part.failure !== undefined
           ? { configuration, status: 'failed', reason: part.failure }
-          : { configuration, status: 'ran', repetitions: ctx.options.reps, measurements: part.measurements },
+          : { configuration, status: 'ran', repetitions: ctx.options.reps, measurements: part.measurements, ...(part.hostActivity.length > 0 ? { hostActivity: part.hostActivity } : {}) },
       );
     }
     for (const experiment of experiments) {
@@ -203,17 +206,22 @@ async function finishedEarlier(ctx: ExperimentStageContext, part: Part, repetiti
   return ctx.ledger.isDone(step, repetitionInputs(part.experiment, ctx));
 }
 
-async function storedMeasurements(rawDir: string): Promise<Measurement[]> {
-  const stored = await readJsonValidated(repetitionFile(rawDir), repetitionFileSchema, `Delete ${rawDir} and resume to measure this repetition again.`);
-  return stored.measurements;
+function storedMeasurements(rawDir: string): Promise<RepetitionFile> {
+  return readJsonValidated(repetitionFile(rawDir), repetitionFileSchema, `Delete ${rawDir} and resume to measure this repetition again.`);
 }
 
-async function writeMeasurements(rawDir: string, measurements: readonly MeasurementWithoutRepetition[], repetition: number): Promise<void> {
-  await writeJsonAtomic(repetitionFile(rawDir), { measurements: measurements.map((m) => ({ ...m, repetition })) });
+async function writeMeasurements(rawDir: string, measurements: readonly MeasurementWithoutRepetition[], repetition: number, hostActivity: HostActivity): Promise<void> {
+  await writeJsonAtomic(repetitionFile(rawDir), { measurements: measurements.map((m) => ({ ...m, repetition })), hostActivity });
+}
+
+/** Adds one repetition's measurements (and what the host did meanwhile) to its part. */
+function record(part: Part, stored: RepetitionFile): void {
+  part.measurements.push(...stored.measurements);
+  if (stored.hostActivity !== undefined) part.hostActivity.push(stored.hostActivity);
 }
 
 /** One repetition of a standalone configuration, measured once and then read back from its raw folder. */
-async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition: number, log: (line: string) => void, progress: (text: string) => void): Promise<Measurement[]> {
+async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition: number, log: (line: string) => void, progress: (text: string) => void): Promise<RepetitionFile> {
   const runner = part.runner as StandaloneRunner;
   const rawDir = rawDirOf(ctx, part, repetition);
   const step = stepOf(part, repetition);
@@ -224,9 +232,11 @@ async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition
   const started = performance.now();
   await freshRawDir(rawDir);
   log(`${step}: start`);
+  const before = sampleHost();
   await runner.run(repetitionContext(ctx, part.experiment.id, part.configuration, repetition, rawDir, log, progress));
+  const activity = hostActivity(before, sampleHost(), process.pid, repetition);
   const parsed = await runner.parse(rawDir);
-  await writeMeasurements(rawDir, parsed, repetition);
+  await writeMeasurements(rawDir, parsed, repetition, activity);
   log(`${step}: ${parsed.length} measurements`);
   await ctx.ledger.markDone(step, repetitionInputs(part.experiment, ctx), (performance.now() - started) / 1000);
   return storedMeasurements(rawDir);
@@ -249,7 +259,7 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
   const live = unit.parts.filter((part) => part.failure === undefined);
   const pending: Part[] = [];
   for (const part of live) {
-    if (await finishedEarlier(ctx, part, repetition)) part.measurements.push(...(await storedMeasurements(rawDirOf(ctx, part, repetition))));
+    if (await finishedEarlier(ctx, part, repetition)) record(part, await storedMeasurements(rawDirOf(ctx, part, repetition)));
     else pending.push(part);
   }
   if (pending.length === 0) return progress(live.length === 0 ? 'skipped: its parts failed in an earlier repetition' : 'done earlier');
@@ -277,22 +287,27 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
   }
 
   const started = performance.now();
-  const took = new Map<Part, number>();
+  const sessionStart = sampleHost();
+  /** Per part: how long its work took, and what else the host did meanwhile. */
+  const took = new Map<Part, { seconds: number; activity: HostActivity }>();
   let sessionError: string | undefined;
   log(`session ${sessionName}: start; parts ${pending.map((part) => part.experiment.id).join(', ')}; jobs ${jobs.map((job) => job.id).join(', ') || 'none'}`);
   try {
     await unit.boot(sessionCtx, jobs, async (client) => {
       const booted = (performance.now() - started) / 1000;
-      for (const part of pending) if ((part.runner as SessionRunner).session.work.kind === 'boot') took.set(part, booted);
+      const bootActivity = hostActivity(sessionStart, sampleHost(), process.pid, repetition);
+      for (const part of pending) if ((part.runner as SessionRunner).session.work.kind === 'boot') took.set(part, { seconds: booted, activity: bootActivity });
       // Progress: the job running now, after the time each earlier step of the session took.
       const done = [`boot ${booted.toFixed(0)} s`];
       for (const job of jobs) {
         const jobStarted = performance.now();
+        const jobStart = sampleHost();
         const figures = job.parts.map((part) => `Fig. ${part.experiment.figure}`).join(' + ');
         progress(`${figures}: ${job.work.describe} (done: ${done.join(', ')})`);
         await client.runJob(job, job.work.timeoutMs(job.ctx));
         const seconds = (performance.now() - jobStarted) / 1000;
-        for (const part of job.parts) took.set(part, seconds);
+        const activity = hostActivity(jobStart, sampleHost(), process.pid, repetition);
+        for (const part of job.parts) took.set(part, { seconds, activity });
         done.push(`${figures} ${seconds.toFixed(0)} s`);
       }
       log(`session ${sessionName}: ${done.join(', ')}`);
@@ -305,8 +320,8 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
 
   const sessionFiles = (await readdir(sessionDir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
   for (const part of pending) {
-    const seconds = took.get(part);
-    if (seconds === undefined) {
+    const measured = took.get(part);
+    if (measured === undefined) {
       part.failure = (sessionError ?? 'the boot session ended before this part ran').split('\n')[0]!;
       continue;
     }
@@ -320,13 +335,13 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
         session: path.relative(ctx.layout.root, sessionDir),
         parts: pending.map((other) => other.experiment.id),
         job: job?.id ?? null,
-        seconds,
+        seconds: measured.seconds,
       });
       const parsed = await part.runner.parse(rawDir);
-      await writeMeasurements(rawDir, parsed, repetition);
-      log(`${stepOf(part, repetition)}: ${parsed.length} measurements from session ${sessionName}`);
-      await ctx.ledger.markDone(stepOf(part, repetition), repetitionInputs(part.experiment, ctx), seconds);
-      part.measurements.push(...(await storedMeasurements(rawDir)));
+      await writeMeasurements(rawDir, parsed, repetition, measured.activity);
+      log(`${stepOf(part, repetition)}: ${parsed.length} measurements from session ${sessionName}${measured.activity.disturbed ? `; disturbed: ${measured.activity.disturbed}` : ''}`);
+      await ctx.ledger.markDone(stepOf(part, repetition), repetitionInputs(part.experiment, ctx), measured.seconds);
+      record(part, await storedMeasurements(rawDir));
     } catch (error) {
       part.failure = (error as Error).message.split('\n')[0]!;
       log(`${stepOf(part, repetition)} failed: ${(error as Error).message}`);

@@ -2,8 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { analyseResult, scalar } from '../core/analysis.js';
 import type { ResultFile } from '../core/results-schema.js';
 import { diskThroughputMetrics } from '../../experiments/shared/disk-metrics.js';
+import { statusTable } from '../report/html.js';
 
 describe('analyseResult', () => {
+  it('carries the repetitions measured while the host was busy into the analysis and the status table', () => {
+    const activity = (repetition: number, disturbed?: string) => ({ repetition, seconds: 60, load1: [1, 1] as [number, number], otherCpuShare: disturbed ? 0.4 : 0, busiestOthers: [], stealShare: 0, ...(disturbed ? { disturbed } : {}) });
+    const result: ResultFile = {
+      schema: 'vmm-netboot/result@1',
+      experiment: 'fig05-disk-throughput',
+      figure: 5,
+      configurations: [
+        {
+          configuration: 'local',
+          status: 'ran',
+          repetitions: 2,
+          measurements: [1, 2].map((repetition) => ({ metric: 'seq-read', unit: 'MB/s', repetition, pass: 1, value: 40 })),
+          hostActivity: [activity(1), activity(2, 'other processes used 40 % of a CPU (cc1)')],
+        },
+      ],
+    };
+    const analysis = analyseResult(result, diskThroughputMetrics);
+    expect(analysis.configurations.local).toMatchObject({ disturbed: [{ repetition: 2, reason: 'other processes used 40 % of a CPU (cc1)' }] });
+    expect(statusTable(analysis)).toContain('ran: 2 repetition(s); disturbed: repetition 2 (other processes used 40 % of a CPU (cc1))');
+  });
+
+
   it('reduces passes to the best per repetition before summarising repetitions', () => {
     const result: ResultFile = {
       schema: 'vmm-netboot/result@1',

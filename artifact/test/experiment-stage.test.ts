@@ -206,6 +206,9 @@ describe('boot sessions', () => {
       [['local', 'ran']],
       [['local', 'ran']],
     ]);
+    // Each repetition records what else the host did while it was measured.
+    const fig05Local = results[1]!.configurations[0]!;
+    expect(fig05Local.status === 'ran' && fig05Local.hostActivity?.map((activity) => activity.repetition)).toEqual([1, 2]);
     // Fig. 11 was measured by Fig. 5's job: its raw folder names that job and links the session's console log.
     const fig11 = path.join(ctx.layout.raw, 'fig11-kvm-throughput', 'local', 'rep-2');
     expect(JSON.parse(await readFile(path.join(fig11, 'job.json'), 'utf8')).id).toBe('fig05-disk-throughput-local-rep2');
