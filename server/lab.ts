@@ -3,6 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { track } from '../artifact/testbed/reaper.js';
 
 export const serverDir = fileURLToPath(new URL('.', import.meta.url));
 export const patchedVblade = `${serverDir}build/vblade`;
@@ -48,10 +49,16 @@ export interface VbladeLaunch {
   binary?: string;
 }
 
-/** Starts vblade inside a network namespace, collecting its output; the one place that does. */
+/**
+ * Starts vblade inside a network namespace, collecting its output; the one place that does. Tied
+ * to this process: the kernel kills it if this process dies without cleaning up (setpriv's
+ * parent-death signal; ip netns exec and setpriv each exec the next, so vblade keeps it), and the
+ * reaper stops it on an interrupt, before the loop device it holds is detached.
+ */
 export function spawnVblade(launch: VbladeLaunch): RunningServer {
-  const args = ['netns', 'exec', launch.netns, launch.binary ?? patchedVblade, ...(launch.flags ?? []), String(launch.shelf), String(launch.slot), launch.ifname, launch.image];
-  const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const vblade = [launch.binary ?? patchedVblade, ...(launch.flags ?? []), String(launch.shelf), String(launch.slot), launch.ifname, launch.image];
+  const child = spawn('ip', ['netns', 'exec', launch.netns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', ...vblade], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) child.once('exit', track('pid', child.pid));
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

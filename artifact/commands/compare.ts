@@ -11,7 +11,7 @@ import { loadPaperValues, type PaperValue } from '../core/paper-data.js';
 import { paths, repoRoot } from '../core/paths.js';
 import { existingRun } from '../core/run-folder.js';
 import { htmlToPdf } from '../report/pdf.js';
-import { figureSection, htmlPage, manifestTable, table } from '../report/html.js';
+import { escapeHtml, figureSection, htmlPage, manifestTable, table } from '../report/html.js';
 import { analyseRun } from '../stages/analyse.js';
 import { renderFigures, type FigureSource } from '../stages/figures.js';
 
@@ -60,6 +60,31 @@ function runsTable(sources: readonly { series: string; manifest?: Manifest }[]):
   );
 }
 
+/** Leaves of a parameters object as dotted paths: {wire: {mtu: 1500}} -> ['wire.mtu', '1500']. */
+function leaves(value: unknown, prefix = ''): [string, string][] {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([key, inner]) => leaves(inner, prefix ? `${prefix}.${key}` : key));
+  }
+  return [[prefix, JSON.stringify(value)]];
+}
+
+/**
+ * The testbed parameters (the manifest's) in which each run differs from the first: numbers that
+ * moved with them are not comparable as they are. A run made before parameters were recorded
+ * differs in all of them. Pure.
+ */
+export function parameterDifferences(runs: readonly { id: string; parameters: Record<string, unknown> | undefined }[]): string[] {
+  const [first, ...others] = runs;
+  if (first === undefined) return [];
+  const base = new Map(leaves(first.parameters ?? {}));
+  return others.flatMap((run) => {
+    if (first.parameters === undefined || run.parameters === undefined) return [`${first.id} and ${run.id}: one of them records no testbed parameters`];
+    const theirs = new Map(leaves(run.parameters));
+    const names = [...new Set([...base.keys(), ...theirs.keys()])].sort();
+    return names.filter((name) => base.get(name) !== theirs.get(name)).map((name) => `${name}: ${base.get(name) ?? 'absent'} in ${first.id}, ${theirs.get(name) ?? 'absent'} in ${run.id}`);
+  });
+}
+
 /**
  * Side-by-side report of several runs (and optionally the paper): the same figures with one
  * series per run, a ratio table, and each machine's manifest. Written to data/comparisons/<ids>/.
@@ -84,11 +109,16 @@ export async function compare(ids: readonly string[], where: { runsDir?: string;
     ['Experiment', 'Configuration', 'Metric', ...ids.map((id) => `${id} (mean)`), ...ids.slice(1).map((id) => `${id} / ${ids[0]}`)],
     ratios.map((r) => [r.experiment, configurationLabels[r.configuration], `${r.metric} (${r.unit})`, ...r.values.map(fmt), ...r.ratios.slice(1).map(fmt)]),
   );
+  const differences = parameterDifferences(sources.map((s) => ({ id: s.series, parameters: s.manifest?.parameters })));
+  for (const difference of differences) process.stdout.write(`warning: the runs' testbed parameters differ: ${difference}\n`);
   const html = path.join(outputDir, 'report.html');
   await writeFile(
     html,
     htmlPage(`Comparison: ${ids.join(' vs ')}`, [
       `<p>Each series is one run (or the paper's stated numbers, 2011 hardware). Ratios divide each mean by the first series' mean; '—' where either has no value.</p>`,
+      ...(differences.length === 0
+        ? []
+        : [`<p class="warning">The runs' testbed parameters differ, so their numbers are not comparable as they are:</p><ul class="warning">${differences.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`]),
       `<h2>Runs</h2>${runsTable(sources)}`,
       `<h2>Ratios</h2>${ratioTable}`,
       `<h2>Figures</h2>`,

@@ -170,6 +170,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
     throw new Error(`${(error as Error).message}\nThe run folder keeps what finished; run the same command again to resume run ${run.runId}.`);
   } finally {
     await close();
+    await run.release();
   }
   pipelineLog('finished');
   return layout.root;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -7,12 +7,15 @@ import { describeMachine } from './machine-description.js';
 import { readManifest, writeManifest, type Manifest } from './manifest.js';
 import type { RunOptions } from './options.js';
 import { paths, runLayout, type RunLayout } from './paths.js';
+import { track } from '../testbed/reaper.js';
 
 export interface OpenedRun {
   runId: string;
   layout: RunLayout;
   manifest: Manifest;
   resumed: boolean;
+  /** Gives the run folder's lock back (at the end of reproduce, whatever happened). */
+  release: () => Promise<void>;
 }
 
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -38,10 +41,46 @@ async function latestUnfinishedRun(runsDir: string): Promise<{ runId: string; ma
   return undefined;
 }
 
+/** The lock file that says which process is writing a run folder. */
+const lockFileOf = (root: string) => path.join(root, 'run.lock');
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Throws, naming the process, when another live process holds run `runId`'s lock. */
+async function refuseIfInUse(runId: string, root: string): Promise<void> {
+  const holder = Number((await readFile(lockFileOf(root), 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+    throw new Error(`run '${runId}' is in use by process ${holder} (${lockFileOf(root)}): wait for it to finish, or start another run with --run-id NAME`);
+  }
+}
+
+/**
+ * Takes run folder `root` for this process: two processes writing one run would interleave their
+ * repetitions and ledgers. A lock left by a process that died is taken over; the lock goes when
+ * release() is called or this process ends.
+ */
+async function lockRun(runId: string, root: string): Promise<() => Promise<void>> {
+  await refuseIfInUse(runId, root);
+  await writeFile(lockFileOf(root), `${process.pid}\n`);
+  const untrack = track('file', lockFileOf(root));
+  return async () => {
+    untrack();
+    await rm(lockFileOf(root), { force: true });
+  };
+}
+
 /**
  * Opens the run folder for `reproduce`: resumes the given run (or, without --run-id, the newest
  * unfinished one with the same options), or starts a new one. --fresh never deletes: an existing
- * folder of the same id is moved aside to <id>.replaced-<time>.
+ * folder of the same id is moved aside to <id>.replaced-<time>. The folder is locked for this
+ * process until `release()`: a second process is told which process holds it.
  */
 export async function openRun(
   request: { runId?: string; options: RunOptions; fresh: boolean; parameters?: Record<string, unknown> },
@@ -51,12 +90,14 @@ export async function openRun(
   if (runId === undefined && !request.fresh) {
     const unfinished = await latestUnfinishedRun(runsDir);
     if (unfinished && isDeepStrictEqual(unfinished.manifest.options, request.options)) {
-      return { runId: unfinished.runId, layout: runLayout(path.join(runsDir, unfinished.runId)), manifest: unfinished.manifest, resumed: true };
+      const layout = runLayout(path.join(runsDir, unfinished.runId));
+      return { runId: unfinished.runId, layout, manifest: unfinished.manifest, resumed: true, release: await lockRun(unfinished.runId, layout.root) };
     }
   }
   runId ??= newRunId(request.options);
   const layout = runLayout(path.join(runsDir, runId));
   if (existsSync(layout.manifest)) {
+    await refuseIfInUse(runId, layout.root);
     if (request.fresh) {
       await rename(layout.root, `${layout.root}.replaced-${new Date().toISOString().replaceAll(':', '')}`);
     } else {
@@ -67,7 +108,7 @@ export async function openRun(
             `Rerun with the same options to resume it, or add --fresh to start it over (the old folder is kept aside).`,
         );
       }
-      return { runId, layout, manifest, resumed: true };
+      return { runId, layout, manifest, resumed: true, release: await lockRun(runId, layout.root) };
     }
   }
   await mkdir(layout.root, { recursive: true });
@@ -81,8 +122,9 @@ export async function openRun(
     guestImages: [],
     ...(request.parameters === undefined ? {} : { parameters: request.parameters }),
   };
+  const release = await lockRun(runId, layout.root);
   await writeManifest(layout.manifest, manifest);
-  return { runId, layout, manifest, resumed: false };
+  return { runId, layout, manifest, resumed: false, release };
 }
 
 /** Locates an existing run folder for `figures` / `compare`; the error says what exists. */

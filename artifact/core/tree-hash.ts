@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hashInputs } from './step-ledger.js';
 
@@ -16,4 +16,13 @@ export function hashSourceTree(directory: string): string {
   };
   walk(directory);
   return hashInputs(...parts);
+}
+
+/** Hash of several sources: each a folder (hashSourceTree) or a file, named relative to `root`. */
+export function hashSources(root: string, sources: readonly string[]): string {
+  return hashInputs(...sources.flatMap((source) => {
+    const full = path.join(root, source);
+    if (!existsSync(full)) return [source, 'absent'];
+    return [source, statSync(full).isDirectory() ? hashSourceTree(full) : readFileSync(full)];
+  }));
 }

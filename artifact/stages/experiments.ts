@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -14,7 +14,7 @@ import { paths, repoRoot, type RunLayout } from '../core/paths.js';
 import { repetitionFileSchema, resultFileSchema, type ConfigurationResult, type Measurement, type RepetitionFile, type ResultFile } from '../core/results-schema.js';
 import { hashFile, hashInputs, type StepLedger } from '../core/step-ledger.js';
 import { stepLogger } from '../core/step-log.js';
-import { hashSourceTree } from '../core/tree-hash.js';
+import { hashSources } from '../core/tree-hash.js';
 
 export interface ExperimentStageContext {
   layout: RunLayout;
@@ -356,7 +356,18 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(start), ...items.slice(0, start)];
 }
 
-/** What decides a repetition's outcome: the options, the binaries and images used, and the experiment's code. */
+/**
+ * The code a repetition of `experimentId` runs, relative to the repository: its experiment, the
+ * shared runners and configuration table, the server and testbed drivers, and this stage (the
+ * binaries and guest images are hashed apart). A change in any of them measures the repetition
+ * again on resume, so a run never mixes results of old and new code.
+ */
+export function repetitionCode(experimentId: string): string[] {
+  const serverDrivers = readdirSync(path.join(repoRoot, 'server')).filter((name) => name.endsWith('.ts')).map((name) => `server/${name}`);
+  return [`experiments/${experimentId}`, 'experiments/shared', 'artifact/testbed', 'artifact/stages/experiments.ts', ...serverDrivers.sort()];
+}
+
+/** What decides a repetition's outcome: the options, the binaries and images used, and the code it runs. */
 function repetitionInputs(experiment: Experiment, ctx: Pick<ExperimentStageContext, 'options' | 'testbed' | 'guestImages'>): string {
   return hashInputs(
     {
@@ -369,7 +380,7 @@ function repetitionInputs(experiment: Experiment, ctx: Pick<ExperimentStageConte
     hashFile(paths.vmmElf),
     hashFile(paths.vblade),
     ctx.guestImages.map((image) => [image.variant, image.path, image.packages.length]),
-    hashSourceTree(path.join(repoRoot, 'experiments', experiment.id)),
+    hashSources(repoRoot, repetitionCode(experiment.id)),
   );
 }
 

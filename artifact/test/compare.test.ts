@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare, type RatioRow } from '../commands/compare.js';
+import { compare, parameterDifferences, type RatioRow } from '../commands/compare.js';
 
 const fixture = path.join(import.meta.dirname, 'fixtures', 'run-fixture-synthetic');
 
@@ -30,6 +30,16 @@ describe('npm run compare (synthetic fixture)', () => {
     expect(svg).toContain('paper (2011 hardware)');
     expect((await readFile(path.join(outputDir, 'report.pdf'))).subarray(0, 5).toString()).toBe('%PDF-');
   }, 120_000);
+
+  it('names every testbed parameter in which two runs differ', () => {
+    const parameters = (mtu: number, sizeMiB: number) => ({ repetitions: 3, wire: { mtu, aoeSectorsPerFrame: 2 }, fio: { sizeMiB } });
+    expect(parameterDifferences([{ id: 'a', parameters: parameters(1500, 32) }, { id: 'b', parameters: parameters(1500, 32) }])).toEqual([]);
+    expect(parameterDifferences([{ id: 'a', parameters: parameters(1500, 32) }, { id: 'b', parameters: parameters(9000, 1000) }])).toEqual([
+      'fio.sizeMiB: 32 in a, 1000 in b',
+      'wire.mtu: 1500 in a, 9000 in b',
+    ]);
+    expect(parameterDifferences([{ id: 'a', parameters: parameters(1500, 32) }, { id: 'old', parameters: undefined }])).toEqual(['a and old: one of them records no testbed parameters']);
+  });
 
   it('needs two series', async () => {
     await expect(compare(['paper'])).rejects.toThrow(/at least two/);

@@ -6,7 +6,7 @@ import type { Experiment, JobWork, Runner, SessionBoot } from '../core/experimen
 import type { RunOptions } from '../core/options.js';
 import { runLayout } from '../core/paths.js';
 import { StepLedger } from '../core/step-ledger.js';
-import { runExperiment, runExperiments } from '../stages/experiments.js';
+import { repetitionCode, runExperiment, runExperiments } from '../stages/experiments.js';
 
 const options: RunOptions = { quick: true, reps: 2, only: null, testbed: 'emulated' };
 
@@ -75,6 +75,13 @@ describe('experiments stage', () => {
     const remeasured = countingExperiment();
     await runExperiment(remeasured.experiment, { ...ctx, ledger: StepLedger.open(ctx.layout.ledger) });
     expect(remeasured.calls).toEqual([1]);
+  });
+
+  it("a repetition's resume hash covers all the code it runs, not only its experiment's folder", () => {
+    const code = repetitionCode('fig05-disk-throughput');
+    for (const source of ['experiments/fig05-disk-throughput', 'experiments/shared', 'artifact/testbed', 'artifact/stages/experiments.ts', 'server/lab.ts', 'server/boot-services.ts']) {
+      expect(code).toContain(source);
+    }
   });
 
   it('records why a configuration did not run, and a failure without losing the others', async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,30 @@ describe('run folders', () => {
     const entries = await readdir(runs);
     expect(entries.some((name) => name.startsWith('run-b.replaced-'))).toBe(true);
     expect(existsSync(path.join(runs, 'run-b', 'manifest.json'))).toBe(true);
+  });
+
+  it("a run folder is one process's: a second process is told which one holds it; a dead holder's lock is taken over", async () => {
+    const runs = await mkdtemp(path.join(os.tmpdir(), 'runs-'));
+    const first = await openRun({ runId: 'run-c', options: quick, fresh: false }, runs);
+    const lock = path.join(runs, 'run-c', 'run.lock');
+    expect(await readFile(lock, 'utf8')).toBe(`${process.pid}\n`);
+    await first.release();
+    expect(existsSync(lock)).toBe(false);
+
+    const other = spawn('sleep', ['30']);
+    try {
+      await writeFile(lock, `${other.pid}\n`);
+      await expect(openRun({ options: quick, fresh: false }, runs)).rejects.toThrow(new RegExp(`run 'run-c' is in use by process ${other.pid}`));
+      await expect(openRun({ runId: 'run-c', options: quick, fresh: true }, runs)).rejects.toThrow(/in use by process/);
+    } finally {
+      other.kill();
+    }
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.once('exit', resolve));
+    await writeFile(lock, `${gone.pid}\n`);
+    const taken = await openRun({ runId: 'run-c', options: quick, fresh: false }, runs);
+    expect(taken.resumed).toBe(true);
+    expect(await readFile(lock, 'utf8')).toBe(`${process.pid}\n`);
   });
 
   it('rejects run ids that are not plain names', async () => {
