@@ -1,4 +1,5 @@
 import { parseReproduceArgs, usage } from './commands/arguments.js';
+import { writeReadmeClaimsTable } from './commands/claims-table.js';
 import { compare } from './commands/compare.js';
 import { figures } from './commands/figures.js';
 import { reproduce } from './commands/reproduce.js';
@@ -22,6 +23,12 @@ async function main(argv: string[]): Promise<void> {
     case 'compare':
       await compare(rest);
       return;
+    case 'claims-table': {
+      const [runId, ...extra] = rest;
+      if (runId === undefined || extra.length > 0) throw new Error(`claims-table takes exactly one run id\n${usage}`);
+      await writeReadmeClaimsTable(runId);
+      return;
+    }
     case 'doctor': {
       const checks = doctorChecks();
       for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : check.fatal ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}\n`);

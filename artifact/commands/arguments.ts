@@ -7,6 +7,7 @@ export const usage = `Usage (through npm, which installs what is missing first):
   npm run reproduce [-- --smoke|--quick] [--boot-per-experiment] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
+  npm run claims-table -- <run-id>
   npm run doctor`;
 
 /** Parses `reproduce` options; a bad value gets an error that names it and shows the usage. */
