@@ -38,7 +38,8 @@ export interface RenderedFigure {
 
 /**
  * Draws each experiment's figure from the sources' analyses (+ the paper's stated values), and
- * writes <id>.svg, <id>.png and <id>.vl.json (the spec with its data inlined) into every folder.
+ * writes <id>.svg, <id>.png, <id>.vl.json (the spec) and <id>.data.json (its rows, one a line,
+ * which the spec loads by URL, so a spec stays readable whatever the data's size) into every folder.
  * Each figure names its runs, their commits and configurations in a subtitle line and in the
  * spec's usermeta, so a copy of it still says where it came from.
  */
@@ -65,7 +66,8 @@ export async function renderFigures(
       await mkdir(folder, { recursive: true });
       await writeFile(path.join(folder, `${experiment.id}.svg`), svg);
       await writeFile(path.join(folder, `${experiment.id}.png`), png);
-      await writeFile(path.join(folder, `${experiment.id}.vl.json`), JSON.stringify(spec, null, 2) + '\n');
+      await writeFile(path.join(folder, `${experiment.id}.vl.json`), JSON.stringify({ ...spec, data: { url: `${experiment.id}.data.json` } }, null, 2) + '\n');
+      await writeFile(path.join(folder, `${experiment.id}.data.json`), `[\n${rows.map((row) => JSON.stringify(row)).join(',\n')}\n]\n`);
     }
     rendered.push({ experiment, svg, rows });
   }
@@ -73,7 +75,7 @@ export async function renderFigures(
 }
 
 /** The files renderFigures writes per experiment. */
-const figureFiles = (experiment: Experiment) => ['svg', 'png', 'vl.json'].map((ext) => `${experiment.id}.${ext}`);
+const figureFiles = (experiment: Experiment) => ['svg', 'png', 'vl.json', 'data.json'].map((ext) => `${experiment.id}.${ext}`);
 
 /** Copies the given experiments' figures from a run's figures folder to `target` (no-op without one). */
 export async function publishFigures(from: string, experiments: readonly Experiment[], target: string | undefined): Promise<void> {

@@ -23,8 +23,14 @@ describe('npm run figures on a run folder (end to end, synthetic fixture)', () =
     await figures('fixture-synthetic', { runsDir });
 
     for (const experiment of experiments) {
-      for (const ext of ['svg', 'png', 'vl.json']) expect(existsSync(path.join(layout.figures, `${experiment.id}.${ext}`)), `${experiment.id}.${ext}`).toBe(true);
+      for (const ext of ['svg', 'png', 'vl.json', 'data.json']) expect(existsSync(path.join(layout.figures, `${experiment.id}.${ext}`)), `${experiment.id}.${ext}`).toBe(true);
     }
+    // The spec loads its rows from the data file beside it, and names where they came from.
+    const spec = JSON.parse(await readFile(path.join(layout.figures, 'fig04-boot-time.vl.json'), 'utf8')) as { data: unknown; usermeta: { provenance: { runs: { runId: string }[] } } };
+    expect(spec.data).toEqual({ url: 'fig04-boot-time.data.json' });
+    expect(spec.usermeta.provenance.runs[0]!.runId).toBe('fixture-synthetic');
+    const rows = JSON.parse(await readFile(path.join(layout.figures, 'fig04-boot-time.data.json'), 'utf8')) as { series: string }[];
+    expect(rows.some((row) => row.series === 'this run: OS boot' || row.series === 'this run')).toBe(true);
     const claims = JSON.parse(await readFile(path.join(layout.root, 'claims.json'), 'utf8')) as ClaimVerdict[];
     const verdict = (id: string) => claims.find((c) => c.id === id)!.verdict;
     // C3 covers Figs 4 and 5: the fixture's vmm-local boots within 10 % of local but has no Fig. 5 data.
