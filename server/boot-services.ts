@@ -9,11 +9,11 @@ import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
+import { paths } from '../artifact/core/paths.js';
 import { track } from '../artifact/testbed/reaper.js';
 import { bootFiles, defaultBootSubnet, dnsmasqArgs, ipv6ServerAddress, ipxeScript, type BootMode, type BootSubnet } from './boot-config.js';
 import { stopProcess } from './lab.js';
 
-export const dnsmasqBinary = '/usr/sbin/dnsmasq';
 /** Debian package ipxe: iPXE as a PXE network boot program, for PXE ROMs that are not iPXE. */
 export const debianUndionly = '/usr/lib/ipxe/undionly.kpxe';
 
@@ -79,7 +79,7 @@ export async function startBootServices(options: BootServicesOptions): Promise<B
   const { netns, ifname } = options;
   const { program } = options;
   const script = ipxeScript(program.kind === 'multiboot' ? { kind: 'multiboot', options: program.options } : program);
-  if (!existsSync(dnsmasqBinary)) throw new Error(`boot services: ${dnsmasqBinary} is missing: install Debian's dnsmasq-base (artifact/bootstrap.sh does)`);
+  if (!existsSync(paths.dnsmasq)) throw new Error(`boot services: ${paths.dnsmasq} is missing: install Debian's dnsmasq-base (artifact/bootstrap.sh does)`);
   const ip = (args: string[]) => $`ip -n ${netns} ${args}`.quiet();
   // The interface must be inside the namespace: nothing is configured in the host's namespace.
   const found = await ip(['link', 'show', 'dev', ifname]).nothrow();
@@ -133,7 +133,7 @@ export async function startBootServices(options: BootServicesOptions): Promise<B
       pidFile: path.join(workDir, 'dnsmasq.pid'),
     });
     // setpriv: the kernel kills dnsmasq if this Node process dies without cleaning up.
-    const child = spawn('ip', ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', dnsmasqBinary, ...args], {
+    const child = spawn('ip', ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', paths.dnsmasq, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let spawnError: Error | undefined;

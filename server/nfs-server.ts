@@ -8,12 +8,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { paths } from '../artifact/core/paths.js';
 import { track } from '../artifact/testbed/reaper.js';
 import { stopProcess } from './lab.js';
 import { ganeshaConfig, type NfsExport } from './nfs-config.js';
 
-export const ganeshaBinary = '/usr/bin/ganesha.nfsd';
-export const rpcbindBinary = '/usr/sbin/rpcbind';
 /** What the manifest and report say served the baseline's disk. */
 export const nfsServerDescription = 'nfs-ganesha 4.3 (user space, NFSv3 over TCP, VFS FSAL); the host kernel has no nfsd';
 
@@ -28,7 +27,7 @@ const started = /NFS SERVER INITIALIZED/;
 
 /** Runs `body` with the export served; rpcbind and ganesha are stopped afterwards, whatever happens. */
 export async function withNfsServer<T>(options: NfsServerOptions, body: () => Promise<T>): Promise<T> {
-  for (const binary of [ganeshaBinary, rpcbindBinary]) {
+  for (const binary of [paths.ganesha, paths.rpcbind]) {
     if (!existsSync(binary)) throw new Error(`NFS server: ${binary} is missing: install nfs-ganesha, nfs-ganesha-vfs and rpcbind (artifact/bootstrap.sh does)`);
   }
   const config = path.join(options.logDir, 'ganesha.conf');
@@ -44,9 +43,9 @@ export async function withNfsServer<T>(options: NfsServerOptions, body: () => Pr
   };
   try {
     // The private /run lives as long as rpcbind; ganesha joins rpcbind's namespaces.
-    const rpcbind = start(['ip', 'netns', 'exec', options.netns, 'unshare', '--mount', '--propagation', 'private', 'setpriv', '--pdeathsig', 'SIGKILL', '--', 'sh', '-c', `mount -t tmpfs tmpfs /run && exec ${rpcbindBinary} -f -w`]);
+    const rpcbind = start(['ip', 'netns', 'exec', options.netns, 'unshare', '--mount', '--propagation', 'private', 'setpriv', '--pdeathsig', 'SIGKILL', '--', 'sh', '-c', `mount -t tmpfs tmpfs /run && exec ${paths.rpcbind} -f -w`]);
     const rpcbindPid = await waitForExec(rpcbind.pid!, 'rpcbind');
-    const ganesha = start(['nsenter', '-t', String(rpcbindPid), '--mount', '--net', 'setpriv', '--pdeathsig', 'SIGKILL', '--', ganeshaBinary, '-F', '-L', log, '-f', config, '-p', '/run/ganesha.pid', '-N', 'NIV_EVENT']);
+    const ganesha = start(['nsenter', '-t', String(rpcbindPid), '--mount', '--net', 'setpriv', '--pdeathsig', 'SIGKILL', '--', paths.ganesha, '-F', '-L', log, '-f', config, '-p', '/run/ganesha.pid', '-N', 'NIV_EVENT']);
     await waitForLog(log, ganesha, options.startTimeoutMs ?? 20_000);
     return await body();
   } finally {

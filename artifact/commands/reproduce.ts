@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { experiments as allExperiments, selectExperiments } from '../../experiments/registry.js';
+import { applicationTests } from '../../experiments/fig09-application-benchmark/experiment.js';
 import { ensureDebianImage, ensureWindowsImage, type DebianVariant } from '../images/index.js';
 import type { ConfigurationPlan, Experiment } from '../core/experiment.js';
 import type { ConfigurationId } from '../core/configurations.js';
@@ -245,7 +246,7 @@ export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, 
           manifest.finishedAt = new Date().toISOString();
           await writeManifest(layout.manifest, manifest);
         }
-        await writeRunReport(layout, manifest, analyses, figures, paper);
+        await writeRunReport(layout, manifest, analyses, figures, paper, applicationTests);
         task.output = path.relative(repoRoot, layout.reportPdf);
         log(`report written: ${layout.reportHtml}, ${layout.reportPdf}`);
       },

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { dnsmasqBinary } from '../../server/boot-services.js';
-import { ganeshaBinary, rpcbindBinary } from '../../server/nfs-server.js';
 import { paths, repoRoot } from './paths.js';
 
 /**
@@ -84,13 +82,13 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
       ? { available: true, reason: '' }
       : { available: false, reason: 'vblade accounting log parser (server/accounting.ts) not available yet' },
   'pxe-boot-services': () =>
-    existsSync(dnsmasqBinary)
+    existsSync(paths.dnsmasq)
       ? { available: true, reason: '' }
-      : { available: false, reason: `dnsmasq (${dnsmasqBinary}) missing: install the dnsmasq-base package (artifact/bootstrap.sh does)` },
+      : { available: false, reason: `dnsmasq (${paths.dnsmasq}) missing: install the dnsmasq-base package (artifact/bootstrap.sh does)` },
   'nfs-server': () =>
-    [ganeshaBinary, rpcbindBinary].every((binary) => existsSync(binary))
+    [paths.ganesha, paths.rpcbind].every((binary) => existsSync(binary))
       ? { available: true, reason: '' }
-      : { available: false, reason: `NFS server missing (${ganeshaBinary}, ${rpcbindBinary}): install nfs-ganesha, nfs-ganesha-vfs and rpcbind (artifact/bootstrap.sh does)` },
+      : { available: false, reason: `NFS server missing (${paths.ganesha}, ${paths.rpcbind}): install nfs-ganesha, nfs-ganesha-vfs and rpcbind (artifact/bootstrap.sh does)` },
   // The provision stage builds these when a selected configuration needs them; a failed build blocks
   // the capability for the run (with the build's reason), as a failed make does for the others.
   'aoe-root-image': () => ({ available: true, reason: '' }),

@@ -20,6 +20,10 @@ export const paths = {
   vmmElf: path.join(repoRoot, 'vmm', 'build', 'vmm.elf'),
   vblade: path.join(repoRoot, 'server', 'build', 'vblade'),
   aoeProbe: path.join(repoRoot, 'server', 'build', 'aoe-probe'),
+  // Servers from Debian's packages (artifact/debian-packages.txt) that the testbed runs.
+  dnsmasq: '/usr/sbin/dnsmasq',
+  ganesha: '/usr/bin/ganesha.nfsd',
+  rpcbind: '/usr/sbin/rpcbind',
 };
 
 /** Folder layout inside one run folder (data/runs/<run-id>/). */

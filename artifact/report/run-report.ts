@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applicationTests } from '../../experiments/fig09-application-benchmark/experiment.js';
 import type { ExperimentAnalysis } from '../core/analysis.js';
-import { evaluateClaims } from '../core/claims.js';
+import { evaluateClaims, type ApplicationTests } from '../core/claims.js';
 import { writeJsonAtomic } from '../core/json-file.js';
 import type { Manifest } from '../core/manifest.js';
 import type { PaperValue } from '../core/paper-data.js';
@@ -12,8 +11,8 @@ import { StepLedger, configurationWallTimes } from '../core/step-ledger.js';
 import { claimsTable, figureSection, htmlPage, manifestTable, paperValuesList, statusTable, testbedNote, wallTimeTable } from './html.js';
 import { htmlToPdf } from './pdf.js';
 
-/** report.html, report.pdf and claims.json of one run, from its analyses and rendered figures. */
-export async function writeRunReport(layout: RunLayout, manifest: Manifest, analyses: ReadonlyMap<string, ExperimentAnalysis>, figures: readonly RenderedFigure[], paper: readonly PaperValue[]): Promise<void> {
+/** report.html, report.pdf and claims.json of one run, from its analyses and rendered figures (and Fig. 9's tests, which C7 judges one by one). */
+export async function writeRunReport(layout: RunLayout, manifest: Manifest, analyses: ReadonlyMap<string, ExperimentAnalysis>, figures: readonly RenderedFigure[], paper: readonly PaperValue[], applicationTests: ApplicationTests): Promise<void> {
   const claims = evaluateClaims(analyses, applicationTests);
   await writeJsonAtomic(path.join(layout.root, 'claims.json'), claims);
   const sections = [

@@ -12,7 +12,8 @@ import { expect, test } from 'vitest';
 import { $ } from 'zx';
 import { createNetns, startMachine, type Machine } from '../../artifact/testbed/index.js';
 import { track } from '../../artifact/testbed/reaper.js';
-import { dnsmasqBinary, startBootServices, type BootServices } from '../boot-services.js';
+import { startBootServices, type BootServices } from '../boot-services.js';
+import { paths } from '../../artifact/core/paths.js';
 import { stopProcess } from '../lab.js';
 
 const otherServer = { address: '10.77.0.2/24', rangeStart: '10.77.0.50', rangeEnd: '10.77.0.60' };
@@ -39,7 +40,7 @@ test('proxy mode: iPXE takes its address from the wire\'s DHCP server and the sc
     await $`ip -n ${otherNetns} addr add ${otherServer.address} dev vdhcp`.quiet();
     await $`ip -n ${otherNetns} link set vdhcp up`.quiet();
     otherDhcp = spawn('ip', [
-      'netns', 'exec', otherNetns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', dnsmasqBinary,
+      'netns', 'exec', otherNetns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', paths.dnsmasq,
       '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=vdhcp', '--bind-interfaces', '--log-facility=-',
       `--dhcp-leasefile=${path.join(logDir, 'other.leases')}`, `--pid-file=${path.join(logDir, 'other.pid')}`,
       `--dhcp-range=${otherServer.rangeStart},${otherServer.rangeEnd},255.255.255.0,1h`,
