@@ -5,7 +5,7 @@ import { bootTime, bootTimeMetrics } from '../shared/boot-to-login.js';
 import { inBootSessions, type SessionConfigurationId } from '../shared/client-configurations.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { hypervisorExitMetrics } from '../shared/hypervisor-exits.js';
-import { specBeside } from '../shared/spec-file.js';
+import { specBeside, textBeside } from '../shared/spec-file.js';
 
 const configurations: SessionConfigurationId[] = ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'];
 
@@ -49,6 +49,5 @@ export const fig04BootTime: Experiment = {
   figureData: (input) => [...barFigureRows(layout, input), ...stackedBootRows(input)],
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),
-  testbedDifference:
-    'Under TCG every guest instruction is translated, so boot is CPU-bound (about a minute where the 2011 PC needed far less CPU), while the emulated "local disk" is a host file read with O_DIRECT: no seek or rotation, unlike the paper\'s 2.5-inch HDD. The paper\'s cache-on gain (14 s) came from a server answering from RAM instead of a seeking HDD; here that gain is small and the AoE path instead pays its VM exits (about 200k until login), each one costly under TCG. Predicted: VMM + local about equal to local (as in the paper), cache on slower than local instead of 14 s faster, cache off closer to cache on than the paper\'s +24 s. The PXE-loaded hypervisor and iPXE sanboot add their firmware time to power-on to login, not to OS boot.',
+  testbedDifference: textBeside(import.meta.url, 'testbed-difference.md'),
 };

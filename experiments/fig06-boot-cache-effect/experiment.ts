@@ -3,7 +3,7 @@ import { inBootSessions } from '../shared/client-configurations.js';
 import { bootCacheMetrics, parseBootCacheEffect } from '../shared/cache-effect.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
-import { specBeside } from '../shared/spec-file.js';
+import { specBeside, textBeside } from '../shared/spec-file.js';
 
 /** Cumulative MB since GRUB left its menu: issued = the patched vblade's counters, reached disk = the server's loop device statistics. */
 const metrics = bootCacheMetrics;
@@ -25,6 +25,5 @@ export const fig06BootCacheEffect: Experiment = {
   // The paper states only one number here (a write flush near 29 s); it is in the claims notes, not a curve.
   paperRows: () => [],
   specFile: specBeside(import.meta.url),
-  testbedDifference:
-    'What is measured is the same mechanism as in the paper: bytes the client issued (vblade\'s counters) against bytes that reached the server\'s block device (a loop device in direct-I/O mode, so the page cache in front of it is the server\'s only cache). The server\'s storage is the host\'s, not an HDD, and the boot is slower under TCG. Predicted: the same shape as the paper (cache off: everything reaches the disk; cache on, warm: almost nothing does), stretched over a longer boot.',
+  testbedDifference: textBeside(import.meta.url, 'testbed-difference.md'),
 };

@@ -3,7 +3,7 @@ import { inBootSessions } from '../shared/client-configurations.js';
 import { benchmarkCacheMetrics, parseBenchmarkCacheEffect, sequentialBenchmark } from '../shared/cache-effect.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
-import { specBeside } from '../shared/spec-file.js';
+import { specBeside, textBeside } from '../shared/spec-file.js';
 
 /** MB per second during the sequential benchmark: issued = the patched vblade's counters, reached disk = the server's loop device statistics. */
 const metrics = benchmarkCacheMetrics;
@@ -25,6 +25,5 @@ export const fig07BenchmarkCacheEffect: Experiment = {
   // The paper's one number here (dirty threshold moves seq write by ~10 MB/s) is not a curve point.
   paperRows: () => [],
   specFile: specBeside(import.meta.url),
-  testbedDifference:
-    'Same accounting as Fig. 6, during the sequential fio test; --quick runs use a 32 MiB file instead of 1000 MB, so the intervals are few. Predicted: the paper\'s shape (cache on: reads served from memory, writes reach the disk; cache off: all of it reaches the disk), at the lower rates of the emulated client.',
+  testbedDifference: textBeside(import.meta.url, 'testbed-difference.md'),
 };

@@ -4,7 +4,7 @@ import { hypervisorRtt, parseHypervisorRtt } from '../shared/hypervisor-rtt.js';
 import { inBootSessions } from '../shared/client-configurations.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
-import { specBeside } from '../shared/spec-file.js';
+import { specBeside, textBeside } from '../shared/spec-file.js';
 
 const metrics = {
   rtt: { label: 'Mean RTT by packet index', unit: 'ms', better: 'lower' },
@@ -34,6 +34,5 @@ export const fig08AoeRtt: Experiment = {
   // The paper states the RTT curves only qualitatively (later packets wait longer) plus the 12 ms gap.
   paperRows: () => [],
   specFile: specBeside(import.meta.url),
-  testbedDifference:
-    'The paper\'s cache-off RTT grows with the packet index because each 1 MiB access waits for an HDD. Here the cache-off server reads the host\'s storage with O_DIRECT (no seek), and the client\'s per-frame cost is CPU time under TCG, so the window of requests in flight (64) sets the shape. Predicted: RTT rising over the first window and flat after it, a smaller cache-on/cache-off gap than the paper\'s, and the paper\'s 5.5 arithmetic (extra delay per access -> throughput drop) holding only roughly.',
+  testbedDifference: textBeside(import.meta.url, 'testbed-difference.md'),
 };

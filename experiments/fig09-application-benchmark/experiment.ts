@@ -4,7 +4,7 @@ import { appBenchmark, parseAppBenchmark } from '../shared/app-benchmark.js';
 import { inBootSessions, type SessionConfigurationId } from '../shared/client-configurations.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
-import { specBeside } from '../shared/spec-file.js';
+import { specBeside, textBeside } from '../shared/spec-file.js';
 import { windowsGuestPlans } from '../shared/windows-guest.js';
 
 /**
@@ -49,6 +49,5 @@ export const fig09ApplicationBenchmark: Experiment = {
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),
-  testbedDifference:
-    'PCMark Vantage on Windows is replaced by open stand-ins on Debian (paper-notes.md says which stands for which), and the paper\'s BitVisor used shadow paging where ours uses nested paging, which TCG emulates in software. Predicted: scores of VMM + local near 1, the network configurations following Fig. 5 (below 1 where the disk dominates, because AoE is slower than the local disk here), and no special penalty for the memory-heavy tests from the paging mode.',
+  testbedDifference: textBeside(import.meta.url, 'testbed-difference.md'),
 };

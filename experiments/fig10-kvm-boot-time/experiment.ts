@@ -4,7 +4,7 @@ import { bootTime, bootTimeMetrics } from '../shared/boot-to-login.js';
 import { hypervisorExitMetrics } from '../shared/hypervisor-exits.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
-import { specBeside } from '../shared/spec-file.js';
+import { specBeside, textBeside } from '../shared/spec-file.js';
 
 const layout: BarLayout = {
   figure: 10,
@@ -23,6 +23,5 @@ export const fig10KvmBootTime: Experiment = {
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),
-  testbedDifference:
-    "The baseline runs as in the paper but one level down: the emulated PC boots a Debian 12 host (the kvm-host image, from its IDE disk) whose kernel runs KVM on the SVM that TCG emulates, mounts the server's export over NFSv3 with the paper's options, and runs the stock image under QEMU/KVM. The server is nfs-ganesha in user space (this host kernel has no nfsd; no per-thread limit like the paper's nfsd 1). Its VMM boot is power-on to the host's QEMU starting the guest; the host's whole OS boot is in it, under TCG. Predicted: KVM's VMM boot far longer than our hypervisor's (the paper: 20 s), by a larger margin because the host OS boots under TCG. The first quick run (quick-20261127-kvm-nfs) also found the nested guest's OS boot about 3.5x ours (265 s against 74-79 s), unlike the paper's 12 s; not yet explained by a measurement (nested KVM on TCG's emulated SVM, and 4 KiB synchronous NFS calls, are the suspects).",
+  testbedDifference: textBeside(import.meta.url, 'testbed-difference.md'),
 };
