@@ -4,7 +4,7 @@ import { defaultReps, runOptionsSchema, runSize } from '../core/options.js';
 import type { ReproduceRequest } from './reproduce.js';
 
 export const usage = `Usage (through npm, which installs what is missing first):
-  npm run reproduce [-- --smoke|--quick] [--boot-per-experiment] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
+  npm run reproduce [-- --smoke|--quick] [--boot-per-experiment] [--jobs N [--parallel-boots]] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run claims-table -- <run-id>
@@ -21,6 +21,8 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
         quick: { type: 'boolean', default: false },
         smoke: { type: 'boolean', default: false },
         'boot-per-experiment': { type: 'boolean', default: false },
+        jobs: { type: 'string' },
+        'parallel-boots': { type: 'boolean', default: false },
         only: { type: 'string', multiple: true },
         configurations: { type: 'string', multiple: true },
         reps: { type: 'string' },
@@ -52,6 +54,8 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
     quick,
     ...(values.smoke ? { smoke: true } : {}),
     ...(values['boot-per-experiment'] ? { bootPerExperiment: true } : {}),
+    ...(values.jobs === undefined ? {} : { jobs: Number(values.jobs) }),
+    ...(values['parallel-boots'] ? { parallelBoots: true } : {}),
     reps,
     only,
     testbed: values.testbed,
@@ -64,6 +68,8 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
     throw new Error(`bad option ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n${usage}`);
   }
   if (parsed.data.windowsProductKeyFile !== undefined && parsed.data.windowsIso === undefined) throw new Error(`--windows-product-key-file goes with --windows-iso (the key is for the Windows you install from it)\n${usage}`);
+  if ((parsed.data.jobs ?? 1) > 1 && parsed.data.testbed === 'hardware') throw new Error(`--jobs N runs several emulated client PCs at once; a hardware testbed has one client PC\n${usage}`);
+  if (parsed.data.parallelBoots && (parsed.data.jobs ?? 1) === 1) throw new Error(`--parallel-boots goes with --jobs N (N > 1)\n${usage}`);
   if (values.hardware !== undefined && parsed.data.testbed !== 'hardware') throw new Error(`--hardware describes a hardware testbed: give it with --testbed hardware\n${usage}`);
   return { options: parsed.data, runId: values['run-id'], fresh: values.fresh ?? false, hardwareFile: values.hardware };
 }

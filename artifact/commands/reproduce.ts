@@ -137,6 +137,8 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
                       task: async (_unitCtx, sub) => plan.run(unit, repetition, (text) => (sub.output = text)),
                     }),
                   ),
+                  // With --jobs N the units start together and wait for a lane (planExperiments).
+                  { concurrent: (request.options.jobs ?? 1) > 1 },
                 ),
             }),
           ),

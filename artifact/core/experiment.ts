@@ -33,7 +33,23 @@ export interface RepetitionContext {
   log: (line: string) => void;
   /** Short progress text shown beside the step's timer. */
   progress: (text: string) => void;
+  /** With `reproduce --jobs N` (N > 1): the lane this repetition runs in and the CPUs its client PC may use. */
+  lane?: Lane;
 }
+
+/** One of the lanes `reproduce --jobs N` runs client PCs in, each on CPUs of its own. */
+export interface Lane {
+  index: number;
+  /** A taskset CPU list, e.g. "2-3". */
+  cpus: string;
+}
+
+/**
+ * A name for what one repetition creates on the host (a network namespace): unique per process,
+ * repetition and lane, so that repetitions running at once in lanes never share one.
+ */
+export const hostScopedName = (prefix: string, ctx: Pick<RepetitionContext, 'repetition' | 'lane'>) =>
+  `${prefix}-${process.pid}-${ctx.repetition}${ctx.lane === undefined ? '' : `-l${ctx.lane.index}`}`;
 
 export type MeasurementWithoutRepetition = Omit<Measurement, 'repetition'>;
 

@@ -2,10 +2,15 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 
-/** Writes JSON via a temporary file and rename, so an interrupted write never leaves half a file. */
+let writes = 0;
+
+/**
+ * Writes JSON via a temporary file and rename, so an interrupted write never leaves half a file.
+ * Each write has its own temporary file: lanes (reproduce --jobs) write at the same time.
+ */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}-${++writes}.tmp`;
   await writeFile(temporary, JSON.stringify(value, null, 2) + '\n');
   await rename(temporary, file);
 }

@@ -14,6 +14,12 @@ export const runOptionsSchema = z
      * sessions existed, which all booted per experiment.
      */
     bootPerExperiment: z.boolean().optional(),
+    /**
+     * --jobs N: client PCs run in N lanes at once, each on CPUs of its own (absent: one at a time).
+     * Repetitions that measure boot times still run alone unless --parallel-boots.
+     */
+    jobs: z.number().int().min(1).max(64).optional(),
+    parallelBoots: z.boolean().optional(),
     reps: z.number().int().min(1).max(100),
     only: z.array(z.string()).nullable(),
     testbed: z.enum(['emulated', 'hardware']),

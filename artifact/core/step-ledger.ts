@@ -11,10 +11,19 @@ export type LedgerEntries = z.infer<typeof ledgerSchema>;
  * recorded with the same inputs hash; changed inputs (options, binaries, images, code) rerun it.
  */
 export class StepLedger {
+  /** Writes go one after another, each of the entries as they are then: lanes finish steps at once. */
+  private written: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly file: string,
     private readonly entries: LedgerEntries,
   ) {}
+
+  private save(): Promise<void> {
+    // A failed write fails its caller, not the writes after it.
+    this.written = this.written.catch(() => undefined).then(() => writeJsonAtomic(this.file, this.entries));
+    return this.written;
+  }
 
   static open(file: string): StepLedger {
     if (!existsSync(file)) return new StepLedger(file, {});
@@ -36,12 +45,12 @@ export class StepLedger {
   async forget(step: string): Promise<void> {
     if (!(step in this.entries)) return;
     delete this.entries[step];
-    await writeJsonAtomic(this.file, this.entries);
+    await this.save();
   }
 
   async markDone(step: string, inputs: string, seconds: number): Promise<void> {
     this.entries[step] = { inputs, finishedAt: new Date().toISOString(), seconds };
-    await writeJsonAtomic(this.file, this.entries);
+    await this.save();
   }
 
   /** Runs `body` unless the step is already done with these inputs; returns whether it ran. */

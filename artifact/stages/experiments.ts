@@ -5,7 +5,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { hostActivity, sampleHost, type HostActivity } from '../core/host-activity.js';
 import { firstMissing, type CapabilityId } from '../core/capabilities.js';
 import { notOnHardware, type ConfigurationId } from '../core/configurations.js';
-import type { ClientTestbed, Experiment, JobWork, MeasurementWithoutRepetition, RepetitionContext, Runner, SessionBoot, SessionJobFile, SessionRunner, StandaloneRunner } from '../core/experiment.js';
+import { Lanes } from '../core/lanes.js';
+import type { ClientTestbed, Experiment, JobWork, Lane, MeasurementWithoutRepetition, RepetitionContext, Runner, SessionBoot, SessionJobFile, SessionRunner, StandaloneRunner } from '../core/experiment.js';
 import { writeJobFile } from '../images/index.js';
 import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
 import type { GuestImage } from '../core/manifest.js';
@@ -117,14 +118,20 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
   // Jobs run in figure order inside a session; the boot parts are measured from the boot itself.
   for (const unit of units) if (unit.kind === 'session') unit.parts.sort((a, b) => a.experiment.figure - b.experiment.figure);
 
-  const run = async (unit: RunUnit, repetition: number, progress: (text: string) => void) => {
-    const prefix = `rep ${repetition}/${ctx.options.reps}`;
+  const lanes = new Lanes(ctx.options.jobs ?? 1);
+  // Boot times are the measurement most moved by a second PC on the host: they run alone.
+  const alone = (unit: RunUnit) => !ctx.options.parallelBoots && unit.kind === 'session' && unit.parts.some((part) => (part.runner as SessionRunner).session.work.kind === 'boot');
+
+  const run = (unit: RunUnit, repetition: number, progress: (text: string) => void) => lanes.run(alone(unit), (lane) => runInLane(unit, repetition, lane, progress));
+
+  const runInLane = async (unit: RunUnit, repetition: number, lane: Lane | undefined, progress: (text: string) => void) => {
+    const prefix = `rep ${repetition}/${ctx.options.reps}${lane === undefined ? '' : `, lane ${lane.index} (CPUs ${lane.cpus})`}`;
     if (unit.kind === 'standalone') {
       const { part } = unit;
       if (part.failure !== undefined) return progress(`${prefix}: skipped, failed in an earlier repetition`);
       const log = stepLogger(ctx.layout.logs, `experiment-${part.experiment.id}-${part.configuration}`);
       try {
-        record(part, await runStandalone(part, ctx, repetition, log, (text) => progress(`${prefix}: ${text}`)));
+        record(part, await runStandalone(part, ctx, repetition, lane, log, (text) => progress(`${prefix}: ${text}`)));
       } catch (error) {
         const reason = (error as Error).message;
         log(`failed: ${reason}`);
@@ -132,7 +139,7 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
       }
       return;
     }
-    await runSession(unit, ctx, repetition, (text) => progress(`${prefix}: ${text}`));
+    await runSession(unit, ctx, repetition, lane, (text) => progress(`${prefix}: ${text}`));
   };
 
   const finish = async () => {
@@ -161,11 +168,11 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
   return { units, unitsOf: (repetition) => rotate(units, repetition - 1), run, finish };
 }
 
-/** Every repetition of every unit, then the results: the whole stage without a progress list. */
+/** Every repetition of every unit (in lanes with --jobs), then the results: the whole stage without a progress list. */
 export async function runExperiments(experiments: readonly Experiment[], ctx: ExperimentStageContext): Promise<ResultFile[]> {
   const plan = planExperiments(experiments, ctx);
   for (let repetition = 1; repetition <= ctx.options.reps; repetition++) {
-    for (const unit of plan.unitsOf(repetition)) await plan.run(unit, repetition, ctx.progress);
+    await Promise.all(plan.unitsOf(repetition).map((unit) => plan.run(unit, repetition, ctx.progress)));
   }
   return plan.finish();
 }
@@ -189,8 +196,15 @@ const rawDirOf = (ctx: ExperimentStageContext, part: Pick<Part, 'experiment' | '
   path.join(ctx.layout.raw, part.experiment.id, part.configuration, `rep-${repetition}`);
 const stepOf = (part: Pick<Part, 'experiment' | 'configuration'>, repetition: number) => `experiment/${part.experiment.id}/${part.configuration}/rep-${repetition}`;
 
-function repetitionContext(ctx: ExperimentStageContext, experimentId: string, configuration: ConfigurationId, repetition: number, rawDir: string, log: (line: string) => void, progress: (text: string) => void): RepetitionContext {
-  return { experimentId, configuration, repetition, options: ctx.options, testbed: ctx.testbed ?? { kind: 'emulated' }, rawDir, guestImages: ctx.guestImages, log, progress };
+function repetitionContext(
+  ctx: ExperimentStageContext,
+  at: { experimentId: string; configuration: ConfigurationId; repetition: number; lane: Lane | undefined },
+  rawDir: string,
+  log: (line: string) => void,
+  progress: (text: string) => void,
+): RepetitionContext {
+  const { lane, ...where } = at;
+  return { ...where, options: ctx.options, testbed: ctx.testbed ?? { kind: 'emulated' }, rawDir, guestImages: ctx.guestImages, log, progress, ...(lane === undefined ? {} : { lane }) };
 }
 
 /** A raw folder about to be written: an earlier attempt that did not finish keeps its logs beside it, for diagnosis. */
@@ -221,7 +235,7 @@ function record(part: Part, stored: RepetitionFile): void {
 }
 
 /** One repetition of a standalone configuration, measured once and then read back from its raw folder. */
-async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition: number, log: (line: string) => void, progress: (text: string) => void): Promise<RepetitionFile> {
+async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition: number, lane: Lane | undefined, log: (line: string) => void, progress: (text: string) => void): Promise<RepetitionFile> {
   const runner = part.runner as StandaloneRunner;
   const rawDir = rawDirOf(ctx, part, repetition);
   const step = stepOf(part, repetition);
@@ -233,7 +247,7 @@ async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition
   await freshRawDir(rawDir);
   log(`${step}: start`);
   const before = sampleHost();
-  await runner.run(repetitionContext(ctx, part.experiment.id, part.configuration, repetition, rawDir, log, progress));
+  await runner.run(repetitionContext(ctx, { experimentId: part.experiment.id, configuration: part.configuration, repetition, lane }, rawDir, log, progress));
   const activity = hostActivity(before, sampleHost(), process.pid, repetition);
   const parsed = await runner.parse(rawDir);
   await writeMeasurements(rawDir, parsed, repetition, activity);
@@ -255,7 +269,7 @@ interface SessionJob extends SessionJobFile {
  * session's logs, its job, and session.json naming the session), parses it, and records it. A part
  * whose work did not complete (the boot or its job failed) is failed with the session's error.
  */
-async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: ExperimentStageContext, repetition: number, progress: (text: string) => void): Promise<void> {
+async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: ExperimentStageContext, repetition: number, lane: Lane | undefined, progress: (text: string) => void): Promise<void> {
   const live = unit.parts.filter((part) => part.failure === undefined);
   const pending: Part[] = [];
   for (const part of live) {
@@ -268,13 +282,13 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
   const sessionDir = path.join(ctx.layout.raw, 'sessions', unit.configuration, `rep-${repetition}`);
   const log = stepLogger(ctx.layout.logs, `session-${unit.configuration}`);
   await freshRawDir(sessionDir);
-  const sessionCtx = repetitionContext(ctx, 'session', unit.configuration, repetition, sessionDir, log, progress);
+  const sessionCtx = repetitionContext(ctx, { experimentId: 'session', configuration: unit.configuration, repetition, lane }, sessionDir, log, progress);
 
   const jobs: SessionJob[] = [];
   for (const part of pending) {
     const work = (part.runner as SessionRunner).session.work;
     if (work.kind !== 'job') continue;
-    const partCtx = repetitionContext(ctx, part.experiment.id, part.configuration, repetition, rawDirOf(ctx, part, repetition), log, progress);
+    const partCtx = repetitionContext(ctx, { experimentId: part.experiment.id, configuration: part.configuration, repetition, lane }, rawDirOf(ctx, part, repetition), log, progress);
     const tasks = work.tasks(partCtx);
     const same = jobs.find((job) => isDeepStrictEqual(job.work.tasks(job.ctx), tasks));
     if (same !== undefined) {

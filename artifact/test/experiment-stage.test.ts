@@ -253,3 +253,42 @@ describe('boot sessions', () => {
   });
 });
 
+describe('lanes (--jobs N)', () => {
+  /** A fake boot that records when each session ran and in which lane. */
+  function timedSessions() {
+    const spans: { configuration: string; lane: string; start: number; end: number }[] = [];
+    const boot: SessionBoot = async (ctx, _jobs, body) => {
+      const start = performance.now();
+      await writeFile(path.join(ctx.rawDir, 'client.com1.log'), `boot ${ctx.configuration}\nlogin: \n`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await body({ runJob: async (job) => void (await appendFile(path.join(ctx.rawDir, 'client.com1.log'), `ran ${job.id}\n`)) });
+      spans.push({ configuration: ctx.configuration, lane: ctx.lane?.cpus ?? 'all', start, end: performance.now() });
+    };
+    return { boot, spans };
+  }
+  const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+  it('runs the sessions of a repetition side by side, each in its own lane, when they measure no boot time', async () => {
+    const ctx = await stage();
+    const { boot, spans } = timedSessions();
+    const results = await runExperiments([sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1), ['local', 'vmm-local'])], { ...ctx, options: { ...options, reps: 1, jobs: 2 } });
+    expect(results[0]!.configurations.map((c) => c.status)).toEqual(['ran', 'ran']);
+    expect(spans).toHaveLength(2);
+    expect(overlap(spans[0]!, spans[1]!)).toBe(true);
+    expect(new Set(spans.map((span) => span.lane)).size).toBe(2);
+  });
+
+  it('runs a session that measures boot times alone, unless --parallel-boots', async () => {
+    const ctx = await stage();
+    const alone = timedSessions();
+    await runExperiments([sessionExperiment('fig04-boot-time', 4, alone.boot, { kind: 'boot' }, ['local', 'vmm-local'])], { ...ctx, options: { ...options, reps: 1, jobs: 2 } });
+    expect(overlap(alone.spans[0]!, alone.spans[1]!)).toBe(false);
+    expect(alone.spans.map((span) => span.lane)).toEqual(['all', 'all']);
+
+    const parallel = timedSessions();
+    const other = await stage();
+    await runExperiments([sessionExperiment('fig04-boot-time', 4, parallel.boot, { kind: 'boot' }, ['local', 'vmm-local'])], { ...other, options: { ...options, reps: 1, jobs: 2, parallelBoots: true } });
+    expect(overlap(parallel.spans[0]!, parallel.spans[1]!)).toBe(true);
+  });
+});
+

@@ -63,6 +63,7 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   // setpriv makes the kernel SIGKILL QEMU if this Node process dies without cleaning up.
   const argv = [
     ...(spec.netns === undefined ? [] : ['ip', 'netns', 'exec', spec.netns]),
+    ...(spec.cpuAffinity === undefined ? [] : ['taskset', '--cpu-list', spec.cpuAffinity]),
     'setpriv', '--pdeathsig', 'SIGKILL', '--', qemuBinary, ...args,
   ];
   const logBase = path.join(spec.logDir, spec.name);

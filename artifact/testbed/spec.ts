@@ -33,6 +33,8 @@ export interface MachineSpec {
   nics?: NicSpec[];
   /** Network namespace (see createNetns) QEMU runs in; required for tap NICs. */
   netns?: string;
+  /** CPUs QEMU may run on (a taskset list, e.g. "2-3"): the lane of `reproduce --jobs N` it runs in. */
+  cpuAffinity?: string;
   /** Files the guest can read under /sys/firmware/qemu_fw_cfg/by_name/<name>/raw. */
   fwCfgFiles?: FwCfgFile[];
   /**

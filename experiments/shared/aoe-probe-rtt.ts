@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MeasurementWithoutRepetition, RepetitionContext } from '../../artifact/core/experiment.js';
+import { hostScopedName, type MeasurementWithoutRepetition, type RepetitionContext } from '../../artifact/core/experiment.js';
 import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { AoeLab } from '../../server/lab.js';
 import { guestImage } from './guest-image.js';
@@ -22,7 +22,7 @@ export async function runProbeRtt(ctx: RepetitionContext, cache: 'on' | 'off'): 
   const requests = accesses[runSize(ctx.options)];
   const span = requests * sectorsPerMiB;
   const flags = ['-r', '-b', String(window), ...(cache === 'off' ? ['-d'] : [])];
-  const lab = AoeLab.create(`rtt-${process.pid}-${ctx.repetition}`);
+  const lab = AoeLab.create(hostScopedName('rtt', ctx));
   try {
     ctx.progress(`vblade ${flags.join(' ')}, ${requests} x 1 MiB reads`);
     const server = await lab.startServer({ image: image.path, flags });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
-import type { RepetitionContext } from '../../artifact/core/experiment.js';
+import { hostScopedName, type RepetitionContext } from '../../artifact/core/experiment.js';
 import type { DebianVariant } from '../../artifact/images/index.js';
 import { guestImage, guestImageDisk } from './guest-image.js';
 import { paths } from '../../artifact/core/paths.js';
@@ -164,7 +164,7 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
       try {
         if (cache === 'on') await warmServerCache(ctx, loop);
         const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
-        const netns = await createNetns(`aoe-${process.pid}-${ctx.repetition}`, { mtu: mtuOf(ctx), taps: hardware === undefined ? ['tap0'] : [] });
+        const netns = await createNetns(hostScopedName('aoe', ctx), { mtu: mtuOf(ctx), taps: hardware === undefined ? ['tap0'] : [] });
         try {
           if (hardware === undefined) {
             const wire: AoeWire = { netns: netns.name, ifname: netns.taps[0]!, nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' }, sizeBytes };

@@ -90,9 +90,17 @@ export async function startClient(ctx: RepetitionContext, boot: ClientBoot, fwCf
   }
   const kernelSha256 = boot.kernel === undefined ? null : createHash('sha256').update(await readFile(boot.kernel)).digest('hex');
   const { wire: _wire, handOver: _handOver, guestConsole = 'com1', disk, fwCfgFiles: bootFiles = [], ...machineBoot } = boot;
-  const machine = await startMachine({ name: clientName, logDir: ctx.rawDir, accel: 'auto', disks: disk === undefined ? [] : [disk], fwCfgFiles: [...bootFiles, ...fwCfgFiles], ...machineBoot });
+  const machine = await startMachine({
+    name: clientName,
+    logDir: ctx.rawDir,
+    accel: 'auto',
+    disks: disk === undefined ? [] : [disk],
+    fwCfgFiles: [...bootFiles, ...fwCfgFiles],
+    ...(ctx.lane === undefined ? {} : { cpuAffinity: ctx.lane.cpus }),
+    ...machineBoot,
+  });
   await recordStart(ctx, { epochMs: machine.startedAtEpochMs, kernel: boot.kernel ?? null, kernelSha256, guestConsole });
-  ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}`);
+  ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}${ctx.lane === undefined ? '' : `, lane ${ctx.lane.index} on CPUs ${ctx.lane.cpus}`}`);
   return machine;
 }
 

@@ -5,7 +5,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { $ } from 'zx';
-import type { RepetitionContext } from '../../artifact/core/experiment.js';
+import { hostScopedName, type RepetitionContext } from '../../artifact/core/experiment.js';
 import { paths } from '../../artifact/core/paths.js';
 import { createNetns } from '../../artifact/testbed/index.js';
 import { track } from '../../artifact/testbed/reaper.js';
@@ -38,7 +38,7 @@ export async function withKvmNfs(ctx: RepetitionContext, body: (boot: ClientBoot
     await $`cp --sparse=always ${guestImage(ctx).path} ${image}`.quiet();
     // Server cache on, as for the AoE runs it is compared with.
     await warmServerCache(ctx, image);
-    const netns = await createNetns(`nfs-${process.pid}-${ctx.repetition}`, { mtu: wireMtu });
+    const netns = await createNetns(hostScopedName('nfs', ctx), { mtu: wireMtu });
     try {
       const tap = netns.taps[0]!;
       await netns.run(['ip', 'addr', 'add', `${serverAddress}/24`, 'dev', tap]);

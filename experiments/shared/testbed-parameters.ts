@@ -1,4 +1,5 @@
 import { runSize, type RunOptions } from '../../artifact/core/options.js';
+import { Lanes } from '../../artifact/core/lanes.js';
 import { fioPresets } from '../../artifact/images/index.js';
 import { machineDefaults } from '../../artifact/testbed/index.js';
 import { aoeSectorsPerFrame, serverBuffers, wireMtu } from './aoe-server.js';
@@ -17,6 +18,7 @@ export function testbedParameters(options: RunOptions) {
   return {
     repetitions: options.reps,
     size: runSize(options),
+    lanes: (options.jobs ?? 1) > 1 ? { clientsAtOnce: options.jobs, cpus: new Lanes(options.jobs!).all.map((lane) => lane.cpus), bootTimesAlone: !options.parallelBoots } : 'one client PC at a time',
     bootSessions: options.bootPerExperiment ? 'one boot per experiment (the paper\'s procedure)' : 'one boot per configuration and repetition serves every experiment',
     client: { cpus: machineDefaults.cpus, memoryMiB: machineDefaults.memoryMiB, cpu: machineDefaults.cpu, disk: 'IDE (PIIX), host cache off (O_DIRECT)', nic: 'e1000 (82540EM)' },
     wire: { mtu: wireMtu, aoeSectorsPerFrame: aoeSectorsPerFrame(wireMtu), serverBuffers },
