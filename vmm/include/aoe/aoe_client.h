@@ -6,7 +6,16 @@
  * Tags follow the paper: (16-bit command sequence << 16) | 16-bit packet index. A retransmitted
  * request keeps its tag, so the answers to the original and to the retry are indistinguishable:
  * the first one to arrive completes the request, any later one is dropped and counted as a
- * duplicate, and RTT samples are taken only from requests sent once (Karn's rule). */
+ * duplicate, and RTT samples are taken only from requests sent once (Karn's rule).
+ *
+ * AoE has no authentication: any station on the segment can answer. What the core does check:
+ * after discovery the target's MAC is pinned (answers from any other MAC are ignored, and a
+ * second MAC claiming the same shelf.slot is refused and reported as a conflict), and every ATA
+ * answer must match the request its tag names (addressed to us, same direction and LBA48 flag,
+ * the request's LBA and count, the data a read needs); a mismatch is dropped and counted, and
+ * the retransmission timer asks again. This stops a confused or stale target and a frame sent to
+ * the wrong station; it does not stop a station that forges the target's MAC and copies the
+ * request's fields, which only a trusted wire (or an authenticated protocol) can. */
 #ifndef AOE_AOE_CLIENT_H
 #define AOE_AOE_CLIENT_H
 
@@ -68,6 +77,13 @@ struct aoe_target {
     unsigned window;            /* min(buffer_count, AOE_MAX_WINDOW), at least 1 */
 };
 
+/* A second MAC that answered Query Config for the pinned target's shelf.slot: refused. */
+struct aoe_conflict {
+    bool seen;
+    bool reported;   /* the caller has logged it (aoe_client_take_conflict) */
+    uint8_t mac[6];
+};
+
 struct aoe_in_flight {
     bool used;
     uint16_t index;
@@ -82,6 +98,7 @@ struct aoe_client {
     uint16_t want_shelf;   /* AOE_SHELF_ANY / AOE_SLOT_ANY: take the first target that answers */
     uint8_t want_slot;
     struct aoe_target target;
+    struct aoe_conflict conflict;
     uint64_t next_discovery_us;
     struct aoe_rto rto;
 
@@ -114,6 +131,10 @@ void aoe_client_receive(struct aoe_client *c, const uint8_t *frame, size_t len, 
 /* Starts a command on the discovered target; false if no target, one is running, or the command
  * is malformed (too many sectors, no buffer). Completion: !c->busy, then c->result. */
 bool aoe_client_start(struct aoe_client *c, const struct aoe_ata_command *cmd, uint64_t now_us);
+
+/* The refused MAC of a shelf.slot conflict, once: true and its MAC the first time it is asked
+ * after a second target claimed the pinned one's shelf.slot, false afterwards. */
+bool aoe_client_take_conflict(struct aoe_client *c, uint8_t mac[6]);
 
 /* True once per interval_us while the running command has had no new answer for that long, so
  * the caller can say the target is silent (it keeps retrying regardless). */

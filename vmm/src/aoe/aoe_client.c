@@ -1,9 +1,7 @@
 #include "aoe/aoe_client.h"
 
+#include "ata/ata_regs.h"
 #include "lib/string.h"
-
-#define ATA_STATUS_ERR 0x01
-#define ATA_STATUS_DF  0x20
 
 static const uint8_t broadcast[6] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
 
@@ -18,8 +16,28 @@ void aoe_client_init(struct aoe_client *c, const uint8_t mac[6], unsigned mtu, u
 
 /* ---- discovery ---- */
 
+static bool addressed_to(const aoe_frame *f, const uint8_t mac[6]) {
+    return !memcmp(f->hdr.dst, mac, 6);
+}
+
+/* A second station claiming the pinned target's shelf.slot: keep the first, refuse this one. */
+static void check_conflict(struct aoe_client *c, const aoe_frame *f) {
+    const struct aoe_target *t = &c->target;
+    if (f->hdr.shelf != t->shelf || f->hdr.slot != t->slot || !memcmp(f->hdr.src, t->mac, 6)) return;
+    c->stats.conflicts++;
+    if (c->conflict.seen) return;
+    c->conflict.seen = true;
+    memcpy(c->conflict.mac, f->hdr.src, 6);
+}
+
 static void handle_config(struct aoe_client *c, const aoe_frame *f) {
-    if (c->target.found || f->is_error) return;
+    if (f->is_error) return;
+    /* Our query's answer, or a target's unsolicited announcement (vblade broadcasts one at start). */
+    if (!addressed_to(f, c->mac) && !addressed_to(f, broadcast)) return;
+    if (c->target.found) {
+        check_conflict(c, f);
+        return;
+    }
     if (c->want_shelf != AOE_SHELF_ANY && f->hdr.shelf != c->want_shelf) return;
     if (c->want_slot != AOE_SLOT_ANY && f->hdr.slot != c->want_slot) return;
     unsigned ours = aoe_sectors_per_frame(c->mtu);
@@ -106,6 +124,10 @@ static struct aoe_in_flight *find_in_flight(struct aoe_client *c, uint32_t index
     return NULL;
 }
 
+static bool is_failure(const aoe_frame *f) {
+    return f->is_error || (f->ata.cmd_status & (ATA_STATUS_ERR | ATA_STATUS_DF));
+}
+
 static void take_task_file(struct aoe_client *c, const aoe_frame *f) {
     c->result.status = f->ata.cmd_status;
     c->result.count_register = f->ata.sector_count;
@@ -121,7 +143,7 @@ static void record_outcome(struct aoe_client *c, const aoe_frame *f) {
         }
         return;
     }
-    if (f->ata.cmd_status & (ATA_STATUS_ERR | ATA_STATUS_DF)) {
+    if (is_failure(f)) {
         c->stats.ata_errors++;
         if (c->result.kind == AOE_RESULT_OK) {
             c->result.kind = AOE_RESULT_ATA_ERROR;
@@ -131,6 +153,26 @@ static void record_outcome(struct aoe_client *c, const aoe_frame *f) {
         return;
     }
     if (c->result.kind == AOE_RESULT_OK) take_task_file(c, f);
+}
+
+/* Does this answer belong to request `index` of the running command? Its tag says so; the rest
+ * of the frame must agree. A target leaves the request's LBA in a successful data answer and
+ * counts the sector count down to 0 (vblade) or echoes it; a failed answer may point the task
+ * file at the failing sector, and a command without data answers in its registers (READ NATIVE
+ * MAX), so those keep only the direction checks. */
+static bool answers_request(const struct aoe_client *c, const aoe_frame *f, uint32_t index) {
+    const struct aoe_ata_command *cmd = &c->command;
+    if (!addressed_to(f, c->mac)) return false;
+    if (f->is_error) return true;   /* an AoE error carries no ATA answer to compare */
+    uint8_t expected_flags = (uint8_t)((cmd->lba48 ? AOE_AFLAG_EXT : 0) | (cmd->write ? AOE_AFLAG_WRITE : 0));
+    if ((f->ata.aflags & (AOE_AFLAG_EXT | AOE_AFLAG_WRITE)) != expected_flags) return false;
+    if (!cmd->sectors || is_failure(f)) return true;
+    uint32_t sectors = sectors_of(c, index);
+    uint64_t lba_mask = cmd->lba48 ? 0xFFFFFFFFFFFFull : 0x0FFFFFFFull;
+    if ((f->ata.lba & lba_mask) != ((cmd->lba + first_sector(c, index)) & lba_mask)) return false;
+    if (f->ata.sector_count != 0 && f->ata.sector_count != (uint8_t)sectors) return false;
+    if (!cmd->write && f->ata.data_len < (size_t)sectors * AOE_SECTOR) return false;   /* truncated */
+    return true;
 }
 
 static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us) {
@@ -147,15 +189,15 @@ static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us
         c->stats.duplicates++;
         return;
     }
+    if (!answers_request(c, f, index)) {   /* dropped: the timer asks again */
+        c->stats.mismatched++;
+        return;
+    }
     struct aoe_in_flight *slot = find_in_flight(c, index);
     const struct aoe_ata_command *cmd = &c->command;
-    bool ok = !f->is_error && !(f->ata.cmd_status & (ATA_STATUS_ERR | ATA_STATUS_DF));
+    bool ok = !is_failure(f);
     if (ok && cmd->sectors && !cmd->write) {
         size_t bytes = (size_t)sectors_of(c, index) * AOE_SECTOR;
-        if (f->ata.data_len < bytes) {   /* truncated: let the timer ask again */
-            c->stats.ignored++;
-            return;
-        }
         memcpy((uint8_t *)cmd->data + (size_t)first_sector(c, index) * AOE_SECTOR, f->ata.data, bytes);
         c->stats.bytes_read += bytes;
     } else if (ok && cmd->write) {
@@ -216,6 +258,13 @@ size_t aoe_client_next_frame(struct aoe_client *c, uint64_t now_us, uint8_t *buf
         return build_request(c, c->next_index++, buf, cap);
     }
     return 0;
+}
+
+bool aoe_client_take_conflict(struct aoe_client *c, uint8_t mac[6]) {
+    if (!c->conflict.seen || c->conflict.reported) return false;
+    c->conflict.reported = true;
+    memcpy(mac, c->conflict.mac, 6);
+    return true;
 }
 
 bool aoe_client_silence_due(struct aoe_client *c, uint64_t now_us, uint64_t interval_us) {

@@ -338,6 +338,126 @@ static void foreign_responses_are_ignored(void) {
     CHECK(client.busy);
 }
 
+/* Request 0 of a 4-sector read at LBA 8, sent and awaiting its answer (built in out). */
+static size_t pending_read_answer(uint8_t *out) {
+    setup(1500, 16, 2);
+    struct aoe_ata_command cmd = read_cmd(8, 4);
+    CHECK(aoe_client_start(&client, &cmd, now));
+    drain();
+    return answer(0, out, 0x40, 0);
+}
+
+static void expect_dropped_as_mismatch(const uint8_t *frame, size_t len) {
+    uint64_t before = client.stats.mismatched;
+    aoe_client_receive(&client, frame, len, now);
+    CHECK_EQ_U64(client.stats.mismatched, before + 1);
+    CHECK_EQ_U64(client.answered, 0);
+    CHECK_EQ_U64(buffer[0], 0);   /* nothing copied */
+}
+
+static void answers_must_match_their_request(void) {
+    static uint8_t out[FRAME_CAP];
+    size_t len = pending_read_answer(out);
+    out[AOE_HDR_LEN + 4] ^= 0x40;                   /* another LBA, same tag: 0x48 instead of 8 */
+    expect_dropped_as_mismatch(out, len);
+
+    len = pending_read_answer(out);
+    memset(out, 0xFF, 6);                           /* broadcast instead of to us */
+    expect_dropped_as_mismatch(out, len);
+    len = pending_read_answer(out);
+    memcpy(out, other_mac, 6);                      /* to another station */
+    expect_dropped_as_mismatch(out, len);
+
+    len = pending_read_answer(out);
+    out[AOE_HDR_LEN] |= AOE_AFLAG_WRITE;            /* the answer to a write */
+    expect_dropped_as_mismatch(out, len);
+    len = pending_read_answer(out);
+    out[AOE_HDR_LEN] &= (uint8_t)~AOE_AFLAG_EXT;    /* LBA28 answer to an LBA48 request */
+    expect_dropped_as_mismatch(out, len);
+
+    len = pending_read_answer(out);
+    out[AOE_HDR_LEN + 2] = 1;                       /* one sector of the two asked for */
+    expect_dropped_as_mismatch(out, len);
+    len = pending_read_answer(out);
+    expect_dropped_as_mismatch(out, AOE_ATA_HDR_LEN + 512);   /* truncated: half the data */
+
+    /* The genuine answer still completes the request afterwards, with vblade's count of 0. */
+    len = pending_read_answer(out);
+    out[AOE_HDR_LEN + 2] = 0;
+    aoe_client_receive(&client, out, len, now);
+    CHECK_EQ_U64(client.answered, 1);
+    CHECK_EQ_U64(client.stats.mismatched, 0);
+    CHECK(!memcmp(buffer, disk + 8 * 512, 1024));
+}
+
+static void lba28_answers_are_compared_in_28_bits(void) {
+    setup(1500, 16, 2);
+    struct aoe_ata_command cmd = { .opcode = 0x20, .sectors = 2, .lba = 0x123, .data = buffer };
+    CHECK(aoe_client_start(&client, &cmd, now));
+    drain();
+    static uint8_t out[FRAME_CAP];
+    size_t len = answer(0, out, 0x40, 0);
+    out[AOE_HDR_LEN + 4 + 3] |= 0xE0;   /* device-register bits above LBA 27 do not count */
+    aoe_client_receive(&client, out, len, now);
+    CHECK(!client.busy);
+    CHECK_EQ_U64(client.stats.mismatched, 0);
+}
+
+static void failed_answer_may_point_at_the_failing_sector(void) {
+    static uint8_t out[FRAME_CAP];
+    setup(1500, 16, 2);
+    struct aoe_ata_command cmd = read_cmd(8, 2);
+    CHECK(aoe_client_start(&client, &cmd, now));
+    drain();
+    size_t len = answer(0, out, 0x51, 0x40);   /* UNC at another LBA: still the answer */
+    out[AOE_HDR_LEN + 4] = 9;
+    aoe_client_receive(&client, out, len, now);
+    CHECK(!client.busy);
+    CHECK(client.result.kind == AOE_RESULT_ATA_ERROR);
+    CHECK_EQ_U64(client.result.lba, 9);
+}
+
+static void second_target_for_the_same_slot_is_refused(void) {
+    setup(1500, 16, 2);   /* e1.1 pinned at target_mac */
+    uint8_t mac[6];
+    CHECK(!aoe_client_take_conflict(&client, mac));
+    config_answer(other_mac, 2, 1, 16, 2);   /* another shelf: another disk, no conflict */
+    CHECK_EQ_U64(client.stats.conflicts, 0);
+    config_answer(target_mac, 1, 1, 16, 2);  /* the pinned target again (e.g. restarted) */
+    CHECK_EQ_U64(client.stats.conflicts, 0);
+    config_answer(other_mac, 1, 1, 64, 17);
+    config_answer(other_mac, 1, 1, 64, 17);
+    CHECK_EQ_U64(client.stats.conflicts, 2);
+    CHECK(!memcmp(client.target.mac, target_mac, 6));
+    CHECK_EQ_U64(client.target.window, 16);
+    CHECK(aoe_client_take_conflict(&client, mac));
+    CHECK(!memcmp(mac, other_mac, 6));
+    CHECK(!aoe_client_take_conflict(&client, mac));   /* reported once */
+
+    struct aoe_ata_command cmd = read_cmd(0, 2);     /* the refused target's answers do not count */
+    CHECK(aoe_client_start(&client, &cmd, now));
+    drain();
+    static uint8_t out[FRAME_CAP];
+    size_t len = answer(0, out, 0x40, 0);
+    memcpy(out + 6, other_mac, 6);
+    aoe_client_receive(&client, out, len, now);
+    CHECK(client.busy);
+}
+
+static void config_answers_for_other_stations_are_not_taken(void) {
+    aoe_client_init(&client, client_mac, 1500, AOE_SHELF_ANY, AOE_SLOT_ANY);
+    uint8_t f[64];
+    size_t len = aoe_build_query_config(f, sizeof f, target_mac, other_mac, 1, 1, 0);
+    f[14] |= AOE_FLAG_RESPONSE;
+    f[25] = 16;
+    f[28] = 2;
+    aoe_client_receive(&client, f, len, 0);
+    CHECK(!client.target.found);
+    memset(f, 0xFF, 6);   /* a target's broadcast announcement is taken */
+    aoe_client_receive(&client, f, len, 0);
+    CHECK(client.target.found);
+}
+
 static void ata_error_is_returned(void) {
     setup(1500, 16, 2);
     struct aoe_ata_command cmd = read_cmd(0, 4);
@@ -509,6 +629,11 @@ int main(void) {
     TEST(duplicate_response_is_dropped);
     TEST(stale_response_of_previous_command_is_dropped);
     TEST(foreign_responses_are_ignored);
+    TEST(answers_must_match_their_request);
+    TEST(lba28_answers_are_compared_in_28_bits);
+    TEST(failed_answer_may_point_at_the_failing_sector);
+    TEST(second_target_for_the_same_slot_is_refused);
+    TEST(config_answers_for_other_stations_are_not_taken);
     TEST(ata_error_is_returned);
     TEST(aoe_error_flag_is_reported);
     TEST(rtt_statistics_per_packet_index);
