@@ -1,6 +1,8 @@
+// SPDX-License-Identifier: MIT
 // Boot-time AoE device management through the real stack: the hypervisor drives QEMU's e1000,
 // discovers the patched vblade on a tap inside a private network namespace, sends IDENTIFY
-// DEVICE and reads LBA 0 over AoE, and reports on its console. Also: no target answering.
+// DEVICE and reads LBA 0 over AoE, and reports on its console. Also: no target answering, and a
+// target that stops answering for good (aoe_deadline).
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildServer, spawnVblade, stopProcess, type RunningServer } from '../../server/lab.js';
@@ -123,6 +125,24 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
     // At least one per dropped response: 1026 requests lose about 114 answers to the every-9th rule.
     expect(Number(stats[3])).toBeGreaterThanOrEqual(100);
     expect(Number(stats[2])).toBe(1026 + Number(stats[3]));
+  }, timeoutMs * 2);
+
+  test('a target that stops answering after IDENTIFY: the boot checks fail at aoe_deadline and the hypervisor boots on without it', async () => {
+    netns = await createNetns(`vmm-aoe-dead-${process.pid}`);
+    // The relay passes discovery and the first ATA answer (IDENTIFY), then drops every answer
+    // for good: a server that dies and never comes back.
+    const link = await addRelayedServerLink(netns);
+    relay = await startLossyRelay({ netns: netns.name, clientIf: netns.taps[0]!, serverIf: link.relayIf, silentAfterResponses: 2, silentSeconds: 1e6 });
+    vblade = spawnVblade({ netns: netns.name, ifname: link.serverIf, image: probeGuestImage, shelf: 3, slot: 7, flags: ['-r'] });
+    const m = await boot('aoe-dead', netns, 'aoe=3.7 aoe_deadline=5');
+    await m.consoles.com2.waitFor(/vmm: (halted|AoE: continuing without the network disk)/, timeoutMs);
+    const hv = m.consoles.com2.text;
+    expect(hv, relay.output()).toMatch(/AoE: IDENTIFY: sectors \d+/);
+    expect(hv).toMatch(/AoE target e3\.7 gave no answer for \d+ s \(aoe_deadline=5\): the command fails with an ATA error/);
+    expect(hv).toMatch(/AoE: read of LBA 0 failed: the target found by discovery stopped answering \(aoe_deadline=5 s\)/);
+    expect(hv).toMatch(/AoE: continuing without the network disk/);
+    await m.consoles.com2.waitFor(/vmm: starting the guest in real mode/, timeoutMs);
+    expect(hv).not.toMatch(/PANIC/);
   }, timeoutMs * 2);
 
   test('reports a silent network and boots on without the network disk', async () => {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor's use of the AoE core with a NIC and the TSC clock: one polling round, or
  * blocking until discovery or one ATA command is done. */
 #ifndef AOE_AOE_BLOCKING_H
@@ -21,9 +22,11 @@ void aoe_pump(struct aoe_client *c, struct nic *nic);
  * search every AOE_SILENCE_REPORT_US). True when c->target is found. */
 bool aoe_discover(struct aoe_client *c, struct nic *nic, uint64_t timeout_us);
 
-/* Runs one command to completion and fills result. Never gives up on a silent target: it keeps
- * retransmitting and logs "AoE target e<shelf>.<slot> not answering; still retrying" every
- * AOE_SILENCE_REPORT_US. False only when the command cannot start (no target, malformed). */
+/* Runs one command to completion and fills result. A silent target is retried and reported
+ * ("AoE target e<shelf>.<slot> not answering; still retrying") every AOE_SILENCE_REPORT_US until
+ * it answers or the client's deadline passes (result AOE_RESULT_TIMEOUT; see aoe_client_expire),
+ * which is logged once, as is the target's return. False only when the command cannot start (no
+ * target, malformed). */
 bool aoe_execute(struct aoe_client *c, struct nic *nic, const struct aoe_ata_command *cmd,
                  struct aoe_ata_result *result);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Boot-time device management (the paper's VMM finds its AoE target before the guest runs):
  * NIC up, target discovered, IDENTIFY DEVICE and LBA 0 read through AoE, all reported on the
  * hypervisor console. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The AoE initiator's protocol core: target discovery (Query Config) and ATA commands split into
  * AoE requests, windowed, matched by tag, retransmitted on timeout. Non-blocking and pure: the
  * caller passes the time (microseconds) and moves frames between this core and a NIC, so the core
@@ -37,6 +38,11 @@
  * first answer takes about 1 s anyway: QEMU's e1000 holds received frames for a second after
  * the receive control register is written; the broadcast itself goes out at once.) */
 #define AOE_DISCOVERY_INTERVAL_US 1000000u
+/* Once a command has failed by the deadline the target counts as unreachable, and a command it
+ * leaves without any answer this long fails too (instead of after the whole deadline): the
+ * guest gets its errors quickly, and each of its commands still asks the target, so service
+ * resumes with the first command the target answers. */
+#define AOE_UNREACHABLE_PROBE_US 2000000u
 
 /* One ATA command as the guest issued it. */
 struct aoe_ata_command {
@@ -54,6 +60,7 @@ enum aoe_result_kind {
     AOE_RESULT_OK,
     AOE_RESULT_ATA_ERROR,   /* the target's ATA status had ERR or DF: see status/error */
     AOE_RESULT_AOE_ERROR,   /* an AoE response with the Error flag: see aoe_error (enum aoe_error) */
+    AOE_RESULT_TIMEOUT,     /* the target left the command unanswered past the deadline */
 };
 
 struct aoe_ata_result {
@@ -115,6 +122,11 @@ struct aoe_client {
     uint64_t last_progress_us;   /* last new answer (or command start) */
     uint64_t silence_reported_us;
 
+    /* Set after aoe_client_init: a command the target leaves without any answer this long fails
+     * (AOE_RESULT_TIMEOUT). 0, the initial value, retries forever. */
+    uint64_t deadline_us;
+    bool unreachable;             /* a command failed by the deadline; cleared by the next answer */
+
     struct aoe_stats stats;
 };
 
@@ -131,6 +143,11 @@ void aoe_client_receive(struct aoe_client *c, const uint8_t *frame, size_t len, 
 /* Starts a command on the discovered target; false if no target, one is running, or the command
  * is malformed (too many sectors, no buffer). Completion: !c->busy, then c->result. */
 bool aoe_client_start(struct aoe_client *c, const struct aoe_ata_command *cmd, uint64_t now_us);
+
+/* Fails the running command (AOE_RESULT_TIMEOUT, counted in stats.timeouts) when the target has
+ * left it without any answer for deadline_us, or for AOE_UNREACHABLE_PROBE_US while the target is
+ * unreachable; true when it did. Never with deadline_us 0. */
+bool aoe_client_expire(struct aoe_client *c, uint64_t now_us);
 
 /* The refused MAC of a shelf.slot conflict, once: true and its MAC the first time it is asked
  * after a second target claimed the pinned one's shelf.slot, false afterwards. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Counters of the AoE client, including what the paper's Fig. 8 plots: the RTT of each request
  * by its packet index within one ATA command, split by read and write, and the latency of whole
  * commands (the paper's "disk access"). Pure data and updates; aoe_stats_log prints them on the
@@ -27,6 +28,7 @@ struct aoe_stats {
     uint64_t commands, frames_sent, retransmits, duplicates, stale, ignored;
     uint64_t mismatched;   /* right tag and target, but not an answer to that request: dropped */
     uint64_t conflicts;    /* Query Config answers from a second MAC for the pinned shelf.slot */
+    uint64_t timeouts;     /* commands failed because the target did not answer in time */
     uint64_t ata_errors, aoe_errors, bytes_read, bytes_written;
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Retransmission timeout from round-trip samples: Jacobson/Karels as in RFC 6298 (SRTT, RTTVAR,
  * RTO = SRTT + 4 RTTVAR), in microseconds, clamped, with binary back-off per retry. Pure. */
 #ifndef AOE_RTO_H

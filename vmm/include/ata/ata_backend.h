@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The narrow storage hook of the emulated ATA device: every command that touches the medium
  * or the device's identity goes through it, and all sector data passes here. The AoE client
  * implements it (fragmenting one command into frames); host tests use an in-memory disk. */
@@ -41,9 +42,9 @@ struct ata_backend_result {
     uint64_t lba;
 };
 
-/* How execute() left the command. FAILED means the transport gave up (the AoE client retries
- * for a long time, so this is rare); the guest then sees the command aborted (ERR, ABRT), as
- * from a disk that refused it, and may retry. */
+/* How execute() left the command. FAILED means the transport gave up (the AoE target answered
+ * with an AoE error, or left the command unanswered past aoe_deadline); the guest then sees the
+ * command aborted (ERR, ABRT), as from a disk that refused it, and may retry. */
 enum ata_backend_outcome {
     ATA_BACKEND_DONE,      /* finished inside the call: result (and read data) are in place */
     ATA_BACKEND_FAILED,

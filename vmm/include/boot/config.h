@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor's options, from the multiboot command line (documented in vmm/README.md). */
 #ifndef BOOT_CONFIG_H
 #define BOOT_CONFIG_H
@@ -16,6 +17,8 @@ struct hv_config {
     uint8_t  aoe_slot;       /* 0xFF with aoe=auto */
     uint16_t mtu;            /* mtu=1500|9000                 default 1500 */
     uint16_t aoe_wait_s;     /* aoe_wait=<seconds>            default 30: boot-time discovery limit */
+    uint32_t aoe_deadline_s; /* aoe_deadline=<seconds>        default 180 (as Linux's aoe): a command the
+                              * target leaves unanswered this long fails; 0 = retry forever */
 };
 
 /* Parses `cmdline` into `config` (defaults first). The first word is skipped when it has no '=':

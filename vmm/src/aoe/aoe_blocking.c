@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "aoe/aoe_blocking.h"
 
 #include "console/log.h"
@@ -48,15 +49,26 @@ bool aoe_discover(struct aoe_client *c, struct nic *nic, uint64_t timeout_us) {
 
 bool aoe_execute(struct aoe_client *c, struct nic *nic, const struct aoe_ata_command *cmd,
                  struct aoe_ata_result *result) {
+    bool was_unreachable = c->unreachable;
     if (!aoe_client_start(c, cmd, now_us())) return false;
     while (c->busy) {
         aoe_pump(c, nic);
         uint64_t now = now_us();
+        if (aoe_client_expire(c, now)) {
+            if (!was_unreachable)
+                log_printf("AoE target e%u.%u gave no answer for %lu s (aoe_deadline=%lu): the command fails with an "
+                           "ATA error; until the target answers again, a command fails after %u s without an answer\n",
+                           c->target.shelf, c->target.slot, (now - c->last_progress_us) / 1000000,
+                           c->deadline_us / 1000000, AOE_UNREACHABLE_PROBE_US / 1000000);
+            break;
+        }
         if (aoe_client_silence_due(c, now, AOE_SILENCE_REPORT_US))
             log_printf("AoE target e%u.%u not answering; still retrying (%lu s without an answer)\n", c->target.shelf,
                        c->target.slot, (now - c->last_progress_us) / 1000000);
         cpu_relax();
     }
+    if (was_unreachable && !c->unreachable)
+        log_printf("AoE target e%u.%u answers again: service resumes\n", c->target.shelf, c->target.slot);
     *result = c->result;
     return true;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "aoe/aoe_boot.h"
 
 #include "aoe/aoe_blocking.h"
@@ -44,6 +45,11 @@ static bool run(struct nic *nic, const struct aoe_ata_command *cmd, const char *
     if (result.kind == AOE_RESULT_AOE_ERROR) {
         log_printf("AoE: %s failed: the target answered AoE error %u (%s)\n", what, result.aoe_error,
                    aoe_error_name(result.aoe_error));
+        return false;
+    }
+    if (result.kind == AOE_RESULT_TIMEOUT) {
+        log_printf("AoE: %s failed: the target found by discovery stopped answering (aoe_deadline=%lu s)\n", what,
+                   client.deadline_us / 1000000);
         return false;
     }
     return true;
@@ -127,6 +133,7 @@ void aoe_boot_setup(const struct hv_config *config) {
     }
     log_printf("AoE: link up after %lu ms\n", tsc_to_us(rdtsc() - link_wait_start) / 1000);
     aoe_client_init(&client, nic->mac, nic->mtu, config->aoe_shelf, config->aoe_slot);
+    client.deadline_us = (uint64_t)config->aoe_deadline_s * 1000000;
     if (!aoe_discover(&client, nic, (uint64_t)config->aoe_wait_s * 1000000)) {
         log_printf("AoE: no target answered within %u s (aoe_wait=); continuing without the network disk\n",
                    config->aoe_wait_s);
@@ -138,9 +145,16 @@ void aoe_boot_setup(const struct hv_config *config) {
                t->sectors_per_frame);
     bool lba48;
     uint64_t sectors;
-    if (!identify_target(nic, &lba48, &sectors)) return;
+    if (!identify_target(nic, &lba48, &sectors)) {
+        log_printf("AoE: continuing without the network disk\n");
+        return;
+    }
     check_boot_sector(nic, lba48);
     self_check_read(nic, lba48, sectors);
+    if (client.unreachable) {   /* it stopped answering during the checks: the guest boots without it */
+        log_printf("AoE: continuing without the network disk\n");
+        return;
+    }
     aoe_stats_log(&client.stats, "hypervisor boot checks");
     aoe_stats_reset(&client.stats);   /* the guest's own disk traffic starts from zero */
     session_nic = nic;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "aoe/aoe_client.h"
 
 #include "ata/ata_regs.h"
@@ -204,6 +205,7 @@ static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us
         c->stats.bytes_written += (uint64_t)sectors_of(c, index) * AOE_SECTOR;
     }
     record_outcome(c, f);
+    c->unreachable = false;
     if (slot->retransmits == 0) {
         uint64_t rtt = now_us - slot->sent_us;
         aoe_rto_sample(&c->rto, rtt);
@@ -258,6 +260,18 @@ size_t aoe_client_next_frame(struct aoe_client *c, uint64_t now_us, uint8_t *buf
         return build_request(c, c->next_index++, buf, cap);
     }
     return 0;
+}
+
+bool aoe_client_expire(struct aoe_client *c, uint64_t now_us) {
+    if (!c->busy || !c->deadline_us) return false;
+    uint64_t limit = c->unreachable && AOE_UNREACHABLE_PROBE_US < c->deadline_us ? AOE_UNREACHABLE_PROBE_US : c->deadline_us;
+    if (now_us - c->last_progress_us < limit) return false;
+    c->busy = false;
+    c->seq++;   /* a late answer to the abandoned command is now stale: its buffer is the caller's again */
+    c->result = (struct aoe_ata_result){ .kind = AOE_RESULT_TIMEOUT };
+    c->unreachable = true;
+    c->stats.timeouts++;
+    return true;
 }
 
 bool aoe_client_take_conflict(struct aoe_client *c, uint8_t mac[6]) {

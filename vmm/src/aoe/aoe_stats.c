@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "aoe/aoe_stats.h"
 
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "aoe/rto.h"
 
 static uint64_t clamp(uint64_t v) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "boot/config.h"
 
 #include <stddef.h>
@@ -98,6 +99,13 @@ static bool parse_aoe_wait(const char *v, size_t n, struct hv_config *c) {
     return true;
 }
 
+static bool parse_aoe_deadline(const char *v, size_t n, struct hv_config *c) {
+    uint64_t seconds;
+    if (!parse_number(v, n, &seconds) || seconds > 86400) return false;
+    c->aoe_deadline_s = (uint32_t)seconds;
+    return true;
+}
+
 static const struct option {
     const char *key;
     option_parser parse;
@@ -110,9 +118,10 @@ static const struct option {
     { "aoe", parse_aoe, "auto or <shelf>.<slot> such as 0.1" },
     { "mtu", parse_mtu, "1500 or 9000" },
     { "aoe_wait", parse_aoe_wait, "seconds from 1 to 3600" },
+    { "aoe_deadline", parse_aoe_deadline, "seconds from 0 (retry forever) to 86400" },
 };
 
-#define KNOWN_KEYS "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait"
+#define KNOWN_KEYS "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline"
 
 static void copy_word(char *dst, size_t size, const char *src, size_t length) {
     size_t n = length < size - 1 ? length : size - 1;
@@ -128,6 +137,7 @@ static void set_defaults(struct hv_config *c) {
     c->aoe = false;
     c->mtu = 1500;
     c->aoe_wait_s = 30;
+    c->aoe_deadline_s = 180;
 }
 
 bool config_parse(const char *cmdline, struct hv_config *config, char *error, unsigned long error_size) {

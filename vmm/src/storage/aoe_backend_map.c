@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pure mapping between the ATA channel's backend commands and AoE client commands. */
 #include "storage/aoe_backend.h"
 
@@ -32,7 +33,8 @@ enum ata_backend_outcome ata_result_for(const struct ata_backend_command *cmd, c
         out->lba = r->lba;
         return ATA_BACKEND_DONE;
     case AOE_RESULT_AOE_ERROR:
+    case AOE_RESULT_TIMEOUT:
         break;
     }
-    return ATA_BACKEND_FAILED;
+    return ATA_BACKEND_FAILED;   /* the guest sees the command aborted (ERR, ABRT) */
 }

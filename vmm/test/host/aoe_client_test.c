@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The AoE initiator core against a fake target over a fake wire: the test owns the clock and
  * decides which frames arrive, twice, late or never. */
 #include "tap.h"
@@ -614,6 +615,64 @@ static void silence_is_reported_once_per_interval(void) {
     CHECK(!aoe_client_silence_due(&client, start + 99000000, 5000000));   /* nothing running */
 }
 
+/* ---- the deadline ---- */
+
+static void silent_target_fails_the_command_at_the_deadline(void) {
+    setup(1500, 16, 2);
+    client.deadline_us = 20000000;
+    struct aoe_ata_command cmd = read_cmd(0, 4);
+    uint64_t start = now;
+    CHECK(aoe_client_start(&client, &cmd, now));
+    drain();
+    now = start + 5000000;
+    deliver(0);                                              /* an answer restarts the count */
+    CHECK(!aoe_client_expire(&client, now + 19999999));
+    CHECK(client.busy);
+    CHECK(aoe_client_expire(&client, now + 20000000));
+    CHECK(!client.busy);
+    CHECK(client.result.kind == AOE_RESULT_TIMEOUT);
+    CHECK(client.unreachable);
+    CHECK_EQ_U64(client.stats.timeouts, 1);
+    CHECK(!aoe_client_expire(&client, now + 99000000));     /* nothing running */
+}
+
+static void unreachable_target_fails_fast_and_recovers_with_its_first_answer(void) {
+    setup(1500, 16, 2);
+    client.deadline_us = 20000000;
+    struct aoe_ata_command cmd = read_cmd(0, 2);
+    CHECK(aoe_client_start(&client, &cmd, now));
+    drain();
+    now += 20000000;
+    CHECK(aoe_client_expire(&client, now));
+    unsigned before = sent_count;
+    CHECK(aoe_client_start(&client, &cmd, now));            /* the next command still asks */
+    CHECK(drain() > 0);
+    CHECK(!aoe_client_expire(&client, now + AOE_UNREACHABLE_PROBE_US - 1));
+    CHECK(aoe_client_expire(&client, now + AOE_UNREACHABLE_PROBE_US));
+    CHECK(client.result.kind == AOE_RESULT_TIMEOUT);
+    CHECK_EQ_U64(client.stats.timeouts, 2);
+    deliver(before);                                         /* a late answer to it: stale, still unreachable */
+    CHECK(client.unreachable);
+    now += AOE_UNREACHABLE_PROBE_US;
+    CHECK(aoe_client_start(&client, &cmd, now));
+    unsigned request = sent_count;
+    drain();
+    deliver(request);                                        /* the target is back */
+    CHECK(!client.busy);
+    CHECK(client.result.kind == AOE_RESULT_OK);
+    CHECK(!client.unreachable);
+    CHECK(!memcmp(buffer, disk, 1024));
+}
+
+static void deadline_zero_retries_forever(void) {
+    setup(1500, 16, 2);
+    struct aoe_ata_command cmd = read_cmd(0, 2);
+    CHECK(aoe_client_start(&client, &cmd, now));
+    drain();
+    CHECK(!aoe_client_expire(&client, now + 86400000000ull));
+    CHECK(client.busy);
+}
+
 int main(void) {
     TEST(discovery_broadcasts_and_rebroadcasts);
     TEST(discovery_takes_the_configured_target);
@@ -641,5 +700,8 @@ int main(void) {
     TEST(command_without_data_is_one_frame);
     TEST(random_loss_duplication_and_reordering_still_deliver_the_data);
     TEST(silence_is_reported_once_per_interval);
+    TEST(silent_target_fails_the_command_at_the_deadline);
+    TEST(unreachable_target_fails_fast_and_recovers_with_its_first_answer);
+    TEST(deadline_zero_retries_forever);
     return tap_finish();
 }

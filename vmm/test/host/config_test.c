@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The multiboot command-line options: defaults, every key, and the error messages. */
 #include "tap.h"
 #include "boot/config.h"
@@ -39,7 +40,7 @@ static void every_key(void) {
 
 static void unknown_key_names_it(void) {
     CHECK(!parse("vmm.elf colsole=com1"));
-    CHECK(!strcmp(error, "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait)"));
+    CHECK(!strcmp(error, "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline)"));
 }
 
 static void word_without_equals_after_the_first(void) {
@@ -82,6 +83,13 @@ static void aoe_options(void) {
     CHECK(!parse("x aoe=1."));
     CHECK(!parse("x mtu=1400"));
     CHECK(!parse("x aoe_wait=0"));
+    CHECK_EQ_U64(parsed.aoe_deadline_s, 180);   /* Linux's aoe driver fails a device after 180 s */
+    CHECK(parse("x aoe_deadline=0"));           /* retry forever */
+    CHECK_EQ_U64(parsed.aoe_deadline_s, 0);
+    CHECK(parse("x aoe_deadline=20"));
+    CHECK_EQ_U64(parsed.aoe_deadline_s, 20);
+    CHECK(!parse("x aoe_deadline=86401"));
+    CHECK(!strcmp(error, "bad value for 'aoe_deadline': expected seconds from 0 (retry forever) to 86400"));
 }
 
 int main(void) {
