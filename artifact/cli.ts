@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: MIT
 import { parseReproduceArgs, usage } from './commands/arguments.js';
 import { writeReadmeClaimsTable } from './commands/claims-table.js';
 import { compare } from './commands/compare.js';
 import { figures } from './commands/figures.js';
+import { fuzz } from './commands/fuzz.js';
 import { reproduce } from './commands/reproduce.js';
 import { paths } from './core/paths.js';
 import { doctorChecks } from './stages/doctor.js';
@@ -29,6 +31,9 @@ async function main(argv: string[]): Promise<void> {
       await writeReadmeClaimsTable(runId);
       return;
     }
+    case 'fuzz':
+      if (!fuzz(rest)) process.exitCode = 1;
+      return;
     case 'doctor': {
       const checks = doctorChecks();
       for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : check.fatal ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}\n`);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultReps, runOptionsSchema, runSize } from '../core/options.js';
@@ -8,6 +9,7 @@ export const usage = `Usage (through npm, which installs what is missing first):
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run claims-table -- <run-id>
+  npm run fuzz [-- --seeds N] [--first-seed S] [--scale K]
   npm run doctor`;
 
 /** Parses `reproduce` options; a bad value gets an error that names it and shows the usage. */

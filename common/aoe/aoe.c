@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AoE frame codec; see aoe.h for the wire layout. Freestanding: byte loops instead of libc. */
 #include "aoe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ATA over Ethernet (AoE, protocol revision 11) frame codec: the only AoE encoder/decoder in the
  * project. Used hosted by server/tools (aoe-probe) and freestanding by the hypervisor, so it uses
  * only <stdint.h>, <stddef.h>, <stdbool.h>: no libc, no allocation, no globals. All functions are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal TAP producer for the C host unit tests (vmm/, common/, server/).
  * Each CHECK is one assertion; each TEST is one TAP line ("ok N - name" / "not ok N - name"),
  * which artifact/test/support/c-unit.ts turns into one vitest test. */

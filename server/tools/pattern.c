@@ -1,13 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 #include "pattern.h"
 
 #include <string.h>
-
-uint64_t splitmix64(uint64_t *state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 static void fill_sector(uint8_t *sector, uint64_t lba, uint64_t seed) {
   uint64_t state = seed ^ (lba * 0xD1B54A32D192ED03ull);

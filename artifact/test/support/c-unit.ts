@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { execFileSync } from 'node:child_process';
 import { test } from 'vitest';
 
@@ -60,13 +61,14 @@ export function registerCUnitTests(opts: { makeDir: string; target: string; bina
   }
 }
 
+/** The program's TAP output; a program that died (a sanitizer's abort) adds its stderr as diagnostics. */
 function runBinary(binary: string): string {
   try {
     return execFileSync(binary, { encoding: 'utf8', stdio: 'pipe' });
   } catch (error) {
     // A failing case makes the program exit 1; its TAP output still says which case failed.
-    const stdout = (error as { stdout?: string }).stdout;
-    if (typeof stdout === 'string' && stdout.length > 0) return stdout;
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    if (typeof stdout === 'string' && stdout.length > 0) return stdout + (stderr ? `\n${stderr.split('\n').map((l) => `# ${l}`).join('\n')}` : '');
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host unit tests of the AoE codec (common/aoe/aoe.c). Expected bytes are worked out by hand
  * from the AoEr11 layout in aoe.h, not produced by the codec. */
 #include "aoe.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Host unit tests and the freestanding compile check for the hypervisor's pure parts.
 # Included from vmm/Makefile, so every path here is relative to vmm/.
 
@@ -33,8 +34,26 @@ HOST_TEST_PROGRAMS += aoe_client_test aoe_rto_test
 HOST_TEST_MODULE_aoe_client_test := src/aoe/aoe_client.c src/aoe/rto.c src/aoe/aoe_stats.c ../common/aoe/aoe.c
 HOST_TEST_MODULE_aoe_rto_test := src/aoe/rto.c src/aoe/aoe_stats.c
 
-.PHONY: host-test freestanding-check
+.PHONY: host-test fuzz freestanding-check list-host-tests
 host-test: $(addprefix $(HOST_TEST_DIR)/,$(HOST_TEST_PROGRAMS))
+# The one list of host test programs: vmm/test/host.test.ts reads it from here.
+list-host-tests:
+	@echo $(HOST_TEST_PROGRAMS)
+
+# Fuzz harnesses (test/fuzz/; driver in common/test/fuzz.h): the receive path of the AoE client
+# and the ATA channel, under the same sanitizers. `npm test` runs a few fixed seeds; `npm run fuzz`
+# many more.
+FUZZ_PROGRAMS := aoe_receive_fuzz ata_channel_fuzz
+FUZZ_MODULE_aoe_receive_fuzz := $(HOST_TEST_MODULE_aoe_client_test)
+FUZZ_MODULE_ata_channel_fuzz := $(ATA_SOURCES)
+fuzz: $(addprefix $(HOST_TEST_DIR)/,$(FUZZ_PROGRAMS))
+
+define FUZZ_RULE
+$(HOST_TEST_DIR)/$(1): test/fuzz/$(1).c $(FUZZ_MODULE_$(1)) $(HOST_TEST_HEADERS) $(wildcard test/host/*.h) ../common/test/fuzz.h
+	@mkdir -p $(HOST_TEST_DIR)
+	$(HOST_TEST_CC) $(HOST_TEST_CFLAGS) -fno-sanitize-recover=all -o $$@ test/fuzz/$(1).c $(FUZZ_MODULE_$(1))
+endef
+$(foreach program,$(FUZZ_PROGRAMS),$(eval $(call FUZZ_RULE,$(program))))
 
 define HOST_TEST_RULE
 $(HOST_TEST_DIR)/$(1): test/host/$(1).c $(HOST_TEST_MODULE_$(1)) $(HOST_TEST_HEADERS) $(wildcard test/host/*.h)
