@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Data integrity through the patched vblade over real AoE frames: random data across the LBA28
 // and 32-bit boundaries and at the end of the disk, every request size, page cache and O_DIRECT,
 // MTU 1500 and 9000; range and size errors; a read-only export.
@@ -116,6 +117,15 @@ describe.each([
     const r = await lab.probe(['ata', '--cmd', '0x34', '--ext', '--write', '--count', '2', '--lba', '70000', '--data-bytes', '512', '--seed', '5']);
     expect(AoeLab.event(r, 'ata')).toMatchObject({ aoe_error: true, aoe_code: 2 });
     expect(imageSectors(70_000, 2).equals(before)).toBe(true);
+  });
+
+  test('a read or write whose AoE W flag disagrees with its opcode is refused (Bad Argument) and writes nothing', async () => {
+    const before = imageSectors(71_000, 2);
+    const writeWithoutW = await lab.probe(['ata', '--cmd', '0x34', '--ext', '--count', '2', '--lba', '71000', '--data-bytes', '1024', '--seed', '6']);
+    expect(AoeLab.event(writeWithoutW, 'ata')).toMatchObject({ aoe_error: true, aoe_code: 2 });
+    expect(imageSectors(71_000, 2).equals(before)).toBe(true);
+    const readWithW = await lab.probe(['ata', '--cmd', '0x24', '--ext', '--write', '--count', '1', '--lba', '71000']);
+    expect(AoeLab.event(readWithW, 'ata')).toMatchObject({ aoe_error: true, aoe_code: 2 });
   });
 });
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz: sends malformed and odd frames to a target, drains whatever comes back, and reports
  * counts per kind. The test then checks that the server is alive and its data intact. Writes
  * are never sent with data the server could accept, so the export's contents stay as they were. */
@@ -12,7 +13,7 @@ enum fuzz_kind {
   FUZZ_TRUNCATED,       /* a valid read request cut short (14..59 bytes, no padding) */
   FUZZ_BAD_VERSION,     /* Ver nibble other than 1 */
   FUZZ_OTHER_TARGET,    /* shelf/slot that is not the target's */
-  FUZZ_COUNT_OVER_FRAME,/* write whose sector count exceeds the data carried */
+  FUZZ_COUNT_OVER_FRAME,/* write inside the verified region whose sector count exceeds the data carried */
   FUZZ_OVERSIZE_COUNT,  /* read asking more sectors than a frame holds */
   FUZZ_RANDOM_HEADER,   /* random bytes in the AoE header and ATA argument (never W) */
   FUZZ_UNKNOWN_COMMAND, /* AoE command 4..255 */
@@ -25,6 +26,9 @@ static const char *const kind_names[FUZZ_KIND_COUNT] = {
     "truncated", "bad_version", "other_target", "count_over_frame", "oversize_count",
     "random_header", "unknown_command", "config", "mask_reserve_read",
 };
+
+/* The region server-fuzz.test.ts writes before fuzzing and verifies after (LBA 0..2047). */
+#define FUZZ_VERIFIED_SECTORS 2048u
 
 /* Top tag byte of bad-version frames; their answers should carry AoE error 5. */
 #define BAD_VERSION_TAG 0xB5000000u
@@ -74,11 +78,15 @@ static size_t mutate(const aoe_session *s, enum fuzz_kind kind, uint8_t *f, size
     f[18] = (uint8_t)(s->target.slot + 1 + splitmix64(rng) % 100);
     return len;
   case FUZZ_COUNT_OVER_FRAME: {
-    size_t data = (splitmix64(rng) % 2) * 512; /* 0 or 1 sector of data, count says more */
+    /* A count the server accepts (<= its sectors per frame) at an LBA inside the region the test
+     * verifies, so only the short-payload check stands between this frame and the medium. */
+    size_t data = (s->sectors_per_frame > 1 ? splitmix64(rng) % 2 : 0) * 512; /* 0 or 1 sector of data */
+    uint8_t count = (uint8_t)(data / 512 + 1 + splitmix64(rng) % (s->sectors_per_frame - data / 512));
+    uint64_t lba = splitmix64(rng) % (FUZZ_VERIFIED_SECTORS - count);
     f[24] = AOE_AFLAG_EXT | AOE_AFLAG_WRITE;
-    f[26] = (uint8_t)(data / 512 + 1 + splitmix64(rng) % 254);
+    f[26] = count;
     f[27] = 0x34;
-    f[28] = 0xFF, f[29] = 0xFF, f[30] = 0xFF, f[31] = 0xFF; /* far beyond any test export */
+    for (unsigned i = 0; i < 6; i++) f[28 + i] = (uint8_t)(lba >> (8 * i));
     for (size_t i = AOE_ATA_HDR_LEN; i < AOE_ATA_HDR_LEN + data; i++) f[i] = (uint8_t)splitmix64(rng);
     return AOE_ATA_HDR_LEN + data < AOE_MIN_FRAME ? AOE_MIN_FRAME : AOE_ATA_HDR_LEN + data;
   }
