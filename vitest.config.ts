@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { defineConfig } from 'vitest/config';
 
 // One runner for everything: TypeScript unit tests, wrappers around the C host unit tests,

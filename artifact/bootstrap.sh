@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # First step of `npm run reproduce` and `npm test`: make sure the host has what the artifact needs.
 # Installs missing Debian packages when run as root; otherwise prints the exact apt-get line and stops.
 # Then installs the pinned npm dependencies when node_modules is missing or older than the lock file.

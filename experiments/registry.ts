@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { Experiment } from '../artifact/core/experiment.js';
 import { fig04BootTime } from './fig04-boot-time/experiment.js';
 import { fig05DiskThroughput } from './fig05-disk-throughput/experiment.js';

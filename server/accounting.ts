@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Parsers of the patched vblade's accounting outputs (formats documented at the top of acct.c,
 // server/patches/0005-request-accounting.patch): the counters file (-a) and the trace (-t).
 

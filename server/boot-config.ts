@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the network-boot server says: the iPXE script and dnsmasq's command line (DHCP or
 // proxy-DHCP, TFTP). Pure functions: the processes are started by boot-services.ts.
 

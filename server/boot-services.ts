@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Network-boot services (paper 4.7): dnsmasq (DHCP or proxy-DHCP, TFTP) on the server's interface
 // inside a network namespace, serving a generated iPXE script that boots the hypervisor (vmm.elf,
 // also served) or, for the iPXE sanboot alternative, the AoE target itself.

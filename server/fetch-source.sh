@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fetches Debian's vblade source package (pinned version), verifies it against source.sha256 and
 # unpacks it (with Debian's own patches) into $2. Called by server/Makefile.
 # apt-get source needs a deb-src stanza: if the machine has none for bookworm main, one is added as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A private AoE wire for tests and benchmarks: one network namespace holding a veth pair, the
 // server (vblade) on one end and aoe-probe on the other. Nothing leaves the namespace.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';

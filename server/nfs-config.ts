@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The KVM + NFS baseline's server configuration (paper 5.7): nfs-ganesha's config file, and the
 // client's mount options. Pure, so both are unit-tested on the host.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The KVM + NFS baseline's server (paper 5.7): this host's kernel has no nfsd, so the export is
 // served by nfs-ganesha (user space, Debian's package) inside the run's network namespace.
 // NFSv3 needs a portmapper on the server; rpcbind runs in the namespace too, in a private mount

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Samples, over time, the bytes clients issued to the server (the patched vblade's counters
 // file, -a) next to the bytes that reached the exported block device (/sys/block/<dev>/stat):
 // the two curves of the paper's Figs. 6 and 7 ("issued" vs "reached the disk").

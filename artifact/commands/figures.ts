@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import path from 'node:path';
 import { readManifest } from '../core/manifest.js';
 import { repoRoot } from '../core/paths.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import path from 'node:path';
 import { experiments as allExperiments, selectExperiments } from '../../experiments/registry.js';
 import { applicationTests } from '../../experiments/fig09-application-benchmark/experiment.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { z } from 'zod';
 import { configurationIds, type ConfigurationId } from './configurations.js';
 import type { MetricInfo } from './experiment.js';

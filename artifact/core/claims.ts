@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { scalar, type AnalysedPoint, type ExperimentAnalysis } from './analysis.js';
 import type { ConfigurationId } from './configurations.js';
 import { differenceOfMeans, tQuantile95, type Difference, type Summary } from './statistics.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /** The system configurations the paper measures, plus the alternative it discusses. */
 export const configurationIds = [
   'local',

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { CapabilityId } from './capabilities.js';
 import type { ConfigurationId } from './configurations.js';
 import type { PaperValue } from './paper-data.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';

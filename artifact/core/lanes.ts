@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import os from 'node:os';
 import type { Lane } from './experiment.js';
 

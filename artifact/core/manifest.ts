@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { z } from 'zod';
 import { readJsonValidated, writeJsonAtomic } from './json-file.js';
 import { machineDescriptionSchema } from './machine-description.js';

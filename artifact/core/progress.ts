@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { Listr, PRESET_TIMER, type ListrTask } from 'listr2';
 
 /** Listr with timers on every task; plain line output when stdout is not a terminal (CI, logs). */

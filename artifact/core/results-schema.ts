@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { z } from 'zod';
 import { configurationIds } from './configurations.js';
 import { hostActivitySchema } from './host-activity.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { mean, sqrt, std } from 'mathjs';
 import jStat from 'jstat';
 

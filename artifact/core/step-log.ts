@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 

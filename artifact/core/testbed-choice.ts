@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import path from 'node:path';
 import { hardwareAccessProblems, hardwarePreconditionProblems, isQemuSim, readHardwareDescription, type HardwareDescription } from '../testbed/hardware-description.js';
 import { openQemuSimLab } from '../testbed/hardware/qemu-sim.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The aoe-root image variant's one addition to Debian's boot path. aoetools' own initramfs scripts
 // do the AoE part (hooks/aoe adds the aoe module and aoe-discover; local-top/aoe loads the module
 // and discovers once). Before that, local-top/aoe runs initramfs-tools' configure_networking under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { AppFrame } from './guest-frames.js';
 import type { AppTestName } from './guest-job.js';
 

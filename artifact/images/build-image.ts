@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Builds (or finds cached) a Debian image from the command line:
 //   tsx artifact/images/build-image.ts [stock|aoe-root|kvm-host] [debootstrap|debian-installer]
 import { ensureDebianImage } from './ensure-image.js';

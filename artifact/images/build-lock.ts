@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { open, readFile, unlink } from 'node:fs/promises';
 
 /**

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /**
  * Undo actions registered while building (mounts, loop devices, temp files), run newest first.
  * Every action runs even if an earlier one fails; failures are reported together.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /**
  * The "newc" cpio format (SVR4, no CRC) that Linux unpacks as an initramfs. Several archives
  * concatenated, each gzip-compressed on its own, form one initramfs: that is how a preseed file

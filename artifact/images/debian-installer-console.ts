@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /**
  * Reading the Debian installer's serial console (text frontend, inside GNU screen): its progress
  * lines ("<step>  ... 10%... 100%") and the prompt it shows when it needs an answer. Under

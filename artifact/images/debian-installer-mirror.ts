@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { gunzipSync } from 'node:zlib';
 import type { DebianRecipe } from './recipe.js';
 

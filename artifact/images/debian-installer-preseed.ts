@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { DebianRecipe } from './recipe.js';
 
 /** Packages the installer installs by itself; everything else of the recipe goes to pkgsel/include. */

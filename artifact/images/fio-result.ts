@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { z } from 'zod';
 import type { FioFrame } from './guest-frames.js';
 import type { FioTestName } from './guest-job.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { randomFillSync } from 'node:crypto';
 import { chmod, copyFile, mkdir, open, readdir, symlink } from 'node:fs/promises';
 import path from 'node:path';

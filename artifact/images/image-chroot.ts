@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { mkdir, readdir, readFile, stat, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { CleanupStack } from './cleanup-stack.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /** Guest images (Debian 12 stock; Windows bring-your-own) and the benchmark job interface. */
 export { appResults, normalisedScores, type AppResult } from './app-result.js';
 export { ensureDebianImage, withMountedRoot, type EnsureImageOptions, type ImageInfo, type ImageManifest } from './ensure-image.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { existsSync } from 'node:fs';
 import { $ } from 'zx';
 import type { CleanupStack } from './cleanup-stack.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { $ } from 'zx';

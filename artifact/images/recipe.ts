@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /**
  * stock: what the paper boots (a plain Debian install; nothing that helps network boot).
  * aoe-root: the image the iPXE sanboot alternative boots: stock + aoetools (whose initramfs

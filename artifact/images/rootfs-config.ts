@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nicLinkUpPath, nicLinkUpScript } from './aoe-root-initramfs.js';

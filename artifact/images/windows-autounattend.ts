@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /**
  * The answer file Windows Setup (Windows 7 and later, amd64) reads from the root of a CD when it
  * starts: it makes the install unattended, the Windows counterpart of the Debian preseed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startMachine } from '../testbed/machine.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { summarizeClientHardware } from '../core/client-hardware.js';
 import { verdictLabel, verdictLegend, type ClaimVerdict } from '../core/claims.js';
 import { configurationLabels, type ConfigurationId } from '../core/configurations.js';

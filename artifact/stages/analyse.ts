@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { analyseResult, type ExperimentAnalysis } from '../core/analysis.js';
 import type { Experiment } from '../core/experiment.js';
 import { writeJsonAtomic } from '../core/json-file.js';

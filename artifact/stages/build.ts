@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

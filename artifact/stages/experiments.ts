@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExperimentAnalysis } from '../core/analysis.js';

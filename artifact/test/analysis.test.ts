@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { analyseResult, scalar } from '../core/analysis.js';
 import type { ResultFile } from '../core/results-schema.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectExperiments } from '../../experiments/registry.js';

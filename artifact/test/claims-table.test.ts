@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // README's claims table is generated from a committed run (npm run claims-table -- <run-id>): it
 // must say what that run's results give under today's rules, so neither can drift from the other.
 import { readFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import {

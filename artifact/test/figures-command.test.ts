@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';

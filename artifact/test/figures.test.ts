@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { fig04BootTime } from '../../experiments/fig04-boot-time/experiment.js';
 import { fig08AoeRtt } from '../../experiments/fig08-aoe-rtt/experiment.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hardware testbed's description file: the shipped ones validate; bad ones, and clients our
 // hypervisor cannot run on, get errors that name each field and say what to change.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hardware driver's parts users run on real PCs, on real stand-ins: a pty as the serial line,
 // a shell command as a serial-over-LAN console, a real Wake-on-LAN packet on a veth no PC answers.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';

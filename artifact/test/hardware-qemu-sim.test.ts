@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hardware testbed's driver end to end, against the simulated PC of data/testbeds/qemu-sim.json:
 // the server's NIC (one end of a veth) is claimed into the run's namespace, dnsmasq and vblade serve
 // on it, the PC is powered on through its monitor and PXE-boots the hypervisor, which boots the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What else the host did during a repetition: other processes' CPU, steal and load, from /proc.
 import { describe, expect, test } from 'vitest';
 import { hostActivity, parseCpuLine, parseProcessStat, sampleHost, type HostSample, type ProcessTimes } from '../core/host-activity.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The alternative users would pick instead of our hypervisor (issue 7): iPXE's sanboot over AoE.
 // Real parts end to end: the aoe-root image variant (debootstrap-built, cached), exported by the
 // patched vblade on a tap in a private namespace; dnsmasq hands QEMU's iPXE ROM a script that

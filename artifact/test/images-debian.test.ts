@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { nicLinkMarker, nicLinkUpScript } from '../images/aoe-root-initramfs.js';

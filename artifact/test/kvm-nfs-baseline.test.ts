@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The KVM + NFS baseline end to end (paper 5.7): the kvm-host image is built, the emulated PC boots
 // it, the host mounts nfs-ganesha's export with the paper's options and runs the stock image under
 // nested KVM, whose fio job's results come back on the host's second serial port and parse.

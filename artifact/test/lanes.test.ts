@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // reproduce --jobs N: client PCs in N lanes, each on its own CPUs; boot-time units run alone.
 import { describe, expect, test } from 'vitest';
 import { Lanes } from '../core/lanes.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Dependencies point one way (README "Layout"): experiments/ and server/ use artifact/'s core,
 // testbed and images libraries, and artifact/core and artifact/report never import experiments/ or
 // server/; what they need from there is handed to them by the commands that run them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { evaluateClaims } from '../core/claims.js';
 import { loadPaperValues } from '../core/paper-data.js';

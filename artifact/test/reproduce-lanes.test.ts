@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // reproduce --jobs 2 on the emulated testbed: two client PCs at once, each pinned to CPUs of its
 // own and in its own namespace, both measured, the lanes in the manifest.
 import { readFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // End to end on the real testbed: `reproduce --smoke`, every figure and every configuration but the
 // KVM + NFS baseline (artifact/test/kvm-nfs-baseline.test.ts runs that), in boot sessions: each
 // configuration boots once and serves every figure that measures it. Into a scratch output folder

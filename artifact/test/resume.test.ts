@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { bestOfPasses, differenceOfMeans, summarise, tQuantile95 } from '../core/statistics.js';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, test } from 'vitest';
 import { buildQemuArgs } from '../testbed/index.js';
 

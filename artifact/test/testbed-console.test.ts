@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SerialConsole's waits: a line wait never sees half a line (the race that made a discovery test
 // flaky: it matched "continuing without the netw" and then read a sentence not yet arrived); a
 // prompt wait sees text that no line end follows.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog, stripAnsi, type TranscriptChunk } from '../testbed/index.js';

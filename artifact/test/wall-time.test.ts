@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, test } from 'vitest';
 import { configurationWallTimes } from '../core/step-ledger.js';
 import { wallTimeTable } from '../report/html.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { findInTranscript, stripAnsi, type TranscriptChunk } from './transcript.js';
 
 /**

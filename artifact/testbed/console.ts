@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';

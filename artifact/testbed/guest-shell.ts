@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { SerialConsole } from './console.js';
 import { stripAnsi } from './transcript.js';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hardware testbed's description file (issue 9): which client PC the pipeline drives, how it
 // reaches the client's console and power, and the server side of the wire. Validated here, with
 // errors that name the field and say what to write; then the client is checked against what our

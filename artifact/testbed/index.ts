@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /** The QEMU testbed: start emulated PCs, talk to their serial consoles, wire them in namespaces. */
 export { bootDurations, bootMarkerPatterns, extractBootMarkers, type BootMarkers } from './boot-markers.js';
 export { SerialConsole } from './console.js';

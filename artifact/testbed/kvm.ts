@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import type { Accel } from './spec.js';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import path from 'node:path';
 import { machineDefaults, type Accel, type DiskSpec, type MachineSpec, type NicSpec, type UsbDisk } from './spec.js';
 

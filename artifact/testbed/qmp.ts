@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import net from 'node:net';
 
 /** Minimal QMP client: one command at a time, replies matched in order, events ignored. */

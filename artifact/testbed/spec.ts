@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /** What a test or experiment asks for: one emulated PC (QEMU `-M pc`, one CPU). */
 export interface MachineSpec {
   /** Short name: used for the QEMU process name and the log file names. */

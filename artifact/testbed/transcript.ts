@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /** Serial output as it arrived: each chunk stamped with host time in ms since QEMU was started. */
 export interface TranscriptChunk {
   t: number;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // jstat ships no type declarations and is CommonJS (its default export is the jStat object);
 // only the Student-t quantile is used here.
 declare module 'jstat' {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { scalar } from '../../artifact/core/analysis.js';
 import type { Experiment, FigureInput, FigureRow } from '../../artifact/core/experiment.js';
 import { barFigureRows, groupOf, paperBarRows, type BarLayout } from '../shared/bar-figure.js';

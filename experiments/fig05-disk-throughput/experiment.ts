@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { barFigureRows, paperBarRows, type BarLayout } from '../shared/bar-figure.js';
 import { inBootSessions, type SessionConfigurationId } from '../shared/client-configurations.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { inBootSessions } from '../shared/client-configurations.js';
 import { bootCacheMetrics, parseBootCacheEffect } from '../shared/cache-effect.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { parseProbeRtt, runProbeRtt } from '../shared/aoe-probe-rtt.js';
 import { hypervisorRtt, parseHypervisorRtt } from '../shared/hypervisor-rtt.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { Experiment, MetricInfo } from '../../artifact/core/experiment.js';
 import type { AppTestName } from '../../artifact/images/index.js';
 import { appBenchmark, parseAppBenchmark } from '../shared/app-benchmark.js';

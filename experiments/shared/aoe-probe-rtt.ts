@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hostScopedName, type MeasurementWithoutRepetition, type RepetitionContext } from '../../artifact/core/experiment.js';

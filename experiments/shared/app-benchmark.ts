@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { MeasurementWithoutRepetition, JobWork } from '../../artifact/core/experiment.js';
 import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { appResults, appTestNames, type AppFrame } from '../../artifact/images/index.js';

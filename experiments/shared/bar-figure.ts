@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { scalar, type ExperimentAnalysis } from '../../artifact/core/analysis.js';
 import { configurationIds, configurationLabels, type ConfigurationId } from '../../artifact/core/configurations.js';
 import { paperSeriesLabel, type FigureInput, type FigureRow } from '../../artifact/core/experiment.js';

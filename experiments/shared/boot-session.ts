@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { BootedClient, RepetitionContext, SessionBoot, SessionJobFile } from '../../artifact/core/experiment.js';
 import { waitForShell, type FwCfgFile } from '../../artifact/testbed/index.js';
 import { startClient, waitForConsole, type ClientBoot, type HandedFile } from './client-pc.js';

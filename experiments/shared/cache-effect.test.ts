@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import type { AccountingSample } from '../../server/sampler.js';
 import { cumulativeOnGrid, ratesOnGrid } from './cache-effect.js';

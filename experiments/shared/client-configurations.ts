@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { CapabilityId } from '../../artifact/core/capabilities.js';
 import type { ConfigurationId } from '../../artifact/core/configurations.js';
 import type { ConfigurationPlan, MeasurementWithoutRepetition, SessionBoot, SessionWork } from '../../artifact/core/experiment.js';

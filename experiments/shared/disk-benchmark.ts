@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { JobTasks, MeasurementWithoutRepetition, RepetitionContext, JobWork } from '../../artifact/core/experiment.js';
 import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { fioPresets, parseFioPass, type FioTestName } from '../../artifact/images/index.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { MetricInfo } from '../../artifact/core/experiment.js';
 import { panelsOf } from './metric-panels.js';
 

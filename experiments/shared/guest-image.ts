@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
 import type { GuestImage } from '../../artifact/core/manifest.js';
 import type { DebianVariant } from '../../artifact/images/index.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { completedJobFrames, type BenchFrame } from '../../artifact/images/index.js';

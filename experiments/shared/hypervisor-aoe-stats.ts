@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /**
  * The hypervisor's AoE statistics as it prints them on its console (vmm/src/aoe/aoe_stats_log.c):
  * a block from "aoe stats begin (<reason>)" to "aoe stats end". Pure parsing of the transcript.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, test } from 'vitest';
 import { lastExitReport } from './hypervisor-exits.js';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { findInTranscript, type TranscriptChunk } from '../../artifact/testbed/index.js';
 import type { MetricInfo } from '../../artifact/core/experiment.js';
 

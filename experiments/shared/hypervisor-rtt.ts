@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MeasurementWithoutRepetition, JobWork } from '../../artifact/core/experiment.js';

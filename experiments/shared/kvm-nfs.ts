@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The KVM + NFS baseline (paper 5.7): the client PC boots a Debian host (the kvm-host image) from
 // its own IDE disk; the host mounts the server's NFS export with the paper's options and runs the
 // stock guest image from it under QEMU/KVM (guest/kvm-host/launch.py). The server is nfs-ganesha

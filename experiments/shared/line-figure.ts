@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { ConfigurationId } from '../../artifact/core/configurations.js';
 import { configurationLabels } from '../../artifact/core/configurations.js';
 import type { FigureInput, FigureRow } from '../../artifact/core/experiment.js';

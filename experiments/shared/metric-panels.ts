@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { MetricInfo } from '../../artifact/core/experiment.js';
 
 /** One figure panel per metric, in the metrics' order: what the bar and line layouts take. */

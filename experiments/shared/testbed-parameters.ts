@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { runSize, type RunOptions } from '../../artifact/core/options.js';
 import { Lanes } from '../../artifact/core/lanes.js';
 import { fioPresets } from '../../artifact/images/index.js';

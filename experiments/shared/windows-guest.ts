@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import type { ConfigurationId } from '../../artifact/core/configurations.js';
 import type { ConfigurationPlan } from '../../artifact/core/experiment.js';
 

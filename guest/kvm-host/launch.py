@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """kvm-host launcher: the KVM + NFS baseline the paper compares against (section 5.7).
 
 At boot of the kvm-host image, if the pipeline handed over a configuration through fw_cfg

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The comparison the paper's design is measured against: the guest's own Linux AoE initiator
 (the aoe module) reading and writing a disk on the same server over the same wire. Brings the
 network interfaces up (the image configures none), waits for the target, puts a fresh ext4 on it

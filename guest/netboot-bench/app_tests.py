@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Open stand-ins for the PCMark Vantage tests the paper reports (Fig. 9). Each test prepares
 its deterministic input, syncs and drops the page cache (cold, like a fresh trace replay), then
 times only its work. Scores (normalised to local disk) are computed on the host.

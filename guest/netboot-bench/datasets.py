@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Deterministic inputs for the application tests: the same seed and scale always give the
 same files, byte for byte. Generation is never part of a timed section."""
 import math

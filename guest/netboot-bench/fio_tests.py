@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """CrystalDiskMark 3 equivalents with fio (see shared anchors): for each test, `passes` timed
 passes of reading then writing a pre-filled test file with O_DIRECT. Every pass is reported
 raw (fio's JSON); the host picks the best pass, as CrystalDiskMark does.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Result frames on the serial console: one line '@@BENCH <length> <json>' per event.
 
 The length (characters of the JSON text) lets the host reject a line that another writer

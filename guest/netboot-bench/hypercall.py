@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Calls into our hypervisor from user space: VMMCALL with the function code in EAX, result in
 EAX (ABI in vmm/include/hv/hypercall.h). Python cannot issue VMMCALL itself, so this maps one
 executable page holding `mov eax, edi; vmmcall; ret` and calls it through ctypes. Without our

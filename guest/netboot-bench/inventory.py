@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The client's hardware as the guest sees it, for the run manifest (on real PCs the pipeline has
 no other way to learn it): CPU, memory, disks, NICs and firmware, all read from /proc and /sys."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The paper's Fig. 8 measurement (section 5.5): the RTT of every AoE request by its packet index
 within one disk access, averaged over `accesses` 1024 KB sequential reads (O_DIRECT, QD1).
 The hypervisor keeps the statistics; this zeroes them right before the reads and asks the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """netboot-bench runner: reads a job (JSON from the host), runs its tasks, emits result frames,
 then powers the machine off. Job fields are described by artifact/images/guest-job.ts."""
 import json

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Entry point of netboot-bench.service. Kept in sh, not Python, so a plain boot pays only a
 # modprobe and two file tests.
 # QEMU PCs get the job through fw_cfg; real PCs have no fw_cfg, so there the pipeline writes it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Micro-benchmark of the patched vblade's request accounting (acct.c, patch 0005): CPU time per
  * request of the calls the receive loop makes (acctstart, acctata, acctdone, accttick) with
  * counters only (-a) and with counters + trace (-t). Built against the patched tree by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Server benchmark: patched vblade (accounting off, counters only, counters + trace) vs Debian's
 // unpatched vblade on the same veth pair in a private network namespace. 1 MiB sequential and
 // 4 KiB random reads and writes, server page cache on and off (O_DIRECT), MTU 1500 and 9000,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The accounting parsers on hand-written samples of the formats documented in acct.c.
 import { describe, expect, test } from 'vitest';
 import { parseCounters, parseTrace } from '../accounting.js';

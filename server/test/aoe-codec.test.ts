@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The shared AoE codec (common/aoe): its C host unit tests, and a freestanding build with the
 // hypervisor's flags that must need no outside symbol. (vitest only collects <component>/test,
 // so the codec's wrapper lives with its main user, the server tools.)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { describe, expect, test } from 'vitest';
 import { defaultBootSubnet, dnsmasqArgs, ipxeScript, networkAddress, prefixToNetmask, type DnsmasqConfig } from '../boot-config.js';
 import { parseTransfers } from '../boot-services.js';

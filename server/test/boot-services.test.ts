@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // dnsmasq started in a network namespace (no QEMU): it serves the boot files by TFTP on the
 // namespace's interface only, and stop() leaves nothing running or configured.
 import { existsSync, readFileSync, statSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The KVM + NFS baseline's server: nfs-ganesha (user space) with a private portmapper inside a
 // network namespace; it listens only there, and nothing is left after it stops.
 import { mkdtemp, readFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // aoe-probe's recovery: with the server stopped (SIGSTOP) past the retransmit timeout, the probe
 // retransmits; when the server resumes it answers originals and duplicates, and the probe must
 // drop the duplicates and still deliver exactly the data on the disk. Also: argument errors.

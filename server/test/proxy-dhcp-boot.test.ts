@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Proxy-DHCP end to end (issue 9): a wire that already has a DHCP server. A second namespace runs
 // that server (dnsmasq handing out 10.77.0.50-60), bridged to the client's tap; our boot services
 // run in proxy mode on the bridge. QEMU's iPXE ROM must take its address from the other server

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Accounting for the cache-effect figures: the image is exported through a loop device, the
 // patched vblade writes its counters (-a) and trace (-t), and the sampler compares the bytes
 // clients issued with the bytes that reached the block device (/sys/block/loopN/stat).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The patched vblade's ATA command set over real AoE frames on a veth pair in a private
 // network namespace: IDENTIFY DEVICE, SET FEATURES and the other boot-disk commands.
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';

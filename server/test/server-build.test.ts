@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The server build: the pinned source is verified, and a missing or mismatched source stops the
 // build with a message that says what is wrong. (Uses the apt cache/mirror: a few kB.)
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Malformed frames never crash the patched vblade: a bounded, seeded fuzz loop of truncated,
 // wrong-version, wrong-target, oversize and random-header frames, then the server must still
 // be running and serve the data written before.

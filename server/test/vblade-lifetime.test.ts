@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // vblade never outlives the pipeline that started it: killed with SIGKILL (no cleanup runs), the
 // pipeline's vblade dies with it, so it cannot keep its loop device and namespace (or, on the
 // hardware testbed, the server's NIC) busy.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Subcommands that send single frames: discover, identify, ata, setfeatures. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Data subcommands: read, write, verify (integrity) and io (benchmark). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sends the frames of one ATA command to a target with a window of outstanding frames,
  * retransmits on timeout, drops duplicate and stray responses, and times each frame. */
 #ifndef EXCHANGE_H

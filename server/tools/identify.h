@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Prints the IDENTIFY DEVICE data a target returned as one JSON line. */
 #ifndef IDENTIFY_H
 #define IDENTIFY_H

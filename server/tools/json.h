@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for the probe's JSON-lines output on stdout. */
 #ifndef JSON_H
 #define JSON_H

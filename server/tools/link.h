@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An AF_PACKET socket on one interface carrying only AoE frames (EtherType 0x88A2). */
 #ifndef LINK_H
 #define LINK_H

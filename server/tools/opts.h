@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Table-driven command-line options: --name value (numbers in decimal or 0x hex) and --flag. */
 #ifndef OPTS_H
 #define OPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* aoe-probe: a host-side AoE initiator on AF_PACKET, for tests and benchmarks of the server.
  * Output: JSON lines on stdout; errors as text on stderr. Exit 0 ok, 1 failure, 2 bad usage. */
 #include "probe.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* aoe-probe: options shared by all subcommands and the helpers the subcommands share. */
 #ifndef PROBE_H
 #define PROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening a session with one target: interface, discovery, frame size. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AoE targets: discovery by Query Config broadcast. */
 #ifndef TARGET_H
 #define TARGET_H

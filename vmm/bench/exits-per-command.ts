@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Benchmark: hypervisor exits per ATA command of the network disk (issue 6's "exits per command").
 // Stock Debian network-boots through the hypervisor; at its shell, for each workload, the guest
 // asks the hypervisor (VMMCALL, guest/netboot-bench/hypercall.py) to zero its AoE statistics and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The paper's system end to end: the client PC has only a placeholder disk; the hypervisor traps
 // the primary IDE channel and serves it from the patched vblade over AoE, so the guest boots the
 // server's image without knowing. First the real-mode probe guest (BIOS PIO path), then stock

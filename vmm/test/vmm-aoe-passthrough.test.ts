@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Passthrough next to the capture: while stock Debian runs network-booted through the hypervisor
 // (primary IDE channel served from the AoE target), the devices the hypervisor leaves alone keep
 // working: an ATAPI CD-ROM on the secondary IDE channel and a USB stick (QEMU usb-storage on an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The stock Debian image boots from the local IDE disk through the hypervisor (the paper's
 // "VMM + local disk" configuration): checks from inside the guest that the hypervisor is
 // invisible except for the memory it takes, and that reboot and poweroff behave as on hardware.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The paper's section 4.7: nothing is installed on the client. The PC has only a placeholder disk
 // and PXE-boots from its e1000 option ROM (QEMU's iPXE): DHCP and TFTP from dnsmasq on the server
 // side of the tap, the generated iPXE script loads vmm.elf with iPXE's multiboot loader, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hypervisor under QEMU TCG with a small real-mode guest (vmm/test/guests/realmode-probe.S):
 // BIOS boot path, INT 13h, memory hiding in E820/E801/INT 12h, VMMCALL; and its refusals.
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';

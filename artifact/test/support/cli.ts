@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '../../core/paths.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hardware testbed's client PC for one power-on: its consoles read from the described links,
 // powered on and off as described, timed from the moment it was switched on.
 import { performance } from 'node:perf_hooks';

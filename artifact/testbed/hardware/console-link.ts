@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import type { ConsoleLinkSpec } from '../hardware-description.js';

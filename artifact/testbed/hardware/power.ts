@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { createInterface } from 'node:readline/promises';
 import { $ } from 'zx';
 import type { PowerSpec } from '../hardware-description.js';

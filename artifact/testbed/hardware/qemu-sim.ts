@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // qemu-sim: the hardware testbed's driver run against a QEMU PC (data/testbeds/qemu-sim.json), so
 // that the path real PCs take (the server's NIC claimed into the run's namespace, boot services and
 // vblade on it, the client PXE-booting, jobs written into the served image) runs in CI.

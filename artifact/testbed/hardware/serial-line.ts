@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { constants, existsSync, openSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import tty from 'node:tty';

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An emulated IDE channel (one channel of a PIIX3/4) whose device 0 is an ATA disk served by
  * a backend and whose device 1 is absent. Pure: no port numbers, no hardware access. The
  * hypervisor maps its I/O exits onto ata_channel_read/write and the data transfers, guest

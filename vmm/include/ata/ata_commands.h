@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The opcode table: which protocol class each ATA command belongs to, and the class handlers
  * that start it. Opcodes not in the table are aborted (ERR, ABRT), as a disk does with commands
  * it does not implement; that includes the packet commands (this is not an ATAPI device),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The channel's half of the PCI IDE bus master: command, status and PRD table address
  * registers, and the PRD walk that moves a DMA command's data between the channel's buffer and
  * guest memory. All guest memory is reached through a callback, so the hypervisor can refuse

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ATA task-file and PCI IDE bus-master register layout, bits and command opcodes
  * (ATA/ATAPI-6 and -7, T13 ATA8-ACS; bus master as in Intel's PIIX3/4 and SFF-8038i). */
 #ifndef ATA_ATA_REGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The boot sequence (src/boot/main.c) and the relocation step it uses. */
 #ifndef BOOT_BOOT_H
 #define BOOT_BOOT_H

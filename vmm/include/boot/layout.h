@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where the hypervisor lives. Shared by the assembly entry code and C.
  *
  * The multiboot loader puts the image at HV_LOAD_PA. The hypervisor then copies itself to a

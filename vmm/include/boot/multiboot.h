@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The multiboot (0.6.96) information structure the loader hands us in EBX. */
 #ifndef BOOT_MULTIBOOT_H
 #define BOOT_MULTIBOOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor's console log: every line carries a TSC timestamp (seconds since the
  * hypervisor started) and the prefix "vmm:", so host-side tools can find our lines. */
 #ifndef CONSOLE_LOG_H

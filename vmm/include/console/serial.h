@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Polled 16550 UART output for the hypervisor's console (COM2 by default: the guest owns COM1). */
 #ifndef CONSOLE_SERIAL_H
 #define CONSOLE_SERIAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The firmware services the hypervisor adds under the guest's BIOS: hiding its RAM from the
  * memory-size calls of INT 15h, and booting the first disk. */
 #ifndef GUEST_BIOS_SERVICES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading and writing guest memory from exit handlers. Guest-physical equals host-physical
  * (identity nested paging), except the hypervisor's own region, which the guest never sees. */
 #ifndef HV_GUEST_MEMORY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VMMCALL from the guest: either a trap from one of our BIOS hook stubs (recognised by where it
  * sits) or a request from a guest-side tool (function code in EAX). */
 #ifndef HV_HYPERCALL_H

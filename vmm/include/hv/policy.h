@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the guest is shown of the CPU: everything as it is, except SVM itself (the paper's
  * transparency limit: no virtualisation extensions for the guest). Pure, host-tested. */
 #ifndef HV_POLICY_H

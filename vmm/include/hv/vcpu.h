@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The architecture-neutral view of the one virtual CPU. Exit handlers that emulate devices,
  * firmware services and CPUID/MSR policy use only this interface; the SVM backend
  * (src/svm/) implements it over the VMCB, and a VT-x backend would implement it over a VMCS. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An intercepted IN/OUT/INS/OUTS, architecture-neutral, and the port-handler table it is
  * dispatched through. Device emulation (the ATA channel, the PIC tracker) registers handlers for
  * the ports it claims; every other port passes straight to the hardware without an exit. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Claiming I/O ports for emulation, and executing intercepted port accesses on the guest's behalf
  * (string forms included: one exit moves a whole REP INS/OUTS). */
 #ifndef IO_IO_PORTS_H

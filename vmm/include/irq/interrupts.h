@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interrupt management: where the guest wants each ISA IRQ delivered. */
 #ifndef IRQ_INTERRUPTS_H
 #define IRQ_INTERRUPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Follows the guest's programming of the two 8259A PICs to learn the vector each ISA IRQ is
  * delivered on (the paper's interrupt management module: before the OS starts, the BIOS mapping;
  * afterwards whatever the OS's ICW2 said). Pure: fed the bytes the guest writes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* printf-style formatting into a caller's buffer: %s %c %d %u %x %p %%, flags '0' and width,
  * length modifiers l and ll. Always NUL-terminates; returns the length it wanted to write. */
 #ifndef LIB_FORMAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The few C string/memory functions the freestanding hypervisor needs (gcc may also emit calls to them). */
 #ifndef LIB_STRING_H
 #define LIB_STRING_H

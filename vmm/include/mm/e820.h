@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* BIOS memory map (INT 15h E820) handling: the hypervisor hides its own RAM from the guest's
  * E820, E801 and 88h answers, all derived from one map built here.
  * Pure functions over caller-owned arrays; no allocation, no global state. */

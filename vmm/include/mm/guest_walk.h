@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest linear -> guest physical translation by walking the guest's own page tables, for
  * string I/O and MMIO emulation into guest buffers in every CPU mode (TCG supplies no
  * decode assists, so the hypervisor finds the guest's buffers itself).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The physical memory the hypervisor took for itself, and how much physical address space it
  * identity-maps. Set once during boot (before relocation, so the copy carries it). */
 #ifndef MM_HV_REGION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Nested page tables: guest-physical == host-physical for all memory and devices, except the
  * hypervisor's own region, which is left unmapped (a guest access exits with #NPF). */
 #ifndef MM_NPT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Physical pages for the hypervisor's own use (page tables, VMCB, I/O buffers), handed out
  * from its reserved region. Nothing is ever freed: the hypervisor allocates once at start. */
 #ifndef MM_PAGES_H

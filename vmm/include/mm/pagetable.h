@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Four-level x86-64 page tables built with 2 MiB pages: the host's own tables and the nested
  * page tables share this code (they differ only in entry flags). */
 #ifndef MM_PAGETABLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Intel PRO/1000 driver for the 8254x family with the classic register set: 82540EM (8086:100E,
  * QEMU's "e1000") and 82545EM (8086:100F, QEMU's "e1000-82545em"). Legacy descriptors, polled,
  * every interrupt masked. Jumbo frames up to MTU 9000. */

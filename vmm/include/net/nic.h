@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A network interface as the AoE client sees it: raw Ethernet frames in and out, polled.
  * Hardware-neutral; a driver (net/e1000.h) fills one in. */
 #ifndef NET_NIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PCI configuration space through configuration mechanism #1 (ports 0xCF8/0xCFC), bus 0..255:
  * enough to find a device the firmware has already enumerated and to use its BARs. */
 #ifndef PCI_PCI_H

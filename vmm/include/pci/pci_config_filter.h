@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guest's PCI configuration accesses (mechanism #1, ports CF8h-CFFh), intercepted for the
  * paper's device management: the hypervisor's NIC reads as an empty slot, and writes to watched
  * registers (the IDE controller's bus-master BAR) are reported after they reach the hardware.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The emulated ATA device's medium over AoE: each backend command becomes one AoE ATA command,
  * run to completion before the exit handler returns (the guest waits, as for a disk). */
 #ifndef STORAGE_AOE_BACKEND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decoding of the PIIX IDE function's bus-master BAR (BAR4, "BMIBA"): pure, host-tested. */
 #ifndef STORAGE_IDE_BAR_H
 #define STORAGE_IDE_BAR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The paper's storage access capture: the primary IDE channel's registers (command block,
  * device control, and its half of the bus-master block) are trapped and served by the emulated
  * ATA channel (src/ata/), whose medium is the AoE target. The secondary channel (CD/DVD) and

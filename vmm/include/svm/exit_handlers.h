@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One handler per #VMEXIT reason the hypervisor intercepts (src/svm/exits.c). */
 #ifndef SVM_EXIT_HANDLERS_H
 #define SVM_EXIT_HANDLERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* #VMEXIT dispatch: one table row per exit code (src/svm/exits.c). */
 #ifndef SVM_EXITS_H
 #define SVM_EXITS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The AMD SVM backend: CPU support checks, enabling SVM, and running the guest. */
 #ifndef SVM_SVM_H
 #define SVM_SVM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VMCB (AMD APM vol. 2, appendix B): control area at 0x000, state save area at 0x400.
  * Offsets are checked at compile time below. */
 #ifndef SVM_VMCB_H

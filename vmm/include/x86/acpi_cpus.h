@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Counts the processors the firmware describes in the ACPI MADT, so the hypervisor can refuse to
  * start when other CPUs could be woken by the guest and run unvirtualised. Pure: physical memory
  * is read through a callback, so it is tested on the host with synthetic tables. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Thin wrappers around x86 instructions the hypervisor uses on the host side. */
 #ifndef X86_CPU_H
 #define X86_CPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* x86 instruction decoder: length and operand facts of one instruction.
  * QEMU TCG's SVM supplies no NextRIP and no instruction bytes, so exit handlers fetch the
  * bytes at CS:RIP themselves and need the length (to advance RIP) and, for string I/O and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Time from the TSC, calibrated once against PIT channel 2 before the guest runs. */
 #ifndef X86_TSC_H
 #define X86_TSC_H

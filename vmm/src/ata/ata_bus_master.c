@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bus-master registers of the channel and the DMA data phase they drive. */
 #include "ata/ata_device.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Task-file registers, device selection, software reset and the interrupt line. */
 #include "ata/ata_channel.h"
 #include "ata/ata_commands.h"

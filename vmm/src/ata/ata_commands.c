@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opcode -> protocol class -> handler. */
 #include "ata/ata_commands.h"
 #include "ata/ata_device.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PRD table walk of the bus master. */
 #include "ata/ata_dma.h"
 #include "ata/ata_regs.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Backend glue: turns the task file and the transfer's chunks into backend commands, and the
  * backend's answers into the task file the guest reads. */
 #include "ata/ata_device.h"

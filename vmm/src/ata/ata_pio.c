@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PIO data phase: the guest moves the chunk in the buffer through the data register, one DRQ
  * block (a sector, or the SET MULTIPLE size) at a time. Data-in interrupts before each block;
  * data-out interrupts after each block, and the first block needs no interrupt (ATA/ATAPI-6

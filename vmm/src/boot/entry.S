@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Multiboot entry: 32-bit protected mode, paging off (multiboot spec 0.6.96, section 3.2).
  * Builds boot page tables (identity map of 0-4 GiB, and HV_VIRT_BASE -> HV_LOAD_PA), enters
  * long mode and calls boot_main() at its linked (high) address. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The boot sequence. Before relocation (boot_main): console, options, CPU checks, memory map,
  * region choice. After relocation (hypervisor_main): descriptor tables, SVM, nested paging,
  * BIOS hooks, then the guest starts in real mode and boots the first disk like the BIOS would. */

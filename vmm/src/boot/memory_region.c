@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where the hypervisor goes: the highest 2 MiB-aligned usable range below 4 GiB, clear of the
  * firmware's reserved areas (SeaBIOS keeps its runtime data and ACPI tables at the top of RAM,
  * marked reserved) and of where the loader put us. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "boot/boot.h"
 
 #include "boot/layout.h"

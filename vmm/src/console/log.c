@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "console/log.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "guest/bios_services.h"
 
 #include "console/log.h"

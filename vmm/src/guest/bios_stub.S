@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Real-mode code the hypervisor copies into conventional memory, just below the EBDA, for the
  * guest to run. It is position-independent: it runs with CS = its own base, IP = offset.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* INT 15h memory-size calls answered from the guest's E820 map (pure; host-tested). */
 #include "guest/bios_services.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "hv/guest_memory.h"
 
 #include "lib/string.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "hv/hypercall.h"
 
 #include "aoe/aoe_boot.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "hv/policy.h"
 
 #define LEAF_EXT_FEATURES 0x80000001u

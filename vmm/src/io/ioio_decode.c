@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "io/io_exit.h"
 
 static uint8_t one_hot_size(uint64_t bits) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Delivering an emulated device's ISA interrupt where the guest expects it. */
 #include "irq/interrupts.h"
 

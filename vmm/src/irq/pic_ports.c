@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PIC ports, intercepted only to watch initialisation: every access still reaches the real
  * 8259As, so the guest's view of its interrupt controllers is untouched. */
 #include "console/log.h"

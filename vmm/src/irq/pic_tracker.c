@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "irq/pic_tracker.h"
 
 #define ICW1_INIT 0x10

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "lib/format.h"
 
 #include <stdbool.h>

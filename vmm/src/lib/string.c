@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "lib/string.h"
 
 void *memcpy(void *dst, const void *src, size_t n) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* E820 memory map normalization, punching, free-range search and legacy size answers. */
 #include "mm/e820.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest page-table walker: one generic loop, parameterized by a per-mode format table. */
 #include "mm/guest_walk.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "mm/npt.h"
 
 #include "mm/hv_region.h"

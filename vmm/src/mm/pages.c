@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "mm/pages.h"
 
 #include "console/log.h"

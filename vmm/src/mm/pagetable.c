@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "mm/pagetable.h"
 
 #include "boot/layout.h"

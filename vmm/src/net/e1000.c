@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "net/e1000.h"
 
 #include <stddef.h>

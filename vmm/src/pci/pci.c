@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pci/pci.h"
 
 #include "x86/cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pure decoding of a PCI configuration access through mechanism #1. */
 #include "pci/pci_config_filter.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pci/pci_config_filter.h"
 
 #include "console/log.h"

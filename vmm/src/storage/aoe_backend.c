@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "storage/aoe_backend.h"
 
 #include "aoe/aoe_blocking.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "storage/ide_bar.h"
 
 uint16_t ide_bus_master_base(uint32_t bar4) {

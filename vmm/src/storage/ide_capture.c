@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "storage/ide_capture.h"
 
 #include "ata/ata_channel.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* #VMEXIT code -> handler. Every intercept enabled in vcpu_svm.c has a row here. */
 #include "svm/exit_handlers.h"
 #include "svm/exits.h"

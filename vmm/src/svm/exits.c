@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SVM-specific exit handlers (the table that routes exit codes to them is exit_table.c) and
  * the dispatch loop's bookkeeping. Handlers that implement policy or firmware services call the
  * architecture-neutral code in src/hv/ and src/guest/. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest state for panic messages: the VMCB's exit information and save area. */
 #include "hv/panic_hooks.h"
 

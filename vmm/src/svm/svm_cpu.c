@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "svm/svm.h"
 
 #include "mm/pages.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SVM implementation of hv/vcpu.h: VMCB set-up for a real-mode start, the accessors, and
  * the run loop. */
 #include "svm/svm.h"

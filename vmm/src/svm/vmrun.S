@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* svm_world_switch(gprs, vmcb_pa, host_vmcb_pa): one round trip into the guest.
  * VMRUN switches RAX, RSP, RIP, RFLAGS, segment and control state through the VMCB; the other
  * GPRs are ours to load and save. VMLOAD/VMSAVE move the state VMRUN does not (FS, GS, TR,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "x86/acpi_cpus.h"
 
 #define RSDP_SIZE_V1 20

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "x86/host_cpu.h"
 
 #include <stdint.h>

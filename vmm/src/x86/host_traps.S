@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host exception entry points: push the vector (and a 0 error code where the CPU pushes none),
  * then call host_exception(frame). */
     .macro TRAP vector, has_error

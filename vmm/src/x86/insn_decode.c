@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* x86 instruction length and operand decoding, driven by per-opcode attribute tables. */
 #include "x86/insn_decode.h"
 

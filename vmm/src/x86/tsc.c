@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "x86/tsc.h"
 
 #include "x86/cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A boot sector that checks, from inside the guest, what the hypervisor promises a real-mode
  * guest: it is started by the BIOS boot path with DL = drive, INT 13h works (CHS and LBA
  * reads), INT 15h E820/E801 and INT 12h describe memory without the hypervisor's RAM, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Counting CPUs in synthetic ACPI tables: RSDP search (EBDA and BIOS area), RSDT and XSDT, MADT
  * local APIC and x2APIC entries, enabled / online-capable / disabled processors, broken tables. */
 #include <stdlib.h>

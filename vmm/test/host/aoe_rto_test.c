@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The retransmit timer estimator (Jacobson/Karels) and the RTT statistics, on known samples. */
 #include "tap.h"
 #include "aoe/aoe_stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host unit tests for the emulated ATA channel (src/ata/): registers, reset, device selection,
  * interrupts, the command table and the PIO protocols, driven through port accesses the way
  * SeaBIOS and Linux's libata issue them. Bus-master DMA: ata_dma_test.c. */

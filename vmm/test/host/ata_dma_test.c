@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host unit tests for the emulated channel's bus master (src/ata/ata_bus_master.c,
  * ata_dma.c): PRD walking, the active/interrupt/error bits and their register semantics, in
  * the order Linux's ata_bmdma_* helpers touch them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host unit tests for the emulated ATA channel with a backend that answers later (PENDING,
  * then ata_channel_backend_done), as the AoE client does when the guest keeps running while
  * frames are on the wire: the device is BSY meanwhile and every protocol resumes where it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test doubles and driver-style helpers shared by the ATA channel host tests: an in-memory
  * disk behind the backend interface, a guest RAM array, and an interrupt line recorder. The
  * channel itself is the real code. */

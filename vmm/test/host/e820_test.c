@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host unit tests for vmm/src/mm/e820.c. */
 #include "mm/e820.h"
 #include "tap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The #VMEXIT dispatch table: each intercepted exit code reaches its own handler, codes the
  * hypervisor never intercepts find none. The handlers here only record that they ran. */
 #include <string.h>

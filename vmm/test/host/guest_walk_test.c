@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host unit tests for vmm/src/mm/guest_walk.c: synthetic guest page tables in a byte array. */
 #include "mm/guest_walk.h"
 #include "tap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host unit tests for vmm/src/x86/insn_decode.c. */
 #include "x86/insn_decode.h"
 #include "tap.h"

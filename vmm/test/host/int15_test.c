@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* INT 15h memory-size answers (E820h, E801h, 88h) from a guest map with the hypervisor hidden. */
 #include "tap.h"
 #include "guest/bios_services.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decoding SVM IOIO exit information, with and without the decode bits TCG leaves out. */
 #include "tap.h"
 #include "io/io_exit.h"

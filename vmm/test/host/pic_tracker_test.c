@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Following 8259A initialisation: BIOS defaults, the ICW sequences Linux and the BIOS write,
  * single mode, no ICW4, and OCWs that must not disturb the vector bases. */
 #include "tap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the guest sees of the CPU: SVM hidden in CPUID and EFER, everything else untouched. */
 #include "tap.h"
 #include "hv/policy.h"

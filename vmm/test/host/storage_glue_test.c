@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pure glue of the network disk: backend commands to AoE commands and back, and the decoding
  * of guest PCI configuration accesses (what the filter hides and watches). */
 #include "tap.h"

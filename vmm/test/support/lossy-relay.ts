@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A lossy wire for the integration tests, the one piece of fake in them: the kernel here has no
 // netem, so QEMU's tap and vblade's veth are joined by this relay, which forwards AoE frames both
 // ways and impairs them as asked. The one relay of the project: every test that needs a bad wire

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the network-boot integration tests share: a private copy of the disk the server exports,
 // and the client PC that boots the hypervisor with an AoE target instead of a local disk.
 import { execFileSync } from 'node:child_process';

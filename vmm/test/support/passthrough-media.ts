@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Host-made media for the passthrough test: an ISO 9660 image for the CD-ROM drive and a small
 // ext4 disk image for a USB stick. Both are built without mounting anything (xorriso, mkfs.ext4
 // -d), and the guest's writes are read back from the disk image with debugfs (e2fsprogs).
