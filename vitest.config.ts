@@ -6,7 +6,12 @@ import { defineConfig } from 'vitest/config';
 // and the integration tests each start QEMU.
 export default defineConfig({
   test: {
-    include: ['artifact/test/**/*.test.ts', 'experiments/**/*.test.ts', 'vmm/test/**/*.test.ts', 'server/test/**/*.test.ts'],
+    include: [
+      'artifact/test/**/*.test.ts',
+      'experiments/**/*.test.ts',
+      'vmm/test/**/*.test.ts',
+      'server/test/**/*.test.ts',
+    ],
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 30 * 60_000,

@@ -4,6 +4,7 @@ import { writeReadmeClaimsTable } from './commands/claims-table.js';
 import { compare } from './commands/compare.js';
 import { figures } from './commands/figures.js';
 import { fuzz } from './commands/fuzz.js';
+import { format } from './format.js';
 import { reproduce } from './commands/reproduce.js';
 import { paths } from './core/paths.js';
 import { doctorChecks } from './stages/doctor.js';
@@ -31,12 +32,16 @@ async function main(argv: string[]): Promise<void> {
       await writeReadmeClaimsTable(runId);
       return;
     }
+    case 'format':
+      format(true);
+      return;
     case 'fuzz':
       if (!fuzz(rest)) process.exitCode = 1;
       return;
     case 'doctor': {
       const checks = doctorChecks();
-      for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : check.fatal ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}\n`);
+      for (const check of checks)
+        process.stdout.write(`${check.ok ? 'ok  ' : check.fatal ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}\n`);
       if (checks.some((c) => !c.ok && c.fatal)) process.exitCode = 1;
       return;
     }

@@ -51,7 +51,9 @@ export function parseCounters(text: string): ServerCounters {
   const line = text.trim();
   const fields = line.split(/\s+/);
   if (fields[0] !== 'vblade-counters' || fields[1] !== 'v1') {
-    throw new Error(`not a vblade-counters v1 line (is the server the patched one, started with -a?): '${line.slice(0, 80)}'`);
+    throw new Error(
+      `not a vblade-counters v1 line (is the server the patched one, started with -a?): '${line.slice(0, 80)}'`,
+    );
   }
   const out: Partial<ServerCounters> = {};
   for (const field of fields.slice(2)) {
@@ -86,7 +88,8 @@ export function parseTrace(text: string): Trace {
   lines.forEach((line, index) => {
     if (line === '' || line.startsWith('#')) return;
     const f = line.split(' ');
-    if (f.length !== traceFields) throw new Error(`trace line ${index + 1} has ${f.length} fields, expected ${traceFields}: '${line}'`);
+    if (f.length !== traceFields)
+      throw new Error(`trace line ${index + 1} has ${f.length} fields, expected ${traceFields}: '${line}'`);
     const dec = (s: string) => Number(s);
     const hex = (s: string) => parseInt(s, 16);
     records.push({

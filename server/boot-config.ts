@@ -61,8 +61,7 @@ export const ipv6ServerAddress = 'fd77::1/64';
  * into the BIOS as drive 0x80 and boots its MBR (the OS then needs its own AoE initiator).
  */
 export type IpxeBoot =
-  | { kind: 'multiboot'; options: string; file?: string }
-  | { kind: 'sanboot-aoe'; shelf: number; slot: number };
+  { kind: 'multiboot'; options: string; file?: string } | { kind: 'sanboot-aoe'; shelf: number; slot: number };
 
 /** The `#!ipxe` script for `boot`. */
 export function ipxeScript(boot: IpxeBoot): string {
@@ -79,8 +78,10 @@ export function ipxeScript(boot: IpxeBoot): string {
     );
   } else {
     // 0xffff and 0xff are AoE's broadcast addresses, not targets.
-    if (!Number.isInteger(boot.shelf) || boot.shelf < 0 || boot.shelf > 0xfffe) throw new Error(`AoE shelf ${boot.shelf} must be 0-65534`);
-    if (!Number.isInteger(boot.slot) || boot.slot < 0 || boot.slot > 0xfe) throw new Error(`AoE slot ${boot.slot} must be 0-254`);
+    if (!Number.isInteger(boot.shelf) || boot.shelf < 0 || boot.shelf > 0xfffe)
+      throw new Error(`AoE shelf ${boot.shelf} must be 0-65534`);
+    if (!Number.isInteger(boot.slot) || boot.slot < 0 || boot.slot > 0xfe)
+      throw new Error(`AoE slot ${boot.slot} must be 0-254`);
     const target = `aoe:e${boot.shelf}.${boot.slot}`;
     lines.push(`echo netboot: sanboot ${target} (client \${net0/mac})`, `sanboot ${target}`);
   }
@@ -103,7 +104,8 @@ export function dnsmasqArgs(config: DnsmasqConfig): string[] {
   const network = networkAddress(subnet.serverAddress, subnet.prefixLength);
   // Proxy mode hands out no addresses: the range is the other DHCP server's business.
   for (const address of config.mode === 'dhcp' ? [subnet.rangeStart, subnet.rangeEnd] : []) {
-    if (networkAddress(address, subnet.prefixLength) !== network) throw new Error(`DHCP range address ${address} is outside ${network}/${subnet.prefixLength}`);
+    if (networkAddress(address, subnet.prefixLength) !== network)
+      throw new Error(`DHCP range address ${address} is outside ${network}/${subnet.prefixLength}`);
   }
   // iPXE accepts a URI as boot file name: valid in both modes, without relying on next-server.
   const scriptUri = `tftp://${subnet.serverAddress}/${bootFiles.script}`;
@@ -134,7 +136,8 @@ export function dnsmasqArgs(config: DnsmasqConfig): string[] {
     );
     if (config.routerAdvertisement) args.push('--enable-ra', `--dhcp-range=::,constructor:${config.ifname},ra-only`);
   } else {
-    if (config.routerAdvertisement) throw new Error('router advertisements are for dhcp mode only (in proxy mode the wire has its own routers)');
+    if (config.routerAdvertisement)
+      throw new Error('router advertisements are for dhcp mode only (in proxy mode the wire has its own routers)');
     args.push(
       `--dhcp-range=${network},proxy,${netmask}`,
       // The server address (siaddr) too: iPXE takes the file name and next-server from the same
@@ -149,7 +152,8 @@ export function dnsmasqArgs(config: DnsmasqConfig): string[] {
 
 function parseIpv4(address: string): number {
   const parts = address.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new Error(`"${address}" is not an IPv4 address`);
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255))
+    throw new Error(`"${address}" is not an IPv4 address`);
   return parts.reduce((value, p) => value * 256 + Number(p), 0);
 }
 

@@ -12,7 +12,15 @@ import path from 'node:path';
 import { $ } from 'zx';
 import { paths } from '../artifact/core/paths.js';
 import { track } from '../artifact/testbed/reaper.js';
-import { bootFiles, defaultBootSubnet, dnsmasqArgs, ipv6ServerAddress, ipxeScript, type BootMode, type BootSubnet } from './boot-config.js';
+import {
+  bootFiles,
+  defaultBootSubnet,
+  dnsmasqArgs,
+  ipv6ServerAddress,
+  ipxeScript,
+  type BootMode,
+  type BootSubnet,
+} from './boot-config.js';
 import { stopProcess } from './lab.js';
 
 /** Debian package ipxe: iPXE as a PXE network boot program, for PXE ROMs that are not iPXE. */
@@ -80,7 +88,10 @@ export async function startBootServices(options: BootServicesOptions): Promise<B
   const { netns, ifname } = options;
   const { program } = options;
   const script = ipxeScript(program.kind === 'multiboot' ? { kind: 'multiboot', options: program.options } : program);
-  if (!existsSync(paths.dnsmasq)) throw new Error(`boot services: ${paths.dnsmasq} is missing: install Debian's dnsmasq-base (artifact/bootstrap.sh does)`);
+  if (!existsSync(paths.dnsmasq))
+    throw new Error(
+      `boot services: ${paths.dnsmasq} is missing: install Debian's dnsmasq-base (artifact/bootstrap.sh does)`,
+    );
   const ip = (args: string[]) => $`ip -n ${netns} ${args}`.quiet();
   // The interface must be inside the namespace: nothing is configured in the host's namespace.
   const found = await ip(['link', 'show', 'dev', ifname]).nothrow();
@@ -134,13 +145,18 @@ export async function startBootServices(options: BootServicesOptions): Promise<B
       pidFile: path.join(workDir, 'dnsmasq.pid'),
     });
     // setpriv: the kernel kills dnsmasq if this Node process dies without cleaning up.
-    const child = spawn('ip', ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', paths.dnsmasq, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', paths.dnsmasq, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let spawnError: Error | undefined;
     child.on('error', (error) => (spawnError = error));
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-    if (child.pid === undefined) throw new Error(`could not start dnsmasq in namespace ${netns}: ${String(spawnError ?? 'no pid')}`);
+    if (child.pid === undefined)
+      throw new Error(`could not start dnsmasq in namespace ${netns}: ${String(spawnError ?? 'no pid')}`);
     const untrack = track('pid', child.pid);
     child.once('exit', untrack);
     cleanups.push(() => stopProcess(child));
@@ -168,7 +184,10 @@ export async function startBootServices(options: BootServicesOptions): Promise<B
 }
 
 /** Runs `body` with boot services up; they are stopped afterwards, whatever happens. */
-export async function withBootServices<T>(options: BootServicesOptions, body: (services: BootServices) => Promise<T>): Promise<T> {
+export async function withBootServices<T>(
+  options: BootServicesOptions,
+  body: (services: BootServices) => Promise<T>,
+): Promise<T> {
   const services = await startBootServices(options);
   try {
     return await body(services);
@@ -205,15 +224,24 @@ function collectLines(child: ChildProcess, onLine: (entry: BootLogLine) => void)
   return lines;
 }
 
-async function waitForLine(child: ChildProcess, closed: Promise<void>, lines: BootLogLine[], pattern: RegExp, timeoutMs: number): Promise<void> {
+async function waitForLine(
+  child: ChildProcess,
+  closed: Promise<void>,
+  lines: BootLogLine[],
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!lines.some((l) => pattern.test(l.line))) {
     if (child.exitCode !== null || child.signalCode !== null) {
       // Its last words (the reason) may still be in the pipe.
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000))]);
-      throw new Error(`dnsmasq exited (${child.exitCode ?? child.signalCode}) during start-up:\n${lines.map((l) => l.line).join('\n')}`);
+      throw new Error(
+        `dnsmasq exited (${child.exitCode ?? child.signalCode}) during start-up:\n${lines.map((l) => l.line).join('\n')}`,
+      );
     }
-    if (Date.now() > deadline) throw new Error(`dnsmasq did not start serving within ${timeoutMs} ms:\n${lines.map((l) => l.line).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`dnsmasq did not start serving within ${timeoutMs} ms:\n${lines.map((l) => l.line).join('\n')}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

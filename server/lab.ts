@@ -57,8 +57,17 @@ export interface VbladeLaunch {
  * reaper stops it on an interrupt, before the loop device it holds is detached.
  */
 export function spawnVblade(launch: VbladeLaunch): RunningServer {
-  const vblade = [launch.binary ?? patchedVblade, ...(launch.flags ?? []), String(launch.shelf), String(launch.slot), launch.ifname, launch.image];
-  const child = spawn('ip', ['netns', 'exec', launch.netns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', ...vblade], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const vblade = [
+    launch.binary ?? patchedVblade,
+    ...(launch.flags ?? []),
+    String(launch.shelf),
+    String(launch.slot),
+    launch.ifname,
+    launch.image,
+  ];
+  const child = spawn('ip', ['netns', 'exec', launch.netns, 'setpriv', '--pdeathsig', 'SIGKILL', '--', ...vblade], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.pid !== undefined) child.once('exit', track('pid', child.pid));
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -93,7 +102,22 @@ export class AoeLab {
     const lab = new AoeLab(name);
     run('ip', ['netns', 'add', name]);
     try {
-      run('ip', ['-n', name, 'link', 'add', lab.serverIf, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', lab.clientIf, 'mtu', String(mtu)]);
+      run('ip', [
+        '-n',
+        name,
+        'link',
+        'add',
+        lab.serverIf,
+        'mtu',
+        String(mtu),
+        'type',
+        'veth',
+        'peer',
+        'name',
+        lab.clientIf,
+        'mtu',
+        String(mtu),
+      ]);
       run('ip', ['-n', name, 'link', 'set', lab.serverIf, 'up']);
       run('ip', ['-n', name, 'link', 'set', lab.clientIf, 'up']);
     } catch (error) {
@@ -104,7 +128,8 @@ export class AoeLab {
   }
 
   setMtu(mtu: number): void {
-    for (const dev of [this.serverIf, this.clientIf]) run('ip', ['-n', this.ns, 'link', 'set', dev, 'mtu', String(mtu)]);
+    for (const dev of [this.serverIf, this.clientIf])
+      run('ip', ['-n', this.ns, 'link', 'set', dev, 'mtu', String(mtu)]);
   }
 
   /** Starts a server on the namespace's server end and waits until it answers discovery. */
@@ -112,7 +137,15 @@ export class AoeLab {
     const shelf = opts.shelf ?? 0;
     const slot = opts.slot ?? 1;
     this.target = `${shelf}.${slot}`;
-    const server = spawnVblade({ netns: this.ns, ifname: this.serverIf, image: opts.image, shelf, slot, flags: opts.flags, binary: opts.binary });
+    const server = spawnVblade({
+      netns: this.ns,
+      ifname: this.serverIf,
+      image: opts.image,
+      shelf,
+      slot,
+      flags: opts.flags,
+      binary: opts.binary,
+    });
     this.servers.push(server.process);
     const found = await this.probe(['discover', '--target', this.target, '--wait-ms', '5000']);
     if (found.code !== 0 || !server.alive()) {
@@ -130,9 +163,13 @@ export class AoeLab {
   probe(args: string[]): Promise<ProbeResult> {
     const [subcommand, ...rest] = args;
     const target = subcommand === 'discover' || rest.includes('--target') ? [] : ['--target', this.target];
-    const child = spawn('ip', ['netns', 'exec', this.ns, aoeProbe, subcommand!, '--if', this.clientIf, ...target, ...rest], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', this.ns, aoeProbe, subcommand!, '--if', this.clientIf, ...target, ...rest],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -153,7 +190,9 @@ export class AoeLab {
   static event(result: ProbeResult, kind: string): Record<string, unknown> {
     const found = result.events.filter((e) => e['event'] === kind);
     if (found.length !== 1) {
-      throw new Error(`expected one '${kind}' event, got ${JSON.stringify(result.events)} (exit ${result.code}): ${result.stderr}`);
+      throw new Error(
+        `expected one '${kind}' event, got ${JSON.stringify(result.events)} (exit ${result.code}): ${result.stderr}`,
+      );
     }
     return found[0]!;
   }

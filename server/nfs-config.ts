@@ -19,8 +19,10 @@ export interface NfsExport {
  * ganesha 4.3 ignores Bind_addr); the namespace holds only the client's wire.
  */
 export function ganeshaConfig(exp: NfsExport): string {
-  if (!exp.directory.startsWith('/') || /["\n]/.test(exp.directory)) throw new Error(`NFS export directory must be an absolute path without quotes or newlines: ${exp.directory}`);
-  if (!/^\/[A-Za-z0-9_/-]*$/.test(exp.pseudo)) throw new Error(`NFS pseudo path must be /letters-digits: ${exp.pseudo}`);
+  if (!exp.directory.startsWith('/') || /["\n]/.test(exp.directory))
+    throw new Error(`NFS export directory must be an absolute path without quotes or newlines: ${exp.directory}`);
+  if (!/^\/[A-Za-z0-9_/-]*$/.test(exp.pseudo))
+    throw new Error(`NFS pseudo path must be /letters-digits: ${exp.pseudo}`);
   return `NFS_CORE_PARAM {
   Protocols = 3;
   Enable_UDP = false;

@@ -15,7 +15,8 @@ import { stopProcess } from './lab.js';
 import { ganeshaConfig, type NfsExport } from './nfs-config.js';
 
 /** What the manifest and report say served the baseline's disk. */
-export const nfsServerDescription = 'nfs-ganesha 4.3 (user space, NFSv3 over TCP, VFS FSAL); the host kernel has no nfsd';
+export const nfsServerDescription =
+  'nfs-ganesha 4.3 (user space, NFSv3 over TCP, VFS FSAL); the host kernel has no nfsd';
 
 export interface NfsServerOptions extends NfsExport {
   netns: string;
@@ -29,7 +30,10 @@ const started = /NFS SERVER INITIALIZED/;
 /** Runs `body` with the export served; rpcbind and ganesha are stopped afterwards, whatever happens. */
 export async function withNfsServer<T>(options: NfsServerOptions, body: () => Promise<T>): Promise<T> {
   for (const binary of [paths.ganesha, paths.rpcbind]) {
-    if (!existsSync(binary)) throw new Error(`NFS server: ${binary} is missing: install nfs-ganesha, nfs-ganesha-vfs and rpcbind (artifact/bootstrap.sh does)`);
+    if (!existsSync(binary))
+      throw new Error(
+        `NFS server: ${binary} is missing: install nfs-ganesha, nfs-ganesha-vfs and rpcbind (artifact/bootstrap.sh does)`,
+      );
   }
   const config = path.join(options.logDir, 'ganesha.conf');
   const log = path.join(options.logDir, 'ganesha.log');
@@ -44,9 +48,45 @@ export async function withNfsServer<T>(options: NfsServerOptions, body: () => Pr
   };
   try {
     // The private /run lives as long as rpcbind; ganesha joins rpcbind's namespaces.
-    const rpcbind = start(['ip', 'netns', 'exec', options.netns, 'unshare', '--mount', '--propagation', 'private', 'setpriv', '--pdeathsig', 'SIGKILL', '--', 'sh', '-c', `mount -t tmpfs tmpfs /run && exec ${paths.rpcbind} -f -w`]);
+    const rpcbind = start([
+      'ip',
+      'netns',
+      'exec',
+      options.netns,
+      'unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      'setpriv',
+      '--pdeathsig',
+      'SIGKILL',
+      '--',
+      'sh',
+      '-c',
+      `mount -t tmpfs tmpfs /run && exec ${paths.rpcbind} -f -w`,
+    ]);
     const rpcbindPid = await waitForExec(rpcbind.pid!, 'rpcbind');
-    const ganesha = start(['nsenter', '-t', String(rpcbindPid), '--mount', '--net', 'setpriv', '--pdeathsig', 'SIGKILL', '--', paths.ganesha, '-F', '-L', log, '-f', config, '-p', '/run/ganesha.pid', '-N', 'NIV_EVENT']);
+    const ganesha = start([
+      'nsenter',
+      '-t',
+      String(rpcbindPid),
+      '--mount',
+      '--net',
+      'setpriv',
+      '--pdeathsig',
+      'SIGKILL',
+      '--',
+      paths.ganesha,
+      '-F',
+      '-L',
+      log,
+      '-f',
+      config,
+      '-p',
+      '/run/ganesha.pid',
+      '-N',
+      'NIV_EVENT',
+    ]);
     await waitForLog(log, ganesha, options.startTimeoutMs ?? 20_000);
     return await body();
   } finally {
@@ -70,10 +110,18 @@ async function waitForLog(log: string, ganesha: ChildProcess, timeoutMs: number)
   for (let waited = 0; waited < timeoutMs; waited += 100) {
     const text = existsSync(log) ? await readFile(log, 'utf8') : '';
     if (started.test(text)) return;
-    if (ganesha.exitCode !== null || ganesha.signalCode !== null) throw new Error(`nfs-ganesha exited during start-up: ${lastLines(text)}`);
+    if (ganesha.exitCode !== null || ganesha.signalCode !== null)
+      throw new Error(`nfs-ganesha exited during start-up: ${lastLines(text)}`);
     await sleep(100);
   }
-  throw new Error(`nfs-ganesha did not start within ${timeoutMs} ms: ${lastLines(existsSync(log) ? await readFile(log, 'utf8') : '')}`);
+  throw new Error(
+    `nfs-ganesha did not start within ${timeoutMs} ms: ${lastLines(existsSync(log) ? await readFile(log, 'utf8') : '')}`,
+  );
 }
 
-const lastLines = (text: string) => text.split('\n').filter((line) => !line.includes(':DBUS :')).slice(-6).join('\n');
+const lastLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => !line.includes(':DBUS :'))
+    .slice(-6)
+    .join('\n');

@@ -35,7 +35,11 @@ export function blockDeviceBytes(dev: string): { readBytes: number; writeBytes: 
  * Samples every intervalMs. Reached bytes are deltas from the start, so other earlier traffic on
  * the device does not count; issued bytes are the server's cumulative counters (zero at its start).
  */
-export function startAccountingSampler(opts: { countersFile: string; blockDev: string; intervalMs: number }): AccountingSampler {
+export function startAccountingSampler(opts: {
+  countersFile: string;
+  blockDev: string;
+  intervalMs: number;
+}): AccountingSampler {
   const t0 = Date.now();
   const base = blockDeviceBytes(opts.blockDev);
   const samples: AccountingSample[] = [];

@@ -10,6 +10,7 @@ export const usage = `Usage (through npm, which installs what is missing first):
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run claims-table -- <run-id>
   npm run fuzz [-- --seeds N] [--first-seed S] [--scale K]
+  npm run format
   npm run doctor`;
 
 /** Parses `reproduce` options; a bad value gets an error that names it and shows the usage. */
@@ -43,11 +44,15 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
   const { values, positionals } = parsedArgs;
   // "--only fig04 fig05": the names after the first are positionals (likewise for --configurations).
   const listed = values.configurations ?? values.only;
-  if (listed === undefined && positionals.length > 0) throw new Error(`unexpected argument(s) ${positionals.join(' ')}\n${usage}`);
+  if (listed === undefined && positionals.length > 0)
+    throw new Error(`unexpected argument(s) ${positionals.join(' ')}\n${usage}`);
   if (values.configurations !== undefined && values.only !== undefined && positionals.length > 0) {
-    throw new Error(`with both --only and --configurations, repeat each option before each of its names (--only fig04 --only fig05 --configurations local --configurations vmm-aoe-cache-on)\n${usage}`);
+    throw new Error(
+      `with both --only and --configurations, repeat each option before each of its names (--only fig04 --only fig05 --configurations local --configurations vmm-aoe-cache-on)\n${usage}`,
+    );
   }
-  const withPositionals = (list: string[] | undefined) => (list === undefined ? null : list === listed ? [...list, ...positionals] : [...list]);
+  const withPositionals = (list: string[] | undefined) =>
+    list === undefined ? null : list === listed ? [...list, ...positionals] : [...list];
   const only = withPositionals(values.only);
   const configurations = withPositionals(values.configurations);
   const quick = values.quick || values.smoke;
@@ -64,14 +69,26 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
     ...(configurations === null ? {} : { configurations }),
     ...(values.installer === undefined ? {} : { installer: values.installer }),
     ...(values['windows-iso'] === undefined ? {} : { windowsIso: path.resolve(values['windows-iso']) }),
-    ...(values['windows-product-key-file'] === undefined ? {} : { windowsProductKeyFile: path.resolve(values['windows-product-key-file']) }),
+    ...(values['windows-product-key-file'] === undefined
+      ? {}
+      : { windowsProductKeyFile: path.resolve(values['windows-product-key-file']) }),
   });
   if (!parsed.success) {
-    throw new Error(`bad option ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n${usage}`);
+    throw new Error(
+      `bad option ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n${usage}`,
+    );
   }
-  if (parsed.data.windowsProductKeyFile !== undefined && parsed.data.windowsIso === undefined) throw new Error(`--windows-product-key-file goes with --windows-iso (the key is for the Windows you install from it)\n${usage}`);
-  if ((parsed.data.jobs ?? 1) > 1 && parsed.data.testbed === 'hardware') throw new Error(`--jobs N runs several emulated client PCs at once; a hardware testbed has one client PC\n${usage}`);
-  if (parsed.data.parallelBoots && (parsed.data.jobs ?? 1) === 1) throw new Error(`--parallel-boots goes with --jobs N (N > 1)\n${usage}`);
-  if (values.hardware !== undefined && parsed.data.testbed !== 'hardware') throw new Error(`--hardware describes a hardware testbed: give it with --testbed hardware\n${usage}`);
+  if (parsed.data.windowsProductKeyFile !== undefined && parsed.data.windowsIso === undefined)
+    throw new Error(
+      `--windows-product-key-file goes with --windows-iso (the key is for the Windows you install from it)\n${usage}`,
+    );
+  if ((parsed.data.jobs ?? 1) > 1 && parsed.data.testbed === 'hardware')
+    throw new Error(
+      `--jobs N runs several emulated client PCs at once; a hardware testbed has one client PC\n${usage}`,
+    );
+  if (parsed.data.parallelBoots && (parsed.data.jobs ?? 1) === 1)
+    throw new Error(`--parallel-boots goes with --jobs N (N > 1)\n${usage}`);
+  if (values.hardware !== undefined && parsed.data.testbed !== 'hardware')
+    throw new Error(`--hardware describes a hardware testbed: give it with --testbed hardware\n${usage}`);
   return { options: parsed.data, runId: values['run-id'], fresh: values.fresh ?? false, hardwareFile: values.hardware };
 }

@@ -16,7 +16,10 @@ const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
 
 /** The claims as a Markdown table: what the paper says, what the run measured, the verdict and its rule. Pure. */
 export function claimsMarkdown(claims: readonly ClaimVerdict[]): string {
-  const rows = claims.map((c) => `| ${c.id} | ${cell(c.claim)} (${cell(c.paperFigure)}) | ${cell(c.paper)} | ${cell(c.ours)} | **${verdictLabel(c)}** |`);
+  const rows = claims.map(
+    (c) =>
+      `| ${c.id} | ${cell(c.claim)} (${cell(c.paperFigure)}) | ${cell(c.paper)} | ${cell(c.ours)} | **${verdictLabel(c)}** |`,
+  );
   return ['| | Claim | Paper | This run | Verdict |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -30,7 +33,8 @@ export async function claimsOfRun(runId: string, runsDir?: string): Promise<Clai
 export function readmeClaimsTable(readme: string): { runId: string; table: string; start: number; end: number } {
   const begin = beginMarker.exec(readme);
   const end = readme.indexOf(endMarker);
-  if (begin === null || end < 0) throw new Error(`README.md has no claims table markers (<!-- claims-table run=ID --> ... ${endMarker})`);
+  if (begin === null || end < 0)
+    throw new Error(`README.md has no claims table markers (<!-- claims-table run=ID --> ... ${endMarker})`);
   const start = begin.index + begin[0].length;
   return { runId: begin[1]!, table: readme.slice(start, end).trim(), start, end };
 }

@@ -30,19 +30,39 @@ export interface RatioRow {
 }
 
 /** Scalar means side by side, with each run's ratio to the first series (the paper's absolute numbers count). */
-export function ratioRows(series: readonly { analyses?: ReadonlyMap<string, ExperimentAnalysis>; paper?: readonly PaperValue[] }[]): RatioRow[] {
+export function ratioRows(
+  series: readonly { analyses?: ReadonlyMap<string, ExperimentAnalysis>; paper?: readonly PaperValue[] }[],
+): RatioRow[] {
   const rows: RatioRow[] = [];
   for (const experiment of experiments) {
     for (const configuration of Object.keys(experiment.configurations) as ConfigurationId[]) {
       for (const [metric, info] of Object.entries(experiment.metrics)) {
         const values = series.map((s) => {
-          if (s.paper) return s.paper.find((v) => v.figure === experiment.figure && v.configuration === configuration && v.metric === metric && v.kind === 'absolute')?.value ?? null;
+          if (s.paper)
+            return (
+              s.paper.find(
+                (v) =>
+                  v.figure === experiment.figure &&
+                  v.configuration === configuration &&
+                  v.metric === metric &&
+                  v.kind === 'absolute',
+              )?.value ?? null
+            );
           const entry = s.analyses?.get(experiment.id)?.configurations[configuration];
-          return entry?.status === 'ran' ? (entry.metrics[metric]?.points.find((p) => p.x === null)?.mean ?? null) : null;
+          return entry?.status === 'ran'
+            ? (entry.metrics[metric]?.points.find((p) => p.x === null)?.mean ?? null)
+            : null;
         });
         if (values.every((v) => v === null)) continue;
         const first = values[0] ?? null;
-        rows.push({ experiment: experiment.id, configuration, metric, unit: info.unit, values, ratios: values.map((v) => (v === null || first === null || first === 0 ? null : v / first)) });
+        rows.push({
+          experiment: experiment.id,
+          configuration,
+          metric,
+          unit: info.unit,
+          values,
+          ratios: values.map((v) => (v === null || first === null || first === 0 ? null : v / first)),
+        });
       }
     }
   }
@@ -55,7 +75,9 @@ function runsTable(sources: readonly { series: string; manifest?: Manifest }[]):
     ['Run', 'Testbed', 'Client'],
     sources.map(({ series, manifest }) => [
       series,
-      manifest?.hardwareTestbed === undefined ? 'emulated (QEMU TCG PCs on one host)' : `hardware "${manifest.hardwareTestbed.name}" (the hypervisor loaded by PXE in every VMM configuration)`,
+      manifest?.hardwareTestbed === undefined
+        ? 'emulated (QEMU TCG PCs on one host)'
+        : `hardware "${manifest.hardwareTestbed.name}" (the hypervisor loaded by PXE in every VMM configuration)`,
       manifest?.clientHardware === undefined ? 'not reported' : summarizeClientHardware(manifest.clientHardware),
     ]),
   );
@@ -74,15 +96,22 @@ function leaves(value: unknown, prefix = ''): [string, string][] {
  * moved with them are not comparable as they are. A run made before parameters were recorded
  * differs in all of them. Pure.
  */
-export function parameterDifferences(runs: readonly { id: string; parameters: Record<string, unknown> | undefined }[]): string[] {
+export function parameterDifferences(
+  runs: readonly { id: string; parameters: Record<string, unknown> | undefined }[],
+): string[] {
   const [first, ...others] = runs;
   if (first === undefined) return [];
   const base = new Map(leaves(first.parameters ?? {}));
   return others.flatMap((run) => {
-    if (first.parameters === undefined || run.parameters === undefined) return [`${first.id} and ${run.id}: one of them records no testbed parameters`];
+    if (first.parameters === undefined || run.parameters === undefined)
+      return [`${first.id} and ${run.id}: one of them records no testbed parameters`];
     const theirs = new Map(leaves(run.parameters));
     const names = [...new Set([...base.keys(), ...theirs.keys()])].sort();
-    return names.filter((name) => base.get(name) !== theirs.get(name)).map((name) => `${name}: ${base.get(name) ?? 'absent'} in ${first.id}, ${theirs.get(name) ?? 'absent'} in ${run.id}`);
+    return names
+      .filter((name) => base.get(name) !== theirs.get(name))
+      .map(
+        (name) => `${name}: ${base.get(name) ?? 'absent'} in ${first.id}, ${theirs.get(name) ?? 'absent'} in ${run.id}`,
+      );
   });
 }
 
@@ -90,28 +119,59 @@ export function parameterDifferences(runs: readonly { id: string; parameters: Re
  * Side-by-side report of several runs (and optionally the paper): the same figures with one
  * series per run, a ratio table, and each machine's manifest. Written to data/comparisons/<ids>/.
  */
-export async function compare(ids: readonly string[], where: { runsDir?: string; outputDir?: string } = {}): Promise<string> {
-  if (ids.length < 2) throw new Error(`compare needs at least two runs (or '${paperPseudoRun}' and a run), e.g. npm run compare -- paper <run-id>`);
+export async function compare(
+  ids: readonly string[],
+  where: { runsDir?: string; outputDir?: string } = {},
+): Promise<string> {
+  if (ids.length < 2)
+    throw new Error(
+      `compare needs at least two runs (or '${paperPseudoRun}' and a run), e.g. npm run compare -- paper <run-id>`,
+    );
   const paper = await loadPaperValues();
   const sources: (FigureSource & { manifest?: Awaited<ReturnType<typeof readManifest>> })[] = [];
   for (const id of ids) {
     if (id === paperPseudoRun) continue;
     const layout = await existingRun(id, where.runsDir);
     const manifest = await readManifest(layout.manifest);
-    sources.push({ series: id, analyses: await analyseRun(layout, experiments), manifest, run: { id, ...manifest.machine.git } });
+    sources.push({
+      series: id,
+      analyses: await analyseRun(layout, experiments),
+      manifest,
+      run: { id, ...manifest.machine.git },
+    });
   }
   const outputDir = where.outputDir ?? path.join(paths.comparisons, ids.join('__'));
-  const rendered = await renderFigures(experiments, sources, ids.includes(paperPseudoRun) ? paper : null, [path.join(outputDir, 'figures')]);
-  const series = ids.map((id) => (id === paperPseudoRun ? { paper } : { analyses: sources.find((s) => s.series === id)!.analyses }));
+  const rendered = await renderFigures(experiments, sources, ids.includes(paperPseudoRun) ? paper : null, [
+    path.join(outputDir, 'figures'),
+  ]);
+  const series = ids.map((id) =>
+    id === paperPseudoRun ? { paper } : { analyses: sources.find((s) => s.series === id)!.analyses },
+  );
   const ratios = ratioRows(series);
-  await writeJsonAtomic(path.join(outputDir, 'ratios.json'), { series: ids.map((id) => (id === paperPseudoRun ? paperSeriesLabel : id)), rows: ratios });
+  await writeJsonAtomic(path.join(outputDir, 'ratios.json'), {
+    series: ids.map((id) => (id === paperPseudoRun ? paperSeriesLabel : id)),
+    rows: ratios,
+  });
   const fmt = (v: number | null) => (v === null ? '—' : v.toPrecision(3));
   const ratioTable = table(
-    ['Experiment', 'Configuration', 'Metric', ...ids.map((id) => `${id} (mean)`), ...ids.slice(1).map((id) => `${id} / ${ids[0]}`)],
-    ratios.map((r) => [r.experiment, configurationLabels[r.configuration], `${r.metric} (${r.unit})`, ...r.values.map(fmt), ...r.ratios.slice(1).map(fmt)]),
+    [
+      'Experiment',
+      'Configuration',
+      'Metric',
+      ...ids.map((id) => `${id} (mean)`),
+      ...ids.slice(1).map((id) => `${id} / ${ids[0]}`),
+    ],
+    ratios.map((r) => [
+      r.experiment,
+      configurationLabels[r.configuration],
+      `${r.metric} (${r.unit})`,
+      ...r.values.map(fmt),
+      ...r.ratios.slice(1).map(fmt),
+    ]),
   );
   const differences = parameterDifferences(sources.map((s) => ({ id: s.series, parameters: s.manifest?.parameters })));
-  for (const difference of differences) process.stdout.write(`warning: the runs' testbed parameters differ: ${difference}\n`);
+  for (const difference of differences)
+    process.stdout.write(`warning: the runs' testbed parameters differ: ${difference}\n`);
   const html = path.join(outputDir, 'report.html');
   await writeFile(
     html,
@@ -119,7 +179,9 @@ export async function compare(ids: readonly string[], where: { runsDir?: string;
       `<p>Each series is one run (or the paper's stated numbers, 2011 hardware). Ratios divide each mean by the first series' mean; '—' where either has no value.</p>`,
       ...(differences.length === 0
         ? []
-        : [`<p class="warning">The runs' testbed parameters differ, so their numbers are not comparable as they are:</p><ul class="warning">${differences.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`]),
+        : [
+            `<p class="warning">The runs' testbed parameters differ, so their numbers are not comparable as they are:</p><ul class="warning">${differences.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`,
+          ]),
       `<h2>Runs</h2>${runsTable(sources)}`,
       `<h2>Ratios</h2>${ratioTable}`,
       `<h2>Figures</h2>`,

@@ -11,6 +11,8 @@ export async function figures(runId: string, where: { runsDir?: string; publishT
   const layout = await existingRun(runId, where.runsDir);
   const manifest = await readManifest(layout.manifest);
   await listWithTimers(redrawTasks(layout, manifest, { finishRun: false, publishTo: where.publishTo })).run();
-  process.stdout.write(`Report: ${path.relative(repoRoot, layout.reportHtml)} and ${path.relative(repoRoot, layout.reportPdf)}\n`);
+  process.stdout.write(
+    `Report: ${path.relative(repoRoot, layout.reportHtml)} and ${path.relative(repoRoot, layout.reportPdf)}\n`,
+  );
   return layout.root;
 }

@@ -37,9 +37,18 @@ export interface ReproduceRequest {
 
 /** doctor -> build -> provision -> experiments -> analyse -> figures -> report, resumable. */
 export async function reproduce(request: ReproduceRequest): Promise<string> {
-  const hardware = checkTestbed(request.options.testbed, allExperiments.map((e) => e.id), request.hardwareFile);
-  const selected = selectExperiments(request.options.only).filter((experiment) => hardware === undefined || hardware.experiments.includes(experiment.id));
-  if (selected.length === 0) throw new Error(`none of the selected experiments is listed in ${request.hardwareFile ?? 'the hardware description'} (its experiments: ${hardware?.experiments.join(', ')})`);
+  const hardware = checkTestbed(
+    request.options.testbed,
+    allExperiments.map((e) => e.id),
+    request.hardwareFile,
+  );
+  const selected = selectExperiments(request.options.only).filter(
+    (experiment) => hardware === undefined || hardware.experiments.includes(experiment.id),
+  );
+  if (selected.length === 0)
+    throw new Error(
+      `none of the selected experiments is listed in ${request.hardwareFile ?? 'the hardware description'} (its experiments: ${hardware?.experiments.join(', ')})`,
+    );
   const run = await openRun({ ...request, parameters: testbedParameters(request.options) });
   const { layout } = run;
   const manifest = run.manifest;
@@ -50,7 +59,9 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
   const ledger = StepLedger.open(layout.ledger);
   const pipelineLog = stepLogger(layout.logs, 'pipeline');
   pipelineLog(`${run.resumed ? 'resuming' : 'starting'} run ${run.runId} with ${JSON.stringify(request.options)}`);
-  process.stdout.write(`${run.resumed ? 'Resuming' : 'Starting'} run ${run.runId} (folder ${path.relative(repoRoot, layout.root)})\n`);
+  process.stdout.write(
+    `${run.resumed ? 'Resuming' : 'Starting'} run ${run.runId} (folder ${path.relative(repoRoot, layout.root)})\n`,
+  );
   let guestImages: GuestImage[] = manifest.guestImages;
   const blocked = new Map<CapabilityId, string>();
 
@@ -62,8 +73,13 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
         const log = stepLogger(layout.logs, 'doctor');
         for (const check of checks) log(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
         const fatal = checks.filter((c) => !c.ok && c.fatal);
-        if (fatal.length > 0) throw new Error(`host not ready:\n${fatal.map((c) => `  ${c.name}: ${c.detail}`).join('\n')}`);
-        task.output = checks.filter((c) => !c.ok).map((c) => `warning: ${c.name}: ${c.detail}`).join('\n') || 'all checks passed';
+        if (fatal.length > 0)
+          throw new Error(`host not ready:\n${fatal.map((c) => `  ${c.name}: ${c.detail}`).join('\n')}`);
+        task.output =
+          checks
+            .filter((c) => !c.ok)
+            .map((c) => `warning: ${c.name}: ${c.detail}`)
+            .join('\n') || 'all checks passed';
       },
     },
     {
@@ -75,10 +91,15 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
             task: async (_ctx, sub) => {
               const log = stepLogger(layout.logs, `build-${component}`);
               try {
-                const outcome = await ledger.run(`build/${component}`, hashSourceTree(path.join(repoRoot, component)), async () => {
-                  sub.output = await buildComponent(component, log);
-                });
-                if (outcome === 'skipped') sub.skip(`make -C ${component}: sources unchanged since this run built them`);
+                const outcome = await ledger.run(
+                  `build/${component}`,
+                  hashSourceTree(path.join(repoRoot, component)),
+                  async () => {
+                    sub.output = await buildComponent(component, log);
+                  },
+                );
+                if (outcome === 'skipped')
+                  sub.skip(`make -C ${component}: sources unchanged since this run built them`);
               } catch (error) {
                 // The run goes on without this component: what needs it is reported 'not run', and
                 // binaries left from an earlier build are not used in its place.
@@ -99,9 +120,21 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
         for (const variant of imageVariantsFor(selected, { options: request.options, testbed })) {
           try {
             const installer = request.options.installer ?? 'debootstrap';
-            const image = await ensureDebianImage({ variant, installer, onProgress: (step) => ((task.output = `${variant}: ${step}`), log(`${variant}: ${step}`)) });
-            built.push({ variant, installer, path: image.path, format: 'raw', packages: image.manifest.packages.map((p) => ({ name: p.name, version: p.version })) });
-            log(`${variant} image ${image.path} (kernel ${image.manifest.kernelVersion}, ${image.manifest.packages.length} packages)`);
+            const image = await ensureDebianImage({
+              variant,
+              installer,
+              onProgress: (step) => ((task.output = `${variant}: ${step}`), log(`${variant}: ${step}`)),
+            });
+            built.push({
+              variant,
+              installer,
+              path: image.path,
+              format: 'raw',
+              packages: image.manifest.packages.map((p) => ({ name: p.name, version: p.version })),
+            });
+            log(
+              `${variant} image ${image.path} (kernel ${image.manifest.kernelVersion}, ${image.manifest.packages.length} packages)`,
+            );
           } catch (error) {
             // Every configuration boots the stock image; only the alternative's variant may be missing.
             if (variant === 'stock') throw error;
@@ -114,8 +147,12 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
         manifest.guestImages = guestImages;
         await writeManifest(layout.manifest, manifest);
         // Without an ISO the skip is reported whatever was selected; an install (hours) only when a Windows row will be attempted.
-        const windowsWanted = request.options.windowsIso === undefined || attemptedNeed(selected, { options: request.options, testbed }, 'windows-image');
-        const windows = windowsWanted ? await windowsImageStatus(request.options, (step) => ((task.output = step), log(step))) : { summary: 'not needed by the selected configurations' };
+        const windowsWanted =
+          request.options.windowsIso === undefined ||
+          attemptedNeed(selected, { options: request.options, testbed }, 'windows-image');
+        const windows = windowsWanted
+          ? await windowsImageStatus(request.options, (step) => ((task.output = step), log(step)))
+          : { summary: 'not needed by the selected configurations' };
         if (windows.blockedBecause !== undefined) blocked.set('windows-image', windows.blockedBecause);
         log(`Windows image: ${windows.summary}`);
         task.output = [...built.map((image) => path.basename(image.path)), `Windows: ${windows.summary}`].join(', ');
@@ -124,31 +161,38 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
     {
       title: 'experiments',
       task: (_, task) => {
-        const plan = planExperiments(selected, { layout, ledger, options: request.options, testbed, guestImages, blocked, progress: () => undefined });
+        const plan = planExperiments(selected, {
+          layout,
+          ledger,
+          options: request.options,
+          testbed,
+          guestImages,
+          blocked,
+          progress: () => undefined,
+        });
         const repetitions = Array.from({ length: request.options.reps }, (_unused, index) => index + 1);
         return task.newListr([
-          ...repetitions.map(
-            (repetition): ListrTask<unknown> => ({
-              title: `repetition ${repetition}/${request.options.reps}`,
-              task: (_ctx, round) =>
-                round.newListr(
-                  plan.unitsOf(repetition).map(
-                    (unit): ListrTask<unknown> => ({
-                      title: describeUnit(unit),
-                      task: async (_unitCtx, sub) => plan.run(unit, repetition, (text) => (sub.output = text)),
-                    }),
-                  ),
-                  // With --jobs N the units start together and wait for a lane (planExperiments).
-                  { concurrent: (request.options.jobs ?? 1) > 1 },
-                ),
-            }),
-          ),
+          ...repetitions.map((repetition): ListrTask<unknown> => ({
+            title: `repetition ${repetition}/${request.options.reps}`,
+            task: (_ctx, round) =>
+              round.newListr(
+                plan.unitsOf(repetition).map((unit): ListrTask<unknown> => ({
+                  title: describeUnit(unit),
+                  task: async (_unitCtx, sub) => plan.run(unit, repetition, (text) => (sub.output = text)),
+                })),
+                // With --jobs N the units start together and wait for a lane (planExperiments).
+                { concurrent: (request.options.jobs ?? 1) > 1 },
+              ),
+          })),
           {
             title: 'results per experiment',
             task: async (_ctx, sub) => {
               const results = await plan.finish();
               sub.output = results
-                .map((result) => `${result.experiment}: ${result.configurations.map((c) => `${c.configuration} ${c.status === 'ran' ? 'ran' : `${c.status} (${c.reason})`}`).join('; ')}`)
+                .map(
+                  (result) =>
+                    `${result.experiment}: ${result.configurations.map((c) => `${c.configuration} ${c.status === 'ran' ? 'ran' : `${c.status} (${c.reason})`}`).join('; ')}`,
+                )
                 .join('\n');
             },
           },
@@ -164,14 +208,19 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
       },
     },
     // figures/ holds the embedded testbed's figures; a hardware run's stay in its run folder.
-    ...redrawTasks(layout, manifest, { finishRun: true, publishTo: hardware === undefined ? paths.figures : undefined }),
+    ...redrawTasks(layout, manifest, {
+      finishRun: true,
+      publishTo: hardware === undefined ? paths.figures : undefined,
+    }),
   ]);
   const { testbed, close } = await openTestbed(hardware);
   try {
     await list.run();
   } catch (error) {
     pipelineLog(`stopped: ${(error as Error).message}`);
-    throw new Error(`${(error as Error).message}\nThe run folder keeps what finished; run the same command again to resume run ${run.runId}.`);
+    throw new Error(
+      `${(error as Error).message}\nThe run folder keeps what finished; run the same command again to resume run ${run.runId}.`,
+    );
   } finally {
     await close();
     await run.release();
@@ -184,20 +233,36 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
  * The Windows image when an ISO is given; otherwise, or when it cannot be made, why the Windows
  * rows cannot run (the documented skip, or what went wrong), which blocks 'windows-image'.
  */
-async function windowsImageStatus(options: RunOptions, progress: (step: string) => void): Promise<{ summary: string; blockedBecause?: string }> {
+async function windowsImageStatus(
+  options: RunOptions,
+  progress: (step: string) => void,
+): Promise<{ summary: string; blockedBecause?: string }> {
   try {
-    const outcome = await ensureWindowsImage({ windowsIso: options.windowsIso, windowsProductKeyFile: options.windowsProductKeyFile, onProgress: progress });
-    return outcome.status === 'ready' ? { summary: outcome.path } : { summary: outcome.message, blockedBecause: outcome.message };
+    const outcome = await ensureWindowsImage({
+      windowsIso: options.windowsIso,
+      windowsProductKeyFile: options.windowsProductKeyFile,
+      onProgress: progress,
+    });
+    return outcome.status === 'ready'
+      ? { summary: outcome.path }
+      : { summary: outcome.message, blockedBecause: outcome.message };
   } catch (error) {
     return { summary: 'failed', blockedBecause: (error as Error).message };
   }
 }
 
 /** The capability each image variant beyond stock provides to the configurations that boot it. */
-const variantCapability = { 'aoe-root': 'aoe-root-image', 'kvm-host': 'kvm-host-image' } as const satisfies Record<Exclude<DebianVariant, 'stock'>, CapabilityId>;
+const variantCapability = { 'aoe-root': 'aoe-root-image', 'kvm-host': 'kvm-host-image' } as const satisfies Record<
+  Exclude<DebianVariant, 'stock'>,
+  CapabilityId
+>;
 
 /** Whether a configuration this run will attempt needs `capability`. */
-function attemptedNeed(selected: readonly Experiment[], run: Parameters<typeof notRunHere>[1], capability: CapabilityId): boolean {
+function attemptedNeed(
+  selected: readonly Experiment[],
+  run: Parameters<typeof notRunHere>[1],
+  capability: CapabilityId,
+): boolean {
   return selected.some((experiment) =>
     (Object.entries(experiment.configurations) as [ConfigurationId, ConfigurationPlan | undefined][]).some(
       ([configuration, plan]) => plan?.needs.includes(capability) && notRunHere(configuration, run) === undefined,
@@ -207,7 +272,9 @@ function attemptedNeed(selected: readonly Experiment[], run: Parameters<typeof n
 
 /** The stock image always; a variant when a configuration this run will attempt needs it. */
 function imageVariantsFor(selected: readonly Experiment[], run: Parameters<typeof notRunHere>[1]): DebianVariant[] {
-  const variants = Object.entries(variantCapability).filter(([, capability]) => attemptedNeed(selected, run, capability)).map(([variant]) => variant as DebianVariant);
+  const variants = Object.entries(variantCapability)
+    .filter(([, capability]) => attemptedNeed(selected, run, capability))
+    .map(([variant]) => variant as DebianVariant);
   return ['stock', ...variants];
 }
 
@@ -216,7 +283,11 @@ function imageVariantsFor(selected: readonly Experiment[], run: Parameters<typeo
  * `publishTo` also gets the figures of the experiments the run measured (the repository's figures/
  * for real runs).
  */
-export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, publishTo }: { finishRun: boolean; publishTo?: string }): ListrTask<unknown>[] {
+export function redrawTasks(
+  layout: RunLayout,
+  manifest: Manifest,
+  { finishRun, publishTo }: { finishRun: boolean; publishTo?: string },
+): ListrTask<unknown>[] {
   let analyses: Map<string, ExperimentAnalysis>;
   let figures: RenderedFigure[];
   let paper: PaperValue[];
@@ -233,7 +304,12 @@ export function redrawTasks(layout: RunLayout, manifest: Manifest, { finishRun, 
       title: 'figures: SVG and PNG',
       task: async (_, task) => {
         paper = await loadPaperValues();
-        figures = await renderFigures(allExperiments, [{ series: 'this run', analyses, run: { id: manifest.runId, ...manifest.machine.git } }], paper, [layout.figures]);
+        figures = await renderFigures(
+          allExperiments,
+          [{ series: 'this run', analyses, run: { id: manifest.runId, ...manifest.machine.git } }],
+          paper,
+          [layout.figures],
+        );
         // Only the figures this run measured replace the published ones: a run of one figure
         // leaves the others as the last run that measured them drew them.
         const measured = publishTo ? selectExperiments(manifest.options.only) : [];

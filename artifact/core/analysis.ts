@@ -50,16 +50,31 @@ export function analyseResult(result: ResultFile, metrics: Record<string, Metric
     const analysed: Record<string, { unit: string; points: AnalysedPoint[] }> = {};
     for (const [metric, measurements] of byMetric) {
       const info = metrics[metric];
-      if (!info) throw new Error(`${result.experiment}: results contain metric '${metric}', which the experiment does not define`);
+      if (!info)
+        throw new Error(
+          `${result.experiment}: results contain metric '${metric}', which the experiment does not define`,
+        );
       analysed[metric] = { unit: info.unit, points: summariseByX(result.experiment, metric, info, measurements) };
     }
-    const disturbed = (entry.hostActivity ?? []).flatMap((activity) => (activity.disturbed === undefined ? [] : [{ repetition: activity.repetition, reason: activity.disturbed }]));
-    configurations[entry.configuration] = { status: 'ran', repetitions: entry.repetitions, metrics: analysed, ...(disturbed.length > 0 ? { disturbed } : {}) };
+    const disturbed = (entry.hostActivity ?? []).flatMap((activity) =>
+      activity.disturbed === undefined ? [] : [{ repetition: activity.repetition, reason: activity.disturbed }],
+    );
+    configurations[entry.configuration] = {
+      status: 'ran',
+      repetitions: entry.repetitions,
+      metrics: analysed,
+      ...(disturbed.length > 0 ? { disturbed } : {}),
+    };
   }
   return { experiment: result.experiment, figure: result.figure, configurations };
 }
 
-function summariseByX(experiment: string, metric: string, info: MetricInfo, measurements: Measurement[]): AnalysedPoint[] {
+function summariseByX(
+  experiment: string,
+  metric: string,
+  info: MetricInfo,
+  measurements: Measurement[],
+): AnalysedPoint[] {
   const byX = new Map<number | null, Map<number, number[]>>();
   for (const m of measurements) {
     if (m.pass !== undefined && !info.bestOfPasses) {
@@ -74,7 +89,8 @@ function summariseByX(experiment: string, metric: string, info: MetricInfo, meas
   for (const [x, reps] of byX) {
     const perRepetition = [...reps.values()].map((values) => {
       if (info.bestOfPasses) return bestOfPasses(values, info.better);
-      if (values.length !== 1) throw new Error(`${experiment}: metric '${metric}' has ${values.length} values in one repetition`);
+      if (values.length !== 1)
+        throw new Error(`${experiment}: metric '${metric}' has ${values.length} values in one repetition`);
       return values[0]!;
     });
     points.push({ x, ...summarise(perRepetition) });
@@ -83,7 +99,11 @@ function summariseByX(experiment: string, metric: string, info: MetricInfo, meas
 }
 
 /** The single summary of a scalar metric, or undefined when the configuration did not run it. */
-export function scalar(analysis: ExperimentAnalysis, configuration: ConfigurationId, metric: string): AnalysedPoint | undefined {
+export function scalar(
+  analysis: ExperimentAnalysis,
+  configuration: ConfigurationId,
+  metric: string,
+): AnalysedPoint | undefined {
   const entry = analysis.configurations[configuration];
   if (entry?.status !== 'ran') return undefined;
   return entry.metrics[metric]?.points.find((p) => p.x === null);

@@ -49,7 +49,8 @@ export interface CapabilityStatus {
 const fileExists = (relative: string) => existsSync(path.join(repoRoot, relative));
 
 function hypervisorFeature(flag: keyof typeof hypervisorFeatures, what: string): CapabilityStatus {
-  if (!existsSync(paths.vmmElf)) return { available: false, reason: `hypervisor not built (vmm/build/vmm.elf missing; run make -C vmm)` };
+  if (!existsSync(paths.vmmElf))
+    return { available: false, reason: `hypervisor not built (vmm/build/vmm.elf missing; run make -C vmm)` };
   if (!hypervisorFeatures[flag]) return { available: false, reason: `hypervisor ${what} not implemented yet` };
   return { available: true, reason: '' };
 }
@@ -77,7 +78,10 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
   'aoe-probe': () =>
     existsSync(paths.aoeProbe)
       ? { available: true, reason: '' }
-      : { available: false, reason: 'host AoE initiator not built (server/build/aoe-probe missing; run make -C server)' },
+      : {
+          available: false,
+          reason: 'host AoE initiator not built (server/build/aoe-probe missing; run make -C server)',
+        },
   'server-accounting': () =>
     fileExists('server/accounting.ts')
       ? { available: true, reason: '' }
@@ -85,11 +89,17 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
   'pxe-boot-services': () =>
     existsSync(paths.dnsmasq)
       ? { available: true, reason: '' }
-      : { available: false, reason: `dnsmasq (${paths.dnsmasq}) missing: install the dnsmasq-base package (artifact/bootstrap.sh does)` },
+      : {
+          available: false,
+          reason: `dnsmasq (${paths.dnsmasq}) missing: install the dnsmasq-base package (artifact/bootstrap.sh does)`,
+        },
   'nfs-server': () =>
     [paths.ganesha, paths.rpcbind].every((binary) => existsSync(binary))
       ? { available: true, reason: '' }
-      : { available: false, reason: `NFS server missing (${paths.ganesha}, ${paths.rpcbind}): install nfs-ganesha, nfs-ganesha-vfs and rpcbind (artifact/bootstrap.sh does)` },
+      : {
+          available: false,
+          reason: `NFS server missing (${paths.ganesha}, ${paths.rpcbind}): install nfs-ganesha, nfs-ganesha-vfs and rpcbind (artifact/bootstrap.sh does)`,
+        },
   // The provision stage builds these when a selected configuration needs them; a failed build blocks
   // the capability for the run (with the build's reason), as a failed make does for the others.
   'aoe-root-image': () => ({ available: true, reason: '' }),
@@ -112,7 +122,10 @@ export const capabilitiesBuiltBy = {
  * The first missing capability among `needs`, or undefined when all are there. `blocked` holds
  * capabilities this run took away (a component that failed to build), with the reason.
  */
-export function firstMissing(needs: readonly CapabilityId[], blocked: ReadonlyMap<CapabilityId, string> = new Map()): CapabilityStatus | undefined {
+export function firstMissing(
+  needs: readonly CapabilityId[],
+  blocked: ReadonlyMap<CapabilityId, string> = new Map(),
+): CapabilityStatus | undefined {
   for (const id of needs) {
     const reason = blocked.get(id);
     if (reason !== undefined) return { available: false, reason };

@@ -10,8 +10,7 @@ import { differenceOfMeans, tQuantile95, type Difference, type Summary } from '.
 export type Strength = 'confident' | 'indicative';
 /** Only reproduced and differs have a strength: inconclusive comes from an interval, not run from no data. */
 export type Decision =
-  | { verdict: 'reproduced' | 'differs'; strength: Strength }
-  | { verdict: 'inconclusive' | 'not run'; strength: null };
+  { verdict: 'reproduced' | 'differs'; strength: Strength } | { verdict: 'inconclusive' | 'not run'; strength: null };
 
 export type ClaimVerdict = {
   id: string;
@@ -70,10 +69,17 @@ export function decide(estimate: Difference, region: Region, repetitions: number
 /** A claim holds only if every half does; one differing half is enough against it (confident if that half is). */
 export function combine(decisions: readonly Decision[]): Decision {
   const differing = decisions.filter((d) => d.verdict === 'differs');
-  if (differing.length > 0) return { verdict: 'differs', strength: differing.some((d) => d.strength === 'confident') ? 'confident' : 'indicative' };
+  if (differing.length > 0)
+    return {
+      verdict: 'differs',
+      strength: differing.some((d) => d.strength === 'confident') ? 'confident' : 'indicative',
+    };
   if (decisions.length === 0 || decisions.some((d) => d.verdict === 'not run')) return notRun;
   if (decisions.some((d) => d.verdict === 'inconclusive')) return inconclusive;
-  return { verdict: 'reproduced', strength: decisions.every((d) => d.strength === 'confident') ? 'confident' : 'indicative' };
+  return {
+    verdict: 'reproduced',
+    strength: decisions.every((d) => d.strength === 'confident') ? 'confident' : 'indicative',
+  };
 }
 
 /** The verdict as the report prints it (claims.json carries verdict and strength apart): "indicative: reproduced" never reads as "reproduced". */
@@ -89,9 +95,12 @@ const repetitionsText = (n: number) => (n === 1 ? 'single repetition' : `${n} re
 /** The estimate, its interval, and, where the interval did not decide, why. */
 function estimateText(estimate: Difference, repetitions: number, show: (value: number) => string): string {
   const value = show(estimate.value);
-  if (estimate.ciLow === null || estimate.ciHigh === null) return `${value} (${repetitionsText(repetitions)}: no interval)`;
+  if (estimate.ciLow === null || estimate.ciHigh === null)
+    return `${value} (${repetitionsText(repetitions)}: no interval)`;
   const interval = `${value} [95 % CI ${show(estimate.ciLow)}, ${show(estimate.ciHigh)}]`;
-  return repetitions < minimumRepetitions ? `${interval} (${repetitionsText(repetitions)}: the estimate decides)` : interval;
+  return repetitions < minimumRepetitions
+    ? `${interval} (${repetitionsText(repetitions)}: the estimate decides)`
+    : interval;
 }
 
 /** One comparison: the estimate it rests on, how many repetitions back it, and its decision. */
@@ -104,7 +113,13 @@ export interface Judged {
 /** The summary of `factor` times each measured value. */
 function scaled(summary: Summary, factor: number): Summary {
   const times = (value: number | null) => (value === null ? null : value * factor);
-  return { n: summary.n, mean: summary.mean * factor, sd: times(summary.sd), ciLow: times(summary.ciLow), ciHigh: times(summary.ciHigh) };
+  return {
+    n: summary.n,
+    mean: summary.mean * factor,
+    sd: times(summary.sd),
+    ciLow: times(summary.ciLow),
+    ciHigh: times(summary.ciHigh),
+  };
 }
 
 /** a is lower than factor x b: the Welch 95 % interval of a - factor x b lies below 0. */
@@ -121,7 +136,11 @@ export function lowerThan(a: Summary, b: Summary, factor = 1): Judged {
 export function aboutEqual(a: Summary, b: Summary): Judged {
   const difference = differenceOfMeans(a, b);
   const relative = (value: number | null) => (value === null ? null : value / b.mean);
-  const estimate = { value: difference.value / b.mean, ciLow: relative(difference.ciLow), ciHigh: relative(difference.ciHigh) };
+  const estimate = {
+    value: difference.value / b.mean,
+    ciLow: relative(difference.ciLow),
+    ciHigh: relative(difference.ciHigh),
+  };
   const repetitions = Math.min(a.n, b.n);
   return { estimate, repetitions, decision: decide(estimate, within(aboutEqualTolerance), repetitions) };
 }
@@ -165,9 +184,16 @@ export interface TestTimes {
  * interval by the delta method: var(log mean) is about sd^2 / (n mean^2), the four means independent.
  */
 export function logScoreRatio(m: TestTimes, o: TestTimes): Difference {
-  const terms: [Summary, number][] = [[m.local, 1], [m.on, -1], [o.local, -1], [o.on, 1]];
+  const terms: [Summary, number][] = [
+    [m.local, 1],
+    [m.on, -1],
+    [o.local, -1],
+    [o.on, 1],
+  ];
   const value = terms.reduce((s, [summary, sign]) => s + sign * Math.log(summary.mean), 0);
-  const spreads = terms.map(([summary]) => (summary.sd === null ? null : { variance: (summary.sd / summary.mean) ** 2 / summary.n, dof: summary.n - 1 }));
+  const spreads = terms.map(([summary]) =>
+    summary.sd === null ? null : { variance: (summary.sd / summary.mean) ** 2 / summary.n, dof: summary.n - 1 },
+  );
   if (spreads.some((spread) => spread === null)) return { value, ciLow: null, ciHigh: null };
   const variance = spreads.reduce((s, spread) => s + spread!.variance, 0);
   if (variance === 0) return { value, ciLow: value, ciHigh: value };
@@ -207,7 +233,12 @@ const fig11 = 'fig11-kvm-throughput';
 const diskTests = ['seq-read', 'seq-write', 'rand512k-read', 'rand512k-write', 'rand4k-read', 'rand4k-write'] as const;
 const largeIoTests = diskTests.slice(0, 4);
 
-function point(analyses: Analyses, experiment: string, configuration: ConfigurationId, metric: string): AnalysedPoint | undefined {
+function point(
+  analyses: Analyses,
+  experiment: string,
+  configuration: ConfigurationId,
+  metric: string,
+): AnalysedPoint | undefined {
   const analysis = analyses.get(experiment);
   return analysis ? scalar(analysis, configuration, metric) : undefined;
 }
@@ -220,7 +251,13 @@ interface Comparison {
 }
 
 /** `lower` below `factor` x `higher` in one metric. */
-function lowerHalf(analyses: Analyses, c: Comparison, lower: ConfigurationId, higher: ConfigurationId, factor = 1): Half {
+function lowerHalf(
+  analyses: Analyses,
+  c: Comparison,
+  lower: ConfigurationId,
+  higher: ConfigurationId,
+  factor = 1,
+): Half {
   const a = point(analyses, c.experiment, lower, c.metric);
   const b = point(analyses, c.experiment, higher, c.metric);
   if (!a || !b) return missing(c.name, `${c.experiment} ${c.metric} for ${!a ? lower : higher}`);
@@ -237,19 +274,31 @@ function equalHalf(analyses: Analyses, c: Comparison, configuration: Configurati
   const b = point(analyses, c.experiment, baseline, c.metric);
   if (!a || !b) return missing(c.name, `${c.experiment} ${c.metric} for ${!a ? configuration : baseline}`);
   const { estimate, repetitions, decision } = aboutEqual(a, b);
-  return { name: c.name, text: `${configuration} ${fmt(a.mean)} vs ${baseline} ${fmt(b.mean)} ${c.unit}, relative difference ${estimateText(estimate, repetitions, percent)}`, decision };
+  return {
+    name: c.name,
+    text: `${configuration} ${fmt(a.mean)} vs ${baseline} ${fmt(b.mean)} ${c.unit}, relative difference ${estimateText(estimate, repetitions, percent)}`,
+    decision,
+  };
 }
 
 /** C6: cache off adds time to each access; the paper's 5.5 arithmetic rides along, unjudged. */
 function accessLatencyHalf(analyses: Analyses): Half {
-  const half = lowerHalf(analyses, { name: 'time per access', experiment: fig08, metric: 'access-latency', unit: 'ms' }, 'vmm-aoe-cache-on', 'vmm-aoe-cache-off');
+  const half = lowerHalf(
+    analyses,
+    { name: 'time per access', experiment: fig08, metric: 'access-latency', unit: 'ms' },
+    'vmm-aoe-cache-on',
+    'vmm-aoe-cache-off',
+  );
   const latencyOn = point(analyses, fig08, 'vmm-aoe-cache-on', 'access-latency');
   const latencyOff = point(analyses, fig08, 'vmm-aoe-cache-off', 'access-latency');
   const seqOn = point(analyses, fig05, 'vmm-aoe-cache-on', 'seq-read');
   const seqOff = point(analyses, fig05, 'vmm-aoe-cache-off', 'seq-read');
   if (!latencyOn || !latencyOff || !seqOn || !seqOff) return half;
   const predicted = predictedCacheOffThroughput(seqOn.mean, latencyOff.mean - latencyOn.mean);
-  return { ...half, text: `${half.text} (5.5 arithmetic, not judged: predicts cache-off seq read ${fmt(predicted)} MB/s, measured ${fmt(seqOff.mean)})` };
+  return {
+    ...half,
+    text: `${half.text} (5.5 arithmetic, not judged: predicts cache-off seq read ${fmt(predicted)} MB/s, measured ${fmt(seqOff.mean)})`,
+  };
 }
 
 /** C6: mean RTT grows with the packet index within one 1 MiB access. */
@@ -269,7 +318,11 @@ const score = (t: TestTimes) => (t.local.mean / t.on.mean).toFixed(2);
 /** C7, a test the paper found at or above local: score >= parityFloor, i.e. cache-on time < local time / parityFloor. */
 function parityHalf(t: TestTimes): Half {
   const { estimate, repetitions, decision } = lowerThan(t.on, t.local, 1 / parityFloor);
-  return { name: t.test, text: `score ${score(t)}, cache-on time - local time / ${parityFloor} ${estimateText(estimate, repetitions, signed('s'))}`, decision };
+  return {
+    name: t.test,
+    text: `score ${score(t)}, cache-on time - local time / ${parityFloor} ${estimateText(estimate, repetitions, signed('s'))}`,
+    decision,
+  };
 }
 
 /** C7, a memory-heavy test: below local (score < 1) and below every test the paper found at parity. */
@@ -280,7 +333,9 @@ function memoryHeavyHalf(t: TestTimes, atParity: readonly TestTimes[]): Half {
     const repetitions = Math.min(t.local.n, t.on.n, o.local.n, o.on.n);
     return { test: o.test, estimate, repetitions, decision: decide(estimate, below(0), repetitions) };
   });
-  const ratios = contrasts.map((c) => `${c.test} ${estimateText(c.estimate, c.repetitions, (v) => Math.exp(v).toFixed(2))}`);
+  const ratios = contrasts.map(
+    (c) => `${c.test} ${estimateText(c.estimate, c.repetitions, (v) => Math.exp(v).toFixed(2))}`,
+  );
   const text = `score ${score(t)}, local - cache-on time ${estimateText(belowLocal.estimate, belowLocal.repetitions, signed('s'))}, its score / each other test's score: ${ratios.join(', ')}`;
   return { name: t.test, text, decision: combine([belowLocal.decision, ...contrasts.map((c) => c.decision)]) };
 }
@@ -315,70 +370,127 @@ const tolerance = `${aboutEqualTolerance * 100} %`;
 const below0 = (difference: string, unit: string) => `the 95 % Welch CI of (${difference}) below 0 ${unit}`;
 
 function claimSpecs(tests: ApplicationTests): ClaimSpec[] {
-  const testNames = (memoryHeavy: boolean) => Object.keys(tests).filter((test) => tests[test]!.memoryHeavy === memoryHeavy).join(', ');
+  const testNames = (memoryHeavy: boolean) =>
+    Object.keys(tests)
+      .filter((test) => tests[test]!.memoryHeavy === memoryHeavy)
+      .join(', ');
   return [
     {
-      id: 'C1', claim: 'With the server cache on, network boot is faster than booting the local disk', paperFigure: 'Fig. 4 (5.2)',
+      id: 'C1',
+      claim: 'With the server cache on, network boot is faster than booting the local disk',
+      paperFigure: 'Fig. 4 (5.2)',
       paper: 'OS boot 14 s shorter; 8 s shorter including the VMM boot',
-      rule: `Two halves, each cache on faster than local, i.e. ${below0('cache on - local', 's')}: (1) OS boot (GRUB to login), vmm-aoe-cache-on vs local; ` +
+      rule:
+        `Two halves, each cache on faster than local, i.e. ${below0('cache on - local', 's')}: (1) OS boot (GRUB to login), vmm-aoe-cache-on vs local; ` +
         `(2) including the VMM's boot: power-on to login (total-boot) of vmm-pxe-aoe-cache-on (the VMM loaded over the network, as the paper's gPXE) vs local. ` +
         `Power-on to login on both sides, not the paper's VMM boot + OS boot against local OS boot: it is measured per repetition, and both sides include the firmware; the network side also the BIOS start after the hand-over, which works against this half.`,
       halves: (a) => [
         lowerHalf(a, { name: 'OS boot', experiment: fig04, metric: 'os-boot', unit: 's' }, 'vmm-aoe-cache-on', 'local'),
-        lowerHalf(a, { name: 'incl. VMM boot (power-on to login)', experiment: fig04, metric: 'total-boot', unit: 's' }, 'vmm-pxe-aoe-cache-on', 'local'),
+        lowerHalf(
+          a,
+          { name: 'incl. VMM boot (power-on to login)', experiment: fig04, metric: 'total-boot', unit: 's' },
+          'vmm-pxe-aoe-cache-on',
+          'local',
+        ),
       ],
     },
     {
-      id: 'C2', claim: 'With the server cache off, network boot is slower than the local disk', paperFigure: 'Fig. 4 (5.2)',
+      id: 'C2',
+      claim: 'With the server cache off, network boot is slower than the local disk',
+      paperFigure: 'Fig. 4 (5.2)',
       paper: 'OS boot 24 s longer; about 30 s longer including the VMM boot',
-      rule: `Two halves, each local faster than cache off, i.e. ${below0('local - cache off', 's')}: (1) OS boot (GRUB to login), local vs vmm-aoe-cache-off; ` +
+      rule:
+        `Two halves, each local faster than cache off, i.e. ${below0('local - cache off', 's')}: (1) OS boot (GRUB to login), local vs vmm-aoe-cache-off; ` +
         `(2) including the VMM's boot: power-on to login (total-boot), local vs vmm-aoe-cache-off. No cache-off configuration loads the VMM by PXE; ` +
         `loaded by QEMU its VMM boot is shorter than the paper's, which works against this half.`,
       halves: (a) => [
-        lowerHalf(a, { name: 'OS boot', experiment: fig04, metric: 'os-boot', unit: 's' }, 'local', 'vmm-aoe-cache-off'),
-        lowerHalf(a, { name: 'incl. VMM boot (power-on to login)', experiment: fig04, metric: 'total-boot', unit: 's' }, 'local', 'vmm-aoe-cache-off'),
+        lowerHalf(
+          a,
+          { name: 'OS boot', experiment: fig04, metric: 'os-boot', unit: 's' },
+          'local',
+          'vmm-aoe-cache-off',
+        ),
+        lowerHalf(
+          a,
+          { name: 'incl. VMM boot (power-on to login)', experiment: fig04, metric: 'total-boot', unit: 's' },
+          'local',
+          'vmm-aoe-cache-off',
+        ),
       ],
     },
     {
-      id: 'C3', claim: 'The VMM on a local disk costs about nothing', paperFigure: 'Figs. 4, 5',
+      id: 'C3',
+      claim: 'The VMM on a local disk costs about nothing',
+      paperFigure: 'Figs. 4, 5',
       paper: 'OS boot and throughput about the same as local',
-      rule: `Seven halves, each vmm-local within ${tolerance} of local, i.e. the 95 % Welch CI of (vmm-local - local) / local mean inside +-${tolerance}: ` +
+      rule:
+        `Seven halves, each vmm-local within ${tolerance} of local, i.e. the 95 % Welch CI of (vmm-local - local) / local mean inside +-${tolerance}: ` +
         `OS boot (Fig. 4) and all six Fig. 5 tests (${diskTests.join(', ')}).`,
       halves: (a) => [
         equalHalf(a, { name: 'OS boot', experiment: fig04, metric: 'os-boot', unit: 's' }, 'vmm-local', 'local'),
-        ...diskTests.map((metric) => equalHalf(a, { name: metric, experiment: fig05, metric, unit: 'MB/s' }, 'vmm-local', 'local')),
+        ...diskTests.map((metric) =>
+          equalHalf(a, { name: metric, experiment: fig05, metric, unit: 'MB/s' }, 'vmm-local', 'local'),
+        ),
       ],
     },
     {
-      id: 'C4', claim: 'With the cache on, sequential read beats the local disk', paperFigure: 'Fig. 5 (5.3)',
+      id: 'C4',
+      claim: 'With the cache on, sequential read beats the local disk',
+      paperFigure: 'Fig. 5 (5.3)',
       paper: 'seq read +26.1 % (local 45.8 MB/s)',
       rule: `Seq read higher with the cache on than local, i.e. ${below0('local - cache on', 'MB/s')}.`,
-      halves: (a) => [lowerHalf(a, { name: 'seq-read', experiment: fig05, metric: 'seq-read', unit: 'MB/s' }, 'local', 'vmm-aoe-cache-on')],
+      halves: (a) => [
+        lowerHalf(
+          a,
+          { name: 'seq-read', experiment: fig05, metric: 'seq-read', unit: 'MB/s' },
+          'local',
+          'vmm-aoe-cache-on',
+        ),
+      ],
     },
     {
-      id: 'C5', claim: 'With the cache off, 4 KB random I/O is on par with the local disk', paperFigure: 'Fig. 5 (5.3)',
+      id: 'C5',
+      claim: 'With the cache off, 4 KB random I/O is on par with the local disk',
+      paperFigure: 'Fig. 5 (5.3)',
       paper: '4K random read and write about equal to local',
       rule: `Two halves, 4K random read and 4K random write, each vmm-aoe-cache-off within ${tolerance} of local, i.e. the 95 % Welch CI of (cache off - local) / local mean inside +-${tolerance}.`,
-      halves: (a) => (['rand4k-read', 'rand4k-write'] as const).map((metric) => equalHalf(a, { name: metric, experiment: fig05, metric, unit: 'MB/s' }, 'vmm-aoe-cache-off', 'local')),
+      halves: (a) =>
+        (['rand4k-read', 'rand4k-write'] as const).map((metric) =>
+          equalHalf(a, { name: metric, experiment: fig05, metric, unit: 'MB/s' }, 'vmm-aoe-cache-off', 'local'),
+        ),
     },
     {
-      id: 'C6', claim: 'With the cache off, large I/O collapses, each access takes longer, and RTT grows with the packet index', paperFigure: 'Figs. 5, 8 (5.5)',
+      id: 'C6',
+      claim: 'With the cache off, large I/O collapses, each access takes longer, and RTT grows with the packet index',
+      paperFigure: 'Figs. 5, 8 (5.5)',
       paper: 'seq read 18.8 % of local; +12 ms per access; later packets wait longer, cache on or off',
-      rule: `Seven halves. Collapse, for ${largeIoTests.join(', ')}: cache-off throughput below ${collapseFraction * 100} % of cache-on's, ` +
+      rule:
+        `Seven halves. Collapse, for ${largeIoTests.join(', ')}: cache-off throughput below ${collapseFraction * 100} % of cache-on's, ` +
         `i.e. ${below0(`cache off - ${collapseFraction} x cache on`, 'MB/s')}. Time per access: the guest's mean latency of one 1 MiB read (Fig. 8 run) lower with the cache on, ` +
         `i.e. ${below0('cache on - cache off', 'ms')}. RTT growth, cache off and cache on: least-squares slope of mean RTT over packet index above 0, ` +
         `its 95 % CI from the points' scatter about the line (Student t, k - 2 degrees of freedom) above 0.`,
       halves: (a) => [
-        ...largeIoTests.map((metric) => lowerHalf(a, { name: `${metric} collapse`, experiment: fig05, metric, unit: 'MB/s' }, 'vmm-aoe-cache-off', 'vmm-aoe-cache-on', collapseFraction)),
+        ...largeIoTests.map((metric) =>
+          lowerHalf(
+            a,
+            { name: `${metric} collapse`, experiment: fig05, metric, unit: 'MB/s' },
+            'vmm-aoe-cache-off',
+            'vmm-aoe-cache-on',
+            collapseFraction,
+          ),
+        ),
         accessLatencyHalf(a),
         rttGrowthHalf(a, 'vmm-aoe-cache-off'),
         rttGrowthHalf(a, 'vmm-aoe-cache-on'),
       ],
     },
     {
-      id: 'C7', claim: 'Applications run on par with local except memory-heavy tests', paperFigure: 'Fig. 9 (5.6)',
+      id: 'C7',
+      claim: 'Applications run on par with local except memory-heavy tests',
+      paperFigure: 'Fig. 9 (5.6)',
       paper: '>= 1 for loading, scan, media; < 1 for web rendering, mail search and copy',
-      rule: `One half per test, score = local time / cache-on time; a test that did not run is named and leaves the claim "not run". ` +
+      rule:
+        `One half per test, score = local time / cache-on time; a test that did not run is named and leaves the claim "not run". ` +
         `Tests the paper found at or above local (${testNames(false)}): score >= ${parityFloor}, i.e. ${below0(`cache on - local / ${parityFloor}`, 's')}. ` +
         `Memory-heavy tests (${testNames(true)}): score < 1, i.e. ${below0('local - cache on', 's')}, AND score below each of the other tests' scores, ` +
         `i.e. the 95 % CI of the ratio of the two scores (delta method on log means, Welch-Satterthwaite) below 1. The paper's sentence contrasts these tests with the others ` +
@@ -386,20 +498,38 @@ function claimSpecs(tests: ApplicationTests): ClaimSpec[] {
       halves: (a) => applicationHalves(a, tests),
     },
     {
-      id: 'C8', claim: 'The thin VMM boots faster than a KVM host, and so does the OS on it', paperFigure: 'Fig. 10 (5.7)',
+      id: 'C8',
+      claim: 'The thin VMM boots faster than a KVM host, and so does the OS on it',
+      paperFigure: 'Fig. 10 (5.7)',
       paper: 'VMM boot 20 s shorter; OS boot 12 s shorter',
-      rule: `Two halves, vmm-pxe-aoe-cache-on (the VMM loaded over the network, as the paper's gPXE) vs kvm-nfs, each ours faster, i.e. ${below0('ours - KVM', 's')}: ` +
+      rule:
+        `Two halves, vmm-pxe-aoe-cache-on (the VMM loaded over the network, as the paper's gPXE) vs kvm-nfs, each ours faster, i.e. ${below0('ours - KVM', 's')}: ` +
         `(1) VMM boot (power-on to the hand-over to the guest; KVM: to the host starting the guest), (2) OS boot (GRUB to login).`,
       halves: (a) => [
-        lowerHalf(a, { name: 'VMM boot', experiment: fig10, metric: 'vmm-boot', unit: 's' }, 'vmm-pxe-aoe-cache-on', 'kvm-nfs'),
-        lowerHalf(a, { name: 'OS boot', experiment: fig10, metric: 'os-boot', unit: 's' }, 'vmm-pxe-aoe-cache-on', 'kvm-nfs'),
+        lowerHalf(
+          a,
+          { name: 'VMM boot', experiment: fig10, metric: 'vmm-boot', unit: 's' },
+          'vmm-pxe-aoe-cache-on',
+          'kvm-nfs',
+        ),
+        lowerHalf(
+          a,
+          { name: 'OS boot', experiment: fig10, metric: 'os-boot', unit: 's' },
+          'vmm-pxe-aoe-cache-on',
+          'kvm-nfs',
+        ),
       ],
     },
     {
-      id: 'C9', claim: 'Throughput is higher than KVM + NFS', paperFigure: 'Fig. 11 (5.7)',
+      id: 'C9',
+      claim: 'Throughput is higher than KVM + NFS',
+      paperFigure: 'Fig. 11 (5.7)',
       paper: '+21.8, +46.6, +21.6, +56.1 MB/s (seq R/W, 512K R/W)',
       rule: `Four halves, ${largeIoTests.join(', ')}, each vmm-aoe-cache-on above KVM + NFS, i.e. ${below0('KVM - ours', 'MB/s')}.`,
-      halves: (a) => largeIoTests.map((metric) => lowerHalf(a, { name: metric, experiment: fig11, metric, unit: 'MB/s' }, 'kvm-nfs', 'vmm-aoe-cache-on')),
+      halves: (a) =>
+        largeIoTests.map((metric) =>
+          lowerHalf(a, { name: metric, experiment: fig11, metric, unit: 'MB/s' }, 'kvm-nfs', 'vmm-aoe-cache-on'),
+        ),
     },
   ];
 }

@@ -47,11 +47,17 @@ export const configurationLabels: Record<ConfigurationId, string> = {
  * PXE-loaded chain) and the disk by AoE. The pipeline does not write the client's own disk.
  */
 export const notOnHardware: Partial<Record<ConfigurationId, string>> = {
-  local: "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
-  'vmm-local': "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
-  'guest-aoe-initiator': "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
+  local:
+    "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
+  'vmm-local':
+    "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
+  'guest-aoe-initiator':
+    "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
   'kvm-nfs': 'the KVM host image is only run on the emulated testbed',
-  'windows-local': "boots the Windows image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
-  'probe-aoe-cache-on': "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
-  'probe-aoe-cache-off': "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
+  'windows-local':
+    "boots the Windows image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
+  'probe-aoe-cache-on':
+    "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
+  'probe-aoe-cache-off':
+    "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
 };

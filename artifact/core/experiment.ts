@@ -89,7 +89,11 @@ export interface BootedClient {
  * with `jobs` available to the guest, calls `body` once the guest's login prompt appeared, and
  * powers the client off afterwards. Raw output goes to ctx.rawDir (the session's folder).
  */
-export type SessionBoot = (ctx: RepetitionContext, jobs: readonly SessionJobFile[], body: (client: BootedClient) => Promise<void>) => Promise<void>;
+export type SessionBoot = (
+  ctx: RepetitionContext,
+  jobs: readonly SessionJobFile[],
+  body: (client: BootedClient) => Promise<void>,
+) => Promise<void>;
 
 /**
  * A configuration measured inside a boot session: one boot of the configuration per repetition

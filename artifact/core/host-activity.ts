@@ -64,9 +64,17 @@ export function parseCpuLine(procStat: string): { total: number; steal: number }
 export function parseProcessStat(line: string): ProcessTimes & { pid: number } {
   const open = line.indexOf('(');
   const close = line.lastIndexOf(')');
-  const fields = line.slice(close + 2).trim().split(/\s+/);
+  const fields = line
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // After the command: state(3) ppid(4) ... utime(14) stime(15), numbered from 1 with pid and comm.
-  return { pid: Number(line.slice(0, open).trim()), command: line.slice(open + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  return {
+    pid: Number(line.slice(0, open).trim()),
+    command: line.slice(open + 1, close),
+    ppid: Number(fields[1]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+  };
 }
 
 export function sampleHost(now = Date.now()): HostSample {
@@ -113,22 +121,36 @@ export function hostActivity(start: HostSample, end: HostSample, ownPid: number,
   const own = treeOf(ownPid, end.processes);
   const others = [...end.processes]
     .filter(([pid]) => !own.has(pid))
-    .map(([pid, times]) => ({ command: times.command, cpuSeconds: (times.ticks - (start.processes.get(pid)?.ticks ?? 0)) / ticksPerSecond }))
+    .map(([pid, times]) => ({
+      command: times.command,
+      cpuSeconds: (times.ticks - (start.processes.get(pid)?.ticks ?? 0)) / ticksPerSecond,
+    }))
     .filter((other) => other.cpuSeconds > 0)
     .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
   const otherCpuShare = others.reduce((sum, other) => sum + other.cpuSeconds, 0) / seconds;
   const allTicks = end.cpu.total - start.cpu.total;
   const stealShare = allTicks > 0 ? (end.cpu.steal - start.cpu.steal) / allTicks : 0;
   const reasons = [
-    ...(otherCpuShare > otherCpuShareLimit ? [`other processes used ${(otherCpuShare * 100).toFixed(0)} % of a CPU (${others.slice(0, 3).map((o) => o.command).join(', ')})`] : []),
-    ...(stealShare > stealShareLimit ? [`the host's hypervisor stole ${(stealShare * 100).toFixed(0)} % of the CPU time`] : []),
+    ...(otherCpuShare > otherCpuShareLimit
+      ? [
+          `other processes used ${(otherCpuShare * 100).toFixed(0)} % of a CPU (${others
+            .slice(0, 3)
+            .map((o) => o.command)
+            .join(', ')})`,
+        ]
+      : []),
+    ...(stealShare > stealShareLimit
+      ? [`the host's hypervisor stole ${(stealShare * 100).toFixed(0)} % of the CPU time`]
+      : []),
   ];
   return {
     repetition,
     seconds,
     load1: [start.load1, end.load1],
     otherCpuShare,
-    busiestOthers: others.slice(0, 3).map((other) => ({ command: other.command, cpuSeconds: Number(other.cpuSeconds.toFixed(2)) })),
+    busiestOthers: others
+      .slice(0, 3)
+      .map((other) => ({ command: other.command, cpuSeconds: Number(other.cpuSeconds.toFixed(2)) })),
     stealShare,
     ...(reasons.length > 0 ? { disturbed: reasons.join('; ') } : {}),
   };

@@ -17,7 +17,11 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
 }
 
 /** Reads and validates a JSON file; the error names the file, the bad field and what to do. */
-export async function readJsonValidated<T extends z.ZodTypeAny>(file: string, schema: T, whatToDo: string): Promise<z.infer<T>> {
+export async function readJsonValidated<T extends z.ZodTypeAny>(
+  file: string,
+  schema: T,
+  whatToDo: string,
+): Promise<z.infer<T>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -32,7 +36,9 @@ export async function readJsonValidated<T extends z.ZodTypeAny>(file: string, sc
   }
   const result = schema.safeParse(parsed);
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`).join('\n');
+    const issues = result.error.issues
+      .map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`)
+      .join('\n');
     throw new Error(`${file} does not match its schema:\n${issues}\n${whatToDo}`);
   }
   return result.data;

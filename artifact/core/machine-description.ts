@@ -42,11 +42,16 @@ function cpuInfo(): { model: string; flags: string[] } {
 
 /** Installed versions of the direct npm dependencies (what actually ran, not the ranges). */
 function npmPackages(): Record<string, string> {
-  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
   const versions: Record<string, string> = {};
   for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
     const file = path.join(repoRoot, 'node_modules', name, 'package.json');
-    versions[name] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'not installed';
+    versions[name] = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+      : 'not installed';
   }
   return versions;
 }
@@ -55,14 +60,19 @@ function npmPackages(): Record<string, string> {
 export function describeMachine(): MachineDescription {
   const cpu = cpuInfo();
   const kvm = detectKvm();
-  const osRelease = existsSync('/etc/os-release') ? (/^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'unknown') : 'unknown';
+  const osRelease = existsSync('/etc/os-release')
+    ? (/^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'unknown')
+    : 'unknown';
   return {
     hostname: os.hostname(),
     cpuModel: cpu.model,
     cpuFlags: cpu.flags,
     cores: os.cpus().length,
     memoryBytes: os.totalmem(),
-    disk: run('sh', ['-c', `df -h --output=source,fstype,size,avail "${repoRoot}" | tail -n 1; lsblk -dno NAME,MODEL,SIZE,ROTA 2>/dev/null | head -n 4`]).replace(/\s*\n\s*/g, '; '),
+    disk: run('sh', [
+      '-c',
+      `df -h --output=source,fstype,size,avail "${repoRoot}" | tail -n 1; lsblk -dno NAME,MODEL,SIZE,ROTA 2>/dev/null | head -n 4`,
+    ]).replace(/\s*\n\s*/g, '; '),
     kernel: `${os.type()} ${os.release()}`,
     os: osRelease,
     qemuVersion: run('qemu-system-x86_64', ['--version']).split('\n')[0] ?? 'unavailable',
@@ -70,7 +80,10 @@ export function describeMachine(): MachineDescription {
     // Experiments start their machines with accel 'auto', which picks KVM only where detectKvm() says it works.
     acceleratorUsed: kvm.usable ? 'kvm' : 'tcg',
     nodeVersion: process.version,
-    git: { commit: run('git', ['rev-parse', 'HEAD']), dirty: run('git', ['status', '--porcelain', '--untracked-files=no']) !== '' },
+    git: {
+      commit: run('git', ['rev-parse', 'HEAD']),
+      dirty: run('git', ['status', '--porcelain', '--untracked-files=no']) !== '',
+    },
     npmPackages: npmPackages(),
   };
 }

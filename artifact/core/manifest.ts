@@ -39,6 +39,10 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 export const readManifest = (file: string) =>
-  readJsonValidated(file, manifestSchema, 'The run folder is damaged or from another version; start a new run with --fresh.');
+  readJsonValidated(
+    file,
+    manifestSchema,
+    'The run folder is damaged or from another version; start a new run with --fresh.',
+  );
 
 export const writeManifest = (file: string, manifest: Manifest) => writeJsonAtomic(file, manifest);

@@ -47,4 +47,3 @@ export function runSize(options: Pick<RunOptions, 'quick' | 'smoke'>): RunSize {
  * fewest that give a verdict a confidence interval), five for a full run.
  */
 export const defaultReps: Record<RunSize, number> = { smoke: 1, quick: 3, full: 5 };
-

@@ -28,7 +28,10 @@ export const paperValueSchema = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.kind === 'qualitative' ? v.relation === undefined : v.value === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'qualitative values need a relation; numeric ones a value' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'qualitative values need a relation; numeric ones a value',
+      });
     }
     if ((v.kind === 'ratio' || v.kind === 'difference') && v.baseline === undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${v.kind} values need a baseline configuration` });
@@ -45,8 +48,13 @@ export async function loadPaperValues(directory = paths.paperData): Promise<Pape
   const files = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
   const values: PaperValue[] = [];
   for (const name of files) {
-    const file = await readJsonValidated(path.join(directory, name), paperFileSchema, 'Fix the entry so it matches the paper text (see paper-notes.md).');
-    for (const value of file.values) values.push({ ...value, figure: value.figure ?? file.figure, section: file.section });
+    const file = await readJsonValidated(
+      path.join(directory, name),
+      paperFileSchema,
+      'Fix the entry so it matches the paper text (see paper-notes.md).',
+    );
+    for (const value of file.values)
+      values.push({ ...value, figure: value.figure ?? file.figure, section: file.section });
   }
   return values;
 }

@@ -46,5 +46,7 @@ export const resultFileSchema = z
 export type ResultFile = z.infer<typeof resultFileSchema>;
 
 /** Measurements of one repetition, as the experiment's parser returned them (raw/<exp>/<config>/rep-N/). */
-export const repetitionFileSchema = z.object({ measurements: z.array(measurementSchema).min(1), hostActivity: hostActivitySchema.optional() }).strict();
+export const repetitionFileSchema = z
+  .object({ measurements: z.array(measurementSchema).min(1), hostActivity: hostActivitySchema.optional() })
+  .strict();
 export type RepetitionFile = z.infer<typeof repetitionFileSchema>;

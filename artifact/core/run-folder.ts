@@ -27,14 +27,21 @@ export function validateRunId(runId: string): string {
 }
 
 export function newRunId(options: RunOptions, now = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '')
+    .replace('T', '-');
   return `${stamp}-${os.hostname().replace(/[^A-Za-z0-9-]/g, '')}${options.smoke ? '-smoke' : options.quick ? '-quick' : ''}`;
 }
 
 /** The newest run folder whose manifest says it has not finished. */
 async function latestUnfinishedRun(runsDir: string): Promise<{ runId: string; manifest: Manifest } | undefined> {
   if (!existsSync(runsDir)) return undefined;
-  const ids = (await readdir(runsDir)).filter((id) => existsSync(runLayout(path.join(runsDir, id)).manifest)).sort().reverse();
+  const ids = (await readdir(runsDir))
+    .filter((id) => existsSync(runLayout(path.join(runsDir, id)).manifest))
+    .sort()
+    .reverse();
   for (const runId of ids) {
     const manifest = await readManifest(runLayout(path.join(runsDir, runId)).manifest).catch(() => undefined);
     if (manifest && manifest.finishedAt === null) return { runId, manifest };
@@ -58,7 +65,9 @@ function isAlive(pid: number): boolean {
 async function refuseIfInUse(runId: string, root: string): Promise<void> {
   const holder = Number((await readFile(lockFileOf(root), 'utf8').catch(() => '')).trim());
   if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-    throw new Error(`run '${runId}' is in use by process ${holder} (${lockFileOf(root)}): wait for it to finish, or start another run with --run-id NAME`);
+    throw new Error(
+      `run '${runId}' is in use by process ${holder} (${lockFileOf(root)}): wait for it to finish, or start another run with --run-id NAME`,
+    );
   }
 }
 
@@ -92,7 +101,13 @@ export async function openRun(
     const unfinished = await latestUnfinishedRun(runsDir);
     if (unfinished && isDeepStrictEqual(unfinished.manifest.options, request.options)) {
       const layout = runLayout(path.join(runsDir, unfinished.runId));
-      return { runId: unfinished.runId, layout, manifest: unfinished.manifest, resumed: true, release: await lockRun(unfinished.runId, layout.root) };
+      return {
+        runId: unfinished.runId,
+        layout,
+        manifest: unfinished.manifest,
+        resumed: true,
+        release: await lockRun(unfinished.runId, layout.root),
+      };
     }
   }
   runId ??= newRunId(request.options);
@@ -132,8 +147,12 @@ export async function openRun(
 export async function existingRun(runId: string, runsDir = paths.runs): Promise<RunLayout> {
   const layout = runLayout(path.join(runsDir, validateRunId(runId)));
   if (!existsSync(layout.manifest)) {
-    const known = existsSync(runsDir) ? (await readdir(runsDir)).filter((id) => existsSync(runLayout(path.join(runsDir, id)).manifest)) : [];
-    throw new Error(`no run '${runId}' in ${runsDir} (no manifest.json). Known runs: ${known.join(', ') || 'none; run npm run reproduce first'}`);
+    const known = existsSync(runsDir)
+      ? (await readdir(runsDir)).filter((id) => existsSync(runLayout(path.join(runsDir, id)).manifest))
+      : [];
+    throw new Error(
+      `no run '${runId}' in ${runsDir} (no manifest.json). Known runs: ${known.join(', ') || 'none; run npm run reproduce first'}`,
+    );
   }
   return layout;
 }

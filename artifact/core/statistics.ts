@@ -18,7 +18,8 @@ export function tQuantile95(degreesOfFreedom: number): number {
 }
 
 export function summarise(values: readonly number[]): Summary {
-  if (values.length === 0) throw new Error('summarise: no values (an experiment produced no measurements for this metric)');
+  if (values.length === 0)
+    throw new Error('summarise: no values (an experiment produced no measurements for this metric)');
   const n = values.length;
   const average = Number(mean([...values]));
   if (n === 1) return { n, mean: average, sd: null, ciLow: null, ciHigh: null };

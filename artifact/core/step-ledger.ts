@@ -29,7 +29,10 @@ export class StepLedger {
   static open(file: string): StepLedger {
     if (!existsSync(file)) return new StepLedger(file, {});
     const parsed = ledgerSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file} is damaged (${parsed.error.issues[0]?.message}); delete it to redo every step of this run, or start over with --fresh`);
+    if (!parsed.success)
+      throw new Error(
+        `${file} is damaged (${parsed.error.issues[0]?.message}); delete it to redo every step of this run, or start over with --fresh`,
+      );
     return new StepLedger(file, parsed.data);
   }
 
@@ -100,7 +103,8 @@ export function configurationWallTimes(steps: Readonly<LedgerEntries>): Configur
 /** Stable hash of the values that decide a step's output. */
 export function hashInputs(...parts: unknown[]): string {
   const hash = createHash('sha256');
-  for (const part of parts) hash.update(typeof part === 'string' || Buffer.isBuffer(part) ? part : JSON.stringify(part ?? null)).update('\0');
+  for (const part of parts)
+    hash.update(typeof part === 'string' || Buffer.isBuffer(part) ? part : JSON.stringify(part ?? null)).update('\0');
   return hash.digest('hex').slice(0, 24);
 }
 

@@ -21,9 +21,11 @@ export function hashSourceTree(directory: string): string {
 
 /** Hash of several sources: each a folder (hashSourceTree) or a file, named relative to `root`. */
 export function hashSources(root: string, sources: readonly string[]): string {
-  return hashInputs(...sources.flatMap((source) => {
-    const full = path.join(root, source);
-    if (!existsSync(full)) return [source, 'absent'];
-    return [source, statSync(full).isDirectory() ? hashSourceTree(full) : readFileSync(full)];
-  }));
+  return hashInputs(
+    ...sources.flatMap((source) => {
+      const full = path.join(root, source);
+      if (!existsSync(full)) return [source, 'absent'];
+      return [source, statSync(full).isDirectory() ? hashSourceTree(full) : readFileSync(full)];
+    }),
+  );
 }

@@ -12,7 +12,11 @@ export interface AppResult {
 export function appResults(frames: AppFrame[]): AppResult[] {
   const groups = new Map<AppTestName, number[]>();
   for (const frame of frames) groups.set(frame.test, [...(groups.get(frame.test) ?? []), frame.seconds]);
-  return [...groups].map(([test, passes]) => ({ test, seconds: passes.reduce((a, b) => a + b, 0) / passes.length, passes }));
+  return [...groups].map(([test, passes]) => ({
+    test,
+    seconds: passes.reduce((a, b) => a + b, 0) / passes.length,
+    passes,
+  }));
 }
 
 /**

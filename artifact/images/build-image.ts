@@ -14,8 +14,14 @@ try {
   process.exit(2);
 }
 const start = performance.now();
-const image = await ensureDebianImage({ variant, installer, onProgress: (step) => console.log(`[${((performance.now() - start) / 1000).toFixed(1)} s] ${step}`) }).catch((error: Error) => {
+const image = await ensureDebianImage({
+  variant,
+  installer,
+  onProgress: (step) => console.log(`[${((performance.now() - start) / 1000).toFixed(1)} s] ${step}`),
+}).catch((error: Error) => {
   console.error(error.message);
   process.exit(1);
 });
-console.log(`${image.path}\n  kernel ${image.manifest.kernelVersion}, rootfs build ${image.manifest.rootfsBuildSeconds.toFixed(1)} s, payload ${image.manifest.payloadSeconds.toFixed(1)} s`);
+console.log(
+  `${image.path}\n  kernel ${image.manifest.kernelVersion}, rootfs build ${image.manifest.rootfsBuildSeconds.toFixed(1)} s, payload ${image.manifest.payloadSeconds.toFixed(1)} s`,
+);

@@ -5,7 +5,11 @@ import { open, readFile, unlink } from 'node:fs/promises';
  * One builder per image at a time: a lock file holding the builder's pid. A second process waits
  * for the first to finish (then finds the image cached); a lock left by a dead process is removed.
  */
-export async function withBuildLock<T>(lockFile: string, onWait: (holder: number) => void, body: () => Promise<T>): Promise<T> {
+export async function withBuildLock<T>(
+  lockFile: string,
+  onWait: (holder: number) => void,
+  body: () => Promise<T>,
+): Promise<T> {
   for (let waitedMs = 0; ; waitedMs += 2_000) {
     try {
       const handle = await open(lockFile, 'wx');

@@ -20,6 +20,7 @@ export class CleanupStack {
       }
     }
     this.actions = [];
-    if (failures.length > 0) throw new Error(`cleanup failed (check with "losetup -a" and "findmnt"):\n  ${failures.join('\n  ')}`);
+    if (failures.length > 0)
+      throw new Error(`cleanup failed (check with "losetup -a" and "findmnt"):\n  ${failures.join('\n  ')}`);
   }
 }

@@ -13,7 +13,9 @@ export async function runLogged(logFile: string, argv: string[], env: Record<str
   if (result.exitCode !== 0) {
     const tail = (result.stdout + result.stderr).trim().split('\n').slice(-15).join('\n');
     const command = argv.join(' ');
-    throw new Error(`"${command.length > 160 ? `${command.slice(0, 160)} ...` : command}" failed with exit code ${result.exitCode} (full log: ${logFile}):\n${tail}`);
+    throw new Error(
+      `"${command.length > 160 ? `${command.slice(0, 160)} ...` : command}" failed with exit code ${result.exitCode} (full log: ${logFile}):\n${tail}`,
+    );
   }
   return result.stdout;
 }

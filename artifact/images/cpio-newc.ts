@@ -23,14 +23,18 @@ const padTo4 = (length: number) => Buffer.alloc((4 - (length % 4)) % 4);
 
 function record(name: string, data: Buffer, fields: { ino: number; mode: number; nlink: number }): Buffer {
   const nameBytes = Buffer.from(`${name}\0`, 'utf8');
-  const head = Buffer.concat([Buffer.from(header({ ...fields, size: data.length, nameSize: nameBytes.length }), 'latin1'), nameBytes]);
+  const head = Buffer.concat([
+    Buffer.from(header({ ...fields, size: data.length, nameSize: nameBytes.length }), 'latin1'),
+    nameBytes,
+  ]);
   return Buffer.concat([head, padTo4(head.length), data, padTo4(data.length)]);
 }
 
 /** One newc archive holding `entries` (regular files) and the closing TRAILER!!! record. */
 export function cpioNewc(entries: readonly CpioEntry[]): Buffer {
   const records = entries.map((entry, index) => {
-    if (entry.name === '' || entry.name.startsWith('/')) throw new Error(`cpio entry name "${entry.name}" must be a relative path`);
+    if (entry.name === '' || entry.name.startsWith('/'))
+      throw new Error(`cpio entry name "${entry.name}" must be a relative path`);
     return record(entry.name, entry.data, { ino: index + 1, mode: regularFile | (entry.mode & 0o7777), nlink: 1 });
   });
   return Buffer.concat([...records, record('TRAILER!!!', Buffer.alloc(0), { ino: 0, mode: 0, nlink: 1 })]);

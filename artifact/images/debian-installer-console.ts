@@ -31,5 +31,8 @@ export function installerQuestion(plainText: string): string | undefined {
   let underline = lines.length - 1;
   while (underline > 0 && !/^-{4,}\s*$/.test(lines[underline]!)) underline--;
   const screen = lines.slice(underline > 0 ? underline - 1 : Math.max(0, lines.length - 12));
-  return screen.map((line) => line.trimEnd()).filter((line) => line !== '').join('\n');
+  return screen
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '')
+    .join('\n');
 }

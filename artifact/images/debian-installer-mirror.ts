@@ -14,7 +14,10 @@ export async function checkMirrorServesUdebs(recipe: DebianRecipe): Promise<void
   const packages = await fetch(index).catch((error: Error) => {
     throw new Error(`the installer path cannot reach the mirror (${index}: ${error.message})`);
   });
-  if (!packages.ok) throw new Error(`the mirror has no installer components for ${recipe.suite}: ${index} answered ${packages.status}; use the default installer (debootstrap)`);
+  if (!packages.ok)
+    throw new Error(
+      `the mirror has no installer components for ${recipe.suite}: ${index} answered ${packages.status}; use the default installer (debootstrap)`,
+    );
   const text = gunzipSync(Buffer.from(await packages.arrayBuffer())).toString('utf8');
   const filename = /^Filename: (\S+\.udeb)$/m.exec(text)?.[1];
   if (filename === undefined) throw new Error(`${index} lists no .udeb file`);

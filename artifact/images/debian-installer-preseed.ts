@@ -15,7 +15,9 @@ const installedByInstaller = new Set(['linux-image-amd64', 'grub-pc', 'systemd-s
 export function debianInstallerPreseed(recipe: DebianRecipe): string {
   const mirror = new URL(recipe.mirror);
   if (mirror.protocol !== 'http:') throw new Error(`the installer path needs an http:// mirror, not ${recipe.mirror}`);
-  const packages = [...recipe.bootstrapPackages, ...recipe.chrootPackages].filter((name) => !installedByInstaller.has(name));
+  const packages = [...recipe.bootstrapPackages, ...recipe.chrootPackages].filter(
+    (name) => !installedByInstaller.has(name),
+  );
   const answers: [owner: string, question: string, type: string, value: string][] = [
     ['d-i', 'debian-installer/locale', 'string', 'C.UTF-8'],
     ['d-i', 'keyboard-configuration/xkb-keymap', 'select', 'us'],
@@ -40,8 +42,12 @@ export function debianInstallerPreseed(recipe: DebianRecipe): string {
     ['d-i', 'partman-partitioning/choose_label', 'select', 'msdos'],
     ['d-i', 'partman-partitioning/default_label', 'string', 'msdos'],
     // One primary, bootable ext4 root filling the disk (the debootstrap path's layout).
-    ['d-i', 'partman-auto/expert_recipe', 'string',
-      'root :: 1000 1000 -1 ext4 $primary{ } $bootable{ } method{ format } format{ } use_filesystem{ } filesystem{ ext4 } mountpoint{ / } label{ debian-root } .'],
+    [
+      'd-i',
+      'partman-auto/expert_recipe',
+      'string',
+      'root :: 1000 1000 -1 ext4 $primary{ } $bootable{ } method{ format } format{ } use_filesystem{ } filesystem{ ext4 } mountpoint{ / } label{ debian-root } .',
+    ],
     ['d-i', 'partman-auto/choose_recipe', 'select', 'root'],
     ['d-i', 'partman-basicfilesystems/no_swap', 'boolean', 'false'],
     ['d-i', 'partman-partitioning/confirm_write_new_label', 'boolean', 'true'],

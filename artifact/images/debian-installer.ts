@@ -28,11 +28,18 @@ const installTimeoutMs = 90 * 60_000;
  * (rootfs-config.ts), applied from the host, and its initramfs and grub.cfg are regenerated.
  * The installer's serial console is kept in `<log>.installer/` and its own syslog beside it.
  */
-export async function installWithDebianInstaller(recipe: DebianRecipe, imageFile: string, logFile: string, progress: Progress): Promise<RootfsFacts> {
+export async function installWithDebianInstaller(
+  recipe: DebianRecipe,
+  imageFile: string,
+  logFile: string,
+  progress: Progress,
+): Promise<RootfsFacts> {
   const kernel = path.join(debianInstallerFiles.dir, 'linux');
   const initrd = path.join(debianInstallerFiles.dir, 'initrd.gz');
   if (!existsSync(kernel) || !existsSync(initrd)) {
-    throw new Error(`the Debian installer's netboot files are missing (${debianInstallerFiles.dir}): apt-get install ${debianInstallerFiles.package} (artifact/bootstrap.sh installs it)`);
+    throw new Error(
+      `the Debian installer's netboot files are missing (${debianInstallerFiles.dir}): apt-get install ${debianInstallerFiles.package} (artifact/bootstrap.sh installs it)`,
+    );
   }
   await checkMirrorServesUdebs(recipe);
   const logDir = `${logFile.replace(/\.build\.log$/, '')}.installer`;
@@ -69,14 +76,21 @@ export async function installWithDebianInstaller(recipe: DebianRecipe, imageFile
       const ticker = setInterval(() => {
         const screen = plainConsoleText(machine.consoles.com1.text.slice(-20_000));
         const question = installerQuestion(screen);
-        if (question !== undefined) resolve(`the Debian installer stopped to ask (after ${minutes()} min):\n${question}`);
-        else if (elapsedMs() > installTimeoutMs) resolve(`the Debian installer did not finish within ${installTimeoutMs / 60_000} min (last step: "${installerStep(screen)}")`);
+        if (question !== undefined)
+          resolve(`the Debian installer stopped to ask (after ${minutes()} min):\n${question}`);
+        else if (elapsedMs() > installTimeoutMs)
+          resolve(
+            `the Debian installer did not finish within ${installTimeoutMs / 60_000} min (last step: "${installerStep(screen)}")`,
+          );
         else progress(`Debian installer: ${installerStep(screen) ?? 'booting'} (${minutes()} min)`);
       }, 15_000);
       void machine.exited.finally(() => clearInterval(ticker));
     });
     const stuck = await Promise.race([machine.exited.then(() => undefined), watch]);
-    if (stuck !== undefined) throw new Error(`${stuck}\nThe preseed lacks an answer, or the install failed: see ${logDir}/debian-installer.com1.log`);
+    if (stuck !== undefined)
+      throw new Error(
+        `${stuck}\nThe preseed lacks an answer, or the install failed: see ${logDir}/debian-installer.com1.log`,
+      );
   } finally {
     await machine.kill();
     // 40 MB, and rebuilt from the package and the preseed (kept beside it) by every install.
@@ -87,7 +101,12 @@ export async function installWithDebianInstaller(recipe: DebianRecipe, imageFile
 }
 
 /** Applies rootfs-config.ts to what the installer left, rebuilds the initramfs and grub.cfg, and reads the facts. */
-async function configureInstalledSystem(recipe: DebianRecipe, imageFile: string, logDir: string, logFile: string): Promise<RootfsFacts> {
+async function configureInstalledSystem(
+  recipe: DebianRecipe,
+  imageFile: string,
+  logDir: string,
+  logFile: string,
+): Promise<RootfsFacts> {
   const cleanup = new CleanupStack();
   try {
     const disk = await attachLoopDisk(imageFile, cleanup);
@@ -98,7 +117,9 @@ async function configureInstalledSystem(recipe: DebianRecipe, imageFile: string,
     // The installer copies its logs into the system it installed when it finishes; without them it did not finish.
     const installerSyslog = path.join(root, 'var/log/installer/syslog');
     if (!existsSync(installerSyslog)) {
-      throw new Error(`the Debian installer powered off without finishing (no /var/log/installer in the image): see ${logDir}/debian-installer.com1.log`);
+      throw new Error(
+        `the Debian installer powered off without finishing (no /var/log/installer in the image): see ${logDir}/debian-installer.com1.log`,
+      );
     }
     await writeFile(path.join(logDir, 'installer-syslog.log'), await readFile(installerSyslog));
     await writeRootfsConfig(root, recipe, rootUuid);

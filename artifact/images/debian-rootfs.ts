@@ -15,12 +15,23 @@ import { writeRootfsConfig } from './rootfs-config.js';
  * partition, debootstrap, kernel, GRUB on the MBR. Whatever happens, everything mounted or
  * attached is released before this returns or throws.
  */
-export async function buildDebianRootfs(recipe: DebianRecipe, imageFile: string, logFile: string, progress: Progress): Promise<RootfsFacts> {
+export async function buildDebianRootfs(
+  recipe: DebianRecipe,
+  imageFile: string,
+  logFile: string,
+  progress: Progress,
+): Promise<RootfsFacts> {
   const cleanup = new CleanupStack();
   try {
     progress('partitioning the raw image');
     await runLogged(logFile, ['truncate', '-s', String(recipe.sizeBytes), imageFile]);
-    await runLogged(logFile, ['sh', '-c', `printf 'label: dos\\nstart=2048, type=83, bootable\\n' | sfdisk -q "$1"`, 'sfdisk', imageFile]);
+    await runLogged(logFile, [
+      'sh',
+      '-c',
+      `printf 'label: dos\\nstart=2048, type=83, bootable\\n' | sfdisk -q "$1"`,
+      'sfdisk',
+      imageFile,
+    ]);
     const disk = await attachLoopDisk(imageFile, cleanup);
     await runLogged(logFile, ['mkfs.ext4', '-F', '-q', '-L', 'debian-root', disk.partition]);
     const rootUuid = (await runLogged(logFile, ['blkid', '-s', 'UUID', '-o', 'value', disk.partition])).trim();
@@ -32,12 +43,28 @@ export async function buildDebianRootfs(recipe: DebianRecipe, imageFile: string,
     progress('debootstrap (downloads are cached in .cache/apt/debs)');
     await mkdir(path.join(debCacheDir, 'partial'), { recursive: true });
     await runLogged(logFile, [
-      'nice', '-n', '10', 'debootstrap', '--arch=amd64', `--include=${recipe.bootstrapPackages.join(',')}`,
-      `--cache-dir=${debCacheDir}`, recipe.suite, root, recipe.mirror,
+      'nice',
+      '-n',
+      '10',
+      'debootstrap',
+      '--arch=amd64',
+      `--include=${recipe.bootstrapPackages.join(',')}`,
+      `--cache-dir=${debCacheDir}`,
+      recipe.suite,
+      root,
+      recipe.mirror,
     ]);
 
     // debootstrap leaves its .debs in the image; the shared cache already has them.
-    await runLogged(logFile, ['find', path.join(root, 'var/cache/apt/archives'), '-maxdepth', '1', '-name', '*.deb', '-delete']);
+    await runLogged(logFile, [
+      'find',
+      path.join(root, 'var/cache/apt/archives'),
+      '-maxdepth',
+      '1',
+      '-name',
+      '*.deb',
+      '-delete',
+    ]);
 
     progress('configuring serial console, fstab, GRUB defaults, initramfs modules');
     await writeRootfsConfig(root, recipe, rootUuid);

@@ -73,44 +73,50 @@ export async function ensureDebianImage(options: EnsureImageOptions = {}): Promi
   const hit = await cached();
   if (hit) return hit;
   if (process.getuid?.() !== 0) {
-    throw new Error(`building the Debian image ${finalPath} needs root (loop devices, mount, chroot): run the pipeline as root`);
+    throw new Error(
+      `building the Debian image ${finalPath} needs root (loop devices, mount, chroot): run the pipeline as root`,
+    );
   }
   await mkdir(cacheDir, { recursive: true });
-  return withBuildLock(path.join(cacheDir, `${name}.lock`), (pid) => progress(`waiting for process ${pid}, which is building ${name}`), async () => {
-    const builtMeanwhile = await cached();
-    if (builtMeanwhile) return builtMeanwhile;
-    const baseHash = await rootfsHash(recipe);
-    const rootfs = await ensureRootfs(recipe, path.join(cacheDir, `${name}-rootfs-${baseHash}.img`), progress);
-    await pruneSupersededRootfs(cacheDir, name, baseHash);
+  return withBuildLock(
+    path.join(cacheDir, `${name}.lock`),
+    (pid) => progress(`waiting for process ${pid}, which is building ${name}`),
+    async () => {
+      const builtMeanwhile = await cached();
+      if (builtMeanwhile) return builtMeanwhile;
+      const baseHash = await rootfsHash(recipe);
+      const rootfs = await ensureRootfs(recipe, path.join(cacheDir, `${name}-rootfs-${baseHash}.img`), progress);
+      await pruneSupersededRootfs(cacheDir, name, baseHash);
 
-    progress('installing the guest payload into a copy of the root file system');
-    const payloadStart = performance.now();
-    const partial = `${finalPath}.partial-${process.pid}`;
-    try {
-      await runLogged(rootfs.logFile, ['cp', '--sparse=always', rootfs.path, partial]);
-      await withMountedRoot(partial, (root) => installGuestPayload(root, recipe));
-      const manifest: ImageManifest = {
-        name,
-        variant,
-        recipe,
-        rootfsHash: baseHash,
-        imageHash: finalHash,
-        kernelVersion: rootfs.facts.kernelVersion,
-        rootUuid: rootfs.facts.rootUuid,
-        sizeBytes: (await stat(partial)).size,
-        rootfsBuildSeconds: rootfs.buildSeconds,
-        payloadSeconds: (performance.now() - payloadStart) / 1000,
-        builtAt: new Date().toISOString(),
-        packages: rootfs.facts.packages,
-      };
-      await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-      await rename(partial, finalPath);
-      return { path: finalPath, manifestPath, manifest };
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
-    }
-  });
+      progress('installing the guest payload into a copy of the root file system');
+      const payloadStart = performance.now();
+      const partial = `${finalPath}.partial-${process.pid}`;
+      try {
+        await runLogged(rootfs.logFile, ['cp', '--sparse=always', rootfs.path, partial]);
+        await withMountedRoot(partial, (root) => installGuestPayload(root, recipe));
+        const manifest: ImageManifest = {
+          name,
+          variant,
+          recipe,
+          rootfsHash: baseHash,
+          imageHash: finalHash,
+          kernelVersion: rootfs.facts.kernelVersion,
+          rootUuid: rootfs.facts.rootUuid,
+          sizeBytes: (await stat(partial)).size,
+          rootfsBuildSeconds: rootfs.buildSeconds,
+          payloadSeconds: (performance.now() - payloadStart) / 1000,
+          builtAt: new Date().toISOString(),
+          packages: rootfs.facts.packages,
+        };
+        await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+        await rename(partial, finalPath);
+        return { path: finalPath, manifestPath, manifest };
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+    },
+  );
 }
 
 interface Rootfs {
@@ -124,7 +130,12 @@ async function ensureRootfs(recipe: DebianRecipe, rootfsPath: string, progress: 
   const factsPath = `${rootfsPath.slice(0, -4)}.json`;
   const logFile = `${rootfsPath.slice(0, -4)}.build.log`;
   if (existsSync(rootfsPath) && existsSync(factsPath)) {
-    return { path: rootfsPath, logFile, facts: JSON.parse(await readFile(factsPath, 'utf8')) as RootfsFacts, buildSeconds: 0 };
+    return {
+      path: rootfsPath,
+      logFile,
+      facts: JSON.parse(await readFile(factsPath, 'utf8')) as RootfsFacts,
+      buildSeconds: 0,
+    };
   }
   const partial = `${rootfsPath}.partial-${process.pid}`;
   const start = performance.now();
@@ -149,7 +160,8 @@ async function pruneSupersededRootfs(cacheDir: string, name: string, currentHash
   const layer = new RegExp(`^${name}-rootfs-([0-9a-f]{16})\\.(img|json|build\\.log|installer)$`);
   for (const file of await readdir(cacheDir)) {
     const match = layer.exec(file);
-    if (match !== null && match[1] !== currentHash) await rm(path.join(cacheDir, file), { recursive: true, force: true });
+    if (match !== null && match[1] !== currentHash)
+      await rm(path.join(cacheDir, file), { recursive: true, force: true });
   }
 }
 

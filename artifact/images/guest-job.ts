@@ -7,7 +7,15 @@ import type { FwCfgFile } from '../testbed/index.js';
 /** CrystalDiskMark 3's rows, run by guest/netboot-bench/fio_tests.py (same names there). */
 export const fioTestNames = ['seq-1m', 'rand-512k', 'rand-4k', 'rand-4k-qd32'] as const;
 /** PCMark Vantage stand-ins, run by guest/netboot-bench/app_tests.py (mapping table there). */
-export const appTestNames = ['defender-scan', 'app-loading', 'music-import', 'audio-encode', 'mail-search', 'mail-copy', 'web-render'] as const;
+export const appTestNames = [
+  'defender-scan',
+  'app-loading',
+  'music-import',
+  'audio-encode',
+  'mail-search',
+  'mail-copy',
+  'web-render',
+] as const;
 
 export type FioTestName = (typeof fioTestNames)[number];
 export type AppTestName = (typeof appTestNames)[number];
@@ -18,7 +26,11 @@ export const benchJobSchema = z
     /** Names the on-disk result folder in the guest (/var/lib/netboot-bench/<id>). */
     id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 letters, digits, ".", "_" or "-"'),
     /** Seeds every generated input and fio's random offsets. */
-    seed: z.number().int().min(0).max(2 ** 31),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31),
     powerOff: z.boolean().default(true),
     fio: z
       .object({
@@ -32,7 +44,10 @@ export const benchJobSchema = z
          * Run on an AoE disk through the guest's own Linux initiator (guest/netboot-bench/aoe_disk.py
          * formats and mounts it) instead of the root file system: the comparison with our hypervisor.
          */
-        guestAoeDisk: z.object({ shelf: z.number().int().min(0).max(65534), slot: z.number().int().min(0).max(254) }).strict().optional(),
+        guestAoeDisk: z
+          .object({ shelf: z.number().int().min(0).max(65534), slot: z.number().int().min(0).max(254) })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -56,7 +71,10 @@ export const benchJobSchema = z
       .optional(),
   })
   .strict()
-  .refine((job) => job.fio !== undefined || job.rtt !== undefined || job.apps !== undefined, 'a job needs "fio", "rtt" or "apps"');
+  .refine(
+    (job) => job.fio !== undefined || job.rtt !== undefined || job.apps !== undefined,
+    'a job needs "fio", "rtt" or "apps"',
+  );
 
 export type BenchJob = z.input<typeof benchJobSchema>;
 

@@ -56,5 +56,8 @@ async function installKvmHostLauncher(root: string): Promise<void> {
   await copyFile(path.join(guestPayloadDir, 'kvm-host', 'kvm-host.service'), path.join(root, guestInstall.kvmHostUnit));
   await symlink('/etc/systemd/system/kvm-host.service', path.join(root, guestInstall.kvmHostWants));
   await mkdir(path.join(root, guestInstall.kvmHostDir), { recursive: true });
-  await copyFile(path.join(guestPayloadDir, 'kvm-host', 'launch.py'), path.join(root, guestInstall.kvmHostDir, 'launch.py'));
+  await copyFile(
+    path.join(guestPayloadDir, 'kvm-host', 'launch.py'),
+    path.join(root, guestInstall.kvmHostDir, 'launch.py'),
+  );
 }

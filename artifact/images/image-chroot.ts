@@ -34,16 +34,37 @@ export type InChroot = (argv: string[]) => Promise<string>;
  * no udev, and without the link update-grub would write root=/dev/loopXp1 into grub.cfg.
  * The shared .deb cache is bind-mounted as apt's archive directory.
  */
-export async function prepareChroot(root: string, disk: LoopDisk, rootUuid: string, logFile: string, cleanup: CleanupStack): Promise<InChroot> {
+export async function prepareChroot(
+  root: string,
+  disk: LoopDisk,
+  rootUuid: string,
+  logFile: string,
+  cleanup: CleanupStack,
+): Promise<InChroot> {
   const dev = path.join(root, 'dev');
   await mountOn('tmpfs', dev, cleanup, ['-t', 'tmpfs', '-o', 'mode=0755']);
-  const nodes: [string, number, number][] = [['null', 1, 3], ['zero', 1, 5], ['full', 1, 7], ['random', 1, 8], ['urandom', 1, 9], ['tty', 5, 0]];
+  const nodes: [string, number, number][] = [
+    ['null', 1, 3],
+    ['zero', 1, 5],
+    ['full', 1, 7],
+    ['random', 1, 8],
+    ['urandom', 1, 9],
+    ['tty', 5, 0],
+  ];
   for (const device of [disk.device, disk.partition]) {
     const { rdev } = await stat(device);
     nodes.push([path.basename(device), Math.floor(rdev / 256) & 0xfff, (rdev & 0xff) | ((rdev >> 12) & 0xfff00)]);
   }
   for (const [name, major, minor] of nodes) {
-    await runLogged(logFile, ['mknod', '-m', '0660', path.join(dev, name), name.startsWith('loop') ? 'b' : 'c', String(major), String(minor)]);
+    await runLogged(logFile, [
+      'mknod',
+      '-m',
+      '0660',
+      path.join(dev, name),
+      name.startsWith('loop') ? 'b' : 'c',
+      String(major),
+      String(minor),
+    ]);
   }
   await mkdir(path.join(dev, 'disk/by-uuid'), { recursive: true });
   await symlink(`../../${path.basename(disk.partition)}`, path.join(dev, 'disk/by-uuid', rootUuid));
@@ -58,14 +79,23 @@ export async function prepareChroot(root: string, disk: LoopDisk, rootUuid: stri
  * The last steps both installers share: grub.cfg must boot the root by UUID, the build-time
  * policy-rc.d goes, and the facts (one kernel, `dpkg -l`) are read back from the image.
  */
-export async function finishRootfs(root: string, rootUuid: string, inChroot: InChroot, logFile: string): Promise<RootfsFacts> {
+export async function finishRootfs(
+  root: string,
+  rootUuid: string,
+  inChroot: InChroot,
+  logFile: string,
+): Promise<RootfsFacts> {
   await inChroot(['update-grub']);
   const grubCfg = await readFile(path.join(root, 'boot/grub/grub.cfg'), 'utf8');
   if (!grubCfg.includes(`root=UUID=${rootUuid}`)) {
-    throw new Error(`grub.cfg does not boot root=UUID=${rootUuid} (update-grub did not see /dev/disk/by-uuid); see ${logFile}`);
+    throw new Error(
+      `grub.cfg does not boot root=UUID=${rootUuid} (update-grub did not see /dev/disk/by-uuid); see ${logFile}`,
+    );
   }
   await unlink(path.join(root, 'usr/sbin/policy-rc.d'));
-  const packages = parsePackages(await inChroot(['dpkg-query', '-W', '-f', '${Package}\\t${Version}\\t${Architecture}\\n']));
+  const packages = parsePackages(
+    await inChroot(['dpkg-query', '-W', '-f', '${Package}\\t${Version}\\t${Architecture}\\n']),
+  );
   const kernels = (await readdir(path.join(root, 'boot'))).filter((f) => f.startsWith('vmlinuz-'));
   if (kernels.length !== 1) throw new Error(`expected one kernel in /boot, found: ${kernels.join(', ') || 'none'}`);
   return { kernelVersion: kernels[0]!.slice('vmlinuz-'.length), rootUuid, packages };

@@ -19,11 +19,17 @@ export async function attachLoopDisk(image: string, cleanup: CleanupStack): Prom
   const partition = `${device}p1`;
   if (!existsSync(partition)) await $`partx -a ${device}`.quiet().nothrow();
   for (let i = 0; i < 50 && !existsSync(partition); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!existsSync(partition)) throw new Error(`partition node ${partition} did not appear after losetup -P and partx -a`);
+  if (!existsSync(partition))
+    throw new Error(`partition node ${partition} did not appear after losetup -P and partx -a`);
   return { device, partition };
 }
 
-export async function mountOn(source: string, target: string, cleanup: CleanupStack, options: string[] = []): Promise<void> {
+export async function mountOn(
+  source: string,
+  target: string,
+  cleanup: CleanupStack,
+  options: string[] = [],
+): Promise<void> {
   await $`mount ${options} ${source} ${target}`.quiet();
   cleanup.push(`unmount ${target}`, () => $`umount ${target}`.quiet());
 }

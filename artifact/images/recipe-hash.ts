@@ -37,13 +37,21 @@ export async function imageHash(recipe: DebianRecipe): Promise<string> {
 }
 
 /** Feeds the files below `dir` that `wanted` picks, in name order and with their paths, into `hash`. */
-export async function hashFiles(hash: ReturnType<typeof createHash>, dir: string, wanted: (file: string) => boolean): Promise<void> {
+export async function hashFiles(
+  hash: ReturnType<typeof createHash>,
+  dir: string,
+  wanted: (file: string) => boolean,
+): Promise<void> {
   const entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name))
     .filter(wanted)
     .sort();
   for (const file of entries) {
-    hash.update(path.relative(repoRoot, file)).update('\0').update(await readFile(file)).update('\0');
+    hash
+      .update(path.relative(repoRoot, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   }
 }

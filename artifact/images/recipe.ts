@@ -43,7 +43,10 @@ export interface DebianRecipe {
 
 export const defaultMirror = 'http://deb.debian.org/debian';
 
-export function debianRecipe(variant: DebianVariant, { mirror = defaultMirror, installer = 'debootstrap' }: { mirror?: string; installer?: DebianInstaller } = {}): DebianRecipe {
+export function debianRecipe(
+  variant: DebianVariant,
+  { mirror = defaultMirror, installer = 'debootstrap' }: { mirror?: string; installer?: DebianInstaller } = {},
+): DebianRecipe {
   const aoeRoot = variant === 'aoe-root';
   const kvmHost = variant === 'kvm-host';
   return {
@@ -55,7 +58,12 @@ export function debianRecipe(variant: DebianVariant, { mirror = defaultMirror, i
     // fio: disk benchmark; python3: the benchmark runner; flac: the audio-encoding app test;
     // w3m: the page-rendering app test (a headless text-mode browser, ~2 MB).
     bootstrapPackages: ['systemd-sysv', 'fio', 'python3', 'flac', 'w3m'],
-    chrootPackages: ['linux-image-amd64', 'grub-pc', ...(aoeRoot ? ['aoetools'] : []), ...(kvmHost ? ['qemu-system-x86', 'nfs-common'] : [])],
+    chrootPackages: [
+      'linux-image-amd64',
+      'grub-pc',
+      ...(aoeRoot ? ['aoetools'] : []),
+      ...(kvmHost ? ['qemu-system-x86', 'nfs-common'] : []),
+    ],
     kernelCmdline: 'console=tty0 console=ttyS0,115200n8',
     grubTimeoutSeconds: 2,
     // The emulated PC's IDE disk path; aoe-root adds the NIC drivers its root is reached through
@@ -69,14 +77,16 @@ export function debianRecipe(variant: DebianVariant, { mirror = defaultMirror, i
 /** Parses a variant name given on a command line; the error lists the valid ones. */
 export function parseDebianVariant(name: string): DebianVariant {
   const variant = debianVariants.find((candidate) => candidate === name);
-  if (variant === undefined) throw new Error(`unknown image variant "${name}": use one of ${debianVariants.join(', ')}`);
+  if (variant === undefined)
+    throw new Error(`unknown image variant "${name}": use one of ${debianVariants.join(', ')}`);
   return variant;
 }
 
 /** Parses an installer name given on a command line; the error lists the valid ones. */
 export function parseDebianInstaller(name: string): DebianInstaller {
   const installer = debianInstallers.find((candidate) => candidate === name);
-  if (installer === undefined) throw new Error(`unknown installer "${name}": use one of ${debianInstallers.join(', ')}`);
+  if (installer === undefined)
+    throw new Error(`unknown installer "${name}": use one of ${debianInstallers.join(', ')}`);
   return installer;
 }
 

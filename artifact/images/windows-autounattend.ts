@@ -20,7 +20,8 @@ export interface AutounattendOptions {
 /** What the first logon prints on COM1 when everything before it succeeded. */
 export const setupDoneMarker = 'netboot-bench: windows setup complete';
 
-const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xmlEscape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const component = (name: string, body: string) =>
   `    <component name="${name}" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35" language="neutral" versionScope="nonSxS">\n${body}    </component>\n`;
@@ -37,8 +38,12 @@ function firstLogonCommands(): string[] {
 }
 
 export function autounattendXml(options: AutounattendOptions): string {
-  if (!/^[A-Za-z0-9-]{1,15}$/.test(options.computerName)) throw new Error(`computer name "${options.computerName}": 1-15 letters, digits or hyphens`);
-  const key = options.productKey === undefined ? '' : `        <ProductKey>\n          <Key>${xmlEscape(options.productKey)}</Key>\n          <WillShowUI>OnError</WillShowUI>\n        </ProductKey>\n`;
+  if (!/^[A-Za-z0-9-]{1,15}$/.test(options.computerName))
+    throw new Error(`computer name "${options.computerName}": 1-15 letters, digits or hyphens`);
+  const key =
+    options.productKey === undefined
+      ? ''
+      : `        <ProductKey>\n          <Key>${xmlEscape(options.productKey)}</Key>\n          <WillShowUI>OnError</WillShowUI>\n        </ProductKey>\n`;
   const password = `<Value>${xmlEscape(options.administratorPassword)}</Value>\n            <PlainText>true</PlainText>`;
   const windowsPE =
     component(
@@ -57,9 +62,15 @@ export function autounattendXml(options: AutounattendOptions): string {
         '          <InstallTo>\n            <DiskID>0</DiskID>\n            <PartitionID>1</PartitionID>\n          </InstallTo>\n          <WillShowUI>OnError</WillShowUI>\n        </OSImage>\n      </ImageInstall>\n' +
         `      <UserData>\n        <AcceptEula>true</AcceptEula>\n${key}      </UserData>\n`,
     );
-  const specialize = component('Microsoft-Windows-Shell-Setup', `      <ComputerName>${options.computerName}</ComputerName>\n      <TimeZone>UTC</TimeZone>\n`);
+  const specialize = component(
+    'Microsoft-Windows-Shell-Setup',
+    `      <ComputerName>${options.computerName}</ComputerName>\n      <TimeZone>UTC</TimeZone>\n`,
+  );
   const commands = firstLogonCommands()
-    .map((command, index) => `        <SynchronousCommand wcm:action="add">\n          <Order>${index + 1}</Order>\n          <CommandLine>${xmlEscape(command)}</CommandLine>\n        </SynchronousCommand>\n`)
+    .map(
+      (command, index) =>
+        `        <SynchronousCommand wcm:action="add">\n          <Order>${index + 1}</Order>\n          <CommandLine>${xmlEscape(command)}</CommandLine>\n        </SynchronousCommand>\n`,
+    )
     .join('');
   const oobeSystem = component(
     'Microsoft-Windows-Shell-Setup',

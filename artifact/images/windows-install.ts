@@ -51,16 +51,27 @@ export async function installWindows(
     memoryMiB: 2048,
     disks: [{ kind: 'image', path: imageFile, format: 'raw' }],
     cdrom: windowsIso,
-    extraArgs: ['-drive', `file=${answerIso.replaceAll(',', ',,')},format=raw,if=ide,index=3,media=cdrom,readonly=on`, '-boot', 'once=d'],
+    extraArgs: [
+      '-drive',
+      `file=${answerIso.replaceAll(',', ',,')},format=raw,if=ide,index=3,media=cdrom,readonly=on`,
+      '-boot',
+      'once=d',
+    ],
     niceness: 10,
   });
   try {
     const started = performance.now();
-    const ticker = setInterval(() => progress(`Windows Setup: running (${Math.round((performance.now() - started) / 60_000)} min)`), 60_000);
+    const ticker = setInterval(
+      () => progress(`Windows Setup: running (${Math.round((performance.now() - started) / 60_000)} min)`),
+      60_000,
+    );
     // Rejects when COM1 closes (the PC stopped) or time runs out: either way Setup did not get through.
     const failure = await machine.consoles.com1
       .waitFor(new RegExp(setupDoneMarker), timeoutMs)
-      .then(() => undefined, (error: Error) => error.message.replace(/; last output:[\s\S]*/, '').split('\n')[0])
+      .then(
+        () => undefined,
+        (error: Error) => error.message.replace(/; last output:[\s\S]*/, '').split('\n')[0],
+      )
       .finally(() => clearInterval(ticker));
     if (failure !== undefined) {
       throw new Error(

@@ -14,7 +14,8 @@ import { installWindows } from './windows-install.js';
 /** Printed for every Windows step when the user gave no ISO (Windows cannot be redistributed). */
 export const windowsSkipMessage = "skipped: no Windows ISO given (pass --windows-iso PATH; see README 'Windows')";
 
-export type WindowsImageOutcome = { status: 'skipped'; message: string } | { status: 'ready'; path: string; manifest: WindowsImageManifest };
+export type WindowsImageOutcome =
+  { status: 'skipped'; message: string } | { status: 'ready'; path: string; manifest: WindowsImageManifest };
 
 export interface WindowsImageOptions {
   windowsIso?: string;
@@ -50,13 +51,20 @@ const installSources = ['windows.ts', 'windows-install.ts', 'windows-autounatten
  * machine (none is available there): README 'Windows' says so.
  */
 export async function ensureWindowsImage(options: WindowsImageOptions): Promise<WindowsImageOutcome> {
-  if (options.windowsIso === undefined || options.windowsIso === '') return { status: 'skipped', message: windowsSkipMessage };
+  if (options.windowsIso === undefined || options.windowsIso === '')
+    return { status: 'skipped', message: windowsSkipMessage };
   const progress = options.onProgress ?? (() => undefined);
   const iso = options.windowsIso;
   await checkIso(iso);
   await checkWindowsMedium(iso);
-  const productKey = options.windowsProductKeyFile === undefined ? undefined : await readProductKey(options.windowsProductKeyFile);
-  const answers: AutounattendOptions = { imageIndex: 1, computerName: 'NETBOOT-WIN', administratorPassword: windowsAdministratorPassword, ...(productKey === undefined ? {} : { productKey }) };
+  const productKey =
+    options.windowsProductKeyFile === undefined ? undefined : await readProductKey(options.windowsProductKeyFile);
+  const answers: AutounattendOptions = {
+    imageIndex: 1,
+    computerName: 'NETBOOT-WIN',
+    administratorPassword: windowsAdministratorPassword,
+    ...(productKey === undefined ? {} : { productKey }),
+  };
 
   progress(`Windows: hashing ${path.basename(iso)}`);
   const isoSha256 = await sha256File(iso);
@@ -68,29 +76,44 @@ export async function ensureWindowsImage(options: WindowsImageOptions): Promise<
   const manifestPath = `${imagePath.slice(0, -4)}.json`;
   const cached = async (): Promise<WindowsImageOutcome | undefined> =>
     existsSync(imagePath) && existsSync(manifestPath)
-      ? { status: 'ready', path: imagePath, manifest: JSON.parse(await readFile(manifestPath, 'utf8')) as WindowsImageManifest }
+      ? {
+          status: 'ready',
+          path: imagePath,
+          manifest: JSON.parse(await readFile(manifestPath, 'utf8')) as WindowsImageManifest,
+        }
       : undefined;
   const hit = await cached();
   if (hit) return hit;
 
   await mkdir(cacheDir, { recursive: true });
-  return withBuildLock(path.join(cacheDir, 'windows.lock'), (pid) => progress(`Windows: waiting for process ${pid}, which is installing it`), async () => {
-    const builtMeanwhile = await cached();
-    if (builtMeanwhile) return builtMeanwhile;
-    const partial = `${imagePath}.partial-${process.pid}`;
-    const logDir = `${imagePath.slice(0, -4)}.install`;
-    const start = performance.now();
-    try {
-      await installWindows(iso, answers, partial, logDir, path.join(logDir, 'install.log'), progress);
-      const manifest: WindowsImageManifest = { iso, isoSha256, imageHash, imageIndex: answers.imageIndex, installSeconds: (performance.now() - start) / 1000, builtAt: new Date().toISOString() };
-      await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-      await rename(partial, imagePath);
-      return { status: 'ready' as const, path: imagePath, manifest };
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
-    }
-  });
+  return withBuildLock(
+    path.join(cacheDir, 'windows.lock'),
+    (pid) => progress(`Windows: waiting for process ${pid}, which is installing it`),
+    async () => {
+      const builtMeanwhile = await cached();
+      if (builtMeanwhile) return builtMeanwhile;
+      const partial = `${imagePath}.partial-${process.pid}`;
+      const logDir = `${imagePath.slice(0, -4)}.install`;
+      const start = performance.now();
+      try {
+        await installWindows(iso, answers, partial, logDir, path.join(logDir, 'install.log'), progress);
+        const manifest: WindowsImageManifest = {
+          iso,
+          isoSha256,
+          imageHash,
+          imageIndex: answers.imageIndex,
+          installSeconds: (performance.now() - start) / 1000,
+          builtAt: new Date().toISOString(),
+        };
+        await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+        await rename(partial, imagePath);
+        return { status: 'ready' as const, path: imagePath, manifest };
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+    },
+  );
 }
 
 /** An ISO 9660 image carries "CD001" at byte 0x8001 (the primary volume descriptor). */
@@ -99,12 +122,15 @@ async function checkIso(file: string): Promise<void> {
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    throw new Error(`--windows-iso ${file}: cannot open it (${(error as NodeJS.ErrnoException).code}); give the path of a Windows 7 or later ISO`);
+    throw new Error(
+      `--windows-iso ${file}: cannot open it (${(error as NodeJS.ErrnoException).code}); give the path of a Windows 7 or later ISO`,
+    );
   }
   try {
     const magic = Buffer.alloc(5);
     await handle.read(magic, 0, 5, 0x8001);
-    if (magic.toString('latin1') !== 'CD001') throw new Error(`--windows-iso ${file} is not an ISO 9660 image (no CD001 signature at 0x8001)`);
+    if (magic.toString('latin1') !== 'CD001')
+      throw new Error(`--windows-iso ${file} is not an ISO 9660 image (no CD001 signature at 0x8001)`);
   } finally {
     await handle.close();
   }
@@ -120,7 +146,9 @@ export async function readProductKey(file: string): Promise<string> {
   }
   const key = text.trim().toUpperCase();
   if (!/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/.test(key)) {
-    throw new Error(`--windows-product-key-file ${file} does not hold one product key of the form XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`);
+    throw new Error(
+      `--windows-product-key-file ${file} does not hold one product key of the form XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`,
+    );
   }
   return key;
 }

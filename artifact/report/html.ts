@@ -9,7 +9,8 @@ import type { Experiment } from '../core/experiment.js';
 import type { ConfigurationWallTime } from '../core/step-ledger.js';
 import type { RenderedFigure } from '../stages/figures.js';
 
-export const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+export const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 const style = `
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 11px; margin: 16px; color: #222; }
@@ -21,9 +22,15 @@ table { border-collapse: collapse; margin: 8px 0; } td, th { border: 1px solid #
 .note { color: #555; }
 `;
 
-export function table(headers: readonly string[], rows: readonly (readonly string[])[], rowClass: (index: number) => string = () => ''): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  rowClass: (index: number) => string = () => '',
+): string {
   const head = `<tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((row, i) => `<tr class="${rowClass(i)}">${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map((row, i) => `<tr class="${rowClass(i)}">${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<table>${head}\n${body}</table>`;
 }
 
@@ -42,15 +49,22 @@ export function claimsTable(claims: readonly ClaimVerdict[]): string {
 /** Which configurations ran, and why the others did not. */
 /** Repetitions measured while the host did other work, named with what it did. */
 const disturbedText = (disturbed: readonly { repetition: number; reason: string }[] | undefined) =>
-  disturbed === undefined ? '' : `; disturbed: ${disturbed.map((d) => `repetition ${d.repetition} (${d.reason})`).join('; ')}`;
+  disturbed === undefined
+    ? ''
+    : `; disturbed: ${disturbed.map((d) => `repetition ${d.repetition} (${d.reason})`).join('; ')}`;
 
 export function statusTable(analysis: ExperimentAnalysis): string {
-  const entries = Object.entries(analysis.configurations) as [ConfigurationId, ExperimentAnalysis['configurations'][ConfigurationId]][];
+  const entries = Object.entries(analysis.configurations) as [
+    ConfigurationId,
+    ExperimentAnalysis['configurations'][ConfigurationId],
+  ][];
   return table(
     ['Configuration', 'Status'],
     entries.map(([configuration, entry]) => [
       configurationLabels[configuration],
-      entry?.status === 'ran' ? `ran: ${entry.repetitions} repetition(s)${disturbedText(entry.disturbed)}` : `${entry?.status === 'failed' ? 'failed' : 'not run'}: ${entry && 'reason' in entry ? entry.reason : ''}`,
+      entry?.status === 'ran'
+        ? `ran: ${entry.repetitions} repetition(s)${disturbedText(entry.disturbed)}`
+        : `${entry?.status === 'failed' ? 'failed' : 'not run'}: ${entry && 'reason' in entry ? entry.reason : ''}`,
     ]),
   );
 }
@@ -75,7 +89,13 @@ export function wallTimeTable(times: readonly ConfigurationWallTime[]): string {
   const minutes = (seconds: number) => (seconds / 60).toFixed(1);
   return table(
     ['Experiment', 'Configuration', 'Repetitions', 'Minutes', 'Minutes per repetition'],
-    times.map((t) => [t.experiment, t.configuration, String(t.repetitions), minutes(t.seconds), minutes(t.seconds / t.repetitions)]),
+    times.map((t) => [
+      t.experiment,
+      t.configuration,
+      String(t.repetitions),
+      minutes(t.seconds),
+      minutes(t.seconds / t.repetitions),
+    ]),
   );
 }
 
@@ -84,12 +104,30 @@ export function manifestTable(manifest: Manifest): string {
   const rows: [string, string][] = [
     ['Run', manifest.runId],
     ['Options', JSON.stringify(manifest.options)],
-    ['Testbed parameters', manifest.parameters === undefined ? 'not recorded (run made before they were)' : JSON.stringify(manifest.parameters)],
+    [
+      'Testbed parameters',
+      manifest.parameters === undefined
+        ? 'not recorded (run made before they were)'
+        : JSON.stringify(manifest.parameters),
+    ],
     ['Started / finished', `${manifest.startedAt} / ${manifest.finishedAt ?? 'not finished'}`],
-    ['Client testbed', manifest.hardwareTestbed === undefined ? 'emulated (QEMU PCs on this host)' : `hardware "${manifest.hardwareTestbed.name}": ${JSON.stringify(manifest.hardwareTestbed.client)}`],
-    ["Client hardware (as its guest saw it)", manifest.clientHardware === undefined ? 'not reported (no benchmark job ran)' : summarizeClientHardware(manifest.clientHardware)],
+    [
+      'Client testbed',
+      manifest.hardwareTestbed === undefined
+        ? 'emulated (QEMU PCs on this host)'
+        : `hardware "${manifest.hardwareTestbed.name}": ${JSON.stringify(manifest.hardwareTestbed.client)}`,
+    ],
+    [
+      'Client hardware (as its guest saw it)',
+      manifest.clientHardware === undefined
+        ? 'not reported (no benchmark job ran)'
+        : summarizeClientHardware(manifest.clientHardware),
+    ],
     ['CPU', `${m.cpuModel}, ${m.cores} cores`],
-    ['CPU virtualisation flags', m.cpuFlags.filter((f) => ['vmx', 'svm', 'npt', 'ept', 'hypervisor'].includes(f)).join(' ') || 'none'],
+    [
+      'CPU virtualisation flags',
+      m.cpuFlags.filter((f) => ['vmx', 'svm', 'npt', 'ept', 'hypervisor'].includes(f)).join(' ') || 'none',
+    ],
     ['Memory', `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
     ['Disk', m.disk],
     ['OS / kernel', `${m.os} / ${m.kernel}`],
@@ -97,10 +135,18 @@ export function manifestTable(manifest: Manifest): string {
     ['KVM usable', `${m.kvm.usable ? 'yes' : 'no'} (${m.kvm.reason}); accelerator used: ${m.acceleratorUsed}`],
     ['Node.js', m.nodeVersion],
     ['Git', `${m.git.commit}${m.git.dirty ? ' (uncommitted changes)' : ''}`],
-    ['npm packages', Object.entries(m.npmPackages).map(([n, v]) => `${n} ${v}`).join(', ')],
+    [
+      'npm packages',
+      Object.entries(m.npmPackages)
+        .map(([n, v]) => `${n} ${v}`)
+        .join(', '),
+    ],
     ...manifest.guestImages.map((image): [string, string] => [
       `Guest image (${image.variant}, ${image.installer ?? 'debootstrap'})`,
-      `${image.path}: ${image.packages.length} packages; ${image.packages.filter((p) => /^(linux-image-|systemd$|fio$|grub-pc$)/.test(p.name)).map((p) => `${p.name} ${p.version}`).join(', ')}`,
+      `${image.path}: ${image.packages.length} packages; ${image.packages
+        .filter((p) => /^(linux-image-|systemd$|fio$|grub-pc$)/.test(p.name))
+        .map((p) => `${p.name} ${p.version}`)
+        .join(', ')}`,
     ]),
   ];
   return table(['Item', 'Value'], rows);

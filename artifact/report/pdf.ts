@@ -4,7 +4,14 @@ import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer';
 
 /** Flags for Debian's chromium as root, offline, without a GPU (see testbed-facts). */
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-component-update', '--no-first-run', '--disable-background-networking'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-background-networking',
+];
 
 /** Prints an HTML file (inline SVG figures) to a vector PDF with Debian's chromium. */
 export async function htmlToPdf(htmlFile: string, pdfFile: string): Promise<void> {
@@ -12,7 +19,13 @@ export async function htmlToPdf(htmlFile: string, pdfFile: string): Promise<void
   try {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
-    await page.pdf({ path: pdfFile, format: 'A4', landscape: true, printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+    await page.pdf({
+      path: pdfFile,
+      format: 'A4',
+      landscape: true,
+      printBackground: true,
+      margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' },
+    });
   } finally {
     await browser.close();
   }

@@ -6,7 +6,10 @@ import * as vegaLite from 'vega-lite';
 import type { FigureRow } from '../core/experiment.js';
 
 /** resvg draws no text without explicit fonts, so the PNG gets DejaVu from fonts-dejavu-core. */
-const fontFiles = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'];
+const fontFiles = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+];
 
 /** What a figure names as its origin: each run, its commit, and the configurations that ran in it. */
 export interface FigureProvenance {
@@ -15,7 +18,10 @@ export interface FigureProvenance {
 
 /** The subtitle line naming the runs a figure was drawn from. */
 export function provenanceLine(provenance: FigureProvenance): string {
-  const runs = provenance.runs.map((run) => `run ${run.runId} (commit ${run.commit.slice(0, 10)}${run.dirty ? ', uncommitted changes' : ''}; ${run.configurations.join(', ') || 'nothing ran'})`);
+  const runs = provenance.runs.map(
+    (run) =>
+      `run ${run.runId} (commit ${run.commit.slice(0, 10)}${run.dirty ? ', uncommitted changes' : ''}; ${run.configurations.join(', ') || 'nothing ran'})`,
+  );
   return `drawn from ${runs.join('; ')}`;
 }
 
@@ -23,10 +29,21 @@ export function provenanceLine(provenance: FigureProvenance): string {
  * Loads a spec and puts the rows in place of its named data source; the provenance goes into the
  * spec's usermeta and, as a last subtitle line, into the drawing.
  */
-export async function specWithRows(specFile: string, rows: readonly FigureRow[], provenance: FigureProvenance): Promise<vegaLite.TopLevelSpec> {
-  const spec = JSON.parse(await readFile(specFile, 'utf8')) as vegaLite.TopLevelSpec & { data?: unknown; title?: { text: string; subtitle?: string | string[] } };
-  if (!spec.data) throw new Error(`${specFile}: the spec needs a data entry ({"name": "rows"}) to receive the figure's rows`);
-  if (typeof spec.title !== 'object') throw new Error(`${specFile}: the spec needs a title object ({"text": ..., "subtitle": ...}) to name its runs under`);
+export async function specWithRows(
+  specFile: string,
+  rows: readonly FigureRow[],
+  provenance: FigureProvenance,
+): Promise<vegaLite.TopLevelSpec> {
+  const spec = JSON.parse(await readFile(specFile, 'utf8')) as vegaLite.TopLevelSpec & {
+    data?: unknown;
+    title?: { text: string; subtitle?: string | string[] };
+  };
+  if (!spec.data)
+    throw new Error(`${specFile}: the spec needs a data entry ({"name": "rows"}) to receive the figure's rows`);
+  if (typeof spec.title !== 'object')
+    throw new Error(
+      `${specFile}: the spec needs a title object ({"text": ..., "subtitle": ...}) to name its runs under`,
+    );
   const subtitle = spec.title.subtitle === undefined ? [] : [spec.title.subtitle].flat();
   return {
     ...spec,

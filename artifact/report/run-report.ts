@@ -9,11 +9,27 @@ import type { PaperValue } from '../core/paper-data.js';
 import type { RunLayout } from '../core/paths.js';
 import type { RenderedFigure } from '../stages/figures.js';
 import { StepLedger, configurationWallTimes } from '../core/step-ledger.js';
-import { claimsTable, figureSection, htmlPage, manifestTable, paperValuesList, statusTable, testbedNote, wallTimeTable } from './html.js';
+import {
+  claimsTable,
+  figureSection,
+  htmlPage,
+  manifestTable,
+  paperValuesList,
+  statusTable,
+  testbedNote,
+  wallTimeTable,
+} from './html.js';
 import { htmlToPdf } from './pdf.js';
 
 /** report.html, report.pdf and claims.json of one run, from its analyses and rendered figures (and Fig. 9's tests, which C7 judges one by one). */
-export async function writeRunReport(layout: RunLayout, manifest: Manifest, analyses: ReadonlyMap<string, ExperimentAnalysis>, figures: readonly RenderedFigure[], paper: readonly PaperValue[], applicationTests: ApplicationTests): Promise<void> {
+export async function writeRunReport(
+  layout: RunLayout,
+  manifest: Manifest,
+  analyses: ReadonlyMap<string, ExperimentAnalysis>,
+  figures: readonly RenderedFigure[],
+  paper: readonly PaperValue[],
+  applicationTests: ApplicationTests,
+): Promise<void> {
   const claims = evaluateClaims(analyses, applicationTests);
   await writeJsonAtomic(path.join(layout.root, 'claims.json'), claims);
   const sections = [
@@ -36,4 +52,3 @@ export async function writeRunReport(layout: RunLayout, manifest: Manifest, anal
   await writeFile(layout.reportHtml, htmlPage(`Reproduction report: run ${manifest.runId}`, sections));
   await htmlToPdf(layout.reportHtml, layout.reportPdf);
 }
-

@@ -6,7 +6,10 @@ import type { RunLayout } from '../core/paths.js';
 import { readResult } from './experiments.js';
 
 /** Statistics for every experiment of a run, written to its analysis.json (see readAnalyses). */
-export async function analyseRun(layout: RunLayout, experiments: readonly Experiment[]): Promise<Map<string, ExperimentAnalysis>> {
+export async function analyseRun(
+  layout: RunLayout,
+  experiments: readonly Experiment[],
+): Promise<Map<string, ExperimentAnalysis>> {
   const analyses = await readAnalyses(layout, experiments);
   await writeJsonAtomic(layout.analysis, { experiments: [...analyses.values()] });
   return analyses;
@@ -17,7 +20,10 @@ export async function analyseRun(layout: RunLayout, experiments: readonly Experi
  * An experiment without a results file (left out with --only, or interrupted) shows every
  * configuration as 'not run'.
  */
-export async function readAnalyses(layout: RunLayout, experiments: readonly Experiment[]): Promise<Map<string, ExperimentAnalysis>> {
+export async function readAnalyses(
+  layout: RunLayout,
+  experiments: readonly Experiment[],
+): Promise<Map<string, ExperimentAnalysis>> {
   const analyses = new Map<string, ExperimentAnalysis>();
   for (const experiment of experiments) {
     const result = await readResult(layout, experiment.id);
@@ -27,7 +33,10 @@ export async function readAnalyses(layout: RunLayout, experiments: readonly Expe
           experiment: experiment.id,
           figure: experiment.figure,
           configurations: Object.fromEntries(
-            Object.keys(experiment.configurations).map((c) => [c, { status: 'not-run' as const, reason: 'not part of this run (left out with --only or not reached)' }]),
+            Object.keys(experiment.configurations).map((c) => [
+              c,
+              { status: 'not-run' as const, reason: 'not part of this run (left out with --only or not reached)' },
+            ]),
           ),
         };
     analyses.set(experiment.id, analysis);

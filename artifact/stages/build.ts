@@ -11,7 +11,10 @@ const execFileAsync = promisify(execFile);
 export const buildComponents = ['vmm', 'server'] as const;
 
 /** Runs `make -C <component>`; its output goes to the step log. A component without a Makefile is skipped. */
-export async function buildComponent(component: (typeof buildComponents)[number], log: (line: string) => void): Promise<'built' | 'no makefile'> {
+export async function buildComponent(
+  component: (typeof buildComponents)[number],
+  log: (line: string) => void,
+): Promise<'built' | 'no makefile'> {
   const directory = path.join(repoRoot, component);
   if (!existsSync(path.join(directory, 'Makefile'))) return 'no makefile';
   try {
@@ -21,6 +24,8 @@ export async function buildComponent(component: (typeof buildComponents)[number]
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     log(stdout + stderr);
-    throw new Error(`make -C ${component} failed (see the build log in the run folder):\n${stderr.split('\n').slice(-15).join('\n')}`);
+    throw new Error(
+      `make -C ${component} failed (see the build log in the run folder):\n${stderr.split('\n').slice(-15).join('\n')}`,
+    );
   }
 }

@@ -33,17 +33,42 @@ export function doctorChecks(): DoctorCheck[] {
   const isRoot = process.getuid?.() === 0;
   return [
     { name: 'Node.js >= 20', ok: nodeMajor >= 20, detail: process.version, fatal: true },
-    { name: 'QEMU (qemu-system-x86_64)', ok: qemu !== undefined, detail: qemu ?? 'missing: run bash artifact/bootstrap.sh as root', fatal: true },
-    { name: 'Chromium for the PDF report', ok: chromium !== undefined, detail: chromium ?? 'missing: apt-get install chromium', fatal: true },
+    {
+      name: 'QEMU (qemu-system-x86_64)',
+      ok: qemu !== undefined,
+      detail: qemu ?? 'missing: run bash artifact/bootstrap.sh as root',
+      fatal: true,
+    },
+    {
+      name: 'Chromium for the PDF report',
+      ok: chromium !== undefined,
+      detail: chromium ?? 'missing: apt-get install chromium',
+      fatal: true,
+    },
     {
       name: 'DejaVu fonts for PNG figures',
       ok: existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'),
       detail: 'fonts-dejavu-core',
       fatal: true,
     },
-    { name: 'root (loop devices for images, network namespaces)', ok: isRoot, detail: isRoot ? 'running as root' : 'run as root: image building and tap networking need it', fatal: true },
-    { name: 'free space in .cache (>= 12 GiB for images)', ok: cacheFree >= 12, detail: `${cacheFree.toFixed(1)} GiB free`, fatal: false },
+    {
+      name: 'root (loop devices for images, network namespaces)',
+      ok: isRoot,
+      detail: isRoot ? 'running as root' : 'run as root: image building and tap networking need it',
+      fatal: true,
+    },
+    {
+      name: 'free space in .cache (>= 12 GiB for images)',
+      ok: cacheFree >= 12,
+      detail: `${cacheFree.toFixed(1)} GiB free`,
+      fatal: false,
+    },
     { name: 'KVM (optional: experiments use TCG without it)', ok: kvm.usable, detail: kvm.reason, fatal: false },
-    { name: 'CPU cores (2 is enough; more shortens nothing)', ok: os.cpus().length >= 2, detail: `${os.cpus().length} cores`, fatal: false },
+    {
+      name: 'CPU cores (2 is enough; more shortens nothing)',
+      ok: os.cpus().length >= 2,
+      detail: `${os.cpus().length} cores`,
+      fatal: false,
+    },
   ];
 }

@@ -7,13 +7,32 @@ import { hostActivity, sampleHost, type HostActivity } from '../core/host-activi
 import { firstMissing, type CapabilityId } from '../core/capabilities.js';
 import { notOnHardware, type ConfigurationId } from '../core/configurations.js';
 import { Lanes } from '../core/lanes.js';
-import type { ClientTestbed, Experiment, JobWork, Lane, MeasurementWithoutRepetition, RepetitionContext, Runner, SessionBoot, SessionJobFile, SessionRunner, StandaloneRunner } from '../core/experiment.js';
+import type {
+  ClientTestbed,
+  Experiment,
+  JobWork,
+  Lane,
+  MeasurementWithoutRepetition,
+  RepetitionContext,
+  Runner,
+  SessionBoot,
+  SessionJobFile,
+  SessionRunner,
+  StandaloneRunner,
+} from '../core/experiment.js';
 import { writeJobFile } from '../images/index.js';
 import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
 import type { GuestImage } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
 import { paths, repoRoot, type RunLayout } from '../core/paths.js';
-import { repetitionFileSchema, resultFileSchema, type ConfigurationResult, type Measurement, type RepetitionFile, type ResultFile } from '../core/results-schema.js';
+import {
+  repetitionFileSchema,
+  resultFileSchema,
+  type ConfigurationResult,
+  type Measurement,
+  type RepetitionFile,
+  type ResultFile,
+} from '../core/results-schema.js';
 import { hashFile, hashInputs, type StepLedger } from '../core/step-ledger.js';
 import { stepLogger } from '../core/step-log.js';
 import { hashSources } from '../core/tree-hash.js';
@@ -52,7 +71,9 @@ interface Part {
  * What runs in one repetition: a boot session (one boot of a configuration serving the parts of
  * every experiment that uses it, in the experiments' figure order) or a standalone configuration.
  */
-export type RunUnit = { kind: 'session'; configuration: ConfigurationId; boot: SessionBoot; parts: Part[] } | { kind: 'standalone'; part: Part };
+export type RunUnit =
+  | { kind: 'session'; configuration: ConfigurationId; boot: SessionBoot; parts: Part[] }
+  | { kind: 'standalone'; part: Part };
 
 export interface ExperimentPlan {
   /** Every unit of one repetition, in the order repetition 1 runs them (later ones rotate it). */
@@ -94,7 +115,8 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
     for (const [configuration, plan] of Object.entries(experiment.configurations) as [ConfigurationId, Plan][]) {
       const missing = firstMissing(plan.needs, ctx.blocked);
       const elsewhere = notRunHere(configuration, ctx);
-      const notRun = (reason: string) => outcomes.set(key(experiment, configuration), { configuration, status: 'not-run', reason });
+      const notRun = (reason: string) =>
+        outcomes.set(key(experiment, configuration), { configuration, status: 'not-run', reason });
       if (elsewhere !== undefined) notRun(elsewhere);
       else if (missing) notRun(missing.reason);
       else if (!plan.runner) notRun('the artifact has no runner for this configuration yet');
@@ -108,24 +130,39 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
       continue;
     }
     const boot = part.runner.session.boot;
-    const shared = ctx.options.bootPerExperiment ? undefined : units.find((unit) => unit.kind === 'session' && unit.configuration === part.configuration);
+    const shared = ctx.options.bootPerExperiment
+      ? undefined
+      : units.find((unit) => unit.kind === 'session' && unit.configuration === part.configuration);
     if (shared?.kind === 'session') {
-      if (shared.boot !== boot) throw new Error(`${part.experiment.id} boots ${part.configuration} differently from ${shared.parts[0]!.experiment.id}: configurations must boot one way (experiments/shared/client-configurations.ts)`);
+      if (shared.boot !== boot)
+        throw new Error(
+          `${part.experiment.id} boots ${part.configuration} differently from ${shared.parts[0]!.experiment.id}: configurations must boot one way (experiments/shared/client-configurations.ts)`,
+        );
       shared.parts.push(part);
     } else {
       units.push({ kind: 'session', configuration: part.configuration, boot, parts: [part] });
     }
   }
   // Jobs run in figure order inside a session; the boot parts are measured from the boot itself.
-  for (const unit of units) if (unit.kind === 'session') unit.parts.sort((a, b) => a.experiment.figure - b.experiment.figure);
+  for (const unit of units)
+    if (unit.kind === 'session') unit.parts.sort((a, b) => a.experiment.figure - b.experiment.figure);
 
   const lanes = new Lanes(ctx.options.jobs ?? 1);
   // Boot times are the measurement most moved by a second PC on the host: they run alone.
-  const alone = (unit: RunUnit) => !ctx.options.parallelBoots && unit.kind === 'session' && unit.parts.some((part) => (part.runner as SessionRunner).session.work.kind === 'boot');
+  const alone = (unit: RunUnit) =>
+    !ctx.options.parallelBoots &&
+    unit.kind === 'session' &&
+    unit.parts.some((part) => (part.runner as SessionRunner).session.work.kind === 'boot');
 
-  const run = (unit: RunUnit, repetition: number, progress: (text: string) => void) => lanes.run(alone(unit), (lane) => runInLane(unit, repetition, lane, progress));
+  const run = (unit: RunUnit, repetition: number, progress: (text: string) => void) =>
+    lanes.run(alone(unit), (lane) => runInLane(unit, repetition, lane, progress));
 
-  const runInLane = async (unit: RunUnit, repetition: number, lane: Lane | undefined, progress: (text: string) => void) => {
+  const runInLane = async (
+    unit: RunUnit,
+    repetition: number,
+    lane: Lane | undefined,
+    progress: (text: string) => void,
+  ) => {
     const prefix = `rep ${repetition}/${ctx.options.reps}${lane === undefined ? '' : `, lane ${lane.index} (CPUs ${lane.cpus})`}`;
     if (unit.kind === 'standalone') {
       const { part } = unit;
@@ -151,15 +188,31 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
         key(experiment, configuration),
         part.failure !== undefined
           ? { configuration, status: 'failed', reason: part.failure }
-          : { configuration, status: 'ran', repetitions: ctx.options.reps, measurements: part.measurements, ...(part.hostActivity.length > 0 ? { hostActivity: part.hostActivity } : {}) },
+          : {
+              configuration,
+              status: 'ran',
+              repetitions: ctx.options.reps,
+              measurements: part.measurements,
+              ...(part.hostActivity.length > 0 ? { hostActivity: part.hostActivity } : {}),
+            },
       );
     }
     for (const experiment of experiments) {
       // Results list configurations in the experiment's order, whatever order they ran in.
-      const configurations = (Object.keys(experiment.configurations) as ConfigurationId[]).map((configuration) => outcomes.get(key(experiment, configuration))!);
-      const result: ResultFile = { schema: 'vmm-netboot/result@1', experiment: experiment.id, figure: experiment.figure, configurations };
+      const configurations = (Object.keys(experiment.configurations) as ConfigurationId[]).map((configuration) =>
+        outcomes.get(key(experiment, configuration))!,
+      );
+      const result: ResultFile = {
+        schema: 'vmm-netboot/result@1',
+        experiment: experiment.id,
+        figure: experiment.figure,
+        configurations,
+      };
       const checked = resultFileSchema.safeParse(result);
-      if (!checked.success) throw new Error(`${experiment.id}: parsed results do not match the result schema: ${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message}`);
+      if (!checked.success)
+        throw new Error(
+          `${experiment.id}: parsed results do not match the result schema: ${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message}`,
+        );
       await writeJsonAtomic(path.join(ctx.layout.results, `${experiment.id}.json`), checked.data);
       results.push(checked.data);
     }
@@ -170,7 +223,10 @@ export function planExperiments(experiments: readonly Experiment[], ctx: Experim
 }
 
 /** Every repetition of every unit (in lanes with --jobs), then the results: the whole stage without a progress list. */
-export async function runExperiments(experiments: readonly Experiment[], ctx: ExperimentStageContext): Promise<ResultFile[]> {
+export async function runExperiments(
+  experiments: readonly Experiment[],
+  ctx: ExperimentStageContext,
+): Promise<ResultFile[]> {
   const plan = planExperiments(experiments, ctx);
   for (let repetition = 1; repetition <= ctx.options.reps; repetition++) {
     await Promise.all(plan.unitsOf(repetition).map((unit) => plan.run(unit, repetition, ctx.progress)));
@@ -184,18 +240,24 @@ export async function runExperiment(experiment: Experiment, ctx: ExperimentStage
 }
 
 /** Why a configuration is not run in this run although it could be: deselected, or impossible on this testbed. */
-export function notRunHere(configuration: ConfigurationId, ctx: Pick<ExperimentStageContext, 'options' | 'testbed'>): string | undefined {
+export function notRunHere(
+  configuration: ConfigurationId,
+  ctx: Pick<ExperimentStageContext, 'options' | 'testbed'>,
+): string | undefined {
   const impossible = ctx.testbed?.kind === 'hardware' ? notOnHardware[configuration] : undefined;
   if (impossible !== undefined) return `not on a hardware testbed: it ${impossible}`;
   const selected = ctx.options.configurations;
-  if (selected != null && !selected.includes(configuration)) return `not selected (--configurations ${selected.join(' ')})`;
-  if (ctx.options.smoke && configuration === 'kvm-nfs') return 'not run: --smoke skips the KVM + NFS baseline (a nested guest under TCG, about 17 min); run --quick or a full run for it';
+  if (selected != null && !selected.includes(configuration))
+    return `not selected (--configurations ${selected.join(' ')})`;
+  if (ctx.options.smoke && configuration === 'kvm-nfs')
+    return 'not run: --smoke skips the KVM + NFS baseline (a nested guest under TCG, about 17 min); run --quick or a full run for it';
   return undefined;
 }
 
 const rawDirOf = (ctx: ExperimentStageContext, part: Pick<Part, 'experiment' | 'configuration'>, repetition: number) =>
   path.join(ctx.layout.raw, part.experiment.id, part.configuration, `rep-${repetition}`);
-const stepOf = (part: Pick<Part, 'experiment' | 'configuration'>, repetition: number) => `experiment/${part.experiment.id}/${part.configuration}/rep-${repetition}`;
+const stepOf = (part: Pick<Part, 'experiment' | 'configuration'>, repetition: number) =>
+  `experiment/${part.experiment.id}/${part.configuration}/rep-${repetition}`;
 
 function repetitionContext(
   ctx: ExperimentStageContext,
@@ -205,7 +267,16 @@ function repetitionContext(
   progress: (text: string) => void,
 ): RepetitionContext {
   const { lane, ...where } = at;
-  return { ...where, options: ctx.options, testbed: ctx.testbed ?? { kind: 'emulated' }, rawDir, guestImages: ctx.guestImages, log, progress, ...(lane === undefined ? {} : { lane }) };
+  return {
+    ...where,
+    options: ctx.options,
+    testbed: ctx.testbed ?? { kind: 'emulated' },
+    rawDir,
+    guestImages: ctx.guestImages,
+    log,
+    progress,
+    ...(lane === undefined ? {} : { lane }),
+  };
 }
 
 /** A raw folder about to be written: an earlier attempt that did not finish keeps its logs beside it, for diagnosis. */
@@ -222,11 +293,23 @@ async function finishedEarlier(ctx: ExperimentStageContext, part: Part, repetiti
 }
 
 function storedMeasurements(rawDir: string): Promise<RepetitionFile> {
-  return readJsonValidated(repetitionFile(rawDir), repetitionFileSchema, `Delete ${rawDir} and resume to measure this repetition again.`);
+  return readJsonValidated(
+    repetitionFile(rawDir),
+    repetitionFileSchema,
+    `Delete ${rawDir} and resume to measure this repetition again.`,
+  );
 }
 
-async function writeMeasurements(rawDir: string, measurements: readonly MeasurementWithoutRepetition[], repetition: number, hostActivity: HostActivity): Promise<void> {
-  await writeJsonAtomic(repetitionFile(rawDir), { measurements: measurements.map((m) => ({ ...m, repetition })), hostActivity });
+async function writeMeasurements(
+  rawDir: string,
+  measurements: readonly MeasurementWithoutRepetition[],
+  repetition: number,
+  hostActivity: HostActivity,
+): Promise<void> {
+  await writeJsonAtomic(repetitionFile(rawDir), {
+    measurements: measurements.map((m) => ({ ...m, repetition })),
+    hostActivity,
+  });
 }
 
 /** Adds one repetition's measurements (and what the host did meanwhile) to its part. */
@@ -236,7 +319,14 @@ function record(part: Part, stored: RepetitionFile): void {
 }
 
 /** One repetition of a standalone configuration, measured once and then read back from its raw folder. */
-async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition: number, lane: Lane | undefined, log: (line: string) => void, progress: (text: string) => void): Promise<RepetitionFile> {
+async function runStandalone(
+  part: Part,
+  ctx: ExperimentStageContext,
+  repetition: number,
+  lane: Lane | undefined,
+  log: (line: string) => void,
+  progress: (text: string) => void,
+): Promise<RepetitionFile> {
   const runner = part.runner as StandaloneRunner;
   const rawDir = rawDirOf(ctx, part, repetition);
   const step = stepOf(part, repetition);
@@ -248,7 +338,15 @@ async function runStandalone(part: Part, ctx: ExperimentStageContext, repetition
   await freshRawDir(rawDir);
   log(`${step}: start`);
   const before = sampleHost();
-  await runner.run(repetitionContext(ctx, { experimentId: part.experiment.id, configuration: part.configuration, repetition, lane }, rawDir, log, progress));
+  await runner.run(
+    repetitionContext(
+      ctx,
+      { experimentId: part.experiment.id, configuration: part.configuration, repetition, lane },
+      rawDir,
+      log,
+      progress,
+    ),
+  );
   const activity = hostActivity(before, sampleHost(), process.pid, repetition);
   const parsed = await runner.parse(rawDir);
   await writeMeasurements(rawDir, parsed, repetition, activity);
@@ -270,26 +368,46 @@ interface SessionJob extends SessionJobFile {
  * session's logs, its job, and session.json naming the session), parses it, and records it. A part
  * whose work did not complete (the boot or its job failed) is failed with the session's error.
  */
-async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: ExperimentStageContext, repetition: number, lane: Lane | undefined, progress: (text: string) => void): Promise<void> {
+async function runSession(
+  unit: Extract<RunUnit, { kind: 'session' }>,
+  ctx: ExperimentStageContext,
+  repetition: number,
+  lane: Lane | undefined,
+  progress: (text: string) => void,
+): Promise<void> {
   const live = unit.parts.filter((part) => part.failure === undefined);
   const pending: Part[] = [];
   for (const part of live) {
-    if (await finishedEarlier(ctx, part, repetition)) record(part, await storedMeasurements(rawDirOf(ctx, part, repetition)));
+    if (await finishedEarlier(ctx, part, repetition))
+      record(part, await storedMeasurements(rawDirOf(ctx, part, repetition)));
     else pending.push(part);
   }
-  if (pending.length === 0) return progress(live.length === 0 ? 'skipped: its parts failed in an earlier repetition' : 'done earlier');
+  if (pending.length === 0)
+    return progress(live.length === 0 ? 'skipped: its parts failed in an earlier repetition' : 'done earlier');
 
   const sessionName = `${unit.configuration}/rep-${repetition}`;
   const sessionDir = path.join(ctx.layout.raw, 'sessions', unit.configuration, `rep-${repetition}`);
   const log = stepLogger(ctx.layout.logs, `session-${unit.configuration}`);
   await freshRawDir(sessionDir);
-  const sessionCtx = repetitionContext(ctx, { experimentId: 'session', configuration: unit.configuration, repetition, lane }, sessionDir, log, progress);
+  const sessionCtx = repetitionContext(
+    ctx,
+    { experimentId: 'session', configuration: unit.configuration, repetition, lane },
+    sessionDir,
+    log,
+    progress,
+  );
 
   const jobs: SessionJob[] = [];
   for (const part of pending) {
     const work = (part.runner as SessionRunner).session.work;
     if (work.kind !== 'job') continue;
-    const partCtx = repetitionContext(ctx, { experimentId: part.experiment.id, configuration: part.configuration, repetition, lane }, rawDirOf(ctx, part, repetition), log, progress);
+    const partCtx = repetitionContext(
+      ctx,
+      { experimentId: part.experiment.id, configuration: part.configuration, repetition, lane },
+      rawDirOf(ctx, part, repetition),
+      log,
+      progress,
+    );
     const tasks = work.tasks(partCtx);
     const same = jobs.find((job) => isDeepStrictEqual(job.work.tasks(job.ctx), tasks));
     if (same !== undefined) {
@@ -297,7 +415,10 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
       continue;
     }
     const id = `${part.experiment.id}-${part.configuration}-rep${repetition}`;
-    const file = await writeJobFile({ version: 1, id, seed: repetition, powerOff: false, ...tasks }, path.join(sessionDir, 'jobs', id));
+    const file = await writeJobFile(
+      { version: 1, id, seed: repetition, powerOff: false, ...tasks },
+      path.join(sessionDir, 'jobs', id),
+    );
     jobs.push({ id, path: file.path, parts: [part], work, ctx: partCtx });
   }
 
@@ -306,12 +427,16 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
   /** Per part: how long its work took, and what else the host did meanwhile. */
   const took = new Map<Part, { seconds: number; activity: HostActivity }>();
   let sessionError: string | undefined;
-  log(`session ${sessionName}: start; parts ${pending.map((part) => part.experiment.id).join(', ')}; jobs ${jobs.map((job) => job.id).join(', ') || 'none'}`);
+  log(
+    `session ${sessionName}: start; parts ${pending.map((part) => part.experiment.id).join(', ')}; jobs ${jobs.map((job) => job.id).join(', ') || 'none'}`,
+  );
   try {
     await unit.boot(sessionCtx, jobs, async (client) => {
       const booted = (performance.now() - started) / 1000;
       const bootActivity = hostActivity(sessionStart, sampleHost(), process.pid, repetition);
-      for (const part of pending) if ((part.runner as SessionRunner).session.work.kind === 'boot') took.set(part, { seconds: booted, activity: bootActivity });
+      for (const part of pending)
+        if ((part.runner as SessionRunner).session.work.kind === 'boot')
+          took.set(part, { seconds: booted, activity: bootActivity });
       // Progress: the job running now, after the time each earlier step of the session took.
       const done = [`boot ${booted.toFixed(0)} s`];
       for (const job of jobs) {
@@ -331,9 +456,15 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
     sessionError = (error as Error).message;
     log(`session ${sessionName} failed: ${sessionError}`);
   }
-  await ctx.ledger.markDone(`session/${sessionName}`, repetitionInputs(pending[0]!.experiment, ctx), (performance.now() - started) / 1000);
+  await ctx.ledger.markDone(
+    `session/${sessionName}`,
+    repetitionInputs(pending[0]!.experiment, ctx),
+    (performance.now() - started) / 1000,
+  );
 
-  const sessionFiles = (await readdir(sessionDir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
+  const sessionFiles = (await readdir(sessionDir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
   for (const part of pending) {
     const measured = took.get(part);
     if (measured === undefined) {
@@ -344,7 +475,8 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
     const job = jobs.find((candidate) => candidate.parts.includes(part));
     try {
       await freshRawDir(rawDir);
-      for (const name of sessionFiles) await symlink(path.relative(rawDir, path.join(sessionDir, name)), path.join(rawDir, name));
+      for (const name of sessionFiles)
+        await symlink(path.relative(rawDir, path.join(sessionDir, name)), path.join(rawDir, name));
       if (job !== undefined) await copyFile(job.path, path.join(rawDir, 'job.json'));
       await writeJsonAtomic(path.join(rawDir, sessionRecordFile), {
         session: path.relative(ctx.layout.root, sessionDir),
@@ -354,7 +486,9 @@ async function runSession(unit: Extract<RunUnit, { kind: 'session' }>, ctx: Expe
       });
       const parsed = await part.runner.parse(rawDir);
       await writeMeasurements(rawDir, parsed, repetition, measured.activity);
-      log(`${stepOf(part, repetition)}: ${parsed.length} measurements from session ${sessionName}${measured.activity.disturbed ? `; disturbed: ${measured.activity.disturbed}` : ''}`);
+      log(
+        `${stepOf(part, repetition)}: ${parsed.length} measurements from session ${sessionName}${measured.activity.disturbed ? `; disturbed: ${measured.activity.disturbed}` : ''}`,
+      );
       await ctx.ledger.markDone(stepOf(part, repetition), repetitionInputs(part.experiment, ctx), measured.seconds);
       record(part, await storedMeasurements(rawDir));
     } catch (error) {
@@ -378,12 +512,23 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
  * again on resume, so a run never mixes results of old and new code.
  */
 export function repetitionCode(experimentId: string): string[] {
-  const serverDrivers = readdirSync(path.join(repoRoot, 'server')).filter((name) => name.endsWith('.ts')).map((name) => `server/${name}`);
-  return [`experiments/${experimentId}`, 'experiments/shared', 'artifact/testbed', 'artifact/stages/experiments.ts', ...serverDrivers.sort()];
+  const serverDrivers = readdirSync(path.join(repoRoot, 'server'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => `server/${name}`);
+  return [
+    `experiments/${experimentId}`,
+    'experiments/shared',
+    'artifact/testbed',
+    'artifact/stages/experiments.ts',
+    ...serverDrivers.sort(),
+  ];
 }
 
 /** What decides a repetition's outcome: the options, the binaries and images used, and the code it runs. */
-function repetitionInputs(experiment: Experiment, ctx: Pick<ExperimentStageContext, 'options' | 'testbed' | 'guestImages'>): string {
+function repetitionInputs(
+  experiment: Experiment,
+  ctx: Pick<ExperimentStageContext, 'options' | 'testbed' | 'guestImages'>,
+): string {
   return hashInputs(
     {
       quick: ctx.options.quick,
@@ -407,5 +552,9 @@ export async function readResult(layout: RunLayout, experimentId: string): Promi
   } catch {
     return undefined;
   }
-  return readJsonValidated(file, resultFileSchema, `Rerun the experiment (npm run reproduce -- --only ${experimentId}) to rewrite it.`);
+  return readJsonValidated(
+    file,
+    resultFileSchema,
+    `Rerun the experiment (npm run reproduce -- --only ${experimentId}) to rewrite it.`,
+  );
 }

@@ -30,7 +30,6 @@ export function figureProvenance(experiment: Experiment, sources: readonly Figur
   };
 }
 
-
 export interface RenderedFigure {
   experiment: Experiment;
   svg: string;
@@ -67,8 +66,14 @@ export async function renderFigures(
       await mkdir(folder, { recursive: true });
       await writeFile(path.join(folder, `${experiment.id}.svg`), svg);
       await writeFile(path.join(folder, `${experiment.id}.png`), png);
-      await writeFile(path.join(folder, `${experiment.id}.vl.json`), JSON.stringify({ ...spec, data: { url: `${experiment.id}.data.json` } }, null, 2) + '\n');
-      await writeFile(path.join(folder, `${experiment.id}.data.json`), `[\n${rows.map((row) => JSON.stringify(row)).join(',\n')}\n]\n`);
+      await writeFile(
+        path.join(folder, `${experiment.id}.vl.json`),
+        JSON.stringify({ ...spec, data: { url: `${experiment.id}.data.json` } }, null, 2) + '\n',
+      );
+      await writeFile(
+        path.join(folder, `${experiment.id}.data.json`),
+        `[\n${rows.map((row) => JSON.stringify(row)).join(',\n')}\n]\n`,
+      );
     }
     rendered.push({ experiment, svg, rows });
   }
@@ -76,10 +81,15 @@ export async function renderFigures(
 }
 
 /** The files renderFigures writes per experiment. */
-const figureFiles = (experiment: Experiment) => ['svg', 'png', 'vl.json', 'data.json'].map((ext) => `${experiment.id}.${ext}`);
+const figureFiles = (experiment: Experiment) =>
+  ['svg', 'png', 'vl.json', 'data.json'].map((ext) => `${experiment.id}.${ext}`);
 
 /** Copies the given experiments' figures from a run's figures folder to `target` (no-op without one). */
-export async function publishFigures(from: string, experiments: readonly Experiment[], target: string | undefined): Promise<void> {
+export async function publishFigures(
+  from: string,
+  experiments: readonly Experiment[],
+  target: string | undefined,
+): Promise<void> {
   if (!target || experiments.length === 0) return;
   await mkdir(target, { recursive: true });
   for (const experiment of experiments) {

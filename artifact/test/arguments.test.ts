@@ -9,14 +9,30 @@ describe('reproduce options', () => {
     expect(parseReproduceArgs([]).options).toEqual({ quick: false, reps: 5, only: null, testbed: 'emulated' });
     expect(parseReproduceArgs(['--quick']).options.reps).toBe(3);
     expect(parseReproduceArgs(['--quick', '--reps', '2']).options.reps).toBe(2);
-    expect(parseReproduceArgs(['--smoke']).options).toEqual({ quick: true, smoke: true, reps: 1, only: null, testbed: 'emulated' });
-    expect(parseReproduceArgs(['--quick', '--boot-per-experiment']).options).toMatchObject({ bootPerExperiment: true, reps: 3 });
+    expect(parseReproduceArgs(['--smoke']).options).toEqual({
+      quick: true,
+      smoke: true,
+      reps: 1,
+      only: null,
+      testbed: 'emulated',
+    });
+    expect(parseReproduceArgs(['--quick', '--boot-per-experiment']).options).toMatchObject({
+      bootPerExperiment: true,
+      reps: 3,
+    });
   });
 
   it('takes several names after --only, a run id and --fresh', () => {
     const request = parseReproduceArgs(['--only', 'fig04', 'fig05', '--run-id', 'mine', '--fresh']);
-    expect(request).toEqual({ options: { quick: false, reps: 5, only: ['fig04', 'fig05'], testbed: 'emulated' }, runId: 'mine', fresh: true });
-    expect(selectExperiments(request.options.only).map((e) => e.id)).toEqual(['fig04-boot-time', 'fig05-disk-throughput']);
+    expect(request).toEqual({
+      options: { quick: false, reps: 5, only: ['fig04', 'fig05'], testbed: 'emulated' },
+      runId: 'mine',
+      fresh: true,
+    });
+    expect(selectExperiments(request.options.only).map((e) => e.id)).toEqual([
+      'fig04-boot-time',
+      'fig05-disk-throughput',
+    ]);
   });
 
   it('rejects bad values with the option named and the usage shown', () => {
@@ -33,10 +49,15 @@ describe('reproduce options', () => {
   });
 
   it('--configurations picks configurations by id, alone or beside --only', () => {
-    expect(parseReproduceArgs(['--configurations', 'local', 'vmm-aoe-cache-on']).options.configurations).toEqual(['local', 'vmm-aoe-cache-on']);
+    expect(parseReproduceArgs(['--configurations', 'local', 'vmm-aoe-cache-on']).options.configurations).toEqual([
+      'local',
+      'vmm-aoe-cache-on',
+    ]);
     const both = parseReproduceArgs(['--only', 'fig04', '--only', 'fig05', '--configurations', 'local']).options;
     expect([both.only, both.configurations]).toEqual([['fig04', 'fig05'], ['local']]);
-    expect(() => parseReproduceArgs(['--only', 'fig04', 'fig05', '--configurations', 'local'])).toThrow(/repeat each option before each of its names/);
+    expect(() => parseReproduceArgs(['--only', 'fig04', 'fig05', '--configurations', 'local'])).toThrow(
+      /repeat each option before each of its names/,
+    );
     expect(() => parseReproduceArgs(['--configurations', 'vmm-on-a-toaster'])).toThrow(/bad option --configurations/);
   });
 
@@ -47,9 +68,16 @@ describe('reproduce options', () => {
   });
 
   it('--windows-iso and its key file are taken as absolute paths; a key file alone is refused', () => {
-    const options = parseReproduceArgs(['--windows-iso', 'win7.iso', '--windows-product-key-file', '/keys/win7']).options;
+    const options = parseReproduceArgs([
+      '--windows-iso',
+      'win7.iso',
+      '--windows-product-key-file',
+      '/keys/win7',
+    ]).options;
     expect(options.windowsIso).toBe(path.resolve('win7.iso'));
     expect(options.windowsProductKeyFile).toBe('/keys/win7');
-    expect(() => parseReproduceArgs(['--windows-product-key-file', '/keys/win7'])).toThrow(/goes with --windows-iso[\s\S]*Usage/);
+    expect(() => parseReproduceArgs(['--windows-product-key-file', '/keys/win7'])).toThrow(
+      /goes with --windows-iso[\s\S]*Usage/,
+    );
   });
 });

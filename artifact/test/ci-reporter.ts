@@ -23,7 +23,9 @@ export default class CiSummaryReporter implements Reporter {
       if (module.state() === 'failed' && failedInModule === 0) failedInModule = 1;
       failed += failedInModule;
     }
-    const timed = testModules.map((module) => ({ file: module.relativeModuleId, seconds: module.diagnostic().duration / 1000 })).sort((a, b) => b.seconds - a.seconds);
+    const timed = testModules
+      .map((module) => ({ file: module.relativeModuleId, seconds: module.diagnostic().duration / 1000 }))
+      .sort((a, b) => b.seconds - a.seconds);
     const total = timed.reduce((sum, entry) => sum + entry.seconds, 0);
     process.stdout.write(`\ntime per test file (s), slowest first; ${total.toFixed(0)} s in all:\n`);
     for (const entry of timed) process.stdout.write(`${entry.seconds.toFixed(1).padStart(8)}  ${entry.file}\n`);

@@ -20,7 +20,18 @@ describe("README's claims table", () => {
   });
 
   it('keeps a pipe in a cell from splitting the row', () => {
-    const table = claimsMarkdown([{ id: 'C0', claim: 'a | b', paperFigure: 'Fig. 0', paper: 'p', ours: 'o', rule: 'r', verdict: 'not run', strength: null }]);
+    const table = claimsMarkdown([
+      {
+        id: 'C0',
+        claim: 'a | b',
+        paperFigure: 'Fig. 0',
+        paper: 'p',
+        ours: 'o',
+        rule: 'r',
+        verdict: 'not run',
+        strength: null,
+      },
+    ]);
     expect(table.split('\n')[2]).toBe('| C0 | a \\| b (Fig. 0) | p | o | **not run** |');
   });
 });

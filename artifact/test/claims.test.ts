@@ -36,14 +36,23 @@ interface Entry {
 }
 
 const spread = (mean: number, n: number) => Array.from({ length: n }, (_, i) => mean * (1 + 0.01 * (i - (n - 1) / 2)));
-const entry = (experiment: string, configuration: ConfigurationId, metric: string, mean: number, n: number): Entry => ({ experiment, configuration, metric, values: spread(mean, n) });
+const entry = (experiment: string, configuration: ConfigurationId, metric: string, mean: number, n: number): Entry => ({
+  experiment,
+  configuration,
+  metric,
+  values: spread(mean, n),
+});
 
 /** Synthetic analyses, as analyseResult would produce them from these repetitions. */
 function analyses(entries: readonly Entry[]): Map<string, ExperimentAnalysis> {
   const result = new Map<string, ExperimentAnalysis>();
   for (const e of entries) {
     const analysis = result.get(e.experiment) ?? { experiment: e.experiment, figure: 0, configurations: {} };
-    const configuration = analysis.configurations[e.configuration] ?? { status: 'ran', repetitions: e.values.length, metrics: {} };
+    const configuration = analysis.configurations[e.configuration] ?? {
+      status: 'ran',
+      repetitions: e.values.length,
+      metrics: {},
+    };
     if (configuration.status !== 'ran') throw new Error('unreachable');
     const metric = configuration.metrics[e.metric] ?? { unit: 'u', points: [] };
     metric.points.push({ x: e.x ?? null, ...summarise(e.values) });
@@ -54,29 +63,52 @@ function analyses(entries: readonly Entry[]): Map<string, ExperimentAnalysis> {
   return result;
 }
 
-const claimOf = (data: Map<string, ExperimentAnalysis>, id: string) => evaluateClaims(data, tests).find((c) => c.id === id)!;
+const claimOf = (data: Map<string, ExperimentAnalysis>, id: string) =>
+  evaluateClaims(data, tests).find((c) => c.id === id)!;
 
 /** One half of a claim: the data that satisfy it, or clearly contradict it. */
 type HalfData = (holds: boolean, n: number) => Entry[];
 
 /** `lower` measures `low` against `higher`'s `high`; failing, it measures 30 % above `high`. */
-const lowerIs = (experiment: string, metric: string, lower: ConfigurationId, higher: ConfigurationId, low: number, high: number): HalfData =>
-  (holds, n) => [entry(experiment, lower, metric, holds ? low : high * 1.3, n), entry(experiment, higher, metric, high, n)];
+const lowerIs =
+  (
+    experiment: string,
+    metric: string,
+    lower: ConfigurationId,
+    higher: ConfigurationId,
+    low: number,
+    high: number,
+  ): HalfData =>
+  (holds, n) => [
+    entry(experiment, lower, metric, holds ? low : high * 1.3, n),
+    entry(experiment, higher, metric, high, n),
+  ];
 
-const aboutEqualTo = (experiment: string, metric: string, configuration: ConfigurationId, baseline: number): HalfData =>
-  (holds, n) => [entry(experiment, configuration, metric, baseline * (holds ? 1.02 : 1.3), n), entry(experiment, 'local', metric, baseline, n)];
+const aboutEqualTo =
+  (experiment: string, metric: string, configuration: ConfigurationId, baseline: number): HalfData =>
+  (holds, n) => [
+    entry(experiment, configuration, metric, baseline * (holds ? 1.02 : 1.3), n),
+    entry(experiment, 'local', metric, baseline, n),
+  ];
 
-const rttCurve = (configuration: ConfigurationId): HalfData => (holds, n) =>
-  Array.from({ length: 32 }, (_, x) => ({
-    ...entry('fig08-aoe-rtt', configuration, 'rtt', holds ? 1 + 0.01 * x + 0.002 * (x % 3) : 2 - 0.01 * x, n),
-    x,
-  }));
+const rttCurve =
+  (configuration: ConfigurationId): HalfData =>
+  (holds, n) =>
+    Array.from({ length: 32 }, (_, x) => ({
+      ...entry('fig08-aoe-rtt', configuration, 'rtt', holds ? 1 + 0.01 * x + 0.002 * (x % 3) : 2 - 0.01 * x, n),
+      x,
+    }));
 
 /** Fig. 9 times (s), local 10. Cache on: at parity 10 (failing: 20); memory-heavy 25 (failing: 8, faster than local). */
-const appTest = (test: string): HalfData => (holds, n) => {
-  const onTime = tests[test]!.memoryHeavy ? (holds ? 25 : 8) : holds ? 10 : 20;
-  return [entry('fig09-application-benchmark', 'local', test, 10, n), entry('fig09-application-benchmark', 'vmm-aoe-cache-on', test, onTime, n)];
-};
+const appTest =
+  (test: string): HalfData =>
+  (holds, n) => {
+    const onTime = tests[test]!.memoryHeavy ? (holds ? 25 : 8) : holds ? 10 : 20;
+    return [
+      entry('fig09-application-benchmark', 'local', test, 10, n),
+      entry('fig09-application-benchmark', 'vmm-aoe-cache-on', test, onTime, n),
+    ];
+  };
 
 const fig04 = 'fig04-boot-time';
 const fig05 = 'fig05-disk-throughput';
@@ -90,19 +122,43 @@ const claimHalves: Record<string, Record<string, HalfData>> = {
     'incl. VMM boot': lowerIs(fig04, 'total-boot', 'vmm-pxe-aoe-cache-on', 'local', 30, 40),
   },
   C2: {
-    'OS boot': (holds, n) => [entry(fig04, 'local', 'os-boot', 30, n), entry(fig04, 'vmm-aoe-cache-off', 'os-boot', holds ? 55 : 20, n)],
-    'incl. VMM boot': (holds, n) => [entry(fig04, 'local', 'total-boot', 40, n), entry(fig04, 'vmm-aoe-cache-off', 'total-boot', holds ? 70 : 30, n)],
+    'OS boot': (holds, n) => [
+      entry(fig04, 'local', 'os-boot', 30, n),
+      entry(fig04, 'vmm-aoe-cache-off', 'os-boot', holds ? 55 : 20, n),
+    ],
+    'incl. VMM boot': (holds, n) => [
+      entry(fig04, 'local', 'total-boot', 40, n),
+      entry(fig04, 'vmm-aoe-cache-off', 'total-boot', holds ? 70 : 30, n),
+    ],
   },
   C3: {
     'OS boot': aboutEqualTo(fig04, 'os-boot', 'vmm-local', 30),
     ...Object.fromEntries(disk.map((metric) => [metric, aboutEqualTo(fig05, metric, 'vmm-local', 50)])),
   },
-  C4: { 'seq-read': (holds, n) => [entry(fig05, 'local', 'seq-read', 45, n), entry(fig05, 'vmm-aoe-cache-on', 'seq-read', holds ? 58 : 35, n)] },
-  C5: Object.fromEntries(['rand4k-read', 'rand4k-write'].map((metric) => [metric, aboutEqualTo(fig05, metric, 'vmm-aoe-cache-off', 1)])),
+  C4: {
+    'seq-read': (holds, n) => [
+      entry(fig05, 'local', 'seq-read', 45, n),
+      entry(fig05, 'vmm-aoe-cache-on', 'seq-read', holds ? 58 : 35, n),
+    ],
+  },
+  C5: Object.fromEntries(
+    ['rand4k-read', 'rand4k-write'].map((metric) => [metric, aboutEqualTo(fig05, metric, 'vmm-aoe-cache-off', 1)]),
+  ),
   C6: {
     // Failing collapse: cache off at 75 % of cache on, lower but no collapse.
-    ...Object.fromEntries(largeIo.map((metric) => [`${metric} collapse`, (holds: boolean, n: number) => [entry(fig05, 'vmm-aoe-cache-off', metric, holds ? 8 : 45, n), entry(fig05, 'vmm-aoe-cache-on', metric, 60, n)]])),
-    'time per access': (holds, n) => [entry('fig08-aoe-rtt', 'vmm-aoe-cache-on', 'access-latency', holds ? 10 : 22, n), entry('fig08-aoe-rtt', 'vmm-aoe-cache-off', 'access-latency', holds ? 22 : 10, n)],
+    ...Object.fromEntries(
+      largeIo.map((metric) => [
+        `${metric} collapse`,
+        (holds: boolean, n: number) => [
+          entry(fig05, 'vmm-aoe-cache-off', metric, holds ? 8 : 45, n),
+          entry(fig05, 'vmm-aoe-cache-on', metric, 60, n),
+        ],
+      ]),
+    ),
+    'time per access': (holds, n) => [
+      entry('fig08-aoe-rtt', 'vmm-aoe-cache-on', 'access-latency', holds ? 10 : 22, n),
+      entry('fig08-aoe-rtt', 'vmm-aoe-cache-off', 'access-latency', holds ? 22 : 10, n),
+    ],
     'RTT growth, vmm-aoe-cache-off': rttCurve('vmm-aoe-cache-off'),
     'RTT growth, vmm-aoe-cache-on': rttCurve('vmm-aoe-cache-on'),
   },
@@ -111,13 +167,24 @@ const claimHalves: Record<string, Record<string, HalfData>> = {
     'VMM boot': lowerIs('fig10-kvm-boot-time', 'vmm-boot', 'vmm-pxe-aoe-cache-on', 'kvm-nfs', 8, 30),
     'OS boot': lowerIs('fig10-kvm-boot-time', 'os-boot', 'vmm-pxe-aoe-cache-on', 'kvm-nfs', 60, 80),
   },
-  C9: Object.fromEntries(largeIo.map((metric) => [metric, (holds: boolean, n: number) => [entry('fig11-kvm-throughput', 'kvm-nfs', metric, 40, n), entry('fig11-kvm-throughput', 'vmm-aoe-cache-on', metric, holds ? 60 : 30, n)]])),
+  C9: Object.fromEntries(
+    largeIo.map((metric) => [
+      metric,
+      (holds: boolean, n: number) => [
+        entry('fig11-kvm-throughput', 'kvm-nfs', metric, 40, n),
+        entry('fig11-kvm-throughput', 'vmm-aoe-cache-on', metric, holds ? 60 : 30, n),
+      ],
+    ]),
+  ),
 };
 
 /** A claim's data with every half holding, except `failing`, and `n` repetitions per side (or per half). */
-function claimData(id: string, options: { failing?: string; n?: number | Record<string, number>; without?: string } = {}): Map<string, ExperimentAnalysis> {
+function claimData(
+  id: string,
+  options: { failing?: string; n?: number | Record<string, number>; without?: string } = {},
+): Map<string, ExperimentAnalysis> {
   const halves = Object.entries(claimHalves[id]!).filter(([name]) => name !== options.without);
-  const n = (name: string) => (typeof options.n === 'object' ? options.n[name]! : options.n ?? 3);
+  const n = (name: string) => (typeof options.n === 'object' ? options.n[name]! : (options.n ?? 3));
   return analyses(halves.flatMap(([name, data]) => data(name !== options.failing, n(name))));
 }
 
@@ -183,7 +250,11 @@ describe('claims verdicts, rule by rule', () => {
     ]);
     expect(claimOf(boot, 'C1')).toMatchObject({ verdict: 'inconclusive', strength: null });
     // vmm-local 10 % above local: the interval of the relative difference straddles +10 %.
-    const edge = analyses([entry(fig05, 'vmm-aoe-cache-off', 'rand4k-read', 1.1, 3), entry(fig05, 'local', 'rand4k-read', 1, 3), ...claimHalves.C5!['rand4k-write']!(true, 3)]);
+    const edge = analyses([
+      entry(fig05, 'vmm-aoe-cache-off', 'rand4k-read', 1.1, 3),
+      entry(fig05, 'local', 'rand4k-read', 1, 3),
+      ...claimHalves.C5!['rand4k-write']!(true, 3),
+    ]);
     expect(claimOf(edge, 'C5')).toMatchObject({ verdict: 'inconclusive', strength: null });
   });
 
@@ -195,7 +266,12 @@ describe('claims verdicts, rule by rule', () => {
 
   it('C7 does not count a memory-heavy test as below local when every test is equally below local', () => {
     // Every test at score 0.6: the network path is slow everywhere, nothing singles out the memory-heavy ones.
-    const data = analyses(Object.keys(tests).flatMap((test) => [entry('fig09-application-benchmark', 'local', test, 6, 3), entry('fig09-application-benchmark', 'vmm-aoe-cache-on', test, 10, 3)]));
+    const data = analyses(
+      Object.keys(tests).flatMap((test) => [
+        entry('fig09-application-benchmark', 'local', test, 6, 3),
+        entry('fig09-application-benchmark', 'vmm-aoe-cache-on', test, 10, 3),
+      ]),
+    );
     const c = claimOf(data, 'C7');
     expect(c.verdict).toBe('differs');
     expect(c.ours).toMatch(/mail-search: [^;]*→ inconclusive/);
@@ -208,18 +284,30 @@ describe('claims verdicts, rule by rule', () => {
     const data = analyses(
       Object.keys(tests).flatMap((test): Entry[] => [
         { experiment: 'fig09-application-benchmark', configuration: 'local', metric: test, values: tight(10) },
-        { experiment: 'fig09-application-benchmark', configuration: 'vmm-aoe-cache-on', metric: test, values: tight(tests[test]!.memoryHeavy ? 10.1 : 10.3) },
+        {
+          experiment: 'fig09-application-benchmark',
+          configuration: 'vmm-aoe-cache-on',
+          metric: test,
+          values: tight(tests[test]!.memoryHeavy ? 10.1 : 10.3),
+        },
       ]),
     );
     const c = claimOf(data, 'C7');
     expect(c.ours).toMatch(/app-loading: [^;]*→ reproduced/);
-    expect(c.ours).toMatch(/mail-search: score 0.99, local - cache-on time -0.100 s [^;]*app-loading 1.02 [^;]*→ differs/);
+    expect(c.ours).toMatch(
+      /mail-search: score 0.99, local - cache-on time -0.100 s [^;]*app-loading 1.02 [^;]*→ differs/,
+    );
     expect(c.verdict).toBe('differs');
   });
 
   it('C8 judges the PXE-loaded VMM, not the one QEMU loads', () => {
     const data = analyses(
-      Object.values(claimHalves.C8!).flatMap((half) => half(true, 3)).map((e) => ({ ...e, configuration: e.configuration === 'vmm-pxe-aoe-cache-on' ? 'vmm-aoe-cache-on' : e.configuration })),
+      Object.values(claimHalves.C8!)
+        .flatMap((half) => half(true, 3))
+        .map((e) => ({
+          ...e,
+          configuration: e.configuration === 'vmm-pxe-aoe-cache-on' ? 'vmm-aoe-cache-on' : e.configuration,
+        })),
     );
     expect(claimOf(data, 'C8').verdict).toBe('not run');
   });
@@ -227,13 +315,19 @@ describe('claims verdicts, rule by rule', () => {
   it("C6 gives the paper's 5.5 arithmetic beside the access-latency half", () => {
     const c = claimOf(claimData('C6'), 'C6');
     // Cache on 60 MB/s, 12 ms more per access with the cache off.
-    expect(c.ours).toContain(`predicts cache-off seq read ${predictedCacheOffThroughput(60, 12).toPrecision(3)} MB/s, measured 8.00`);
+    expect(c.ours).toContain(
+      `predicts cache-off seq read ${predictedCacheOffThroughput(60, 12).toPrecision(3)} MB/s, measured 8.00`,
+    );
   });
 });
 
 describe('claims table in the report', () => {
   it('renders indicative verdicts with their own words and CSS class, and explains them', () => {
-    const html = claimsTable([claimOf(claimData('C4', { n: 1 }), 'C4'), claimOf(claimData('C4'), 'C4'), claimOf(new Map(), 'C9')]);
+    const html = claimsTable([
+      claimOf(claimData('C4', { n: 1 }), 'C4'),
+      claimOf(claimData('C4'), 'C4'),
+      claimOf(new Map(), 'C9'),
+    ]);
     expect(html).toContain('<tr class="indicative-reproduced"><td>C4</td>');
     expect(html).toContain('<td>indicative: reproduced</td>');
     expect(html).toContain('<tr class="reproduced"><td>C4</td>');
@@ -244,10 +338,19 @@ describe('claims table in the report', () => {
 
 describe('claims statistics', () => {
   it('lowerThan: the whole Welch interval below zero, the opposite side differs, across zero inconclusive', () => {
-    expect(lowerThan(summarise([1, 2, 3]), summarise([10, 11, 12])).decision).toEqual({ verdict: 'reproduced', strength: 'confident' });
-    expect(lowerThan(summarise([10, 11, 12]), summarise([1, 2, 3])).decision).toEqual({ verdict: 'differs', strength: 'confident' });
+    expect(lowerThan(summarise([1, 2, 3]), summarise([10, 11, 12])).decision).toEqual({
+      verdict: 'reproduced',
+      strength: 'confident',
+    });
+    expect(lowerThan(summarise([10, 11, 12]), summarise([1, 2, 3])).decision).toEqual({
+      verdict: 'differs',
+      strength: 'confident',
+    });
     expect(lowerThan(summarise([1, 5, 9]), summarise([6, 7, 8])).decision.verdict).toBe('inconclusive');
-    expect(lowerThan(summarise([5]), summarise([6])).decision).toEqual({ verdict: 'reproduced', strength: 'indicative' });
+    expect(lowerThan(summarise([5]), summarise([6])).decision).toEqual({
+      verdict: 'reproduced',
+      strength: 'indicative',
+    });
     // 8 < 0.5 x 20 but not < 0.5 x 14.
     expect(lowerThan(summarise([7.9, 8, 8.1]), summarise([19.9, 20, 20.1]), 0.5).decision.verdict).toBe('reproduced');
     expect(lowerThan(summarise([7.9, 8, 8.1]), summarise([13.9, 14, 14.1]), 0.5).decision.verdict).toBe('differs');
@@ -257,8 +360,14 @@ describe('claims statistics', () => {
     expect(aboutEqual(summarise([31.9, 32, 32.1]), summarise([29.9, 30, 30.1])).decision.verdict).toBe('reproduced');
     expect(aboutEqual(summarise([33.9, 34, 34.1]), summarise([29.9, 30, 30.1])).decision.verdict).toBe('differs');
     expect(aboutEqual(summarise([26, 33, 40]), summarise([29.9, 30, 30.1])).decision.verdict).toBe('inconclusive');
-    expect(aboutEqual(summarise([32.9]), summarise([30])).decision).toEqual({ verdict: 'reproduced', strength: 'indicative' });
-    expect(aboutEqual(summarise([33.3]), summarise([30])).decision).toEqual({ verdict: 'differs', strength: 'indicative' });
+    expect(aboutEqual(summarise([32.9]), summarise([30])).decision).toEqual({
+      verdict: 'reproduced',
+      strength: 'indicative',
+    });
+    expect(aboutEqual(summarise([33.3]), summarise([30])).decision).toEqual({
+      verdict: 'differs',
+      strength: 'indicative',
+    });
     expect(aboutEqual(summarise([33, 34]), summarise([30, 30.2])).estimate.value).toBeCloseTo(33.5 / 30.1 - 1, 12);
   });
 
@@ -270,20 +379,57 @@ describe('claims statistics', () => {
 
   it('combine: every half for reproduced, any half for differs', () => {
     const confident = { verdict: 'reproduced', strength: 'confident' } as const;
-    expect(combine([confident, { verdict: 'reproduced', strength: 'indicative' }])).toEqual({ verdict: 'reproduced', strength: 'indicative' });
-    expect(combine([confident, { verdict: 'differs', strength: 'indicative' }, { verdict: 'not run', strength: null }])).toEqual({ verdict: 'differs', strength: 'indicative' });
-    expect(combine([confident, { verdict: 'inconclusive', strength: null }])).toEqual({ verdict: 'inconclusive', strength: null });
-    expect(combine([confident, { verdict: 'not run', strength: null }, { verdict: 'inconclusive', strength: null }])).toEqual({ verdict: 'not run', strength: null });
+    expect(combine([confident, { verdict: 'reproduced', strength: 'indicative' }])).toEqual({
+      verdict: 'reproduced',
+      strength: 'indicative',
+    });
+    expect(
+      combine([confident, { verdict: 'differs', strength: 'indicative' }, { verdict: 'not run', strength: null }]),
+    ).toEqual({ verdict: 'differs', strength: 'indicative' });
+    expect(combine([confident, { verdict: 'inconclusive', strength: null }])).toEqual({
+      verdict: 'inconclusive',
+      strength: null,
+    });
+    expect(
+      combine([confident, { verdict: 'not run', strength: null }, { verdict: 'inconclusive', strength: null }]),
+    ).toEqual({ verdict: 'not run', strength: null });
     expect(combine([])).toEqual({ verdict: 'not run', strength: null });
   });
 
   it('slope and its interval detect RTT growing with the packet index', () => {
-    expect(slope([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }])).toBeCloseTo(2, 12);
-    expect(slope([{ x: 0, y: 5 }, { x: 1, y: 5 }])).toBe(0);
-    expect(fitSlope([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }])).toEqual({ value: 2, ciLow: 2, ciHigh: 2 });
-    expect(fitSlope([{ x: 0, y: 1 }, { x: 1, y: 3 }]).ciLow).toBeNull();
+    expect(
+      slope([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+        { x: 2, y: 5 },
+      ]),
+    ).toBeCloseTo(2, 12);
+    expect(
+      slope([
+        { x: 0, y: 5 },
+        { x: 1, y: 5 },
+      ]),
+    ).toBe(0);
+    expect(
+      fitSlope([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+        { x: 2, y: 5 },
+      ]),
+    ).toEqual({ value: 2, ciLow: 2, ciHigh: 2 });
+    expect(
+      fitSlope([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+      ]).ciLow,
+    ).toBeNull();
     // Slope 3 / 5; residuals 0.4, -1.2, 1.2, -0.4 (sum of squares 3.2, 2 degrees of freedom), sxx 5, t(2) = 4.3027.
-    const fit = fitSlope([{ x: 0, y: 1 }, { x: 1, y: 0 }, { x: 2, y: 3 }, { x: 3, y: 2 }]);
+    const fit = fitSlope([
+      { x: 0, y: 1 },
+      { x: 1, y: 0 },
+      { x: 2, y: 3 },
+      { x: 3, y: 2 },
+    ]);
     expect(fit.value).toBeCloseTo(0.6, 12);
     expect(fit.ciHigh! - fit.value).toBeCloseTo(4.302652729749464 * Math.sqrt(3.2 / 2 / 5), 9);
   });

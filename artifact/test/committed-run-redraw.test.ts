@@ -19,8 +19,14 @@ describe('a committed run redrawn from its folder', () => {
     const runsDir = await mkdtemp(path.join(os.tmpdir(), 'committed-'));
     await cp(path.join(paths.runs, runId), path.join(runsDir, runId), { recursive: true });
     const layout = runLayout(path.join(runsDir, runId));
-    const tracked = execFileSync('git', ['ls-files', path.join('data', 'runs', runId)], { cwd: repoRoot, encoding: 'utf8' }).split('\n');
-    expect(tracked.filter((file) => /\/(figures\/|report\.(html|pdf)$)/.test(file)), 'committed runs do not keep their figures and reports').toEqual([]);
+    const tracked = execFileSync('git', ['ls-files', path.join('data', 'runs', runId)], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).split('\n');
+    expect(
+      tracked.filter((file) => /\/(figures\/|report\.(html|pdf)$)/.test(file)),
+      'committed runs do not keep their figures and reports',
+    ).toEqual([]);
     // A checkout where someone redrew the run has them; this test makes them from nothing.
     await rm(layout.figures, { recursive: true, force: true });
     const committed = JSON.parse(await readFile(layout.analysis, 'utf8')) as unknown;
@@ -28,12 +34,35 @@ describe('a committed run redrawn from its folder', () => {
     await figures(runId, { runsDir });
 
     // The experiment the run measured; the others are listed as not part of it, with today's configurations.
-    const measured = (analysis: unknown) => (analysis as { experiments: { experiment: string }[] }).experiments.find((e) => e.experiment === 'fig04-boot-time');
+    const measured = (analysis: unknown) =>
+      (analysis as { experiments: { experiment: string }[] }).experiments.find(
+        (e) => e.experiment === 'fig04-boot-time',
+      );
     expect(measured(JSON.parse(await readFile(layout.analysis, 'utf8')))).toEqual(measured(committed));
-    const rows = JSON.parse(await readFile(path.join(layout.figures, 'fig04-boot-time.data.json'), 'utf8')) as { series: string; panel: string; group: string; value: number | null }[];
-    const analysis = (committed as { experiments: { experiment: string; configurations: Record<string, { metrics?: Record<string, { points: { mean: number }[] }> }> }[] }).experiments.find((e) => e.experiment === 'fig04-boot-time')!;
+    const rows = JSON.parse(await readFile(path.join(layout.figures, 'fig04-boot-time.data.json'), 'utf8')) as {
+      series: string;
+      panel: string;
+      group: string;
+      value: number | null;
+    }[];
+    const analysis = (
+      committed as {
+        experiments: {
+          experiment: string;
+          configurations: Record<string, { metrics?: Record<string, { points: { mean: number }[] }> }>;
+        }[];
+      }
+    ).experiments.find((e) => e.experiment === 'fig04-boot-time')!;
     const localOsBoot = analysis.configurations.local!.metrics!['os-boot']!.points[0]!.mean;
-    expect(rows.some((row) => row.series === 'this run' && row.panel === 'OS boot (s)' && row.group === 'Local disk' && row.value === localOsBoot)).toBe(true);
+    expect(
+      rows.some(
+        (row) =>
+          row.series === 'this run' &&
+          row.panel === 'OS boot (s)' &&
+          row.group === 'Local disk' &&
+          row.value === localOsBoot,
+      ),
+    ).toBe(true);
     expect(existsSync(layout.reportHtml) && existsSync(layout.reportPdf)).toBe(true);
   }, 120_000);
 });

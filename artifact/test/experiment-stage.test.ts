@@ -29,7 +29,9 @@ function countingExperiment(failOn?: number) {
             if (ctx.repetition === failOn) throw new Error('QEMU exited before login (fake)');
             await writeFile(path.join(ctx.rawDir, 'boot.txt'), String(30 + ctx.repetition));
           },
-          parse: async (rawDir) => [{ metric: 'os-boot', unit: 's', value: Number(await readFile(path.join(rawDir, 'boot.txt'), 'utf8')) }],
+          parse: async (rawDir) => [
+            { metric: 'os-boot', unit: 's', value: Number(await readFile(path.join(rawDir, 'boot.txt'), 'utf8')) },
+          ],
         },
       },
       'vmm-local': { needs: [] },
@@ -56,7 +58,11 @@ describe('experiments stage', () => {
     const blocked = new Map([['aoe-server', 'server did not build in this run (see logs/build-server.log)']] as const);
     const result = await runExperiment(experiment, { ...ctx, blocked });
     expect(calls).toEqual([]);
-    expect(result.configurations[0]).toEqual({ configuration: 'local', status: 'not-run', reason: 'server did not build in this run (see logs/build-server.log)' });
+    expect(result.configurations[0]).toEqual({
+      configuration: 'local',
+      status: 'not-run',
+      reason: 'server did not build in this run (see logs/build-server.log)',
+    });
   });
 
   it('runs each repetition once; a resumed run reuses finished repetitions', async () => {
@@ -80,7 +86,14 @@ describe('experiments stage', () => {
 
   it("a repetition's resume hash covers all the code it runs, not only its experiment's folder", () => {
     const code = repetitionCode('fig05-disk-throughput');
-    for (const source of ['experiments/fig05-disk-throughput', 'experiments/shared', 'artifact/testbed', 'artifact/stages/experiments.ts', 'server/lab.ts', 'server/boot-services.ts']) {
+    for (const source of [
+      'experiments/fig05-disk-throughput',
+      'experiments/shared',
+      'artifact/testbed',
+      'artifact/stages/experiments.ts',
+      'server/lab.ts',
+      'server/boot-services.ts',
+    ]) {
       expect(code).toContain(source);
     }
   });
@@ -88,10 +101,17 @@ describe('experiments stage', () => {
   it('records why a configuration did not run, and a failure without losing the others', async () => {
     const ctx = await stage();
     const failing = countingExperiment(2);
-    const result = await runExperiment(failing.experiment, { ...ctx, blocked: new Map([['nfs-server', 'NFS server missing (fake)']] as const) });
+    const result = await runExperiment(failing.experiment, {
+      ...ctx,
+      blocked: new Map([['nfs-server', 'NFS server missing (fake)']] as const),
+    });
     expect(result.configurations).toEqual([
       { configuration: 'local', status: 'failed', reason: 'QEMU exited before login (fake)' },
-      { configuration: 'vmm-local', status: 'not-run', reason: 'the artifact has no runner for this configuration yet' },
+      {
+        configuration: 'vmm-local',
+        status: 'not-run',
+        reason: 'the artifact has no runner for this configuration yet',
+      },
       { configuration: 'kvm-nfs', status: 'not-run', reason: 'NFS server missing (fake)' },
     ]);
     // Resuming retries only the repetition that failed.
@@ -115,7 +135,11 @@ describe('experiments stage', () => {
       parse: async () => [{ metric: 'os-boot', unit: 's', value: 30 }],
     });
     const { experiment } = countingExperiment();
-    experiment.configurations = { local: { needs: [], runner: recording('L') }, 'vmm-local': { needs: [], runner: recording('V') }, 'vmm-aoe-cache-on': { needs: [], runner: recording('A') } };
+    experiment.configurations = {
+      local: { needs: [], runner: recording('L') },
+      'vmm-local': { needs: [], runner: recording('V') },
+      'vmm-aoe-cache-on': { needs: [], runner: recording('A') },
+    };
     const result = await runExperiment(experiment, { ...ctx, options: { ...options, reps: 3 } });
     expect(order).toEqual(['L1', 'V1', 'A1', 'V2', 'A2', 'L2', 'A3', 'L3', 'V3']);
     expect(result.configurations.map((c) => c.configuration)).toEqual(['local', 'vmm-local', 'vmm-aoe-cache-on']);
@@ -150,7 +174,12 @@ describe('experiments stage', () => {
 function fakeSessions(failJob?: string) {
   const boots: { configuration: string; repetition: number; jobs: string[]; ran: string[] }[] = [];
   const boot: SessionBoot = async (ctx, jobs, body) => {
-    const record = { configuration: ctx.configuration, repetition: ctx.repetition, jobs: jobs.map((job) => job.id), ran: [] as string[] };
+    const record = {
+      configuration: ctx.configuration,
+      repetition: ctx.repetition,
+      jobs: jobs.map((job) => job.id),
+      ran: [] as string[],
+    };
     boots.push(record);
     const log = path.join(ctx.rawDir, 'client.com1.log');
     await writeFile(log, `boot ${ctx.configuration} ${ctx.repetition}\nlogin: \n`);
@@ -167,10 +196,21 @@ function fakeSessions(failJob?: string) {
   return { boot, boots };
 }
 
-const fakeJob = (seconds: number): JobWork => ({ kind: 'job', describe: 'fake job', tasks: () => ({ apps: { tests: ['web-render'], scale: seconds, passes: 1 } }), timeoutMs: () => 1000 });
+const fakeJob = (seconds: number): JobWork => ({
+  kind: 'job',
+  describe: 'fake job',
+  tasks: () => ({ apps: { tests: ['web-render'], scale: seconds, passes: 1 } }),
+  timeoutMs: () => 1000,
+});
 
 /** An experiment measuring `configurations` in boot sessions: from the boot, or by reading its job's line in the console log. */
-function sessionExperiment(id: string, figure: number, boot: SessionBoot, work: JobWork | { kind: 'boot' }, configurations: readonly ('local' | 'vmm-local')[] = ['local']): Experiment {
+function sessionExperiment(
+  id: string,
+  figure: number,
+  boot: SessionBoot,
+  work: JobWork | { kind: 'boot' },
+  configurations: readonly ('local' | 'vmm-local')[] = ['local'],
+): Experiment {
   const runner: Runner = {
     session: { boot, work },
     parse: async (rawDir) => {
@@ -185,7 +225,10 @@ function sessionExperiment(id: string, figure: number, boot: SessionBoot, work: 
     ...countingExperiment().experiment,
     id,
     figure,
-    metrics: { 'os-boot': { label: 'OS boot', unit: 's', better: 'lower' }, seconds: { label: 'seconds', unit: 's', better: 'lower' } },
+    metrics: {
+      'os-boot': { label: 'OS boot', unit: 's', better: 'lower' },
+      seconds: { label: 'seconds', unit: 's', better: 'lower' },
+    },
     configurations: Object.fromEntries(configurations.map((configuration) => [configuration, { needs: [], runner }])),
   };
 }
@@ -202,46 +245,97 @@ describe('boot sessions', () => {
     ];
     const results = await runExperiments(experiments, ctx);
     expect(boots).toEqual([
-      { configuration: 'local', repetition: 1, jobs: ['fig05-disk-throughput-local-rep1', 'fig09-application-benchmark-local-rep1'], ran: ['fig05-disk-throughput-local-rep1', 'fig09-application-benchmark-local-rep1'] },
-      { configuration: 'vmm-local', repetition: 1, jobs: ['fig05-disk-throughput-vmm-local-rep1'], ran: ['fig05-disk-throughput-vmm-local-rep1'] },
+      {
+        configuration: 'local',
+        repetition: 1,
+        jobs: ['fig05-disk-throughput-local-rep1', 'fig09-application-benchmark-local-rep1'],
+        ran: ['fig05-disk-throughput-local-rep1', 'fig09-application-benchmark-local-rep1'],
+      },
+      {
+        configuration: 'vmm-local',
+        repetition: 1,
+        jobs: ['fig05-disk-throughput-vmm-local-rep1'],
+        ran: ['fig05-disk-throughput-vmm-local-rep1'],
+      },
       // Repetition 2 rotates the order of the boot sessions.
-      { configuration: 'vmm-local', repetition: 2, jobs: ['fig05-disk-throughput-vmm-local-rep2'], ran: ['fig05-disk-throughput-vmm-local-rep2'] },
-      { configuration: 'local', repetition: 2, jobs: ['fig05-disk-throughput-local-rep2', 'fig09-application-benchmark-local-rep2'], ran: ['fig05-disk-throughput-local-rep2', 'fig09-application-benchmark-local-rep2'] },
+      {
+        configuration: 'vmm-local',
+        repetition: 2,
+        jobs: ['fig05-disk-throughput-vmm-local-rep2'],
+        ran: ['fig05-disk-throughput-vmm-local-rep2'],
+      },
+      {
+        configuration: 'local',
+        repetition: 2,
+        jobs: ['fig05-disk-throughput-local-rep2', 'fig09-application-benchmark-local-rep2'],
+        ran: ['fig05-disk-throughput-local-rep2', 'fig09-application-benchmark-local-rep2'],
+      },
     ]);
     expect(results.map((result) => result.configurations.map((c) => [c.configuration, c.status]))).toEqual([
-      [['local', 'ran'], ['vmm-local', 'ran']],
-      [['local', 'ran'], ['vmm-local', 'ran']],
+      [
+        ['local', 'ran'],
+        ['vmm-local', 'ran'],
+      ],
+      [
+        ['local', 'ran'],
+        ['vmm-local', 'ran'],
+      ],
       [['local', 'ran']],
       [['local', 'ran']],
     ]);
     // Each repetition records what else the host did while it was measured.
     const fig05Local = results[1]!.configurations[0]!;
-    expect(fig05Local.status === 'ran' && fig05Local.hostActivity?.map((activity) => activity.repetition)).toEqual([1, 2]);
+    expect(fig05Local.status === 'ran' && fig05Local.hostActivity?.map((activity) => activity.repetition)).toEqual([
+      1, 2,
+    ]);
     // Fig. 11 was measured by Fig. 5's job: its raw folder names that job and links the session's console log.
     const fig11 = path.join(ctx.layout.raw, 'fig11-kvm-throughput', 'local', 'rep-2');
-    expect(JSON.parse(await readFile(path.join(fig11, 'job.json'), 'utf8')).id).toBe('fig05-disk-throughput-local-rep2');
+    expect(JSON.parse(await readFile(path.join(fig11, 'job.json'), 'utf8')).id).toBe(
+      'fig05-disk-throughput-local-rep2',
+    );
     expect((await lstat(path.join(fig11, 'client.com1.log'))).isSymbolicLink()).toBe(true);
-    expect(JSON.parse(await readFile(path.join(fig11, 'session.json'), 'utf8'))).toMatchObject({ session: 'raw/sessions/local/rep-2', job: 'fig05-disk-throughput-local-rep2' });
-    expect(await readFile(path.join(ctx.layout.raw, 'fig04-boot-time', 'local', 'rep-1', 'client.com1.log'), 'utf8')).toMatch(/^boot local 1\n/);
+    expect(JSON.parse(await readFile(path.join(fig11, 'session.json'), 'utf8'))).toMatchObject({
+      session: 'raw/sessions/local/rep-2',
+      job: 'fig05-disk-throughput-local-rep2',
+    });
+    expect(
+      await readFile(path.join(ctx.layout.raw, 'fig04-boot-time', 'local', 'rep-1', 'client.com1.log'), 'utf8'),
+    ).toMatch(/^boot local 1\n/);
   });
 
   it('--boot-per-experiment boots once per experiment, configuration and repetition', async () => {
     const ctx = await stage();
     const { boot, boots } = fakeSessions();
-    await runExperiments([sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }), sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1))], { ...ctx, options: { ...options, reps: 1, bootPerExperiment: true } });
+    await runExperiments(
+      [
+        sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }),
+        sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1)),
+      ],
+      { ...ctx, options: { ...options, reps: 1, bootPerExperiment: true } },
+    );
     expect(boots.map((b) => b.jobs)).toEqual([[], ['fig05-disk-throughput-local-rep1']]);
   });
 
   it('a job that fails fails its experiment, not the parts before it; a resumed run boots again for what is missing only', async () => {
     const ctx = await stage();
     const failing = fakeSessions('fig09-application-benchmark-local-rep1');
-    const experiments = (boot: SessionBoot) => [sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }), sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1)), sessionExperiment('fig09-application-benchmark', 9, boot, fakeJob(2))];
+    const experiments = (boot: SessionBoot) => [
+      sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }),
+      sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1)),
+      sessionExperiment('fig09-application-benchmark', 9, boot, fakeJob(2)),
+    ];
     const results = await runExperiments(experiments(failing.boot), { ...ctx, options: { ...options, reps: 1 } });
     expect(results.map((result) => result.configurations[0]!.status)).toEqual(['ran', 'ran', 'failed']);
-    expect(results[2]!.configurations[0]).toMatchObject({ reason: 'job fig09-application-benchmark-local-rep1 did not end (fake)' });
+    expect(results[2]!.configurations[0]).toMatchObject({
+      reason: 'job fig09-application-benchmark-local-rep1 did not end (fake)',
+    });
 
     const retry = fakeSessions();
-    const retried = await runExperiments(experiments(retry.boot), { ...ctx, ledger: StepLedger.open(ctx.layout.ledger), options: { ...options, reps: 1 } });
+    const retried = await runExperiments(experiments(retry.boot), {
+      ...ctx,
+      ledger: StepLedger.open(ctx.layout.ledger),
+      options: { ...options, reps: 1 },
+    });
     expect(retry.boots.map((b) => b.jobs)).toEqual([['fig09-application-benchmark-local-rep1']]);
     expect(retried.map((result) => result.configurations[0]!.status)).toEqual(['ran', 'ran', 'ran']);
   });
@@ -250,7 +344,11 @@ describe('boot sessions', () => {
     const ctx = await stage();
     const { experiment } = countingExperiment();
     const result = await runExperiment(experiment, { ...ctx, options: { ...options, smoke: true, reps: 1 } });
-    expect(result.configurations[2]).toEqual({ configuration: 'kvm-nfs', status: 'not-run', reason: expect.stringMatching(/^not run: --smoke skips the KVM \+ NFS baseline/) });
+    expect(result.configurations[2]).toEqual({
+      configuration: 'kvm-nfs',
+      status: 'not-run',
+      reason: expect.stringMatching(/^not run: --smoke skips the KVM \+ NFS baseline/),
+    });
   });
 });
 
@@ -262,17 +360,23 @@ describe('lanes (--jobs N)', () => {
       const start = performance.now();
       await writeFile(path.join(ctx.rawDir, 'client.com1.log'), `boot ${ctx.configuration}\nlogin: \n`);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await body({ runJob: async (job) => void (await appendFile(path.join(ctx.rawDir, 'client.com1.log'), `ran ${job.id}\n`)) });
+      await body({
+        runJob: async (job) => void (await appendFile(path.join(ctx.rawDir, 'client.com1.log'), `ran ${job.id}\n`)),
+      });
       spans.push({ configuration: ctx.configuration, lane: ctx.lane?.cpus ?? 'all', start, end: performance.now() });
     };
     return { boot, spans };
   }
-  const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+  const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+    a.start < b.end && b.start < a.end;
 
   it('runs the sessions of a repetition side by side, each in its own lane, when they measure no boot time', async () => {
     const ctx = await stage();
     const { boot, spans } = timedSessions();
-    const results = await runExperiments([sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1), ['local', 'vmm-local'])], { ...ctx, options: { ...options, reps: 1, jobs: 2 } });
+    const results = await runExperiments(
+      [sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1), ['local', 'vmm-local'])],
+      { ...ctx, options: { ...options, reps: 1, jobs: 2 } },
+    );
     expect(results[0]!.configurations.map((c) => c.status)).toEqual(['ran', 'ran']);
     expect(spans).toHaveLength(2);
     expect(overlap(spans[0]!, spans[1]!)).toBe(true);
@@ -282,14 +386,19 @@ describe('lanes (--jobs N)', () => {
   it('runs a session that measures boot times alone, unless --parallel-boots', async () => {
     const ctx = await stage();
     const alone = timedSessions();
-    await runExperiments([sessionExperiment('fig04-boot-time', 4, alone.boot, { kind: 'boot' }, ['local', 'vmm-local'])], { ...ctx, options: { ...options, reps: 1, jobs: 2 } });
+    await runExperiments(
+      [sessionExperiment('fig04-boot-time', 4, alone.boot, { kind: 'boot' }, ['local', 'vmm-local'])],
+      { ...ctx, options: { ...options, reps: 1, jobs: 2 } },
+    );
     expect(overlap(alone.spans[0]!, alone.spans[1]!)).toBe(false);
     expect(alone.spans.map((span) => span.lane)).toEqual(['all', 'all']);
 
     const parallel = timedSessions();
     const other = await stage();
-    await runExperiments([sessionExperiment('fig04-boot-time', 4, parallel.boot, { kind: 'boot' }, ['local', 'vmm-local'])], { ...other, options: { ...options, reps: 1, jobs: 2, parallelBoots: true } });
+    await runExperiments(
+      [sessionExperiment('fig04-boot-time', 4, parallel.boot, { kind: 'boot' }, ['local', 'vmm-local'])],
+      { ...other, options: { ...options, reps: 1, jobs: 2, parallelBoots: true } },
+    );
     expect(overlap(parallel.spans[0]!, parallel.spans[1]!)).toBe(true);
   });
 });
-

@@ -24,13 +24,19 @@ describe('npm run figures on a run folder (end to end, synthetic fixture)', () =
     await figures('fixture-synthetic', { runsDir });
 
     for (const experiment of experiments) {
-      for (const ext of ['svg', 'png', 'vl.json', 'data.json']) expect(existsSync(path.join(layout.figures, `${experiment.id}.${ext}`)), `${experiment.id}.${ext}`).toBe(true);
+      for (const ext of ['svg', 'png', 'vl.json', 'data.json'])
+        expect(existsSync(path.join(layout.figures, `${experiment.id}.${ext}`)), `${experiment.id}.${ext}`).toBe(true);
     }
     // The spec loads its rows from the data file beside it, and names where they came from.
-    const spec = JSON.parse(await readFile(path.join(layout.figures, 'fig04-boot-time.vl.json'), 'utf8')) as { data: unknown; usermeta: { provenance: { runs: { runId: string }[] } } };
+    const spec = JSON.parse(await readFile(path.join(layout.figures, 'fig04-boot-time.vl.json'), 'utf8')) as {
+      data: unknown;
+      usermeta: { provenance: { runs: { runId: string }[] } };
+    };
     expect(spec.data).toEqual({ url: 'fig04-boot-time.data.json' });
     expect(spec.usermeta.provenance.runs[0]!.runId).toBe('fixture-synthetic');
-    const rows = JSON.parse(await readFile(path.join(layout.figures, 'fig04-boot-time.data.json'), 'utf8')) as { series: string }[];
+    const rows = JSON.parse(await readFile(path.join(layout.figures, 'fig04-boot-time.data.json'), 'utf8')) as {
+      series: string;
+    }[];
     expect(rows.some((row) => row.series === 'this run: OS boot' || row.series === 'this run')).toBe(true);
     const claims = JSON.parse(await readFile(path.join(layout.root, 'claims.json'), 'utf8')) as ClaimVerdict[];
     const verdict = (id: string) => claims.find((c) => c.id === id)!.verdict;
@@ -41,7 +47,14 @@ describe('npm run figures on a run folder (end to end, synthetic fixture)', () =
     expect(verdict('C4')).toBe('not run');
 
     const html = await readFile(layout.reportHtml, 'utf8');
-    for (const text of ['Claims', 'hypervisor AoE path not implemented yet (fixture)', 'QEMU exited during boot (fixture)', 'Fixture CPU (synthetic)', 'not run', 'linux-image-6.1.0-fixture-amd64 6.1.0']) {
+    for (const text of [
+      'Claims',
+      'hypervisor AoE path not implemented yet (fixture)',
+      'QEMU exited during boot (fixture)',
+      'Fixture CPU (synthetic)',
+      'not run',
+      'linux-image-6.1.0-fixture-amd64 6.1.0',
+    ]) {
       expect(html).toContain(text);
     }
     expect((await readFile(layout.reportPdf)).subarray(0, 5).toString()).toBe('%PDF-');
@@ -52,8 +65,18 @@ describe('npm run figures on a run folder (end to end, synthetic fixture)', () =
   it('rejects a malformed result file with a message naming it', async () => {
     const runsDir = await copyFixtureRun();
     const results = runLayout(path.join(runsDir, 'fixture-synthetic')).results;
-    await writeFile(path.join(results, 'fig04-boot-time.json'), JSON.stringify({ schema: 'vmm-netboot/result@1', experiment: 'fig04-boot-time', figure: 4, configurations: [{ configuration: 'local', status: 'ran' }] }));
-    await expect(figures('fixture-synthetic', { runsDir })).rejects.toThrow(/fig04-boot-time\.json does not match its schema[\s\S]*npm run reproduce -- --only fig04-boot-time/);
+    await writeFile(
+      path.join(results, 'fig04-boot-time.json'),
+      JSON.stringify({
+        schema: 'vmm-netboot/result@1',
+        experiment: 'fig04-boot-time',
+        figure: 4,
+        configurations: [{ configuration: 'local', status: 'ran' }],
+      }),
+    );
+    await expect(figures('fixture-synthetic', { runsDir })).rejects.toThrow(
+      /fig04-boot-time\.json does not match its schema[\s\S]*npm run reproduce -- --only fig04-boot-time/,
+    );
   }, 60_000);
 
   it('names the known runs when the run id does not exist', async () => {

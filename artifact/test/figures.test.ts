@@ -31,28 +31,54 @@ const fixtureBootAnalysis: ExperimentAnalysis = {
 function darkPixels(svg: string): number {
   const pixels = rasterise(svg).pixels;
   let dark = 0;
-  for (let i = 0; i < pixels.length; i += 4) if (pixels[i]! < 100 && pixels[i + 1]! < 100 && pixels[i + 2]! < 100) dark++;
+  for (let i = 0; i < pixels.length; i += 4)
+    if (pixels[i]! < 100 && pixels[i + 1]! < 100 && pixels[i + 2]! < 100) dark++;
   return dark;
 }
 
 describe('figure generation', () => {
   it('draws this run with error bars, not-run markers and the paper values labelled as such', async () => {
-    const rows = [...fig04BootTime.figureData({ analysis: fixtureBootAnalysis, series: 'this run' }), ...fig04BootTime.paperRows(await loadPaperValues())];
+    const rows = [
+      ...fig04BootTime.figureData({ analysis: fixtureBootAnalysis, series: 'this run' }),
+      ...fig04BootTime.paperRows(await loadPaperValues()),
+    ];
     const measured = rows.find((r) => r.status === 'measured' && r.panel === 'OS boot (s)')!;
     expect(measured).toMatchObject({ group: 'Local disk', value: 27 });
     expect(measured.ciLow).toBeLessThan(27);
-    expect(rows.filter((r) => r.status === 'paper').map((r) => r.value).sort()).toEqual([-14, -8, 24, 30].sort());
+    expect(
+      rows
+        .filter((r) => r.status === 'paper')
+        .map((r) => r.value)
+        .sort(),
+    ).toEqual([-14, -8, 24, 30].sort());
     expect(rows.some((r) => r.status === 'failed' && r.group === 'VMM + AoE, server cache off')).toBe(true);
 
-    const provenance = figureProvenance(fig04BootTime, [{ series: 'this run', analyses: new Map([['fig04-boot-time', fixtureBootAnalysis]]), run: { id: 'quick-1', commit: '0123456789abcdef', dirty: false } }]);
+    const provenance = figureProvenance(fig04BootTime, [
+      {
+        series: 'this run',
+        analyses: new Map([['fig04-boot-time', fixtureBootAnalysis]]),
+        run: { id: 'quick-1', commit: '0123456789abcdef', dirty: false },
+      },
+    ]);
     const spec = await specWithRows(fig04BootTime.specFile, rows, provenance);
     // The figure names where it came from, in its spec and in the drawing.
-    expect((spec as { usermeta?: unknown }).usermeta).toEqual({ provenance: { runs: [{ runId: 'quick-1', commit: '0123456789abcdef', dirty: false, configurations: ['local'] }] } });
+    expect((spec as { usermeta?: unknown }).usermeta).toEqual({
+      provenance: { runs: [{ runId: 'quick-1', commit: '0123456789abcdef', dirty: false, configurations: ['local'] }] },
+    });
     const svg = await renderSvg(spec);
     expect(svg).toContain('drawn from run quick-1 (commit 0123456789; local)');
     expect(svg).toContain('mark-rect'); // bars
     expect(svg).toContain('mark-rule'); // 95 % CI whiskers
-    for (const label of ['Fig. 4: OS boot time', 'OS boot (s)', 'OS boot: difference to Local disk (s)', 'paper (2011 hardware)', 'this run', 'not run', 'failed', 'VMM + AoE, server cache on']) {
+    for (const label of [
+      'Fig. 4: OS boot time',
+      'OS boot (s)',
+      'OS boot: difference to Local disk (s)',
+      'paper (2011 hardware)',
+      'this run',
+      'not run',
+      'failed',
+      'VMM + AoE, server cache on',
+    ]) {
       expect(svg).toContain(label);
     }
   });

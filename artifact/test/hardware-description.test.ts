@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { experiments } from '../../experiments/registry.js';
 import { paths } from '../core/paths.js';
 import { checkTestbed } from '../core/testbed-choice.js';
-import { hardwarePreconditionProblems, readHardwareDescription, type HardwareDescription } from '../testbed/hardware-description.js';
+import {
+  hardwarePreconditionProblems,
+  readHardwareDescription,
+  type HardwareDescription,
+} from '../testbed/hardware-description.js';
 
 const known = experiments.map((e) => e.id);
 const qemuSim = path.join(paths.testbeds, 'qemu-sim.json');
@@ -30,16 +34,23 @@ describe('hardware testbed description', () => {
   const valid = (): HardwareDescription => readHardwareDescription(qemuSim, known);
 
   test('the shipped qemu-sim and example files are valid, and their clients meet every precondition', () => {
-    for (const file of [qemuSim, example]) expect(hardwarePreconditionProblems(readHardwareDescription(file, known))).toEqual([]);
+    for (const file of [qemuSim, example])
+      expect(hardwarePreconditionProblems(readHardwareDescription(file, known))).toEqual([]);
     expect(valid().client.nic.pciId).toBe('8086:100e');
   });
 
   test('a missing file, bad JSON and bad fields: each problem named with its field', async () => {
-    expect(() => readHardwareDescription(path.join(dir, 'none.json'), known)).toThrow(/hardware testbed not configured: .*none\.json does not exist.*qemu-sim\.json/);
+    expect(() => readHardwareDescription(path.join(dir, 'none.json'), known)).toThrow(
+      /hardware testbed not configured: .*none\.json does not exist.*qemu-sim\.json/,
+    );
     expect(() => readHardwareDescription(path.join(dir, 'none.json'), known)).toThrow(/--testbed emulated/);
     const broken = await write('broken.json', '{"name": ');
     expect(() => readHardwareDescription(broken, known)).toThrow(/broken\.json is not valid JSON/);
-    const bad = valid() as unknown as { client: Record<string, unknown>; server: Record<string, unknown>; experiments: string[] };
+    const bad = valid() as unknown as {
+      client: Record<string, unknown>;
+      server: Record<string, unknown>;
+      experiments: string[];
+    };
     bad.client.mac = '52:54:00:a0:e0';
     delete bad.client.console;
     bad.server.mtu = 100;
@@ -59,14 +70,22 @@ describe('hardware testbed description', () => {
     expect(error).toMatch(/server\.mtu: /);
     // Schema errors come first; the unknown experiment is reported once the shape is right.
     const unknownOnly = await write('unknown.json', { ...valid(), experiments: ['fig42'] });
-    expect(() => readHardwareDescription(unknownOnly, known)).toThrow(/experiments\.0: unknown experiment "fig42" \(known: fig04-boot-time/);
+    expect(() => readHardwareDescription(unknownOnly, known)).toThrow(
+      /experiments\.0: unknown experiment "fig42" \(known: fig04-boot-time/,
+    );
   });
 
   test('an Intel CPU, UEFI-only firmware, AHCI and an unsupported NIC are refused with what to change', () => {
     const description = valid();
     const problems = hardwarePreconditionProblems({
       ...description,
-      client: { ...description.client, cpuVendor: 'intel', firmware: 'uefi', diskMode: 'ahci', nic: { model: 'Intel 82567LM', pciId: '8086:10f5' } },
+      client: {
+        ...description.client,
+        cpuVendor: 'intel',
+        firmware: 'uefi',
+        diskMode: 'ahci',
+        nic: { model: 'Intel 82567LM', pciId: '8086:10f5' },
+      },
     });
     expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/intel: our hypervisor runs on AMD SVM .* no VT-x backend yet/);
@@ -78,7 +97,9 @@ describe('hardware testbed description', () => {
   test('--testbed hardware: checks run before anything else and give the description to the run', async () => {
     expect(checkTestbed('emulated', known, '/nonexistent.json')).toBeUndefined();
     const intel = await write('intel.json', { ...valid(), client: { ...valid().client, cpuVendor: 'intel' } });
-    expect(() => checkTestbed('hardware', known, intel)).toThrow(/cannot run our hypervisor:\n  - client\.cpuVendor is intel/);
+    expect(() => checkTestbed('hardware', known, intel)).toThrow(
+      /cannot run our hypervisor:\n  - client\.cpuVendor is intel/,
+    );
     const simulated = checkTestbed('hardware', known, qemuSim)!;
     expect(simulated.name).toBe('qemu-sim');
     expect(simulated.server.bootMode).toBe('dhcp');
@@ -88,7 +109,12 @@ describe('hardware testbed description', () => {
   test('what this host needs to reach a real client is checked up front: console device, power tool, password file, interface', async () => {
     const unreachable = await write('unreachable.json', {
       ...valid(),
-      client: { ...valid().client, console: { kind: 'serial', device: '/dev/ttyUSB97' }, hypervisorConsole: { kind: 'command', argv: ['no-such-sol-tool', 'activate'] }, power: { kind: 'ipmi', host: 'bmc', user: 'admin', passwordFile: '/nonexistent/ipmi-password' } },
+      client: {
+        ...valid().client,
+        console: { kind: 'serial', device: '/dev/ttyUSB97' },
+        hypervisorConsole: { kind: 'command', argv: ['no-such-sol-tool', 'activate'] },
+        power: { kind: 'ipmi', host: 'bmc', user: 'admin', passwordFile: '/nonexistent/ipmi-password' },
+      },
       server: { interface: 'nosuch0', mtu: 1500 },
     });
     expect(() => checkTestbed('hardware', known, unreachable)).toThrow(
@@ -97,7 +123,12 @@ describe('hardware testbed description', () => {
   });
 
   test('the simulated PC is all or nothing: a real console with simulated power is refused', async () => {
-    const mixed = await write('mixed.json', { ...valid(), client: { ...valid().client, console: { kind: 'serial', device: '/dev/ttyS0' } } });
-    expect(() => readHardwareDescription(mixed, known)).toThrow(/client: kind "qemu-sim" describes the simulated PC; console, power \(and hypervisorConsole, if given\) must then all be "qemu-sim"/);
+    const mixed = await write('mixed.json', {
+      ...valid(),
+      client: { ...valid().client, console: { kind: 'serial', device: '/dev/ttyS0' } },
+    });
+    expect(() => readHardwareDescription(mixed, known)).toThrow(
+      /client: kind "qemu-sim" describes the simulated PC; console, power \(and hypervisorConsole, if given\) must then all be "qemu-sim"/,
+    );
   });
 });

@@ -23,19 +23,44 @@ describe('--testbed hardware on the qemu-sim PC', () => {
     'a boot to login and a fio job run through the PXE chain; the manifest has the client; compare puts the run beside the paper',
     async () => {
       const output = await scratchOutputDir('netboot-sim');
-      const shipped = JSON.parse(await readFile(path.join(paths.testbeds, 'qemu-sim.json'), 'utf8')) as { server: object };
+      const shipped = JSON.parse(await readFile(path.join(paths.testbeds, 'qemu-sim.json'), 'utf8')) as {
+        server: object;
+      };
       // A server interface of its own, so that this test and a run of the shipped file can coexist.
       const serverInterface = `nbsim${process.pid % 100000}`;
       const description = path.join(output, 'qemu-sim-test.json');
-      await writeFile(description, JSON.stringify({ ...shipped, name: 'qemu-sim-test', server: { ...shipped.server, interface: serverInterface } }));
+      await writeFile(
+        description,
+        JSON.stringify({
+          ...shipped,
+          name: 'qemu-sim-test',
+          server: { ...shipped.server, interface: serverInterface },
+        }),
+      );
 
       const run = await runCli(
-        ['reproduce', '--smoke', '--testbed', 'hardware', '--hardware', description, '--only', 'fig04', '--only', 'fig05', '--configurations', 'vmm-aoe-cache-on', '--run-id', runId],
+        [
+          'reproduce',
+          '--smoke',
+          '--testbed',
+          'hardware',
+          '--hardware',
+          description,
+          '--only',
+          'fig04',
+          '--only',
+          'fig05',
+          '--configurations',
+          'vmm-aoe-cache-on',
+          '--run-id',
+          runId,
+        ],
         { NETBOOT_OUTPUT_DIR: output },
       );
       expect(run.code, run.output).toBe(0);
       const layout = runLayout(path.join(output, 'runs', runId));
-      const result = async (id: string) => JSON.parse(await readFile(path.join(layout.results, `${id}.json`), 'utf8')) as ResultFile;
+      const result = async (id: string) =>
+        JSON.parse(await readFile(path.join(layout.results, `${id}.json`), 'utf8')) as ResultFile;
       const values = (file: ResultFile, metric: string) => {
         const entry = file.configurations.find((c) => c.configuration === 'vmm-aoe-cache-on')!;
         expect(entry.status, JSON.stringify(entry)).toBe('ran');
@@ -47,12 +72,17 @@ describe('--testbed hardware on the qemu-sim PC', () => {
       // From the hypervisor's console: power-on, PXE (DHCP, TFTP, HTTP) and the hypervisor's start.
       expect(values(boot, 'vmm-boot')[0]).toBeGreaterThan(1);
       const local = boot.configurations.find((c) => c.configuration === 'local')!;
-      expect(local.status === 'not-run' && local.reason).toMatch(/not on a hardware testbed: it boots the stock image from the client's own disk/);
+      expect(local.status === 'not-run' && local.reason).toMatch(
+        /not on a hardware testbed: it boots the stock image from the client's own disk/,
+      );
       const sanboot = boot.configurations.find((c) => c.configuration === 'ipxe-sanboot-aoe')!;
-      expect(sanboot.status === 'not-run' && sanboot.reason).toMatch(/not selected \(--configurations vmm-aoe-cache-on\)/);
+      expect(sanboot.status === 'not-run' && sanboot.reason).toMatch(
+        /not selected \(--configurations vmm-aoe-cache-on\)/,
+      );
 
       const throughput = await result('fig05-disk-throughput');
-      for (const metric of ['seq-read', 'seq-write', 'rand4k-read']) expect(values(throughput, metric)[0]).toBeGreaterThan(0);
+      for (const metric of ['seq-read', 'seq-write', 'rand4k-read'])
+        expect(values(throughput, metric)[0]).toBeGreaterThan(0);
 
       const raw = path.join(layout.raw, 'fig05-disk-throughput', 'vmm-aoe-cache-on', 'rep-1');
       const cmdline = await readFile(path.join(raw, 'client.cmdline'), 'utf8');
@@ -62,8 +92,13 @@ describe('--testbed hardware on the qemu-sim PC', () => {
       expect(cmdline).not.toMatch(/-kernel|-fw_cfg/);
       expect(await readFile(path.join(raw, 'dnsmasq.log'), 'utf8')).toMatch(/dnsmasq-tftp.*sent .*vmm\.elf to/);
       // One boot served both figures; its job went into the served image, where the guest's shell found it.
-      expect(await readFile(path.join(layout.logs, 'session-vmm-aoe-cache-on.log'), 'utf8')).toContain('written into the served image: var/lib/netboot-bench/s/0.json');
-      expect(JSON.parse(await readFile(path.join(raw, 'session.json'), 'utf8'))).toMatchObject({ session: 'raw/sessions/vmm-aoe-cache-on/rep-1', parts: ['fig04-boot-time', 'fig05-disk-throughput'] });
+      expect(await readFile(path.join(layout.logs, 'session-vmm-aoe-cache-on.log'), 'utf8')).toContain(
+        'written into the served image: var/lib/netboot-bench/s/0.json',
+      );
+      expect(JSON.parse(await readFile(path.join(raw, 'session.json'), 'utf8'))).toMatchObject({
+        session: 'raw/sessions/vmm-aoe-cache-on/rep-1',
+        parts: ['fig04-boot-time', 'fig05-disk-throughput'],
+      });
 
       const manifest = await readManifest(layout.manifest);
       expect(manifest.hardwareTestbed?.name).toBe('qemu-sim-test');
@@ -78,7 +113,10 @@ describe('--testbed hardware on the qemu-sim PC', () => {
       expect((await $`ip link show dev ${serverInterface}`.quiet().nothrow()).exitCode).not.toBe(0);
       expect((await $`ip netns list`.quiet()).stdout).not.toMatch(/qemusim-/);
 
-      const comparison = await compare(['paper', runId], { runsDir: path.join(output, 'runs'), outputDir: path.join(output, 'comparison') });
+      const comparison = await compare(['paper', runId], {
+        runsDir: path.join(output, 'runs'),
+        outputDir: path.join(output, 'comparison'),
+      });
       const page = await readFile(path.join(comparison, 'report.html'), 'utf8');
       expect(page).toContain('hardware &quot;qemu-sim-test&quot;');
       expect(page).toContain('vblade AoE disk');

@@ -23,7 +23,10 @@ describe('aoe-root image variant', () => {
   let workDir: string;
   beforeAll(async () => {
     buildServer();
-    image = await ensureDebianImage({ variant: 'aoe-root', onProgress: (step) => console.log(`aoe-root image: ${step}`) });
+    image = await ensureDebianImage({
+      variant: 'aoe-root',
+      onProgress: (step) => console.log(`aoe-root image: ${step}`),
+    });
     workDir = await mkdtemp(path.join(os.tmpdir(), 'aoe-root-test-'));
   }, 40 * 60_000);
   afterAll(async () => {
@@ -37,38 +40,54 @@ describe('aoe-root image variant', () => {
     expect(path.basename(image.path)).toBe(`debian12-aoe-root-${image.manifest.imageHash}.img`);
   });
 
-  test('a PC with no disk sanboots it over AoE: root on /dev/etherd/e0.1p1, login, writes reach the server', { timeout: 15 * 60_000 }, async () => {
-    const served = path.join(workDir, 'served.img');
-    await $`cp --sparse=always ${image.path} ${served}`.quiet();
-    const netns = await createNetns(`sanboot-${process.pid}`);
-    const vblade = spawnVblade({ netns: netns.name, ifname: netns.taps[0]!, image: served, ...target, binary: patchedVblade });
-    let machine: Machine | undefined;
-    try {
-      await withBootServices({ netns: netns.name, ifname: netns.taps[0]!, program: { kind: 'sanboot-aoe', ...target }, logDir: workDir }, async (services) => {
-        machine = await startMachine({
-          name: 'sanboot',
-          logDir: workDir,
-          bootFrom: 'network',
-          netns: netns.name,
-          nics: [{ kind: 'tap', tap: netns.taps[0]!, mac: '52:54:00:a0:e0:07', model: 'e1000' }],
-        });
-        await machine.consoles.com1.waitFor(new RegExp(nicLinkMarker), loginTimeoutMs);
-        await machine.consoles.com1.waitForPrompt(/login: /, loginTimeoutMs);
-        // Only the script went over TFTP: the disk itself came over AoE.
-        expect(services.transfers().map((t) => t.file)).toEqual(['boot.ipxe']);
-        const root = await runInShell(machine.consoles.com1, 'findmnt -n -o SOURCE / && echo sanboot-proof > /root/sanboot-proof && sync');
-        expect(root.exitCode).toBe(0);
-        expect(root.output.trim()).toBe(`/dev/etherd/e${target.shelf}.${target.slot}p1`);
-        machine.consoles.com1.send('poweroff\n');
-        expect((await machine.exited).code).toBe(0);
+  test(
+    'a PC with no disk sanboots it over AoE: root on /dev/etherd/e0.1p1, login, writes reach the server',
+    { timeout: 15 * 60_000 },
+    async () => {
+      const served = path.join(workDir, 'served.img');
+      await $`cp --sparse=always ${image.path} ${served}`.quiet();
+      const netns = await createNetns(`sanboot-${process.pid}`);
+      const vblade = spawnVblade({
+        netns: netns.name,
+        ifname: netns.taps[0]!,
+        image: served,
+        ...target,
+        binary: patchedVblade,
       });
-    } finally {
-      await machine?.kill();
-      await stopProcess(vblade.process);
-      await netns.destroy();
-    }
-    // The guest's write is in the served image file: its root file system lives on the server.
-    const written = await withMountedRoot(served, (root) => readFile(path.join(root, 'root/sanboot-proof'), 'utf8'));
-    expect(written.trim()).toBe('sanboot-proof');
-  });
+      let machine: Machine | undefined;
+      try {
+        await withBootServices(
+          { netns: netns.name, ifname: netns.taps[0]!, program: { kind: 'sanboot-aoe', ...target }, logDir: workDir },
+          async (services) => {
+            machine = await startMachine({
+              name: 'sanboot',
+              logDir: workDir,
+              bootFrom: 'network',
+              netns: netns.name,
+              nics: [{ kind: 'tap', tap: netns.taps[0]!, mac: '52:54:00:a0:e0:07', model: 'e1000' }],
+            });
+            await machine.consoles.com1.waitFor(new RegExp(nicLinkMarker), loginTimeoutMs);
+            await machine.consoles.com1.waitForPrompt(/login: /, loginTimeoutMs);
+            // Only the script went over TFTP: the disk itself came over AoE.
+            expect(services.transfers().map((t) => t.file)).toEqual(['boot.ipxe']);
+            const root = await runInShell(
+              machine.consoles.com1,
+              'findmnt -n -o SOURCE / && echo sanboot-proof > /root/sanboot-proof && sync',
+            );
+            expect(root.exitCode).toBe(0);
+            expect(root.output.trim()).toBe(`/dev/etherd/e${target.shelf}.${target.slot}p1`);
+            machine.consoles.com1.send('poweroff\n');
+            expect((await machine.exited).code).toBe(0);
+          },
+        );
+      } finally {
+        await machine?.kill();
+        await stopProcess(vblade.process);
+        await netns.destroy();
+      }
+      // The guest's write is in the served image file: its root file system lives on the server.
+      const written = await withMountedRoot(served, (root) => readFile(path.join(root, 'root/sanboot-proof'), 'utf8'));
+      expect(written.trim()).toBe('sanboot-proof');
+    },
+  );
 });

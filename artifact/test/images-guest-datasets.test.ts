@@ -16,12 +16,18 @@ async function generate(dir: string, seed: number): Promise<Record<string, strin
     'datasets.wav_files(out + "/music", seed, 0.1); datasets.web_pages(out + "/web", seed, 0.1)',
     'print(datasets.search_terms(seed))',
   ].join('\n');
-  const terms = execFileSync('python3', ['-c', script, path.join(guestPayloadDir, 'netboot-bench'), dir, String(seed)], { encoding: 'utf8' });
+  const terms = execFileSync(
+    'python3',
+    ['-c', script, path.join(guestPayloadDir, 'netboot-bench'), dir, String(seed)],
+    { encoding: 'utf8' },
+  );
   const digests: Record<string, string> = { terms };
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
-    digests[path.relative(dir, file)] = createHash('sha256').update(await readFile(file)).digest('hex');
+    digests[path.relative(dir, file)] = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
   }
   return digests;
 }

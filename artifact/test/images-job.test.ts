@@ -27,21 +27,38 @@ describe('benchmark job files', () => {
   test('a valid job is written with defaults filled in and named for fw_cfg', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'job-'));
     dirs.push(dir);
-    const entry = await writeJobFile({ version: 1, id: 'run-1', seed: 3, apps: { tests: ['mail-copy'], scale: 0.5, passes: 2 } }, dir);
+    const entry = await writeJobFile(
+      { version: 1, id: 'run-1', seed: 3, apps: { tests: ['mail-copy'], scale: 0.5, passes: 2 } },
+      dir,
+    );
     expect(entry).toEqual({ name: 'opt/netboot-bench/job.json', path: path.join(dir, 'job.json') });
     expect(JSON.parse(await readFile(entry.path, 'utf8'))).toEqual({
-      version: 1, id: 'run-1', seed: 3, powerOff: true, apps: { tests: ['mail-copy'], scale: 0.5, passes: 2 },
+      version: 1,
+      id: 'run-1',
+      seed: 3,
+      powerOff: true,
+      apps: { tests: ['mail-copy'], scale: 0.5, passes: 2 },
     });
   });
 
   test('the RTT trace and the guest AoE disk are job options with checked ranges', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'job-'));
     dirs.push(dir);
-    const fio = { tests: ['seq-1m' as const], sizeMiB: 32, passes: 1, runtimeSeconds: 2, guestAoeDisk: { shelf: 0, slot: 1 } };
+    const fio = {
+      tests: ['seq-1m' as const],
+      sizeMiB: 32,
+      passes: 1,
+      runtimeSeconds: 2,
+      guestAoeDisk: { shelf: 0, slot: 1 },
+    };
     const entry = await writeJobFile({ version: 1, id: 'aoe', seed: 1, fio, rtt: { sizeMiB: 8, accesses: 20 } }, dir);
     expect(JSON.parse(await readFile(entry.path, 'utf8'))).toMatchObject({ fio, rtt: { sizeMiB: 8, accesses: 20 } });
-    await expect(writeJobFile({ version: 1, id: 'aoe', seed: 1, fio: { ...fio, guestAoeDisk: { shelf: 0, slot: 255 } } }, dir)).rejects.toThrow(/fio.guestAoeDisk.slot/);
-    await expect(writeJobFile({ version: 1, id: 'aoe', seed: 1, rtt: { sizeMiB: 8, accesses: 0 } }, dir)).rejects.toThrow(/rtt.accesses/);
+    await expect(
+      writeJobFile({ version: 1, id: 'aoe', seed: 1, fio: { ...fio, guestAoeDisk: { shelf: 0, slot: 255 } } }, dir),
+    ).rejects.toThrow(/fio.guestAoeDisk.slot/);
+    await expect(
+      writeJobFile({ version: 1, id: 'aoe', seed: 1, rtt: { sizeMiB: 8, accesses: 0 } }, dir),
+    ).rejects.toThrow(/rtt.accesses/);
   });
 
   test('an invalid job is refused with every problem and nothing is written', async () => {
@@ -53,7 +70,9 @@ describe('benchmark job files', () => {
         dir,
       ),
     ).rejects.toThrow(/id: use 1-64 letters[\s\S]*seed[\s\S]*fio.tests.0[\s\S]*fio.sizeMiB/);
-    await expect(writeJobFile({ version: 1, id: 'empty', seed: 1 }, dir)).rejects.toThrow(/needs "fio", "rtt" or "apps"/);
+    await expect(writeJobFile({ version: 1, id: 'empty', seed: 1 }, dir)).rejects.toThrow(
+      /needs "fio", "rtt" or "apps"/,
+    );
     await expect(readFile(path.join(dir, 'job.json'))).rejects.toThrow(/ENOENT/);
   });
 });
@@ -63,25 +82,48 @@ describe('result frames and their parsers', () => {
     const transcript = await readFile(fixture, 'latin1');
     const frames = completedJobFrames(transcript, 'dev');
     const passes = frames.filter((f): f is FioFrame => f.type === 'fio').map(parseFioPass);
-    expect(passes.map((p) => `${p.test}/${p.rw}/${p.pass}`)).toEqual(['seq-1m/read/1', 'seq-1m/write/1', 'rand-4k/read/1', 'rand-4k/write/1']);
+    expect(passes.map((p) => `${p.test}/${p.rw}/${p.pass}`)).toEqual([
+      'seq-1m/read/1',
+      'seq-1m/write/1',
+      'rand-4k/read/1',
+      'rand-4k/write/1',
+    ]);
     expect(passes[3]).toEqual({
-      test: 'rand-4k', rw: 'write', pass: 1, fioVersion: 'fio-3.33', mbPerSecond: 1.30471, iops: 318.532819,
-      bytes: 1351680, runtimeMs: 1036, meanLatencyUs: 2894.081869697,
+      test: 'rand-4k',
+      rw: 'write',
+      pass: 1,
+      fioVersion: 'fio-3.33',
+      mbPerSecond: 1.30471,
+      iops: 318.532819,
+      bytes: 1351680,
+      runtimeMs: 1036,
+      meanLatencyUs: 2894.081869697,
     });
     const apps = appResults(frames.filter((f): f is AppFrame => f.type === 'app'));
-    expect(apps.map((a) => a.test)).toEqual(['defender-scan', 'app-loading', 'music-import', 'audio-encode', 'mail-search', 'mail-copy']);
+    expect(apps.map((a) => a.test)).toEqual([
+      'defender-scan',
+      'app-loading',
+      'music-import',
+      'audio-encode',
+      'mail-search',
+      'mail-copy',
+    ]);
     expect(apps.find((a) => a.test === 'mail-copy')?.seconds).toBeCloseTo(0.5371165960000042, 12);
   });
 
   test('a frame cut by another writer is rejected, not dropped or misread', () => {
     const good = '{"id":"x","type":"job-start","uptime":1}';
     const cut = '{"id":"x","type":"jo[ 12.3] kernel says hi\r\nb-start","uptime":1}';
-    const { frames, rejected } = parseBenchFrames(`@@BENCH ${good.length} ${good}\r\n@@BENCH ${good.length} ${cut}\r\n@@BENCH 3 {"a"\n`);
+    const { frames, rejected } = parseBenchFrames(
+      `@@BENCH ${good.length} ${good}\r\n@@BENCH ${good.length} ${cut}\r\n@@BENCH 3 {"a"\n`,
+    );
     expect(frames).toEqual([{ type: 'job-start', id: 'x', uptime: 1 }]);
     expect(rejected).toHaveLength(2);
     expect(() => completedJobFrames(`@@BENCH ${good.length} ${good}\n`, 'x')).toThrow(/no job-end frame for job "x"/);
     const error = '{"message":"Traceback: fio failed","type":"error"}';
-    expect(() => completedJobFrames(`@@BENCH ${error.length} ${error}\n`, 'x')).toThrow(/guest error: Traceback: fio failed/);
+    expect(() => completedJobFrames(`@@BENCH ${error.length} ${error}\n`, 'x')).toThrow(
+      /guest error: Traceback: fio failed/,
+    );
   });
 
   test("a boot session's transcript holds several jobs: each job's frames are its own, and another job's error is not its", () => {
@@ -100,12 +142,26 @@ describe('result frames and their parsers', () => {
       line({ message: 'Traceback: w3m failed', type: 'error' }),
       line({ id: 'b', ok: false, type: 'job-end', uptime: 4 }),
     ].join('\r\n');
-    expect(completedJobFrames(transcript, 'a').map((f) => (f.type === 'app' ? f.test : f.type))).toEqual(['job-start', 'mail-copy', 'job-end']);
+    expect(completedJobFrames(transcript, 'a').map((f) => (f.type === 'app' ? f.test : f.type))).toEqual([
+      'job-start',
+      'mail-copy',
+      'job-end',
+    ]);
     expect(() => completedJobFrames(transcript, 'b')).toThrow(/guest error: Traceback: w3m failed/);
   });
 
   test('CrystalDiskMark reporting takes the best pass; app scores normalise to the reference', () => {
-    const pass = (mb: number, n: number) => ({ test: 'seq-1m' as const, rw: 'read' as const, pass: n, fioVersion: 'fio-3.33', mbPerSecond: mb, iops: 1, bytes: 1, runtimeMs: 1, meanLatencyUs: 1 });
+    const pass = (mb: number, n: number) => ({
+      test: 'seq-1m' as const,
+      rw: 'read' as const,
+      pass: n,
+      fioVersion: 'fio-3.33',
+      mbPerSecond: mb,
+      iops: 1,
+      bytes: 1,
+      runtimeMs: 1,
+      meanLatencyUs: 1,
+    });
     const [seq] = crystalDiskMarkResults([pass(40, 1), pass(45.8, 2), pass(44, 3)]);
     expect(seq?.bestMbPerSecond).toBe(45.8);
     expect(seq?.passes).toHaveLength(3);

@@ -13,7 +13,13 @@ describe('Debian image recipes', () => {
     expect(stock.aoeRoot).toBe(false);
     expect(aoeRoot.chrootPackages).toEqual([...stock.chrootPackages, 'aoetools']);
     expect(aoeRoot.initramfsModules).toEqual([...stock.initramfsModules, 'e1000', 'e1000e']);
-    expect({ ...aoeRoot, variant: 'stock', chrootPackages: stock.chrootPackages, initramfsModules: stock.initramfsModules, aoeRoot: false }).toEqual(stock);
+    expect({
+      ...aoeRoot,
+      variant: 'stock',
+      chrootPackages: stock.chrootPackages,
+      initramfsModules: stock.initramfsModules,
+      aoeRoot: false,
+    }).toEqual(stock);
   });
 
   test('kvm-host is stock plus QEMU and the NFS client, with the launcher instead of the benchmark payload', () => {
@@ -26,7 +32,9 @@ describe('Debian image recipes', () => {
 
   test('a variant name from the command line is checked, and the error lists the valid ones', () => {
     expect(parseDebianVariant('aoe-root')).toBe('aoe-root');
-    expect(() => parseDebianVariant('aoe')).toThrow('unknown image variant "aoe": use one of stock, aoe-root, kvm-host');
+    expect(() => parseDebianVariant('aoe')).toThrow(
+      'unknown image variant "aoe": use one of stock, aoe-root, kvm-host',
+    );
   });
 
   test('the initramfs script is valid sh, is an initramfs-tools script, and prints its marker', () => {

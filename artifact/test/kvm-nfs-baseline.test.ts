@@ -19,10 +19,28 @@ describe('the KVM + NFS baseline on the emulated testbed', () => {
     'Figs. 10 and 11 kvm-nfs in one boot: the host boots, mounts with noac,rsize=4096,wsize=4096, the nested guest boots (Fig. 10) and runs a quick fio job typed into its shell on COM2 (Fig. 11)',
     async () => {
       const output = await scratchOutputDir('netboot-kvm');
-      const run = await runCli(['reproduce', '--quick', '--reps', '1', '--only', 'fig10', '--only', 'fig11', '--configurations', 'kvm-nfs', '--run-id', runId], { NETBOOT_OUTPUT_DIR: output });
+      const run = await runCli(
+        [
+          'reproduce',
+          '--quick',
+          '--reps',
+          '1',
+          '--only',
+          'fig10',
+          '--only',
+          'fig11',
+          '--configurations',
+          'kvm-nfs',
+          '--run-id',
+          runId,
+        ],
+        { NETBOOT_OUTPUT_DIR: output },
+      );
       expect(run.code, run.output).toBe(0);
       const layout = runLayout(path.join(output, 'runs', runId));
-      const result = JSON.parse(await readFile(path.join(layout.results, 'fig11-kvm-throughput.json'), 'utf8')) as ResultFile;
+      const result = JSON.parse(
+        await readFile(path.join(layout.results, 'fig11-kvm-throughput.json'), 'utf8'),
+      ) as ResultFile;
       const kvm = result.configurations.find((c) => c.configuration === 'kvm-nfs')!;
       expect(kvm.status, JSON.stringify(kvm)).toBe('ran');
       const metrics = kvm.status === 'ran' ? kvm.measurements : [];
@@ -30,19 +48,29 @@ describe('the KVM + NFS baseline on the emulated testbed', () => {
         expect(metrics.find((m) => m.metric === metric)?.value, metric).toBeGreaterThan(0);
       }
 
-      const boot = JSON.parse(await readFile(path.join(layout.results, 'fig10-kvm-boot-time.json'), 'utf8')) as ResultFile;
+      const boot = JSON.parse(
+        await readFile(path.join(layout.results, 'fig10-kvm-boot-time.json'), 'utf8'),
+      ) as ResultFile;
       const kvmBoot = boot.configurations.find((c) => c.configuration === 'kvm-nfs')!;
       expect(kvmBoot.status, JSON.stringify(kvmBoot)).toBe('ran');
-      for (const metric of ['vmm-boot', 'os-boot']) expect(kvmBoot.status === 'ran' && kvmBoot.measurements.find((m) => m.metric === metric)?.value, metric).toBeGreaterThan(1);
+      for (const metric of ['vmm-boot', 'os-boot'])
+        expect(
+          kvmBoot.status === 'ran' && kvmBoot.measurements.find((m) => m.metric === metric)?.value,
+          metric,
+        ).toBeGreaterThan(1);
 
       const raw = path.join(layout.raw, 'fig11-kvm-throughput', 'kvm-nfs', 'rep-1');
-      expect(JSON.parse(await readFile(path.join(raw, 'session.json'), 'utf8'))).toMatchObject({ session: 'raw/sessions/kvm-nfs/rep-1', parts: ['fig10-kvm-boot-time', 'fig11-kvm-throughput'] });
+      expect(JSON.parse(await readFile(path.join(raw, 'session.json'), 'utf8'))).toMatchObject({
+        session: 'raw/sessions/kvm-nfs/rep-1',
+        parts: ['fig10-kvm-boot-time', 'fig11-kvm-throughput'],
+      });
       const host = await readFile(path.join(raw, 'client.com1.log'), 'latin1');
       // The kernel's own account of the mount: the paper's options are in force.
       const mounted = /kvm-host: mounted (\S+) \/mnt\/guest-disk nfs (\S+)/.exec(host);
       expect(mounted, host.slice(-2000)).not.toBeNull();
       expect(mounted![1]).toMatch(/^10\.79\.0\.1:\/.*-nfs$/);
-      for (const option of ['vers=3', 'rsize=4096', 'wsize=4096', 'noac', 'proto=tcp']) expect(mounted![2]!.split(',')).toContain(option);
+      for (const option of ['vers=3', 'rsize=4096', 'wsize=4096', 'noac', 'proto=tcp'])
+        expect(mounted![2]!.split(',')).toContain(option);
       expect(host).toContain('kvm-host: starting the guest');
       // The nested guest's frames came on the host's ttyS1 (the PC's COM2) and name its IDE disk.
       expect(await readFile(path.join(raw, 'client.com2.log'), 'latin1')).toMatch(/"type":"job-end"/);
@@ -51,7 +79,9 @@ describe('the KVM + NFS baseline on the emulated testbed', () => {
       // Nothing of this run is left: no process refers to its folder (QEMU, ganesha, rpcbind), and
       // its network namespace (named after the CLI's pid, logged by the experiment) is gone.
       expect(await processesMentioning(output)).toEqual([]);
-      const netns = /on (nfs-\d+-1)\/tap0/.exec(await readFile(path.join(layout.logs, 'session-kvm-nfs.log'), 'utf8'))![1]!;
+      const netns = /on (nfs-\d+-1)\/tap0/.exec(
+        await readFile(path.join(layout.logs, 'session-kvm-nfs.log'), 'utf8'),
+      )![1]!;
       expect((await $`ip netns list`.quiet()).stdout).not.toContain(netns);
     },
     45 * 60_000,

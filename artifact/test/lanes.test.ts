@@ -7,7 +7,10 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 
 describe('lanes', () => {
   test("the host's CPUs are split evenly; a lane has at least one", () => {
-    expect(new Lanes(2, 8).all).toEqual([{ index: 0, cpus: '0-3' }, { index: 1, cpus: '4-7' }]);
+    expect(new Lanes(2, 8).all).toEqual([
+      { index: 0, cpus: '0-3' },
+      { index: 1, cpus: '4-7' },
+    ]);
     expect(new Lanes(2, 2).all.map((lane) => lane.cpus)).toEqual(['0', '1']);
     expect(new Lanes(3, 2).all.map((lane) => lane.cpus)).toEqual(['0', '1', '0']);
   });
@@ -41,7 +44,9 @@ describe('lanes', () => {
   test('one lane runs the units one at a time, in order, without pinning them', async () => {
     const lanes = new Lanes(1, 2);
     const seen: string[] = [];
-    await Promise.all(['x', 'y', 'z'].map((name) => lanes.run(false, async (lane) => void seen.push(`${name}:${lane?.cpus ?? 'all'}`))));
+    await Promise.all(
+      ['x', 'y', 'z'].map((name) => lanes.run(false, async (lane) => void seen.push(`${name}:${lane?.cpus ?? 'all'}`))),
+    );
     expect(seen).toEqual(['x:all', 'y:all', 'z:all']);
   });
 });

@@ -18,16 +18,20 @@ function sourcesBelow(dir: string): string[] {
 /** The repository folders a file imports from (its relative imports, resolved). */
 function importedFolders(file: string): string[] {
   const text = readFileSync(path.join(repoRoot, file), 'utf8');
-  return [...text.matchAll(/from '(\.[^']+)'/g)].map((match) => path.relative(repoRoot, path.resolve(path.dirname(path.join(repoRoot, file)), match[1]!)));
+  return [...text.matchAll(/from '(\.[^']+)'/g)].map((match) =>
+    path.relative(repoRoot, path.resolve(path.dirname(path.join(repoRoot, file)), match[1]!)),
+  );
 }
 
 describe('layers', () => {
   it('artifact/core, report, stages, testbed and images import nothing from experiments/ or server/', () => {
-    const wrong = ['artifact/core', 'artifact/report', 'artifact/stages', 'artifact/testbed', 'artifact/images'].flatMap(sourcesBelow).flatMap((file) =>
-      importedFolders(file)
-        .filter((target) => target.startsWith('experiments/') || target.startsWith('server/'))
-        .map((target) => `${file} imports ${target}`),
-    );
+    const wrong = ['artifact/core', 'artifact/report', 'artifact/stages', 'artifact/testbed', 'artifact/images']
+      .flatMap(sourcesBelow)
+      .flatMap((file) =>
+        importedFolders(file)
+          .filter((target) => target.startsWith('experiments/') || target.startsWith('server/'))
+          .map((target) => `${file} imports ${target}`),
+      );
     expect(wrong).toEqual([]);
   });
 });

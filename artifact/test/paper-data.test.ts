@@ -9,7 +9,11 @@ describe('data/paper', () => {
     const find = (id: string) => values.find((v) => v.id === id);
     expect(find('fig05-local-seq-read')).toMatchObject({ value: 45.8, unit: 'MB/s', section: '5.3', kind: 'absolute' });
     expect(find('fig05-local-rand512k-write')).toMatchObject({ value: 30.8 });
-    expect(find('fig04-cache-on-os-boot-vs-local')).toMatchObject({ value: -14, kind: 'difference', baseline: 'local' });
+    expect(find('fig04-cache-on-os-boot-vs-local')).toMatchObject({
+      value: -14,
+      kind: 'difference',
+      baseline: 'local',
+    });
     expect(find('fig04-cache-off-os-boot-vs-local')).toMatchObject({ value: 24 });
     expect(find('fig05-cache-off-seq-read')).toMatchObject({ value: 0.188, kind: 'ratio' });
     expect(find('fig08-overhead-per-access')).toMatchObject({ value: 12, unit: 'ms', section: '5.5' });

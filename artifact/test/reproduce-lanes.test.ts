@@ -17,10 +17,28 @@ describe('npm run reproduce -- --jobs 2', () => {
     'two boot sessions run side by side in two lanes (Fig. 5, local and VMM + local, smoke size)',
     async () => {
       const output = await scratchOutputDir('netboot-lanes');
-      const run = await runCli(['reproduce', '--smoke', '--jobs', '2', '--only', 'fig05', '--configurations', 'local', '--configurations', 'vmm-local', '--run-id', runId], { NETBOOT_OUTPUT_DIR: output });
+      const run = await runCli(
+        [
+          'reproduce',
+          '--smoke',
+          '--jobs',
+          '2',
+          '--only',
+          'fig05',
+          '--configurations',
+          'local',
+          '--configurations',
+          'vmm-local',
+          '--run-id',
+          runId,
+        ],
+        { NETBOOT_OUTPUT_DIR: output },
+      );
       expect(run.code, run.output).toBe(0);
       const layout = runLayout(path.join(output, 'runs', runId));
-      const result = JSON.parse(await readFile(path.join(layout.results, 'fig05-disk-throughput.json'), 'utf8')) as ResultFile;
+      const result = JSON.parse(
+        await readFile(path.join(layout.results, 'fig05-disk-throughput.json'), 'utf8'),
+      ) as ResultFile;
       for (const configuration of ['local', 'vmm-local']) {
         const entry = result.configurations.find((c) => c.configuration === configuration)!;
         expect(entry.status, JSON.stringify(entry)).toBe('ran');
@@ -31,14 +49,18 @@ describe('npm run reproduce -- --jobs 2', () => {
       for (const configuration of ['local', 'vmm-local']) {
         const session = path.join(layout.raw, 'sessions', configuration, 'rep-1');
         cpus.push(/taskset --cpu-list (\S+)/.exec(await readFile(path.join(session, 'client.cmdline'), 'utf8'))![1]!);
-        const start = (JSON.parse(await readFile(path.join(session, 'client.start.json'), 'utf8')) as { epochMs: number }).epochMs;
+        const start = (
+          JSON.parse(await readFile(path.join(session, 'client.start.json'), 'utf8')) as { epochMs: number }
+        ).epochMs;
         const log = await readFile(path.join(layout.logs, `session-${configuration}.log`), 'utf8');
         const end = Date.parse(/^(\S+) session \S+: boot \d+ s/m.exec(log)![1]!);
         spans.push({ start, end });
       }
       expect(new Set(cpus).size).toBe(2);
       expect(spans[0]!.start < spans[1]!.end && spans[1]!.start < spans[0]!.end).toBe(true);
-      expect((await readManifest(layout.manifest)).parameters).toMatchObject({ lanes: { clientsAtOnce: 2, cpus: cpus.sort(), bootTimesAlone: true } });
+      expect((await readManifest(layout.manifest)).parameters).toMatchObject({
+        lanes: { clientsAtOnce: 2, cpus: cpus.sort(), bootTimesAlone: true },
+      });
     },
     30 * 60_000,
   );

@@ -26,7 +26,16 @@ function ranMetric(file: ResultFile, configuration: string, metric: string): num
   return entry!.status === 'ran' ? entry!.measurements.filter((m) => m.metric === metric).map((m) => m.value) : [];
 }
 
-const allFigures = ['fig04-boot-time', 'fig05-disk-throughput', 'fig06-boot-cache-effect', 'fig07-benchmark-cache-effect', 'fig08-aoe-rtt', 'fig09-application-benchmark', 'fig10-kvm-boot-time', 'fig11-kvm-throughput'];
+const allFigures = [
+  'fig04-boot-time',
+  'fig05-disk-throughput',
+  'fig06-boot-cache-effect',
+  'fig07-benchmark-cache-effect',
+  'fig08-aoe-rtt',
+  'fig09-application-benchmark',
+  'fig10-kvm-boot-time',
+  'fig11-kvm-throughput',
+];
 
 describe('npm run reproduce -- --smoke on the emulated testbed', () => {
   test(
@@ -38,24 +47,45 @@ describe('npm run reproduce -- --smoke on the emulated testbed', () => {
       const runDir = path.join(output, 'runs', runId);
 
       const boot = await result(runDir, 'fig04-boot-time');
-      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe']) {
+      for (const configuration of [
+        'local',
+        'vmm-local',
+        'vmm-aoe-cache-on',
+        'vmm-pxe-aoe-cache-on',
+        'vmm-aoe-cache-off',
+        'ipxe-sanboot-aoe',
+      ]) {
         const osBoot = ranMetric(boot, configuration, 'os-boot');
         expect(osBoot).toHaveLength(1);
         expect(osBoot[0]).toBeGreaterThan(1);
       }
       // Loaded by PXE (DHCP, TFTP) instead of QEMU's -kernel, the hypervisor starts the guest later.
-      expect(ranMetric(boot, 'vmm-pxe-aoe-cache-on', 'vmm-boot')[0]).toBeGreaterThan(ranMetric(boot, 'vmm-aoe-cache-on', 'vmm-boot')[0]! + 1);
+      expect(ranMetric(boot, 'vmm-pxe-aoe-cache-on', 'vmm-boot')[0]).toBeGreaterThan(
+        ranMetric(boot, 'vmm-aoe-cache-on', 'vmm-boot')[0]! + 1,
+      );
 
       const throughput = await result(runDir, 'fig05-disk-throughput');
-      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator', 'ipxe-sanboot-aoe']) {
+      for (const configuration of [
+        'local',
+        'vmm-local',
+        'vmm-aoe-cache-on',
+        'vmm-aoe-cache-off',
+        'guest-aoe-initiator',
+        'ipxe-sanboot-aoe',
+      ]) {
         // One pass of one repetition: a later job of the session (Fig. 7's seq-1m) is not counted here.
-        for (const metric of ['seq-read', 'seq-write', 'rand4k-read']) expect(ranMetric(throughput, configuration, metric)).toEqual([expect.any(Number)]);
+        for (const metric of ['seq-read', 'seq-write', 'rand4k-read'])
+          expect(ranMetric(throughput, configuration, metric)).toEqual([expect.any(Number)]);
         expect(ranMetric(throughput, configuration, 'seq-read')[0]).toBeGreaterThan(0);
       }
       // No --windows-iso: the paper's Windows rows are listed, not run, with the documented message.
       const windowsRows = throughput.configurations.filter((c) => c.configuration.startsWith('windows-'));
       expect(windowsRows.map((c) => [c.configuration, c.status, c.status === 'not-run' ? c.reason : ''])).toEqual(
-        ['windows-local', 'windows-vmm-aoe-cache-on', 'windows-vmm-aoe-cache-off'].map((id) => [id, 'not-run', windowsSkipMessage]),
+        ['windows-local', 'windows-vmm-aoe-cache-on', 'windows-vmm-aoe-cache-off'].map((id) => [
+          id,
+          'not-run',
+          windowsSkipMessage,
+        ]),
       );
 
       // Server cache effect: with the cache off every byte the client issued reached the disk;
@@ -64,7 +94,9 @@ describe('npm run reproduce -- --smoke on the emulated testbed', () => {
       const last = (values: number[]) => values.at(-1)!;
       const offIssued = last(ranMetric(bootCache, 'vmm-aoe-cache-off', 'read-issued'));
       expect(offIssued).toBeGreaterThan(10);
-      expect(last(ranMetric(bootCache, 'vmm-aoe-cache-off', 'read-reached-disk'))).toBeGreaterThanOrEqual(offIssued * 0.95);
+      expect(last(ranMetric(bootCache, 'vmm-aoe-cache-off', 'read-reached-disk'))).toBeGreaterThanOrEqual(
+        offIssued * 0.95,
+      );
       const onIssued = last(ranMetric(bootCache, 'vmm-aoe-cache-on', 'read-issued'));
       expect(last(ranMetric(bootCache, 'vmm-aoe-cache-on', 'read-reached-disk'))).toBeLessThan(onIssued * 0.5);
 
@@ -78,42 +110,71 @@ describe('npm run reproduce -- --smoke on the emulated testbed', () => {
         expect(whole).toBeLessThanOrEqual(1);
         expect(ranMetric(rtt, configuration, 'access-latency')[0]).toBeGreaterThan(0);
       }
-      for (const configuration of ['probe-aoe-cache-on', 'probe-aoe-cache-off']) expect(ranMetric(rtt, configuration, 'rtt').length).toBeGreaterThan(10);
+      for (const configuration of ['probe-aoe-cache-on', 'probe-aoe-cache-off'])
+        expect(ranMetric(rtt, configuration, 'rtt').length).toBeGreaterThan(10);
 
       // Fig. 7: cache off, everything the benchmark read reached the server's disk.
       const benchmarkCache = await result(runDir, 'fig07-benchmark-cache-effect');
       const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
       const offRead = sum(ranMetric(benchmarkCache, 'vmm-aoe-cache-off', 'read-issued'));
       expect(offRead).toBeGreaterThan(1);
-      expect(sum(ranMetric(benchmarkCache, 'vmm-aoe-cache-off', 'read-reached-disk'))).toBeGreaterThanOrEqual(offRead * 0.9);
+      expect(sum(ranMetric(benchmarkCache, 'vmm-aoe-cache-off', 'read-reached-disk'))).toBeGreaterThanOrEqual(
+        offRead * 0.9,
+      );
       ranMetric(benchmarkCache, 'vmm-aoe-cache-on', 'read-issued');
 
       const apps = await result(runDir, 'fig09-application-benchmark');
-      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe']) expect(ranMetric(apps, configuration, 'web-render')[0]).toBeGreaterThan(0);
+      for (const configuration of ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'])
+        expect(ranMetric(apps, configuration, 'web-render')[0]).toBeGreaterThan(0);
 
       // Figs 10 and 11: our rows come from the sessions that served Figs 4 and 5; --smoke leaves the baseline out.
       const kvmBoot = await result(runDir, 'fig10-kvm-boot-time');
-      expect(ranMetric(kvmBoot, 'vmm-pxe-aoe-cache-on', 'os-boot')).toEqual(ranMetric(boot, 'vmm-pxe-aoe-cache-on', 'os-boot'));
+      expect(ranMetric(kvmBoot, 'vmm-pxe-aoe-cache-on', 'os-boot')).toEqual(
+        ranMetric(boot, 'vmm-pxe-aoe-cache-on', 'os-boot'),
+      );
       const kvmThroughput = await result(runDir, 'fig11-kvm-throughput');
-      expect(ranMetric(kvmThroughput, 'vmm-aoe-cache-on', 'seq-read')).toEqual(ranMetric(throughput, 'vmm-aoe-cache-on', 'seq-read'));
+      expect(ranMetric(kvmThroughput, 'vmm-aoe-cache-on', 'seq-read')).toEqual(
+        ranMetric(throughput, 'vmm-aoe-cache-on', 'seq-read'),
+      );
       for (const file of [kvmBoot, kvmThroughput]) {
         const baseline = file.configurations.find((c) => c.configuration === 'kvm-nfs');
-        expect(baseline?.status === 'not-run' ? baseline.reason : baseline?.status).toMatch(/^not run: --smoke skips the KVM \+ NFS baseline/);
+        expect(baseline?.status === 'not-run' ? baseline.reason : baseline?.status).toMatch(
+          /^not run: --smoke skips the KVM \+ NFS baseline/,
+        );
       }
 
       // One boot per configuration: seven sessions, and each part's raw folder names its session.
-      expect((await readdir(path.join(runDir, 'raw', 'sessions'))).sort()).toEqual(
-        ['guest-aoe-initiator', 'ipxe-sanboot-aoe', 'local', 'vmm-aoe-cache-off', 'vmm-aoe-cache-on', 'vmm-local', 'vmm-pxe-aoe-cache-on'],
-      );
-      const session = JSON.parse(await readFile(path.join(runDir, 'raw', 'fig08-aoe-rtt', 'vmm-aoe-cache-off', 'rep-1', 'session.json'), 'utf8')) as { session: string; parts: string[] };
+      expect((await readdir(path.join(runDir, 'raw', 'sessions'))).sort()).toEqual([
+        'guest-aoe-initiator',
+        'ipxe-sanboot-aoe',
+        'local',
+        'vmm-aoe-cache-off',
+        'vmm-aoe-cache-on',
+        'vmm-local',
+        'vmm-pxe-aoe-cache-on',
+      ]);
+      const session = JSON.parse(
+        await readFile(path.join(runDir, 'raw', 'fig08-aoe-rtt', 'vmm-aoe-cache-off', 'rep-1', 'session.json'), 'utf8'),
+      ) as { session: string; parts: string[] };
       expect(session.session).toBe('raw/sessions/vmm-aoe-cache-off/rep-1');
-      expect(session.parts).toEqual(['fig04-boot-time', 'fig05-disk-throughput', 'fig06-boot-cache-effect', 'fig07-benchmark-cache-effect', 'fig08-aoe-rtt', 'fig09-application-benchmark']);
+      expect(session.parts).toEqual([
+        'fig04-boot-time',
+        'fig05-disk-throughput',
+        'fig06-boot-cache-effect',
+        'fig07-benchmark-cache-effect',
+        'fig08-aoe-rtt',
+        'fig09-application-benchmark',
+      ]);
 
       for (const figure of allFigures) {
-        for (const ext of ['svg', 'png']) expect(existsSync(path.join(runDir, 'figures', `${figure}.${ext}`)), `${figure}.${ext}`).toBe(true);
+        for (const ext of ['svg', 'png'])
+          expect(existsSync(path.join(runDir, 'figures', `${figure}.${ext}`)), `${figure}.${ext}`).toBe(true);
         expect(existsSync(path.join(output, 'figures', `${figure}.svg`))).toBe(true);
       }
-      const claims = JSON.parse(await readFile(path.join(runDir, 'claims.json'), 'utf8')) as { id: string; verdict: string }[];
+      const claims = JSON.parse(await readFile(path.join(runDir, 'claims.json'), 'utf8')) as {
+        id: string;
+        verdict: string;
+      }[];
       expect(claims.find((c) => c.id === 'C6')?.verdict).not.toBe('not run');
       expect(await readFile(path.join(runDir, 'report.html'), 'utf8')).toContain('Windows 7 guest: local disk');
       expect(existsSync(path.join(runDir, 'report.pdf'))).toBe(true);

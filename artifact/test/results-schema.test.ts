@@ -11,7 +11,12 @@ const valid = {
   experiment: 'fig04-boot-time',
   figure: 4,
   configurations: [
-    { configuration: 'local', status: 'ran', repetitions: 1, measurements: [{ metric: 'os-boot', unit: 's', repetition: 1, value: 26.4 }] },
+    {
+      configuration: 'local',
+      status: 'ran',
+      repetitions: 1,
+      measurements: [{ metric: 'os-boot', unit: 's', repetition: 1, value: 26.4 }],
+    },
     { configuration: 'vmm-local', status: 'not-run', reason: 'hypervisor local-disk boot not implemented yet' },
   ],
 };
@@ -25,27 +30,39 @@ async function tempFile(content: string): Promise<string> {
 describe('result schema', () => {
   it('accepts a well-formed result file', async () => {
     const file = await tempFile(JSON.stringify(valid));
-    await expect(readJsonValidated(file, resultFileSchema, 'redo it')).resolves.toMatchObject({ experiment: 'fig04-boot-time' });
+    await expect(readJsonValidated(file, resultFileSchema, 'redo it')).resolves.toMatchObject({
+      experiment: 'fig04-boot-time',
+    });
   });
 
   it('names the bad field and says what to do', async () => {
     const bad = structuredClone(valid) as { configurations: { measurements?: { value: unknown }[] }[] };
     bad.configurations[0]!.measurements![0]!.value = 'fast';
     const file = await tempFile(JSON.stringify(bad));
-    await expect(readJsonValidated(file, resultFileSchema, 'Rerun the experiment.')).rejects.toThrow(/configurations\.0\.measurements\.0\.value[\s\S]*Rerun the experiment\./);
+    await expect(readJsonValidated(file, resultFileSchema, 'Rerun the experiment.')).rejects.toThrow(
+      /configurations\.0\.measurements\.0\.value[\s\S]*Rerun the experiment\./,
+    );
   });
 
   it('rejects unknown configurations, a not-run entry without a reason, and broken JSON', async () => {
     const unknown = structuredClone(valid);
     (unknown.configurations[0] as { configuration: string }).configuration = 'bitvisor';
-    await expect(readJsonValidated(await tempFile(JSON.stringify(unknown)), resultFileSchema, 'x')).rejects.toThrow(/configuration/);
+    await expect(readJsonValidated(await tempFile(JSON.stringify(unknown)), resultFileSchema, 'x')).rejects.toThrow(
+      /configuration/,
+    );
     const noReason = structuredClone(valid);
     (noReason.configurations[1] as { reason?: string }).reason = '';
-    await expect(readJsonValidated(await tempFile(JSON.stringify(noReason)), resultFileSchema, 'x')).rejects.toThrow(/reason/);
-    await expect(readJsonValidated(await tempFile('{"schema": '), resultFileSchema, 'x')).rejects.toThrow(/not valid JSON/);
+    await expect(readJsonValidated(await tempFile(JSON.stringify(noReason)), resultFileSchema, 'x')).rejects.toThrow(
+      /reason/,
+    );
+    await expect(readJsonValidated(await tempFile('{"schema": '), resultFileSchema, 'x')).rejects.toThrow(
+      /not valid JSON/,
+    );
   });
 
   it('says a missing file is missing', async () => {
-    await expect(readJsonValidated('/nonexistent/results.json', resultFileSchema, 'Run it first.')).rejects.toThrow(/missing\. Run it first\./);
+    await expect(readJsonValidated('/nonexistent/results.json', resultFileSchema, 'Run it first.')).rejects.toThrow(
+      /missing\. Run it first\./,
+    );
   });
 });

@@ -53,7 +53,9 @@ describe('run folders', () => {
   it('refuses to resume a run with other options, and --fresh moves the old folder aside', async () => {
     const runs = await mkdtemp(path.join(os.tmpdir(), 'runs-'));
     await openRun({ runId: 'run-b', options: quick, fresh: false }, runs);
-    await expect(openRun({ runId: 'run-b', options: { ...quick, quick: false, reps: 5 }, fresh: false }, runs)).rejects.toThrow(/--fresh/);
+    await expect(
+      openRun({ runId: 'run-b', options: { ...quick, quick: false, reps: 5 }, fresh: false }, runs),
+    ).rejects.toThrow(/--fresh/);
     const fresh = await openRun({ runId: 'run-b', options: quick, fresh: true }, runs);
     expect(fresh.resumed).toBe(false);
     const entries = await readdir(runs);
@@ -72,7 +74,9 @@ describe('run folders', () => {
     const other = spawn('sleep', ['30']);
     try {
       await writeFile(lock, `${other.pid}\n`);
-      await expect(openRun({ options: quick, fresh: false }, runs)).rejects.toThrow(new RegExp(`run 'run-c' is in use by process ${other.pid}`));
+      await expect(openRun({ options: quick, fresh: false }, runs)).rejects.toThrow(
+        new RegExp(`run 'run-c' is in use by process ${other.pid}`),
+      );
       await expect(openRun({ runId: 'run-c', options: quick, fresh: true }, runs)).rejects.toThrow(/in use by process/);
     } finally {
       other.kill();

@@ -26,7 +26,7 @@ describe('statistics', () => {
     expect(d.value).toBe(-11);
     // se^2 = 1/3 + 4/3; Welch dof = (5/3)^2 / ((1/9)/2 + (16/9)/2) = 2.941...
     const se = Math.sqrt(5 / 3);
-    const dof = (5 / 3) ** 2 / ((1 / 9) / 2 + (16 / 9) / 2);
+    const dof = (5 / 3) ** 2 / (1 / 9 / 2 + 16 / 9 / 2);
     expect(d.ciHigh! - d.value).toBeCloseTo(tQuantile95(dof) * se, 10);
     expect(d.ciHigh!).toBeLessThan(0);
     expect(differenceOfMeans(summarise([1]), b).ciLow).toBeNull();

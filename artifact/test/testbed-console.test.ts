@@ -9,12 +9,23 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { SerialConsole } from '../testbed/console.js';
 
-async function consoleOver(): Promise<{ console: SerialConsole; say: (text: string) => Promise<void>; stream: PassThrough }> {
+async function consoleOver(): Promise<{
+  console: SerialConsole;
+  say: (text: string) => Promise<void>;
+  stream: PassThrough;
+}> {
   const stream = new PassThrough();
   let now = 0;
-  const console = new SerialConsole('com2', stream, () => (now += 10), await mkdtemp(path.join(os.tmpdir(), 'console-')), 'pc');
+  const console = new SerialConsole(
+    'com2',
+    stream,
+    () => (now += 10),
+    await mkdtemp(path.join(os.tmpdir(), 'console-')),
+    'pc',
+  );
   // Each piece is delivered as its own chunk, as a serial port does.
-  const say = (text: string) => new Promise<void>((resolve) => stream.write(text, 'latin1', () => setImmediate(resolve)));
+  const say = (text: string) =>
+    new Promise<void>((resolve) => stream.write(text, 'latin1', () => setImmediate(resolve)));
   return { console, say, stream };
 }
 
@@ -22,13 +33,17 @@ describe('SerialConsole waits', () => {
   test('a line wait resolves only once the line is complete, and then sees the whole line', async () => {
     const { console, say } = await consoleOver();
     let resolved = false;
-    const waiting = console.waitFor(/AoE: .*continuing without[^\n]*/, 5_000).then((found) => ((resolved = true), found));
+    const waiting = console
+      .waitFor(/AoE: .*continuing without[^\n]*/, 5_000)
+      .then((found) => ((resolved = true), found));
     await say('vmm: AoE: no target answered within 7 s (aoe_wait=); continuing without the netw');
     await new Promise((r) => setTimeout(r, 50));
     expect(resolved).toBe(false);
     await say('ork disk\r\n');
     const found = await waiting;
-    expect(found.match[0]).toBe('AoE: no target answered within 7 s (aoe_wait=); continuing without the network disk\r');
+    expect(found.match[0]).toBe(
+      'AoE: no target answered within 7 s (aoe_wait=); continuing without the network disk\r',
+    );
     expect(found.t).toBe(20);
   });
 

@@ -57,51 +57,65 @@ describe('testbed machine (real QEMU)', () => {
     expect(() => process.kill(machine.pid, 0)).toThrow();
   });
 
-  test('a bad QEMU argument fails start-up with QEMU\'s own message', { timeout: 60_000 }, async () => {
-    await expect(
-      startMachine({ name: 'badarg', logDir: dir, extraArgs: ['-no-such-option'] }),
-    ).rejects.toThrow(/exited .*during start-up[\s\S]*no-such-option/);
+  test("a bad QEMU argument fails start-up with QEMU's own message", { timeout: 60_000 }, async () => {
+    await expect(startMachine({ name: 'badarg', logDir: dir, extraArgs: ['-no-such-option'] })).rejects.toThrow(
+      /exited .*during start-up[\s\S]*no-such-option/,
+    );
   });
 
-  test('a placeholder disk gives the BIOS a drive of the requested size (QMP query-block)', { timeout: 60_000 }, async () => {
-    const machine = await startMachine({
-      name: 'placeholder',
-      logDir: dir,
-      memoryMiB: 64,
-      niceness: 10,
-      disks: [{ kind: 'placeholder', sizeBytes: 4 * 2 ** 30 }, { kind: 'image', path: disk, format: 'raw', mode: 'snapshot' }],
-    });
-    try {
-      const blocks = (await machine.qmp('query-block')) as { device: string; inserted?: { image: { 'virtual-size': number; format: string } } }[];
-      const sizes = Object.fromEntries(blocks.filter((b) => b.inserted).map((b) => [b.device, b.inserted!.image]));
-      expect(sizes['ide0-hd0']).toMatchObject({ 'virtual-size': 4 * 2 ** 30, format: 'null-co' });
-      expect(sizes['ide0-hd1']).toMatchObject({ 'virtual-size': 512 });
-    } finally {
-      await machine.kill();
-    }
-  });
-
-  test('a tap NIC in a network namespace gets carrier while QEMU runs; all is removed after', { timeout: 120_000 }, async () => {
-    const netns = await createNetns(`tbtest${process.pid}`);
-    let machine: Machine | undefined;
-    try {
-      const tapState = async () => (await netns.run(['ip', '-o', 'link', 'show', 'tap0']));
-      expect(await tapState()).toMatch(/NO-CARRIER/);
-      machine = await startMachine({
-        name: 'tapnic',
+  test(
+    'a placeholder disk gives the BIOS a drive of the requested size (QMP query-block)',
+    { timeout: 60_000 },
+    async () => {
+      const machine = await startMachine({
+        name: 'placeholder',
         logDir: dir,
         memoryMiB: 64,
         niceness: 10,
-        disks: [{ kind: 'image', path: disk, format: 'raw', mode: 'snapshot' }],
-        netns: netns.name,
-        nics: [{ kind: 'tap', tap: 'tap0', mac: '52:54:00:12:34:56' }],
+        disks: [
+          { kind: 'placeholder', sizeBytes: 4 * 2 ** 30 },
+          { kind: 'image', path: disk, format: 'raw', mode: 'snapshot' },
+        ],
       });
-      await machine.consoles.com1.waitFor(/TESTBED COM1 OK/, 60_000);
-      expect(await tapState()).toMatch(/LOWER_UP/);
-    } finally {
-      await machine?.kill();
-      await netns.destroy();
-    }
-    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(netns.name);
-  });
+      try {
+        const blocks = (await machine.qmp('query-block')) as {
+          device: string;
+          inserted?: { image: { 'virtual-size': number; format: string } };
+        }[];
+        const sizes = Object.fromEntries(blocks.filter((b) => b.inserted).map((b) => [b.device, b.inserted!.image]));
+        expect(sizes['ide0-hd0']).toMatchObject({ 'virtual-size': 4 * 2 ** 30, format: 'null-co' });
+        expect(sizes['ide0-hd1']).toMatchObject({ 'virtual-size': 512 });
+      } finally {
+        await machine.kill();
+      }
+    },
+  );
+
+  test(
+    'a tap NIC in a network namespace gets carrier while QEMU runs; all is removed after',
+    { timeout: 120_000 },
+    async () => {
+      const netns = await createNetns(`tbtest${process.pid}`);
+      let machine: Machine | undefined;
+      try {
+        const tapState = async () => await netns.run(['ip', '-o', 'link', 'show', 'tap0']);
+        expect(await tapState()).toMatch(/NO-CARRIER/);
+        machine = await startMachine({
+          name: 'tapnic',
+          logDir: dir,
+          memoryMiB: 64,
+          niceness: 10,
+          disks: [{ kind: 'image', path: disk, format: 'raw', mode: 'snapshot' }],
+          netns: netns.name,
+          nics: [{ kind: 'tap', tap: 'tap0', mac: '52:54:00:12:34:56' }],
+        });
+        await machine.consoles.com1.waitFor(/TESTBED COM1 OK/, 60_000);
+        expect(await tapState()).toMatch(/LOWER_UP/);
+      } finally {
+        await machine?.kill();
+        await netns.destroy();
+      }
+      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(netns.name);
+    },
+  );
 });

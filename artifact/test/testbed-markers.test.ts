@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
-import { bootDurations, extractBootMarkers, findInTranscript, parseTimedLog, stripAnsi, type TranscriptChunk } from '../testbed/index.js';
+import {
+  bootDurations,
+  extractBootMarkers,
+  findInTranscript,
+  parseTimedLog,
+  stripAnsi,
+  type TranscriptChunk,
+} from '../testbed/index.js';
 
 const fixture = new URL('./fixtures/debian12-boot.com1.timed.log', import.meta.url);
 
@@ -11,7 +18,11 @@ describe('boot markers', () => {
     const markers = extractBootMarkers(chunks);
     // Values are the host arrival times recorded in the fixture.
     expect(markers).toEqual({ grubMenu: 1698.289, grubLeft: 5938.366, login: 113400.402 });
-    expect(bootDurations(markers)).toEqual({ toGrubMenu: 1.698289, osBoot: (113400.402 - 5938.366) / 1000, total: 113.400402 });
+    expect(bootDurations(markers)).toEqual({
+      toGrubMenu: 1.698289,
+      osBoot: (113400.402 - 5938.366) / 1000,
+      total: 113.400402,
+    });
   });
 
   test('markers survive escape sequences and chunk splits, and a later reboot does not move them', () => {
@@ -34,7 +45,10 @@ describe('boot markers', () => {
 
   test('timed log parsing is exact and rejects malformed lines with their number', () => {
     const chunks = parseTimedLog('1.500 "a\\r\\nb"\n2.000 "\\u001b[0m"\n');
-    expect(chunks).toEqual([{ t: 1.5, text: 'a\r\nb' }, { t: 2, text: '\x1b[0m' }]);
+    expect(chunks).toEqual([
+      { t: 1.5, text: 'a\r\nb' },
+      { t: 2, text: '\x1b[0m' },
+    ]);
     expect(() => parseTimedLog('1.0 "ok"\nnot a line\n')).toThrow(/line 2/);
     expect(findInTranscript(chunks, /b/)?.t).toBe(1.5);
     expect(stripAnsi('\x1b[1;1Hx\x1b[?25ly')).toBe('xy');

@@ -19,14 +19,26 @@ describe('testbed parameters in the manifest', () => {
       fio: { sizeMiB: 32, passes: 1 },
       applications: { scale: 0.1, passes: 1 },
       rtt: { accesses: 50, fileMiB: 32 },
-      kvmNfsBaseline: { hostMemoryMiB: 2048, guestMemoryMiB: 1024, mountOptions: 'vers=3,proto=tcp,nolock,noac,rsize=4096,wsize=4096' },
+      kvmNfsBaseline: {
+        hostMemoryMiB: 2048,
+        guestMemoryMiB: 1024,
+        mountOptions: 'vers=3,proto=tcp,nolock,noac,rsize=4096,wsize=4096',
+      },
     });
-    expect(testbedParameters(full)).toMatchObject({ repetitions: 5, fio: { sizeMiB: 1000, passes: 5 }, applications: { scale: 1, passes: 3 }, rtt: { accesses: 1000 } });
+    expect(testbedParameters(full)).toMatchObject({
+      repetitions: 5,
+      fio: { sizeMiB: 1000, passes: 5 },
+      applications: { scale: 1, passes: 3 },
+      rtt: { accesses: 1000 },
+    });
   });
 
   it('a new run records them in manifest.json', async () => {
     const runs = await mkdtemp(path.join(os.tmpdir(), 'runs-'));
-    const run = await openRun({ runId: 'run-p', options: quick, fresh: false, parameters: testbedParameters(quick) }, runs);
+    const run = await openRun(
+      { runId: 'run-p', options: quick, fresh: false, parameters: testbedParameters(quick) },
+      runs,
+    );
     const manifest = JSON.parse(await readFile(run.layout.manifest, 'utf8'));
     expect(manifest.parameters).toEqual(JSON.parse(JSON.stringify(testbedParameters(quick))));
   });

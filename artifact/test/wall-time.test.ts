@@ -24,7 +24,9 @@ describe('wall time per experiment configuration', () => {
   });
 
   test('the report table gives minutes in total and per repetition', () => {
-    const html = wallTimeTable([{ experiment: 'fig04-boot-time', configuration: 'local', repetitions: 2, seconds: 150 }]);
+    const html = wallTimeTable([
+      { experiment: 'fig04-boot-time', configuration: 'local', repetitions: 2, seconds: 150 },
+    ]);
     expect(html).toContain('<td>fig04-boot-time</td><td>local</td><td>2</td><td>2.5</td><td>1.3</td>');
   });
 });

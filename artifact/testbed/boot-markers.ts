@@ -55,7 +55,10 @@ export function bootDurations(markers: BootMarkers): { toGrubMenu?: number; osBo
   const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
   return {
     toGrubMenu: seconds(markers.grubMenu),
-    osBoot: markers.login !== undefined && markers.grubLeft !== undefined ? (markers.login - markers.grubLeft) / 1000 : undefined,
+    osBoot:
+      markers.login !== undefined && markers.grubLeft !== undefined
+        ? (markers.login - markers.grubLeft) / 1000
+        : undefined,
     total: seconds(markers.login),
   };
 }

@@ -62,7 +62,8 @@ export class SerialConsole {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         // A closed port ends its last line.
-        const searched = scope === 'line' && !this.closed ? this.allText.slice(0, this.allText.lastIndexOf('\n') + 1) : this.allText;
+        const searched =
+          scope === 'line' && !this.closed ? this.allText.slice(0, this.allText.lastIndexOf('\n') + 1) : this.allText;
         const found = findInTranscript(this.chunks, pattern, this.cursor, searched);
         if (found === undefined) return false;
         this.cursor = found.match.index + found.match[0].length;
@@ -79,7 +80,9 @@ export class SerialConsole {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`${this.port}: ${pattern} did not appear within ${timeoutMs} ms; last output:\n${this.tail()}`));
+        reject(
+          new Error(`${this.port}: ${pattern} did not appear within ${timeoutMs} ms; last output:\n${this.tail()}`),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);

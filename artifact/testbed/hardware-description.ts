@@ -15,16 +15,31 @@ const macAddress = z
 /** How the pipeline reads the client's serial console (COM1, 115200 8N1: GRUB, Linux, the payload). */
 const consoleSchema = z.discriminatedUnion('kind', [
   /** A serial port on the server wired to the client's COM1 (null-modem cable or USB adapter). */
-  z.object({ kind: z.literal('serial'), device: z.string().startsWith('/dev/', 'must be a device path such as /dev/ttyUSB0'), baud: z.literal(115200).default(115200) }).strict(),
+  z
+    .object({
+      kind: z.literal('serial'),
+      device: z.string().startsWith('/dev/', 'must be a device path such as /dev/ttyUSB0'),
+      baud: z.literal(115200).default(115200),
+    })
+    .strict(),
   /** A command whose stdin/stdout is the console, e.g. ["ipmitool", "-I", "lanplus", ..., "sol", "activate"]. */
-  z.object({ kind: z.literal('command'), argv: z.array(z.string().min(1)).min(1, 'must name the command to run') }).strict(),
+  z
+    .object({ kind: z.literal('command'), argv: z.array(z.string().min(1)).min(1, 'must name the command to run') })
+    .strict(),
   /** qemu-sim: the simulated PC's serial port, a pty read through the same code as kind 'serial'. */
   z.object({ kind: z.literal('qemu-sim') }).strict(),
 ]);
 
 /** How the pipeline powers the client on and off. */
 const powerSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ipmi'), host: z.string().min(1), user: z.string().min(1), passwordFile: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('ipmi'),
+      host: z.string().min(1),
+      user: z.string().min(1),
+      passwordFile: z.string().min(1),
+    })
+    .strict(),
   /** Power-on by magic packet on the server's interface; power-off by the guest itself (the payload powers off). */
   z.object({ kind: z.literal('wake-on-lan') }).strict(),
   /** The pipeline prints what to do and waits for the operator to press Enter. */
@@ -46,7 +61,15 @@ export const hardwareDescriptionSchema = z
         /** The SATA controller's mode in the firmware setup. */
         diskMode: z.enum(['ide', 'ahci', 'raid']),
         /** The NIC the client boots from: its model (for the manifest) and PCI vendor:device id (lspci -n). */
-        nic: z.object({ model: z.string().min(1), pciId: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/i, 'must be a PCI vendor:device id such as 8086:100e').transform((id) => id.toLowerCase()) }).strict(),
+        nic: z
+          .object({
+            model: z.string().min(1),
+            pciId: z
+              .string()
+              .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/i, 'must be a PCI vendor:device id such as 8086:100e')
+              .transform((id) => id.toLowerCase()),
+          })
+          .strict(),
         console: consoleSchema,
         /**
          * Where the hypervisor prints (its console= option, COM2 by default): gives the VMM-boot
@@ -90,7 +113,9 @@ export const isQemuSim = (description: HardwareDescription): boolean => descript
  */
 export function readHardwareDescription(file: string, knownExperiments: readonly string[]): HardwareDescription {
   if (!existsSync(file)) {
-    throw new Error(`hardware testbed not configured: ${file} does not exist. Write one (README.md, "Hardware testbed"; data/testbeds/qemu-sim.json is a complete example), or use --testbed emulated.`);
+    throw new Error(
+      `hardware testbed not configured: ${file} does not exist. Write one (README.md, "Hardware testbed"; data/testbeds/qemu-sim.json is a complete example), or use --testbed emulated.`,
+    );
   }
   let json: unknown;
   try {
@@ -99,17 +124,26 @@ export function readHardwareDescription(file: string, knownExperiments: readonly
     throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = hardwareDescriptionSchema.safeParse(json);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   if (parsed.success) {
     const { client } = parsed.data;
-    const simulated = [client.console, client.power, client.hypervisorConsole].filter((part) => part?.kind === 'qemu-sim').length;
+    const simulated = [client.console, client.power, client.hypervisorConsole].filter(
+      (part) => part?.kind === 'qemu-sim',
+    ).length;
     const parts = client.hypervisorConsole === undefined ? 2 : 3;
-    if (simulated !== 0 && simulated !== parts) problems.push('client: kind "qemu-sim" describes the simulated PC; console, power (and hypervisorConsole, if given) must then all be "qemu-sim"');
+    if (simulated !== 0 && simulated !== parts)
+      problems.push(
+        'client: kind "qemu-sim" describes the simulated PC; console, power (and hypervisorConsole, if given) must then all be "qemu-sim"',
+      );
   }
   for (const [index, id] of (parsed.success ? parsed.data.experiments : []).entries()) {
-    if (!knownExperiments.includes(id)) problems.push(`experiments.${index}: unknown experiment "${id}" (known: ${knownExperiments.join(', ')})`);
+    if (!knownExperiments.includes(id))
+      problems.push(`experiments.${index}: unknown experiment "${id}" (known: ${knownExperiments.join(', ')})`);
   }
-  if (!parsed.success || problems.length > 0) throw new Error(`${file} is not a valid hardware description:\n  - ${problems.join('\n  - ')}`);
+  if (!parsed.success || problems.length > 0)
+    throw new Error(`${file} is not a valid hardware description:\n  - ${problems.join('\n  - ')}`);
   return parsed.data;
 }
 
@@ -124,13 +158,19 @@ export function hardwarePreconditionProblems(description: HardwareDescription): 
   const { client } = description;
   const problems: string[] = [];
   if (client.cpuVendor === 'intel') {
-    problems.push('client.cpuVendor is intel: our hypervisor runs on AMD SVM with nested paging only (it has no VT-x backend yet); use an AMD client with SVM enabled in its firmware');
+    problems.push(
+      'client.cpuVendor is intel: our hypervisor runs on AMD SVM with nested paging only (it has no VT-x backend yet); use an AMD client with SVM enabled in its firmware',
+    );
   }
   if (client.firmware === 'uefi') {
-    problems.push('client.firmware is uefi: the hypervisor is loaded by a legacy PXE ROM (multiboot) and boots the OS through the BIOS disk services; enable legacy boot (CSM) and set firmware to uefi-csm');
+    problems.push(
+      'client.firmware is uefi: the hypervisor is loaded by a legacy PXE ROM (multiboot) and boots the OS through the BIOS disk services; enable legacy boot (CSM) and set firmware to uefi-csm',
+    );
   }
   if (client.diskMode !== 'ide') {
-    problems.push(`client.diskMode is ${client.diskMode}: the hypervisor traps the legacy IDE (ATA) controller; set the SATA mode to IDE / legacy / compatible in the firmware setup`);
+    problems.push(
+      `client.diskMode is ${client.diskMode}: the hypervisor traps the legacy IDE (ATA) controller; set the SATA mode to IDE / legacy / compatible in the firmware setup`,
+    );
   }
   if (!(supportedNicPciIds as readonly string[]).includes(client.nic.pciId)) {
     problems.push(
@@ -158,15 +198,30 @@ export function hardwareAccessProblems(description: HardwareDescription): string
   const { client, server } = description;
   if (isQemuSim(description)) return [];
   const problems: string[] = [];
-  for (const [field, link] of [['client.console', client.console], ['client.hypervisorConsole', client.hypervisorConsole]] as const) {
-    if (link?.kind === 'serial' && !existsSync(link.device)) problems.push(`${field}.device ${link.device} does not exist: check the cable or adapter (ls /dev/ttyUSB* /dev/ttyS*)`);
-    if (link?.kind === 'command' && !installed(link.argv[0]!)) problems.push(`${field}.argv: ${link.argv[0]} is not installed or not on PATH`);
+  for (const [field, link] of [
+    ['client.console', client.console],
+    ['client.hypervisorConsole', client.hypervisorConsole],
+  ] as const) {
+    if (link?.kind === 'serial' && !existsSync(link.device))
+      problems.push(
+        `${field}.device ${link.device} does not exist: check the cable or adapter (ls /dev/ttyUSB* /dev/ttyS*)`,
+      );
+    if (link?.kind === 'command' && !installed(link.argv[0]!))
+      problems.push(`${field}.argv: ${link.argv[0]} is not installed or not on PATH`);
   }
   if (client.power.kind === 'ipmi') {
-    if (!installed('ipmitool')) problems.push('client.power is ipmi but ipmitool is not installed (apt-get install ipmitool)');
-    if (!existsSync(client.power.passwordFile)) problems.push(`client.power.passwordFile ${client.power.passwordFile} does not exist: write the BMC password into it (one line, mode 600)`);
+    if (!installed('ipmitool'))
+      problems.push('client.power is ipmi but ipmitool is not installed (apt-get install ipmitool)');
+    if (!existsSync(client.power.passwordFile))
+      problems.push(
+        `client.power.passwordFile ${client.power.passwordFile} does not exist: write the BMC password into it (one line, mode 600)`,
+      );
   }
-  if (client.power.kind === 'wake-on-lan' && !installed('etherwake')) problems.push('client.power is wake-on-lan but etherwake is not installed (apt-get install etherwake)');
-  if (!existsSync(`/sys/class/net/${server.interface}`)) problems.push(`server.interface ${server.interface} does not exist on this host (ip link lists the interfaces); name the NIC wired to the client`);
+  if (client.power.kind === 'wake-on-lan' && !installed('etherwake'))
+    problems.push('client.power is wake-on-lan but etherwake is not installed (apt-get install etherwake)');
+  if (!existsSync(`/sys/class/net/${server.interface}`))
+    problems.push(
+      `server.interface ${server.interface} does not exist on this host (ip link lists the interfaces); name the NIC wired to the client`,
+    );
   return problems;
 }

@@ -26,7 +26,8 @@ export function detectKvm(): { usable: boolean; reason: string } {
 export function resolveAccel(requested: Accel | 'auto' | undefined): Accel {
   if (requested === 'kvm') {
     const kvm = detectKvm();
-    if (!kvm.usable) throw new Error(`accel 'kvm' requested but KVM is not usable here: ${kvm.reason}. Use accel 'tcg' or 'auto'.`);
+    if (!kvm.usable)
+      throw new Error(`accel 'kvm' requested but KVM is not usable here: ${kvm.reason}. Use accel 'tcg' or 'auto'.`);
     return 'kvm';
   }
   if (requested === 'auto') return detectKvm().usable ? 'kvm' : 'tcg';

@@ -65,7 +65,12 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   const argv = [
     ...(spec.netns === undefined ? [] : ['ip', 'netns', 'exec', spec.netns]),
     ...(spec.cpuAffinity === undefined ? [] : ['taskset', '--cpu-list', spec.cpuAffinity]),
-    'setpriv', '--pdeathsig', 'SIGKILL', '--', qemuBinary, ...args,
+    'setpriv',
+    '--pdeathsig',
+    'SIGKILL',
+    '--',
+    qemuBinary,
+    ...args,
   ];
   const logBase = path.join(spec.logDir, spec.name);
   await writeFile(`${logBase}.cmdline`, `${argv.map((a) => quote(a)).join(' ')}\n`);
@@ -120,7 +125,9 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   let qmp: QmpClient;
   try {
     const gone = processExited.then((status) => {
-      throw new Error(`QEMU for "${spec.name}" exited (${status.code ?? status.signal}) during start-up:\n${qemuOutput}\nsee ${logBase}.cmdline`);
+      throw new Error(
+        `QEMU for "${spec.name}" exited (${status.code ?? status.signal}) during start-up:\n${qemuOutput}\nsee ${logBase}.cmdline`,
+      );
     });
     for (const port of ['com1', 'com2'] as const) {
       const socket = await Promise.race([connectWhenReady(sockets[port], stopped), gone]);
@@ -148,7 +155,8 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
       await qmp.execute('system_powerdown');
     },
     reset: async () => {
-      if (spec.noReboot ?? machineDefaults.noReboot) throw new Error(`machine "${spec.name}" has noReboot set: a reset would end QEMU`);
+      if (spec.noReboot ?? machineDefaults.noReboot)
+        throw new Error(`machine "${spec.name}" has noReboot set: a reset would end QEMU`);
       await qmp.execute('system_reset');
     },
     exited,
@@ -168,7 +176,8 @@ async function connectWhenReady(socketPath: string, stopped: () => boolean): Pro
       });
     } catch (error) {
       if (stopped()) throw new Error(`QEMU stopped before ${socketPath} accepted`);
-      if (performance.now() > deadline) throw new Error(`QEMU socket ${socketPath} did not accept within ${connectTimeoutMs} ms: ${String(error)}`);
+      if (performance.now() > deadline)
+        throw new Error(`QEMU socket ${socketPath} did not accept within ${connectTimeoutMs} ms: ${String(error)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -20,10 +20,13 @@ export interface NetnsOptions {
 }
 
 export async function createNetns(name: string, options: NetnsOptions = {}): Promise<Netns> {
-  if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) throw new Error(`netns name "${name}" must be 1-32 letters, digits, '_' or '-'`);
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(name))
+    throw new Error(`netns name "${name}" must be 1-32 letters, digits, '_' or '-'`);
   const existing = (await $`ip netns list`.quiet()).stdout;
   if (existing.split('\n').some((line) => line.split(' ')[0] === name)) {
-    throw new Error(`network namespace "${name}" already exists; delete it with "ip netns del ${name}" or pick another name`);
+    throw new Error(
+      `network namespace "${name}" already exists; delete it with "ip netns del ${name}" or pick another name`,
+    );
   }
   const taps = options.taps ?? ['tap0'];
   await $`ip netns add ${name}`.quiet();

@@ -18,28 +18,45 @@ export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; a
   validateSpec(spec);
   const sockets = socketPaths(runtime.socketDir);
   const args = [
-    '-name', `${spec.name},process=qemu-${spec.name}`,
-    '-M', 'pc',
-    '-accel', runtime.accel,
-    '-cpu', spec.cpu ?? machineDefaults.cpu,
-    '-smp', String(machineDefaults.cpus),
-    '-m', String(spec.memoryMiB ?? machineDefaults.memoryMiB),
+    '-name',
+    `${spec.name},process=qemu-${spec.name}`,
+    '-M',
+    'pc',
+    '-accel',
+    runtime.accel,
+    '-cpu',
+    spec.cpu ?? machineDefaults.cpu,
+    '-smp',
+    String(machineDefaults.cpus),
+    '-m',
+    String(spec.memoryMiB ?? machineDefaults.memoryMiB),
     // No implicit devices: every disk, NIC and serial port is listed below, so the argv says it all.
     '-nodefaults',
-    '-vga', 'std',
-    '-display', 'none',
+    '-vga',
+    'std',
+    '-display',
+    'none',
     // QMP first: QEMU creates sockets in argv order and then blocks on the serial ones (wait=on)
     // until the host connects, so no console byte is lost and QMP is already reachable.
-    '-chardev', `socket,id=qmp,path=${sockets.qmp},server=on,wait=off`,
-    '-mon', 'chardev=qmp,mode=control',
-    '-chardev', `socket,id=com1,path=${sockets.com1},server=on,wait=on`,
-    '-serial', 'chardev:com1',
-    '-chardev', `socket,id=com2,path=${sockets.com2},server=on,wait=on`,
-    '-serial', 'chardev:com2',
+    '-chardev',
+    `socket,id=qmp,path=${sockets.qmp},server=on,wait=off`,
+    '-mon',
+    'chardev=qmp,mode=control',
+    '-chardev',
+    `socket,id=com1,path=${sockets.com1},server=on,wait=on`,
+    '-serial',
+    'chardev:com1',
+    '-chardev',
+    `socket,id=com2,path=${sockets.com2},server=on,wait=on`,
+    '-serial',
+    'chardev:com2',
   ];
   (spec.disks ?? []).forEach((disk, index) => args.push('-drive', driveOption(disk, index)));
   if (spec.cdrom !== undefined) {
-    args.push('-drive', `file=${escapeOption(spec.cdrom)},format=raw,if=ide,index=${cdromIndex(spec)},media=cdrom,readonly=on`);
+    args.push(
+      '-drive',
+      `file=${escapeOption(spec.cdrom)},format=raw,if=ide,index=${cdromIndex(spec)},media=cdrom,readonly=on`,
+    );
   }
   args.push(...usbArgs(spec.usbDisks ?? []));
   if (spec.kernel !== undefined) {
@@ -61,7 +78,13 @@ function driveOption(disk: DiskSpec, index: number): string {
     return `driver=null-co,size=${disk.sizeBytes},read-zeroes=on,if=ide,index=${index},media=disk`;
   }
   const mode = disk.mode ?? 'readWrite';
-  const options = [`file=${escapeOption(disk.path)}`, `format=${disk.format}`, 'if=ide', `index=${index}`, 'media=disk'];
+  const options = [
+    `file=${escapeOption(disk.path)}`,
+    `format=${disk.format}`,
+    'if=ide',
+    `index=${index}`,
+    'media=disk',
+  ];
   if (disk.cache !== undefined) options.push(`cache=${disk.cache}`);
   if (mode === 'snapshot') options.push('snapshot=on');
   return options.join(',');
@@ -86,8 +109,10 @@ function usbArgs(disks: UsbDisk[]): string[] {
   disks.forEach((disk, index) => {
     const id = `usbdisk${index}`;
     args.push(
-      '-drive', `file=${escapeOption(disk.path)},format=${disk.format},if=none,id=${id}`,
-      '-device', `usb-storage,bus=${usbBus}.0,drive=${id}`,
+      '-drive',
+      `file=${escapeOption(disk.path)},format=${disk.format},if=none,id=${id}`,
+      '-device',
+      `usb-storage,bus=${usbBus}.0,drive=${id}`,
     );
   });
   return args;
@@ -95,8 +120,7 @@ function usbArgs(disks: UsbDisk[]): string[] {
 
 function nicArgs(nic: NicSpec, index: number): string[] {
   const id = `net${index}`;
-  const backend =
-    nic.kind === 'tap' ? `tap,id=${id},ifname=${nic.tap},script=no,downscript=no` : `user,id=${id}`;
+  const backend = nic.kind === 'tap' ? `tap,id=${id},ifname=${nic.tap},script=no,downscript=no` : `user,id=${id}`;
   const device = [`${nic.model ?? 'e1000'}`, `netdev=${id}`, `mac=${nic.mac}`];
   if (nic.romfile !== undefined) device.push(`romfile=${escapeOption(nic.romfile)}`);
   return ['-netdev', backend, '-device', device.join(',')];
@@ -109,23 +133,28 @@ function escapeOption(value: string): string {
 
 function validateSpec(spec: MachineSpec): void {
   const problems: string[] = [];
-  if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) problems.push(`name "${spec.name}" must use only letters, digits, '_', '.', '-'`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(spec.name))
+    problems.push(`name "${spec.name}" must use only letters, digits, '_', '.', '-'`);
   const ideSlots = (spec.disks?.length ?? 0) + (spec.cdrom === undefined ? 0 : 1);
   if (ideSlots > 4) problems.push(`${ideSlots} IDE devices requested; a PC has 4 IDE slots`);
   const usbDisks = spec.usbDisks?.length ?? 0;
-  if (usbDisks > usbPortsPerController) problems.push(`${usbDisks} USB disks requested; the xHCI controller has ${usbPortsPerController} USB 2 ports`);
+  if (usbDisks > usbPortsPerController)
+    problems.push(`${usbDisks} USB disks requested; the xHCI controller has ${usbPortsPerController} USB 2 ports`);
   for (const disk of spec.usbDisks ?? []) if (disk.path === '') problems.push('a USB disk needs the path of its image');
   if (spec.append !== undefined && spec.kernel === undefined) problems.push('append given without kernel');
   if (spec.initrd !== undefined && spec.kernel === undefined) problems.push('initrd given without kernel');
   for (const nic of spec.nics ?? []) {
-    if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(nic.mac)) problems.push(`NIC MAC "${nic.mac}" is not aa:bb:cc:dd:ee:ff`);
+    if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(nic.mac))
+      problems.push(`NIC MAC "${nic.mac}" is not aa:bb:cc:dd:ee:ff`);
     if (nic.kind === 'tap' && !nic.tap) problems.push('a tap NIC needs its tap device name (spec.nics[].tap)');
   }
   if (spec.bootFrom === 'network') {
     const first = spec.nics?.[0];
     if (first === undefined) problems.push("bootFrom 'network' needs a NIC (spec.nics)");
-    else if (first.romfile === '') problems.push("bootFrom 'network' needs the first NIC's option ROM (its romfile is '')");
-    if (spec.kernel !== undefined) problems.push("bootFrom 'network' and kernel exclude each other (-kernel replaces the firmware's boot)");
+    else if (first.romfile === '')
+      problems.push("bootFrom 'network' needs the first NIC's option ROM (its romfile is '')");
+    if (spec.kernel !== undefined)
+      problems.push("bootFrom 'network' and kernel exclude each other (-kernel replaces the firmware's boot)");
   }
   for (const file of spec.fwCfgFiles ?? []) {
     if (!file.name.startsWith('opt/')) problems.push(`fw_cfg name "${file.name}" must start with "opt/"`);

@@ -18,7 +18,12 @@ export class QmpClient {
         const line = this.buffer.slice(0, newline).trim();
         this.buffer = this.buffer.slice(newline + 1);
         if (line === '') continue;
-        const message = JSON.parse(line) as { QMP?: unknown; return?: unknown; error?: { desc: string }; event?: string };
+        const message = JSON.parse(line) as {
+          QMP?: unknown;
+          return?: unknown;
+          error?: { desc: string };
+          event?: string;
+        };
         if (message.QMP !== undefined) markGreeted();
         else if (message.event !== undefined) continue;
         else if (message.error !== undefined) this.pending.shift()?.reject(new Error(`QMP: ${message.error.desc}`));

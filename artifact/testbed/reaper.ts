@@ -21,7 +21,9 @@ const undo = {
 export type TrackedKind = keyof typeof undo;
 
 /** Reaped in this order (the object's key order above). */
-const tracked = new Map<TrackedKind, Set<string>>((Object.keys(undo) as TrackedKind[]).map((kind) => [kind, new Set()]));
+const tracked = new Map<TrackedKind, Set<string>>(
+  (Object.keys(undo) as TrackedKind[]).map((kind) => [kind, new Set()]),
+);
 let installed = false;
 
 /** Registers something to undo if this process ends before the returned function is called. */

@@ -27,11 +27,11 @@
 #define AOE_ETHERTYPE 0x88A2u
 #define AOE_VERSION 1u
 #define AOE_ETH_HDR_LEN 14u
-#define AOE_HDR_LEN 24u            /* Ethernet + AoE common header */
-#define AOE_ATA_HDR_LEN 36u        /* ... + ATA argument */
-#define AOE_CFG_HDR_LEN 32u        /* ... + Query Config argument */
+#define AOE_HDR_LEN 24u     /* Ethernet + AoE common header */
+#define AOE_ATA_HDR_LEN 36u /* ... + ATA argument */
+#define AOE_CFG_HDR_LEN 32u /* ... + Query Config argument */
 #define AOE_CONFIG_MAX 1024u
-#define AOE_MIN_FRAME 60u          /* Ethernet minimum without FCS: short frames are zero-padded */
+#define AOE_MIN_FRAME 60u /* Ethernet minimum without FCS: short frames are zero-padded */
 #define AOE_SECTOR 512u
 #define AOE_SHELF_ANY 0xFFFFu
 #define AOE_SLOT_ANY 0xFFu
@@ -47,97 +47,97 @@
 #define AOE_AFLAG_WRITE 0x01u
 
 enum aoe_command {
-  AOE_CMD_ATA = 0,
-  AOE_CMD_QUERY_CONFIG = 1,
-  AOE_CMD_MAC_MASK = 2,
-  AOE_CMD_RESERVE = 3,
+    AOE_CMD_ATA = 0,
+    AOE_CMD_QUERY_CONFIG = 1,
+    AOE_CMD_MAC_MASK = 2,
+    AOE_CMD_RESERVE = 3,
 };
 
 /* Error field values of a response with AOE_FLAG_ERROR. */
 enum aoe_error {
-  AOE_ERR_UNRECOGNIZED_COMMAND = 1,
-  AOE_ERR_BAD_ARGUMENT = 2,
-  AOE_ERR_DEVICE_UNAVAILABLE = 3,
-  AOE_ERR_CONFIG_STRING_PRESENT = 4,
-  AOE_ERR_UNSUPPORTED_VERSION = 5,
-  AOE_ERR_TARGET_RESERVED = 6,
+    AOE_ERR_UNRECOGNIZED_COMMAND = 1,
+    AOE_ERR_BAD_ARGUMENT = 2,
+    AOE_ERR_DEVICE_UNAVAILABLE = 3,
+    AOE_ERR_CONFIG_STRING_PRESENT = 4,
+    AOE_ERR_UNSUPPORTED_VERSION = 5,
+    AOE_ERR_TARGET_RESERVED = 6,
 };
 
 /* Query Config CCmd values. */
 enum aoe_config_cmd {
-  AOE_CCMD_READ = 0,
-  AOE_CCMD_TEST = 1,
-  AOE_CCMD_TEST_PREFIX = 2,
-  AOE_CCMD_SET = 3,
-  AOE_CCMD_FORCE_SET = 4,
+    AOE_CCMD_READ = 0,
+    AOE_CCMD_TEST = 1,
+    AOE_CCMD_TEST_PREFIX = 2,
+    AOE_CCMD_SET = 3,
+    AOE_CCMD_FORCE_SET = 4,
 };
 
 /* Result of aoe_parse: AOE_PARSE_OK or the first reason the frame was rejected. */
 enum aoe_parse_status {
-  AOE_PARSE_OK = 0,
-  AOE_PARSE_TOO_SHORT,        /* shorter than the Ethernet + AoE header */
-  AOE_PARSE_NOT_AOE,          /* EtherType is not 0x88A2 */
-  AOE_PARSE_BAD_VERSION,      /* Ver field is not 1 */
-  AOE_PARSE_ATA_TOO_SHORT,    /* ATA command without its 12-byte argument */
-  AOE_PARSE_CONFIG_TOO_SHORT, /* Query Config without its 8-byte argument */
-  AOE_PARSE_CONFIG_OVERRUN,   /* config string length beyond the frame or over 1024 */
-  AOE_PARSE_UNKNOWN_COMMAND,  /* Command field not 0..3 */
-  AOE_PARSE_STATUS_COUNT
+    AOE_PARSE_OK = 0,
+    AOE_PARSE_TOO_SHORT,        /* shorter than the Ethernet + AoE header */
+    AOE_PARSE_NOT_AOE,          /* EtherType is not 0x88A2 */
+    AOE_PARSE_BAD_VERSION,      /* Ver field is not 1 */
+    AOE_PARSE_ATA_TOO_SHORT,    /* ATA command without its 12-byte argument */
+    AOE_PARSE_CONFIG_TOO_SHORT, /* Query Config without its 8-byte argument */
+    AOE_PARSE_CONFIG_OVERRUN,   /* config string length beyond the frame or over 1024 */
+    AOE_PARSE_UNKNOWN_COMMAND,  /* Command field not 0..3 */
+    AOE_PARSE_STATUS_COUNT
 };
 
 typedef struct {
-  uint8_t dst[6];
-  uint8_t src[6];
-  uint8_t flags; /* AOE_FLAG_* */
-  uint8_t error; /* enum aoe_error, meaningful with AOE_FLAG_ERROR */
-  uint16_t shelf;
-  uint8_t slot;
-  uint8_t command; /* enum aoe_command */
-  uint32_t tag;
+    uint8_t dst[6];
+    uint8_t src[6];
+    uint8_t flags; /* AOE_FLAG_* */
+    uint8_t error; /* enum aoe_error, meaningful with AOE_FLAG_ERROR */
+    uint16_t shelf;
+    uint8_t slot;
+    uint8_t command; /* enum aoe_command */
+    uint32_t tag;
 } aoe_header;
 
 typedef struct {
-  uint8_t aflags;
-  uint8_t err_feature;   /* ATA Error (response) or Features (request) */
-  uint8_t sector_count;
-  uint8_t cmd_status;    /* ATA Command (request) or Status (response) */
-  uint64_t lba;          /* 48 bits */
-  const uint8_t *data;   /* points into the parsed frame; NULL when data_len is 0 */
-  size_t data_len;       /* bytes after the ATA argument (includes Ethernet padding) */
+    uint8_t aflags;
+    uint8_t err_feature; /* ATA Error (response) or Features (request) */
+    uint8_t sector_count;
+    uint8_t cmd_status;  /* ATA Command (request) or Status (response) */
+    uint64_t lba;        /* 48 bits */
+    const uint8_t *data; /* points into the parsed frame; NULL when data_len is 0 */
+    size_t data_len;     /* bytes after the ATA argument (includes Ethernet padding) */
 } aoe_ata_arg;
 
 typedef struct {
-  uint16_t buffer_count;
-  uint16_t firmware;
-  uint8_t sectors_per_frame;
-  uint8_t aoe_version;
-  uint8_t ccmd;          /* enum aoe_config_cmd */
-  uint16_t string_len;
-  const uint8_t *string; /* points into the parsed frame */
+    uint16_t buffer_count;
+    uint16_t firmware;
+    uint8_t sectors_per_frame;
+    uint8_t aoe_version;
+    uint8_t ccmd; /* enum aoe_config_cmd */
+    uint16_t string_len;
+    const uint8_t *string; /* points into the parsed frame */
 } aoe_config_arg;
 
 typedef struct {
-  aoe_header hdr;
-  bool is_response;
-  bool is_error;
-  aoe_ata_arg ata;       /* valid when hdr.command == AOE_CMD_ATA */
-  aoe_config_arg config; /* valid when hdr.command == AOE_CMD_QUERY_CONFIG */
+    aoe_header hdr;
+    bool is_response;
+    bool is_error;
+    aoe_ata_arg ata;       /* valid when hdr.command == AOE_CMD_ATA */
+    aoe_config_arg config; /* valid when hdr.command == AOE_CMD_QUERY_CONFIG */
 } aoe_frame;
 
 /* An ATA command to encode. data/data_len: bytes appended after the argument (write payload). */
 typedef struct {
-  uint8_t dst[6];
-  uint8_t src[6];
-  uint16_t shelf;
-  uint8_t slot;
-  uint32_t tag;
-  uint8_t aflags;
-  uint8_t feature;
-  uint8_t sector_count;
-  uint8_t command;
-  uint64_t lba;
-  const uint8_t *data;
-  size_t data_len;
+    uint8_t dst[6];
+    uint8_t src[6];
+    uint16_t shelf;
+    uint8_t slot;
+    uint32_t tag;
+    uint8_t aflags;
+    uint8_t feature;
+    uint8_t sector_count;
+    uint8_t command;
+    uint64_t lba;
+    const uint8_t *data;
+    size_t data_len;
 } aoe_ata_request;
 
 /* Encodes an ATA request; returns the frame length (zero-padded to AOE_MIN_FRAME), or 0 if cap is
@@ -146,8 +146,8 @@ size_t aoe_build_ata(uint8_t *buf, size_t cap, const aoe_ata_request *req);
 
 /* Encodes a Query Config (CCmd read, empty string) to dst (use the broadcast address with
  * AOE_SHELF_ANY/AOE_SLOT_ANY for discovery); returns the frame length or 0 if cap is too small. */
-size_t aoe_build_query_config(uint8_t *buf, size_t cap, const uint8_t src[6], const uint8_t dst[6],
-                              uint16_t shelf, uint8_t slot, uint32_t tag);
+size_t aoe_build_query_config(uint8_t *buf, size_t cap, const uint8_t src[6], const uint8_t dst[6], uint16_t shelf,
+                              uint8_t slot, uint32_t tag);
 
 /* Decodes any received frame. On AOE_PARSE_OK every field of out is set; on a rejection the
  * fields decoded before the failing check are set and the rest are zero. */
@@ -164,7 +164,7 @@ unsigned aoe_sectors_per_frame(unsigned mtu);
 
 /* The paper's tag layout: (16-bit ATA command sequence << 16) | 16-bit packet index. */
 static inline uint32_t aoe_tag_make(uint16_t command_seq, uint16_t packet_index) {
-  return ((uint32_t)command_seq << 16) | packet_index;
+    return ((uint32_t)command_seq << 16) | packet_index;
 }
 static inline uint16_t aoe_tag_command_seq(uint32_t tag) { return (uint16_t)(tag >> 16); }
 static inline uint16_t aoe_tag_packet_index(uint32_t tag) { return (uint16_t)(tag & 0xFFFFu); }

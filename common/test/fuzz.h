@@ -32,8 +32,8 @@ static inline int fuzz_main(int argc, char **argv, const char *name, fuzz_run_fn
         tap_case_failures = 0;
         run(&rng, inputs);
         tap_case_count++;
-        printf("%s %d - %s: seed %lu, %lu inputs\n", tap_case_failures ? "not ok" : "ok", tap_case_count, tap_case_name, seed,
-               inputs);
+        printf("%s %d - %s: seed %lu, %lu inputs\n", tap_case_failures ? "not ok" : "ok", tap_case_count, tap_case_name,
+               seed, inputs);
         fflush(stdout);
         if (tap_case_failures) tap_total_failures++;
     }

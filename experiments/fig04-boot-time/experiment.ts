@@ -8,7 +8,14 @@ import { panelsOf } from '../shared/metric-panels.js';
 import { hypervisorExitMetrics } from '../shared/hypervisor-exits.js';
 import { specBeside, textBeside } from '../shared/spec-file.js';
 
-const configurations: SessionConfigurationId[] = ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-pxe-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'];
+const configurations: SessionConfigurationId[] = [
+  'local',
+  'vmm-local',
+  'vmm-aoe-cache-on',
+  'vmm-pxe-aoe-cache-on',
+  'vmm-aoe-cache-off',
+  'ipxe-sanboot-aoe',
+];
 
 const layout: BarLayout = {
   figure: 4,

@@ -32,17 +32,30 @@ describe('Fig. 4 boot-time parser (synthetic fixture console log)', () => {
   it('KVM + NFS layout: the guest on COM2, the host saying "kvm-host: starting the guest" on COM1', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fig10-raw-'));
     await copyFile(path.join(fixtures, 'boot-console.timed.log'), path.join(dir, 'client.com2.timed.log'));
-    await writeFile(path.join(dir, 'client.com1.timed.log'), `500.000 ${JSON.stringify('debian login: root (automatic login)\r\n')}\n700.250 ${JSON.stringify('kvm-host: starting the guest\n')}\n`);
-    await writeFile(path.join(dir, 'client.start.json'), JSON.stringify({ epochMs: 0, kernel: null, kernelSha256: null, guestConsole: 'com2' }));
+    await writeFile(
+      path.join(dir, 'client.com1.timed.log'),
+      `500.000 ${JSON.stringify('debian login: root (automatic login)\r\n')}\n700.250 ${JSON.stringify('kvm-host: starting the guest\n')}\n`,
+    );
+    await writeFile(
+      path.join(dir, 'client.start.json'),
+      JSON.stringify({ epochMs: 0, kernel: null, kernelSha256: null, guestConsole: 'com2' }),
+    );
     const measurements = await parseBootToLogin(dir);
     // The host's own login prompt on COM1 is not the guest's.
     expect(measurements.find((m) => m.metric === 'total-boot')!.value).toBeCloseTo(33.05075, 6);
-    expect(measurements.find((m) => m.metric === 'vmm-boot')).toEqual({ metric: 'vmm-boot', unit: 's', value: 0.70025 });
+    expect(measurements.find((m) => m.metric === 'vmm-boot')).toEqual({
+      metric: 'vmm-boot',
+      unit: 's',
+      value: 0.70025,
+    });
   });
 
   it('reports a boot that never reached login', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fig04-raw-'));
-    await writeFile(path.join(dir, 'client.com1.timed.log'), `100.000 ${JSON.stringify('GNU GRUB  version 2.06\r\n')}\n`);
+    await writeFile(
+      path.join(dir, 'client.com1.timed.log'),
+      `100.000 ${JSON.stringify('GNU GRUB  version 2.06\r\n')}\n`,
+    );
     await expect(parseBootToLogin(dir)).rejects.toThrow(/did not reach its login prompt/);
   });
 });

@@ -7,7 +7,14 @@ import { diskThroughputMetrics, diskThroughputPanels } from '../shared/disk-metr
 import { specBeside, textBeside } from '../shared/spec-file.js';
 import { windowsGuestPlans } from '../shared/windows-guest.js';
 
-const configurations: SessionConfigurationId[] = ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'guest-aoe-initiator', 'ipxe-sanboot-aoe'];
+const configurations: SessionConfigurationId[] = [
+  'local',
+  'vmm-local',
+  'vmm-aoe-cache-on',
+  'vmm-aoe-cache-off',
+  'guest-aoe-initiator',
+  'ipxe-sanboot-aoe',
+];
 
 const layout: BarLayout = {
   figure: 5,

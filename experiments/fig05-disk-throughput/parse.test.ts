@@ -19,12 +19,16 @@ describe('Fig. 5 disk benchmark parser (synthetic fixture transcript)', () => {
     const measurements = await parseDiskBenchmark(await rawFolder('fixture-job'));
     expect(measurements).toContainEqual({ metric: 'seq-read', unit: 'MB/s', pass: 2, value: 150 });
     expect(measurements).toContainEqual({ metric: 'rand4k-write', unit: 'MB/s', pass: 1, value: 6 });
-    expect(new Set(measurements.map((m) => m.metric))).toEqual(new Set(['seq-read', 'seq-write', 'rand512k-read', 'rand512k-write', 'rand4k-read', 'rand4k-write']));
+    expect(new Set(measurements.map((m) => m.metric))).toEqual(
+      new Set(['seq-read', 'seq-write', 'rand512k-read', 'rand512k-write', 'rand4k-read', 'rand4k-write']),
+    );
     // QD32 is measured by the guest but not in the paper's figure.
     expect(measurements).toHaveLength(12);
   });
 
   it('refuses a transcript whose job never finished', async () => {
-    await expect(parseDiskBenchmark(await rawFolder('another-job'))).rejects.toThrow(/no job-end frame for job "another-job"/);
+    await expect(parseDiskBenchmark(await rawFolder('another-job'))).rejects.toThrow(
+      /no job-end frame for job "another-job"/,
+    );
   });
 });

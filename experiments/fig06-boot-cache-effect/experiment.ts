@@ -21,7 +21,11 @@ export const fig06BootCacheEffect: Experiment = {
   section: '5.4.1',
   title: 'Server cache effect during boot: data the OS issued vs data reaching the server disk',
   metrics,
-  configurations: inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], { work: { kind: 'boot' }, parse: parseBootCacheEffect, needs: ['server-accounting'] }),
+  configurations: inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], {
+    work: { kind: 'boot' },
+    parse: parseBootCacheEffect,
+    needs: ['server-accounting'],
+  }),
   figureData: (input) => lineFigureRows(layout, input),
   // The paper states only one number here (a write flush near 29 s); it is in the claims notes, not a curve.
   paperRows: () => [],

@@ -21,7 +21,11 @@ export const fig07BenchmarkCacheEffect: Experiment = {
   section: '5.4.2',
   title: 'Server cache effect during the sequential disk benchmark',
   metrics,
-  configurations: inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], { work: sequentialBenchmark, parse: parseBenchmarkCacheEffect, needs: ['server-accounting', 'guest-benchmark'] }),
+  configurations: inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], {
+    work: sequentialBenchmark,
+    parse: parseBenchmarkCacheEffect,
+    needs: ['server-accounting', 'guest-benchmark'],
+  }),
   figureData: (input) => lineFigureRows(layout, input),
   // The paper's one number here (dirty threshold moves seq write by ~10 MB/s) is not a curve point.
   paperRows: () => [],

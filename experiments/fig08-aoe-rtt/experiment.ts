@@ -27,9 +27,19 @@ export const fig08AoeRtt: Experiment = {
   title: 'RTT of each AoE request packet by its index within one 1024 KB sequential read',
   metrics,
   configurations: {
-    ...inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], { work: hypervisorRtt, parse: parseHypervisorRtt, needs: ['hypervisor-rtt-trace', 'guest-benchmark'] }),
-    'probe-aoe-cache-on': { needs: ['aoe-server', 'aoe-probe', 'debian-image'], runner: { run: (ctx) => runProbeRtt(ctx, 'on'), parse: parseProbeRtt } },
-    'probe-aoe-cache-off': { needs: ['aoe-server', 'aoe-probe', 'debian-image'], runner: { run: (ctx) => runProbeRtt(ctx, 'off'), parse: parseProbeRtt } },
+    ...inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off'], {
+      work: hypervisorRtt,
+      parse: parseHypervisorRtt,
+      needs: ['hypervisor-rtt-trace', 'guest-benchmark'],
+    }),
+    'probe-aoe-cache-on': {
+      needs: ['aoe-server', 'aoe-probe', 'debian-image'],
+      runner: { run: (ctx) => runProbeRtt(ctx, 'on'), parse: parseProbeRtt },
+    },
+    'probe-aoe-cache-off': {
+      needs: ['aoe-server', 'aoe-probe', 'debian-image'],
+      runner: { run: (ctx) => runProbeRtt(ctx, 'off'), parse: parseProbeRtt },
+    },
   },
   figureData: (input) => lineFigureRows(layout, input),
   // The paper states the RTT curves only qualitatively (later packets wait longer) plus the 12 ms gap.

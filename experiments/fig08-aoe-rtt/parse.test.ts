@@ -17,7 +17,11 @@ describe('Fig. 8 RTT parser (aoe-probe rtt output fixture)', () => {
       ['rtt', 'ms', 1],
       ['rtt', 'ms', 3],
     ]);
-    expect(measurements.map((m) => m.value)).toEqual([expect.closeTo(0.6584, 9), expect.closeTo(0.6837, 9), expect.closeTo(1.73703, 9)]);
+    expect(measurements.map((m) => m.value)).toEqual([
+      expect.closeTo(0.6584, 9),
+      expect.closeTo(0.6837, 9),
+      expect.closeTo(1.73703, 9),
+    ]);
   });
 
   it('refuses output without RTT samples', async () => {

@@ -24,10 +24,19 @@ export const applicationTests: Record<AppTestName, { label: string; memoryHeavy:
 };
 
 const metrics: Record<string, MetricInfo> = Object.fromEntries(
-  Object.entries(applicationTests).map(([id, test]) => [id, { label: test.label, unit: 's', better: 'lower' as const }]),
+  Object.entries(applicationTests).map(([id, test]) => [
+    id,
+    { label: test.label, unit: 's', better: 'lower' as const },
+  ]),
 );
 
-const configurations: SessionConfigurationId[] = ['local', 'vmm-local', 'vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'ipxe-sanboot-aoe'];
+const configurations: SessionConfigurationId[] = [
+  'local',
+  'vmm-local',
+  'vmm-aoe-cache-on',
+  'vmm-aoe-cache-off',
+  'ipxe-sanboot-aoe',
+];
 
 const layout: BarLayout = {
   figure: 9,

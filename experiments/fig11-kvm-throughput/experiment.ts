@@ -10,7 +10,11 @@ const layout: BarLayout = {
   figure: 11,
   configurations: ['vmm-aoe-cache-on', 'kvm-nfs'],
   metrics: diskThroughputPanels,
-  relative: { baseline: 'kvm-nfs', kind: 'difference', metrics: ['seq-read', 'seq-write', 'rand512k-read', 'rand512k-write'] },
+  relative: {
+    baseline: 'kvm-nfs',
+    kind: 'difference',
+    metrics: ['seq-read', 'seq-write', 'rand512k-read', 'rand512k-write'],
+  },
 };
 
 export const fig11KvmThroughput: Experiment = {
@@ -19,7 +23,11 @@ export const fig11KvmThroughput: Experiment = {
   section: '5.7',
   title: 'Disk throughput: proposed VMM (AoE, server cache on) vs KVM with the image on NFS',
   metrics: diskThroughputMetrics,
-  configurations: inBootSessions(['vmm-aoe-cache-on', 'kvm-nfs'], { work: diskBenchmark, parse: parseDiskBenchmark, needs: ['guest-benchmark'] }),
+  configurations: inBootSessions(['vmm-aoe-cache-on', 'kvm-nfs'], {
+    work: diskBenchmark,
+    parse: parseDiskBenchmark,
+    needs: ['guest-benchmark'],
+  }),
   figureData: (input) => barFigureRows(layout, input),
   paperRows: (paper) => paperBarRows(layout, paper),
   specFile: specBeside(import.meta.url),

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hostScopedName, type MeasurementWithoutRepetition, type RepetitionContext } from '../../artifact/core/experiment.js';
+import {
+  hostScopedName,
+  type MeasurementWithoutRepetition,
+  type RepetitionContext,
+} from '../../artifact/core/experiment.js';
 import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { AoeLab } from '../../server/lab.js';
 import { guestImage } from './guest-image.js';
@@ -30,8 +34,14 @@ export async function runProbeRtt(ctx: RepetitionContext, cache: 'on' | 'off'): 
     const probeArgs = ['rtt', '--requests', String(requests), '--span', String(span), '--window', String(window)];
     if (cache === 'on') await lab.probe(probeArgs);
     const result = await lab.probe(probeArgs);
-    await writeFile(path.join(ctx.rawDir, 'probe.json'), JSON.stringify({ vblade: flags, probe: probeArgs, exitCode: result.code }, null, 2) + '\n');
-    await writeFile(path.join(ctx.rawDir, 'probe-events.jsonl'), result.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    await writeFile(
+      path.join(ctx.rawDir, 'probe.json'),
+      JSON.stringify({ vblade: flags, probe: probeArgs, exitCode: result.code }, null, 2) + '\n',
+    );
+    await writeFile(
+      path.join(ctx.rawDir, 'probe-events.jsonl'),
+      result.events.map((e) => JSON.stringify(e)).join('\n') + '\n',
+    );
     await writeFile(path.join(ctx.rawDir, 'probe.stderr.log'), result.stderr);
     await writeFile(path.join(ctx.rawDir, 'vblade.log'), server.output());
     if (result.code !== 0) throw new Error(`aoe-probe rtt exited ${result.code}: ${result.stderr.split('\n')[0]}`);
@@ -42,12 +52,15 @@ export async function runProbeRtt(ctx: RepetitionContext, cache: 'on' | 'off'): 
 
 /** Mean RTT (ms) per packet index; indices without a clean sample (only retransmitted frames) are left out. */
 export async function parseProbeRtt(rawDir: string): Promise<MeasurementWithoutRepetition[]> {
-  const lines = (await readFile(path.join(rawDir, 'probe-events.jsonl'), 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  const lines = (await readFile(path.join(rawDir, 'probe-events.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const measurements: MeasurementWithoutRepetition[] = [];
   for (const line of lines) {
     const event = JSON.parse(line) as { event?: string; index?: number; mean_us?: number; samples?: number };
     if (event.event !== 'rtt' || event.samples === undefined || event.samples === 0) continue;
-    if (typeof event.index !== 'number' || typeof event.mean_us !== 'number') throw new Error(`${rawDir}: malformed rtt event ${line}`);
+    if (typeof event.index !== 'number' || typeof event.mean_us !== 'number')
+      throw new Error(`${rawDir}: malformed rtt event ${line}`);
     measurements.push({ metric: 'rtt', unit: 'ms', x: event.index, value: event.mean_us / 1000 });
   }
   if (measurements.length === 0) throw new Error(`${rawDir}: aoe-probe reported no RTT samples`);

@@ -29,7 +29,8 @@ export const aoeSectorsPerFrame = (mtu: number) => Math.floor((mtu - 36) / 512);
 /** The hypervisor's options: find the target by broadcast, frames sized to the wire's MTU. */
 const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu}`;
 /** The wire's MTU on this testbed: the hardware description's, or the emulated wire's. */
-const mtuOf = (ctx: RepetitionContext) => (ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.mtu : wireMtu);
+const mtuOf = (ctx: RepetitionContext) =>
+  ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.mtu : wireMtu;
 /** vblade's advertised buffer count (its default 16 overflows its socket buffer with larger windows). */
 export const serverBuffers = 64;
 /** Server accounting (Figs 6, 7): the patched vblade's counters file and the sampler's output, in the raw folder. */
@@ -57,7 +58,9 @@ function networkClient(wire: AoeWire): ClientBoot {
   return {
     netns: wire.netns,
     nics: wire.nic === undefined ? [] : [wire.nic],
-    ...(wire.handOver === undefined ? {} : { wire: { netns: wire.netns, ifname: wire.ifname }, handOver: wire.handOver }),
+    ...(wire.handOver === undefined
+      ? {}
+      : { wire: { netns: wire.netns, ifname: wire.ifname }, handOver: wire.handOver }),
   };
 }
 
@@ -69,7 +72,11 @@ export type ServedDisk = { kind: 'image'; variant: DebianVariant } | { kind: 'bl
  * client PC boots the hypervisor, which finds the target and serves the BIOS's drive 0x80 from it.
  * The client has a placeholder disk of the image's size so the BIOS enumerates drive 0x80 at POST.
  */
-export async function withAoeServer(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
+export async function withAoeServer(
+  ctx: RepetitionContext,
+  cache: 'on' | 'off',
+  body: (boot: ClientBoot) => Promise<void>,
+): Promise<void> {
   // A real PC cannot be handed a kernel the way QEMU's -kernel does: the hypervisor comes by PXE.
   if (ctx.testbed.kind === 'hardware') return withPxeNetworkBoot(ctx, cache, body);
   await withAoeTarget(ctx, cache, { kind: 'image', variant: 'stock' }, (wire) =>
@@ -83,7 +90,8 @@ export async function withAoeServer(ctx: RepetitionContext, cache: 'on' | 'off',
 }
 
 /** dnsmasq's role on the wire: the described one on a hardware testbed, the only DHCP server on the emulated one. */
-const bootMode = (ctx: RepetitionContext) => (ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.bootMode : 'dhcp');
+const bootMode = (ctx: RepetitionContext) =>
+  ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.bootMode : 'dhcp';
 
 /**
  * The paper's section 4.7: nothing on the client. As withAoeServer, but the client has no -kernel:
@@ -91,10 +99,22 @@ const bootMode = (ctx: RepetitionContext) => (ctx.testbed.kind === 'hardware' ? 
  * generated iPXE script loads the hypervisor with the same options (server/boot-services.ts).
  * The dnsmasq log (with host times) stays in the raw folder.
  */
-export async function withPxeNetworkBoot(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
+export async function withPxeNetworkBoot(
+  ctx: RepetitionContext,
+  cache: 'on' | 'off',
+  body: (boot: ClientBoot) => Promise<void>,
+): Promise<void> {
   await withAoeTarget(ctx, cache, { kind: 'image', variant: 'stock' }, (wire) =>
-    withBootServices({ netns: wire.netns, ifname: wire.ifname, mode: bootMode(ctx), program: { kind: 'multiboot', image: paths.vmmElf, options: hypervisorOptions(mtuOf(ctx)) }, logDir: ctx.rawDir }, () =>
-      body({ ...networkClient(wire), disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes }, bootFrom: 'network' }),
+    withBootServices(
+      {
+        netns: wire.netns,
+        ifname: wire.ifname,
+        mode: bootMode(ctx),
+        program: { kind: 'multiboot', image: paths.vmmElf, options: hypervisorOptions(mtuOf(ctx)) },
+        logDir: ctx.rawDir,
+      },
+      () =>
+        body({ ...networkClient(wire), disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes }, bootFrom: 'network' }),
     ),
   );
 }
@@ -105,10 +125,21 @@ export async function withPxeNetworkBoot(ctx: RepetitionContext, cache: 'on' | '
  * 0x80) and the served image is the aoe-root variant, whose initramfs reaches its root through the
  * guest's own Linux aoe initiator. The client has no disk at all.
  */
-export async function withIpxeSanboot(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
+export async function withIpxeSanboot(
+  ctx: RepetitionContext,
+  cache: 'on' | 'off',
+  body: (boot: ClientBoot) => Promise<void>,
+): Promise<void> {
   await withAoeTarget(ctx, cache, { kind: 'image', variant: 'aoe-root' }, (wire) =>
-    withBootServices({ netns: wire.netns, ifname: wire.ifname, mode: bootMode(ctx), program: { kind: 'sanboot-aoe', ...servedTarget }, logDir: ctx.rawDir }, () =>
-      body({ ...networkClient(wire), bootFrom: 'network' }),
+    withBootServices(
+      {
+        netns: wire.netns,
+        ifname: wire.ifname,
+        mode: bootMode(ctx),
+        program: { kind: 'sanboot-aoe', ...servedTarget },
+        logDir: ctx.rawDir,
+      },
+      () => body({ ...networkClient(wire), bootFrom: 'network' }),
     ),
   );
 }
@@ -121,7 +152,11 @@ const guestAoeDiskBytes = 2 * 1024 ** 3;
  * e1000 on the same wire, and the guest's own Linux AoE initiator uses an empty disk the server
  * exports (the guest job formats and mounts it: see guest/netboot-bench/aoe_disk.py).
  */
-export async function withGuestAoeInitiator(ctx: RepetitionContext, cache: 'on' | 'off', body: (boot: ClientBoot) => Promise<void>): Promise<void> {
+export async function withGuestAoeInitiator(
+  ctx: RepetitionContext,
+  cache: 'on' | 'off',
+  body: (boot: ClientBoot) => Promise<void>,
+): Promise<void> {
   await withAoeTarget(ctx, cache, { kind: 'blank', sizeBytes: guestAoeDiskBytes }, (wire) =>
     body({ ...networkClient(wire), disk: guestImageDisk(ctx) }),
   );
@@ -141,7 +176,12 @@ export const servedTarget = { shelf: 0, slot: 1 } as const;
  * The patched vblade's counters (-a) say what the client issued; both are sampled every 500 ms into
  * the raw folder (Figs 6 and 7). Everything is undone afterwards, also on failure.
  */
-export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off', disk: ServedDisk, body: (wire: AoeWire) => Promise<void>): Promise<void> {
+export async function withAoeTarget(
+  ctx: RepetitionContext,
+  cache: 'on' | 'off',
+  disk: ServedDisk,
+  body: (wire: AoeWire) => Promise<void>,
+): Promise<void> {
   const scratchDir = path.join(paths.cache, 'scratch');
   const scratch = path.join(scratchDir, `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}.img`);
   await mkdir(scratchDir, { recursive: true });
@@ -158,23 +198,39 @@ export async function withAoeTarget(ctx: RepetitionContext, cache: 'on' | 'off',
     const untrackLoop = track('loopDevice', loop);
     try {
       const directIo = readFileSync(`/sys/block/${path.basename(loop)}/loop/dio`, 'utf8').trim() === '1';
-      ctx.log(`server disk ${loop} over ${scratch}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}`);
+      ctx.log(
+        `server disk ${loop} over ${scratch}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}`,
+      );
       // Linux drops a block device's page cache when its last opener closes it: this descriptor
       // keeps the warmed cache alive from the warm-up until vblade has stopped.
       const holder = await open(loop, 'r');
       try {
         if (cache === 'on') await warmServerCache(ctx, loop);
         const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
-        const netns = await createNetns(hostScopedName('aoe', ctx), { mtu: mtuOf(ctx), taps: hardware === undefined ? ['tap0'] : [] });
+        const netns = await createNetns(hostScopedName('aoe', ctx), {
+          mtu: mtuOf(ctx),
+          taps: hardware === undefined ? ['tap0'] : [],
+        });
         try {
           if (hardware === undefined) {
-            const wire: AoeWire = { netns: netns.name, ifname: netns.taps[0]!, nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' }, sizeBytes };
+            const wire: AoeWire = {
+              netns: netns.name,
+              ifname: netns.taps[0]!,
+              nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' },
+              sizeBytes,
+            };
             await serve(ctx, cache, loop, wire, body);
           } else {
             const release = await claimServerInterface(hardware.server.interface, netns.name, hardware.server.mtu);
             try {
               const handOver: HandOver = (files) => writeIntoServedDisk(ctx, loop, cache, files);
-              await serve(ctx, cache, loop, { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOver }, body);
+              await serve(
+                ctx,
+                cache,
+                loop,
+                { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOver },
+                body,
+              );
             } finally {
               await release();
             }
@@ -208,8 +264,15 @@ export function warmServerCache(ctx: RepetitionContext, disk: string) {
  * reads see them; the device's cache is then written back and dropped, and warmed again when the
  * cache is on.
  */
-async function writeIntoServedDisk(ctx: RepetitionContext, loop: string, cache: 'on' | 'off', files: readonly HandedFile[]): Promise<void> {
-  const table = JSON.parse((await $`sfdisk -J ${loop}`.quiet()).stdout) as { partitiontable: { partitions: { start: number }[] } };
+async function writeIntoServedDisk(
+  ctx: RepetitionContext,
+  loop: string,
+  cache: 'on' | 'off',
+  files: readonly HandedFile[],
+): Promise<void> {
+  const table = JSON.parse((await $`sfdisk -J ${loop}`.quiet()).stdout) as {
+    partitiontable: { partitions: { start: number }[] };
+  };
   const root = table.partitiontable.partitions[0];
   if (root === undefined) throw new Error(`the served image on ${loop} has no partition to put the session's jobs in`);
   const mountPoint = await mkdtemp(path.join(os.tmpdir(), 'served-root-'));
@@ -234,15 +297,31 @@ async function writeIntoServedDisk(ctx: RepetitionContext, loop: string, cache: 
   if (cache === 'on') await warmServerCache(ctx, loop);
 }
 
-async function serve(ctx: RepetitionContext, cache: 'on' | 'off', loop: string, wire: AoeWire, body: (wire: AoeWire) => Promise<void>): Promise<void> {
+async function serve(
+  ctx: RepetitionContext,
+  cache: 'on' | 'off',
+  loop: string,
+  wire: AoeWire,
+  body: (wire: AoeWire) => Promise<void>,
+): Promise<void> {
   const counters = path.join(ctx.rawDir, serverCountersFile);
   const flags = ['-b', String(serverBuffers), ...(cache === 'off' ? ['-d'] : []), '-a', counters];
-  const vblade = spawnVblade({ netns: wire.netns, ifname: wire.ifname, image: loop, ...servedTarget, flags, binary: paths.vblade });
-  ctx.log(`vblade ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${wire.netns}/${wire.ifname}: ${loop}`);
+  const vblade = spawnVblade({
+    netns: wire.netns,
+    ifname: wire.ifname,
+    image: loop,
+    ...servedTarget,
+    flags,
+    binary: paths.vblade,
+  });
+  ctx.log(
+    `vblade ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${wire.netns}/${wire.ifname}: ${loop}`,
+  );
   try {
     // vblade writes its counters file once it has opened the disk.
     for (let waited = 0; !existsSync(counters); waited += 50) {
-      if (!vblade.alive() || waited > 10_000) throw new Error(`vblade did not start: ${vblade.output().trim() || 'no output'}`);
+      if (!vblade.alive() || waited > 10_000)
+        throw new Error(`vblade did not start: ${vblade.output().trim() || 'no output'}`);
       await sleep(50);
     }
     const sampler = startAccountingSampler({ countersFile: counters, blockDev: loop, intervalMs: samplingIntervalMs });
@@ -250,7 +329,10 @@ async function serve(ctx: RepetitionContext, cache: 'on' | 'off', loop: string, 
       await body(wire);
     } finally {
       const samples = sampler.stop();
-      await writeFile(path.join(ctx.rawDir, serverAccountingFile), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
+      await writeFile(
+        path.join(ctx.rawDir, serverAccountingFile),
+        samples.map((s) => JSON.stringify(s)).join('\n') + '\n',
+      );
     }
   } finally {
     await stopProcess(vblade.process);

@@ -35,7 +35,12 @@ export function groupOf(configuration: ConfigurationId) {
   return { group: configurationLabels[configuration], groupOrder: configurationIds.indexOf(configuration) };
 }
 
-function statusRow(series: string, panel: string, configuration: ConfigurationId, status: FigureRow['status']): FigureRow {
+function statusRow(
+  series: string,
+  panel: string,
+  configuration: ConfigurationId,
+  status: FigureRow['status'],
+): FigureRow {
   return { series, panel, ...groupOf(configuration), value: null, ciLow: null, ciHigh: null, status };
 }
 
@@ -46,11 +51,21 @@ export function barFigureRows(layout: BarLayout, { analysis, series }: FigureInp
     for (const configuration of layout.configurations) {
       const entry = analysis.configurations[configuration];
       const panel = absolutePanel(metric);
-      if (entry === undefined || entry.status === 'not-run') rows.push(statusRow(series, panel, configuration, 'not run'));
+      if (entry === undefined || entry.status === 'not-run')
+        rows.push(statusRow(series, panel, configuration, 'not run'));
       else if (entry.status === 'failed') rows.push(statusRow(series, panel, configuration, 'failed'));
       else {
         const point = scalar(analysis, configuration, metric.id);
-        if (point) rows.push({ series, panel, ...groupOf(configuration), value: point.mean, ciLow: point.ciLow, ciHigh: point.ciHigh, status: 'measured' });
+        if (point)
+          rows.push({
+            series,
+            panel,
+            ...groupOf(configuration),
+            value: point.mean,
+            ciLow: point.ciLow,
+            ciHigh: point.ciHigh,
+            status: 'measured',
+          });
       }
     }
     if (layout.relative?.metrics.includes(metric.id)) rows.push(...relativeRows(layout, analysis, series, metric));
@@ -58,7 +73,12 @@ export function barFigureRows(layout: BarLayout, { analysis, series }: FigureInp
   return rows;
 }
 
-function relativeRows(layout: BarLayout, analysis: ExperimentAnalysis, series: string, metric: BarLayout['metrics'][number]): FigureRow[] {
+function relativeRows(
+  layout: BarLayout,
+  analysis: ExperimentAnalysis,
+  series: string,
+  metric: BarLayout['metrics'][number],
+): FigureRow[] {
   const { baseline, kind } = layout.relative!;
   const panel = relativePanel(layout, metric);
   const base = scalar(analysis, baseline, metric.id);
@@ -66,11 +86,43 @@ function relativeRows(layout: BarLayout, analysis: ExperimentAnalysis, series: s
     .filter((configuration) => configuration !== baseline)
     .map((configuration) => {
       const point = scalar(analysis, configuration, metric.id);
-      if (!point || !base) return statusRow(series, panel, configuration, analysis.configurations[configuration]?.status === 'failed' ? 'failed' : 'not run');
-      if (kind === 'ratio') return { series, panel, ...groupOf(configuration), value: point.mean / base.mean, ciLow: null, ciHigh: null, status: 'measured' };
-      if (kind === 'score') return { series, panel, ...groupOf(configuration), value: base.mean / point.mean, ciLow: null, ciHigh: null, status: 'measured' };
+      if (!point || !base)
+        return statusRow(
+          series,
+          panel,
+          configuration,
+          analysis.configurations[configuration]?.status === 'failed' ? 'failed' : 'not run',
+        );
+      if (kind === 'ratio')
+        return {
+          series,
+          panel,
+          ...groupOf(configuration),
+          value: point.mean / base.mean,
+          ciLow: null,
+          ciHigh: null,
+          status: 'measured',
+        };
+      if (kind === 'score')
+        return {
+          series,
+          panel,
+          ...groupOf(configuration),
+          value: base.mean / point.mean,
+          ciLow: null,
+          ciHigh: null,
+          status: 'measured',
+        };
       const difference = differenceOfMeans(point, base);
-      return { series, panel, ...groupOf(configuration), value: difference.value, ciLow: difference.ciLow, ciHigh: difference.ciHigh, status: 'measured' };
+      return {
+        series,
+        panel,
+        ...groupOf(configuration),
+        value: difference.value,
+        ciLow: difference.ciLow,
+        ciHigh: difference.ciHigh,
+        status: 'measured',
+      };
     });
 }
 
@@ -84,9 +136,23 @@ export function paperBarRows(layout: BarLayout, paper: readonly PaperValue[]): F
     const relative = layout.relative;
     let panel: string | undefined;
     if (value.kind === 'absolute') panel = absolutePanel(metric);
-    else if (relative && value.kind === relative.kind && value.baseline === relative.baseline && relative.metrics.includes(metric.id)) panel = relativePanel(layout, metric);
+    else if (
+      relative &&
+      value.kind === relative.kind &&
+      value.baseline === relative.baseline &&
+      relative.metrics.includes(metric.id)
+    )
+      panel = relativePanel(layout, metric);
     if (panel === undefined) continue;
-    rows.push({ series: paperSeriesLabel, panel, ...groupOf(value.configuration), value: value.value, ciLow: null, ciHigh: null, status: 'paper' });
+    rows.push({
+      series: paperSeriesLabel,
+      panel,
+      ...groupOf(value.configuration),
+      value: value.value,
+      ciLow: null,
+      ciHigh: null,
+      status: 'paper',
+    });
   }
   return rows;
 }

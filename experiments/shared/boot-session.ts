@@ -24,7 +24,8 @@ const servedGuestPath = (index: number) => `var/lib/netboot-bench/s/${index}.jso
  * first, so a job reads from the disk (or the server) and not from what an earlier job of the
  * session left in memory; then the payload's runner runs the job (its job says not to power off).
  */
-const jobCommand = (guestPath: string) => `modprobe -q qemu_fw_cfg; sync; echo 3 > /proc/sys/vm/drop_caches; python3 /usr/local/lib/netboot-bench/runner.py ${guestPath}\n`;
+const jobCommand = (guestPath: string) =>
+  `modprobe -q qemu_fw_cfg; sync; echo 3 > /proc/sys/vm/drop_caches; python3 /usr/local/lib/netboot-bench/runner.py ${guestPath}\n`;
 
 /**
  * The boot session of a configuration (artifact/stages/experiments.ts runs them): `serve` sets up

@@ -36,7 +36,9 @@ export async function parseBootToLogin(rawDir: string): Promise<MeasurementWitho
   const markers = extractBootMarkers(parseTimedLog(await readFile(file, 'utf8')));
   const durations = bootDurations(markers);
   if (durations.osBoot === undefined || durations.total === undefined) {
-    throw new Error(`${file}: boot markers missing (found ${JSON.stringify(markers)}); the guest did not reach its login prompt`);
+    throw new Error(
+      `${file}: boot markers missing (found ${JSON.stringify(markers)}); the guest did not reach its login prompt`,
+    );
   }
   const measurements: MeasurementWithoutRepetition[] = [
     { metric: 'os-boot', unit: 's', value: durations.osBoot },
@@ -46,7 +48,8 @@ export async function parseBootToLogin(rawDir: string): Promise<MeasurementWitho
   const hypervisor = existsSync(hypervisorLog) ? parseTimedLog(await readFile(hypervisorLog, 'utf8')) : [];
   const guestStart = findInTranscript(hypervisor, hypervisorStartsGuest);
   if (guestStart) measurements.push({ metric: 'vmm-boot', unit: 's', value: guestStart.t / 1000 });
-  else if (markers.grubMenu !== undefined) measurements.push({ metric: 'vmm-boot', unit: 's', value: markers.grubMenu / 1000 });
+  else if (markers.grubMenu !== undefined)
+    measurements.push({ metric: 'vmm-boot', unit: 's', value: markers.grubMenu / 1000 });
   const exits = markers.login === undefined ? undefined : lastExitReport(hypervisor, markers.login);
   if (exits) measurements.push({ metric: 'vmm-exits', unit: 'exits', value: exits.total });
   return measurements;

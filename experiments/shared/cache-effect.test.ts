@@ -6,7 +6,14 @@ import { cumulativeOnGrid, ratesOnGrid } from './cache-effect.js';
 const start = 1_000_000;
 /** A sample `ms` after QEMU started with the given cumulative MB (issued read, reached read, issued write, reached write). */
 function sample(ms: number, [ir, rr, iw, rw]: [number, number, number, number]): AccountingSample {
-  return { tMs: ms, epochMs: start + ms, issuedReadBytes: ir * 1e6, reachedReadBytes: rr * 1e6, issuedWriteBytes: iw * 1e6, reachedWriteBytes: rw * 1e6 };
+  return {
+    tMs: ms,
+    epochMs: start + ms,
+    issuedReadBytes: ir * 1e6,
+    reachedReadBytes: rr * 1e6,
+    issuedWriteBytes: iw * 1e6,
+    reachedWriteBytes: rw * 1e6,
+  };
 }
 
 const samples = [

@@ -27,7 +27,9 @@ const curveLabels: Record<Curve, string> = {
 };
 
 function curveMetrics(unit: string): Record<Curve, MetricInfo> {
-  return Object.fromEntries(Object.entries(curveLabels).map(([id, label]) => [id, { label, unit, better: 'lower' }])) as Record<Curve, MetricInfo>;
+  return Object.fromEntries(
+    Object.entries(curveLabels).map(([id, label]) => [id, { label, unit, better: 'lower' }]),
+  ) as Record<Curve, MetricInfo>;
 }
 
 /** Fig. 6: cumulative MB since GRUB left its menu. */
@@ -44,33 +46,54 @@ const MB = 1e6;
  * start), each value the last sample at or before the grid point, minus the value at the origin.
  * Sample times are wall-clock; `startEpochMs` is when QEMU started. Pure.
  */
-export function cumulativeOnGrid(samples: readonly AccountingSample[], startEpochMs: number, originMs: number, endMs: number): { x: number; values: Record<Curve, number> }[] {
+export function cumulativeOnGrid(
+  samples: readonly AccountingSample[],
+  startEpochMs: number,
+  originMs: number,
+  endMs: number,
+): { x: number; values: Record<Curve, number> }[] {
   const sorted = [...samples].sort((a, b) => a.epochMs - b.epochMs);
   const at = (ms: number): AccountingSample | undefined => sorted.filter((s) => s.epochMs - startEpochMs <= ms).at(-1);
   const base = at(originMs);
-  if (!base) throw new Error(`no server accounting sample before ${(originMs / 1000).toFixed(1)} s after power-on (the sampler started late?)`);
+  if (!base)
+    throw new Error(
+      `no server accounting sample before ${(originMs / 1000).toFixed(1)} s after power-on (the sampler started late?)`,
+    );
   const grid: { x: number; values: Record<Curve, number> }[] = [];
   for (let x = 0; originMs + x * 1000 <= endMs; x += stepSeconds) {
     const sample = at(originMs + x * 1000)!;
-    const values = Object.fromEntries(Object.entries(curves).map(([id, read]) => [id, (read(sample) - read(base)) / MB])) as Record<Curve, number>;
+    const values = Object.fromEntries(
+      Object.entries(curves).map(([id, read]) => [id, (read(sample) - read(base)) / MB]),
+    ) as Record<Curve, number>;
     grid.push({ x, values });
   }
   return grid;
 }
 
 /** Per-interval rates (MB/s) from a cumulative grid: the change over each step. Pure. */
-export function ratesOnGrid(grid: readonly { x: number; values: Record<Curve, number> }[]): { x: number; values: Record<Curve, number> }[] {
+export function ratesOnGrid(
+  grid: readonly { x: number; values: Record<Curve, number> }[],
+): { x: number; values: Record<Curve, number> }[] {
   return grid.slice(1).map((point, i) => ({
     x: point.x,
-    values: Object.fromEntries(Object.keys(curves).map((id) => [id, (point.values[id as Curve] - grid[i]!.values[id as Curve]) / stepSeconds])) as Record<Curve, number>,
+    values: Object.fromEntries(
+      Object.keys(curves).map((id) => [id, (point.values[id as Curve] - grid[i]!.values[id as Curve]) / stepSeconds]),
+    ) as Record<Curve, number>,
   }));
 }
 
-function toMeasurements(grid: readonly { x: number; values: Record<Curve, number> }[], unit: string): MeasurementWithoutRepetition[] {
-  return grid.flatMap((point) => Object.entries(point.values).map(([metric, value]) => ({ metric, unit, x: point.x, value })));
+function toMeasurements(
+  grid: readonly { x: number; values: Record<Curve, number> }[],
+  unit: string,
+): MeasurementWithoutRepetition[] {
+  return grid.flatMap((point) =>
+    Object.entries(point.values).map(([metric, value]) => ({ metric, unit, x: point.x, value })),
+  );
 }
 
-async function readAccounting(rawDir: string): Promise<{ samples: AccountingSample[]; startEpochMs: number; console: ReturnType<typeof parseTimedLog> }> {
+async function readAccounting(
+  rawDir: string,
+): Promise<{ samples: AccountingSample[]; startEpochMs: number; console: ReturnType<typeof parseTimedLog> }> {
   const samples = (await readFile(path.join(rawDir, serverAccountingFile), 'utf8'))
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -84,7 +107,8 @@ async function readAccounting(rawDir: string): Promise<{ samples: AccountingSamp
 export async function parseBootCacheEffect(rawDir: string): Promise<MeasurementWithoutRepetition[]> {
   const { samples, startEpochMs, console } = await readAccounting(rawDir);
   const markers = extractBootMarkers(console);
-  if (markers.grubLeft === undefined || markers.login === undefined) throw new Error(`${rawDir}: the boot did not reach its login prompt (markers ${JSON.stringify(markers)})`);
+  if (markers.grubLeft === undefined || markers.login === undefined)
+    throw new Error(`${rawDir}: the boot did not reach its login prompt (markers ${JSON.stringify(markers)})`);
   return toMeasurements(cumulativeOnGrid(samples, startEpochMs, markers.grubLeft, markers.login), 'MB');
 }
 

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 import type { CapabilityId } from '../../artifact/core/capabilities.js';
 import type { ConfigurationId } from '../../artifact/core/configurations.js';
-import type { ConfigurationPlan, MeasurementWithoutRepetition, SessionBoot, SessionWork } from '../../artifact/core/experiment.js';
+import type {
+  ConfigurationPlan,
+  MeasurementWithoutRepetition,
+  SessionBoot,
+  SessionWork,
+} from '../../artifact/core/experiment.js';
 import { paths } from '../../artifact/core/paths.js';
 import { withAoeServer, withGuestAoeInitiator, withIpxeSanboot, withPxeNetworkBoot } from './aoe-server.js';
 import { bootSession } from './boot-session.js';
@@ -66,11 +71,20 @@ export interface SessionPart {
 }
 
 /** Plans for `configurations`, each measured by `part` in that configuration's boot session. */
-export function inBootSessions(configurations: readonly SessionConfigurationId[], part: SessionPart): Partial<Record<ConfigurationId, ConfigurationPlan>> {
+export function inBootSessions(
+  configurations: readonly SessionConfigurationId[],
+  part: SessionPart,
+): Partial<Record<ConfigurationId, ConfigurationPlan>> {
   return Object.fromEntries(
     configurations.map((id) => {
       const configuration = clientConfigurations[id];
-      return [id, { needs: [...configuration.needs, ...(part.needs ?? [])], runner: { session: { boot: configuration.boot, work: part.work }, parse: part.parse } }];
+      return [
+        id,
+        {
+          needs: [...configuration.needs, ...(part.needs ?? [])],
+          runner: { session: { boot: configuration.boot, work: part.work }, parse: part.parse },
+        },
+      ];
     }),
   );
 }

@@ -4,7 +4,15 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
-import { startMachine, type DiskSpec, type FwCfgFile, type MachineSpec, type NicSpec, type SerialPort, type TimedMatch } from '../../artifact/testbed/index.js';
+import {
+  startMachine,
+  type DiskSpec,
+  type FwCfgFile,
+  type MachineSpec,
+  type NicSpec,
+  type SerialPort,
+  type TimedMatch,
+} from '../../artifact/testbed/index.js';
 import { powerOnHardwareClient, type ClientPc } from '../../artifact/testbed/hardware/client.js';
 import type { WireEnd } from '../../artifact/testbed/hardware/power.js';
 
@@ -82,15 +90,45 @@ export async function guestConsoleOf(rawDir: string): Promise<SerialPort> {
  * (accel 'auto' uses KVM only where it works). Hardware testbed: the described PC, which boots from
  * the network whatever `boot` says about disks and kernels.
  */
-export async function startClient(ctx: RepetitionContext, boot: ClientBoot, fwCfgFiles: FwCfgFile[] = []): Promise<ClientPc> {
+export async function startClient(
+  ctx: RepetitionContext,
+  boot: ClientBoot,
+  fwCfgFiles: FwCfgFile[] = [],
+): Promise<ClientPc> {
   if (ctx.testbed.kind === 'hardware') {
-    if (boot.wire === undefined) throw new Error(`${ctx.configuration} has no network wire: on a hardware testbed the client boots from the network only`);
-    const client = await powerOnHardwareClient(ctx.testbed, { name: clientName, logDir: ctx.rawDir, wire: boot.wire, log: ctx.log });
-    await recordStart(ctx, { epochMs: client.startedAtEpochMs, kernel: null, kernelSha256: null, guestConsole: 'com1', testbed: ctx.testbed.description.name });
+    if (boot.wire === undefined)
+      throw new Error(
+        `${ctx.configuration} has no network wire: on a hardware testbed the client boots from the network only`,
+      );
+    const client = await powerOnHardwareClient(ctx.testbed, {
+      name: clientName,
+      logDir: ctx.rawDir,
+      wire: boot.wire,
+      log: ctx.log,
+    });
+    await recordStart(ctx, {
+      epochMs: client.startedAtEpochMs,
+      kernel: null,
+      kernelSha256: null,
+      guestConsole: 'com1',
+      testbed: ctx.testbed.description.name,
+    });
     return client;
   }
-  const kernelSha256 = boot.kernel === undefined ? null : createHash('sha256').update(await readFile(boot.kernel)).digest('hex');
-  const { wire: _wire, handOver: _handOver, guestConsole = 'com1', disk, fwCfgFiles: bootFiles = [], ...machineBoot } = boot;
+  const kernelSha256 =
+    boot.kernel === undefined
+      ? null
+      : createHash('sha256')
+          .update(await readFile(boot.kernel))
+          .digest('hex');
+  const {
+    wire: _wire,
+    handOver: _handOver,
+    guestConsole = 'com1',
+    disk,
+    fwCfgFiles: bootFiles = [],
+    ...machineBoot
+  } = boot;
   const machine = await startMachine({
     name: clientName,
     logDir: ctx.rawDir,
@@ -100,8 +138,15 @@ export async function startClient(ctx: RepetitionContext, boot: ClientBoot, fwCf
     ...(ctx.lane === undefined ? {} : { cpuAffinity: ctx.lane.cpus }),
     ...machineBoot,
   });
-  await recordStart(ctx, { epochMs: machine.startedAtEpochMs, kernel: boot.kernel ?? null, kernelSha256, guestConsole });
-  ctx.log(`QEMU pid ${machine.pid}, accelerator ${machine.accel}${ctx.lane === undefined ? '' : `, lane ${ctx.lane.index} on CPUs ${ctx.lane.cpus}`}`);
+  await recordStart(ctx, {
+    epochMs: machine.startedAtEpochMs,
+    kernel: boot.kernel ?? null,
+    kernelSha256,
+    guestConsole,
+  });
+  ctx.log(
+    `QEMU pid ${machine.pid}, accelerator ${machine.accel}${ctx.lane === undefined ? '' : `, lane ${ctx.lane.index} on CPUs ${ctx.lane.cpus}`}`,
+  );
   return machine;
 }
 
@@ -110,9 +155,16 @@ export async function startClient(ctx: RepetitionContext, boot: ClientBoot, fwCf
  * `scope: 'prompt'` for a prompt that waits for input (SerialConsole.waitForPrompt); a real PC
  * that stays silent fails early, saying what to check.
  */
-export function waitForConsole(client: ClientPc, pattern: RegExp, timeoutMs: number, port: SerialPort = 'com1', scope: 'line' | 'prompt' = 'line'): Promise<TimedMatch> {
+export function waitForConsole(
+  client: ClientPc,
+  pattern: RegExp,
+  timeoutMs: number,
+  port: SerialPort = 'com1',
+  scope: 'line' | 'prompt' = 'line',
+): Promise<TimedMatch> {
   const console = client.consoles[port];
-  if (console === undefined) throw new Error(`the client has no ${port} console (hardware testbed: client.hypervisorConsole)`);
+  if (console === undefined)
+    throw new Error(`the client has no ${port} console (hardware testbed: client.hypervisorConsole)`);
   const waiting = scope === 'prompt' ? console.waitForPrompt(pattern, timeoutMs) : console.waitFor(pattern, timeoutMs);
   if (client.silence === undefined) return waiting;
   waiting.catch(() => undefined);

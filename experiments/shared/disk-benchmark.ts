@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT
-import type { JobTasks, MeasurementWithoutRepetition, RepetitionContext, JobWork } from '../../artifact/core/experiment.js';
+import type {
+  JobTasks,
+  MeasurementWithoutRepetition,
+  RepetitionContext,
+  JobWork,
+} from '../../artifact/core/experiment.js';
 import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { fioPresets, parseFioPass, type FioTestName } from '../../artifact/images/index.js';
 import { servedTarget } from './aoe-server.js';
@@ -7,7 +12,11 @@ import { readJobFrames } from './guest-job.js';
 
 /** The CrystalDiskMark rows the paper reports (Figs 5, 11); QD32 is not in the paper. */
 const paperTests: readonly FioTestName[] = ['seq-1m', 'rand-512k', 'rand-4k'];
-const metricOf: Partial<Record<FioTestName, string>> = { 'seq-1m': 'seq', 'rand-512k': 'rand512k', 'rand-4k': 'rand4k' };
+const metricOf: Partial<Record<FioTestName, string>> = {
+  'seq-1m': 'seq',
+  'rand-512k': 'rand512k',
+  'rand-4k': 'rand4k',
+};
 /** Full size: 3 tests x 2 directions x 5 passes + writing the 1000 MB file under TCG. */
 const jobTimeoutMs: Record<RunSize, number> = { full: 60 * 60_000, quick: 15 * 60_000, smoke: 10 * 60_000 };
 

@@ -7,7 +7,10 @@ import type { DiskSpec } from '../../artifact/testbed/index.js';
 /** The Debian image of `variant` (default stock) the provision stage made for this run. */
 export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'stock'): GuestImage {
   const image = ctx.guestImages.find((candidate) => candidate.variant === variant);
-  if (!image) throw new Error(`no ${variant} Debian image in this run (the provision stage did not make one); rerun npm run reproduce`);
+  if (!image)
+    throw new Error(
+      `no ${variant} Debian image in this run (the provision stage did not make one); rerun npm run reproduce`,
+    );
   return image;
 }
 

@@ -13,7 +13,8 @@ const quoted = (id: string) => JSON.stringify(id).replace(/[.*+?^${}()|[\]\\]/g,
  * whole.
  */
 export const jobStartFrame = (id: string) => new RegExp(`"id":${quoted(id)},"type":"job-start"`);
-export const jobEndFrame = (id: string) => new RegExp(`"id":${quoted(id)},"ok":(true|false),"type":"job-end","uptime":[0-9.]+\\}`);
+export const jobEndFrame = (id: string) =>
+  new RegExp(`"id":${quoted(id)},"ok":(true|false),"type":"job-end","uptime":[0-9.]+\\}`);
 
 /** The frames of the job recorded in a raw folder; throws with the guest's reason if it failed. */
 export async function readJobFrames(rawDir: string): Promise<BenchFrame[]> {

@@ -23,7 +23,14 @@ describe('hypervisor AoE statistics parser', () => {
     const blocks = parseAoeStatsBlocks(console);
     expect(blocks.map((b) => b.reason)).toEqual(['hypervisor boot checks', 'guest request']);
     const guest = blocks[1]!;
-    expect(guest).toMatchObject({ commands: 4, framesSent: 2050, retransmits: 2, duplicates: 1, bytesRead: 2097152, bytesWritten: 0 });
+    expect(guest).toMatchObject({
+      commands: 4,
+      framesSent: 2050,
+      retransmits: 2,
+      duplicates: 1,
+      bytesRead: 2097152,
+      bytesWritten: 0,
+    });
     expect(guest.dataCommands).toEqual({ read: { count: 4, sectors: 4096, maxUs: 31000, totalUs: 100000 } });
     expect(guest.rtt.read).toEqual([
       { index: 0, count: 4, maxUs: 900, totalUs: 2801 },

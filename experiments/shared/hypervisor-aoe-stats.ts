@@ -32,7 +32,8 @@ export interface HypervisorAoeStats {
 }
 
 const begin = /aoe stats begin \(([^)]*)\)\r?$/;
-const counters = /aoe stats: commands (\d+), frames sent (\d+), retransmits (\d+), duplicates (\d+), stale (\d+), .*bytes read (\d+), written (\d+)\r?$/;
+const counters =
+  /aoe stats: commands (\d+), frames sent (\d+), retransmits (\d+), duplicates (\d+), stale (\d+), .*bytes read (\d+), written (\d+)\r?$/;
 const commandLine = /aoe commands (read|write): count (\d+) sectors (\d+) mean \d+ us max (\d+) us total (\d+) us\r?$/;
 const rttLine = /aoe rtt (read|write) index (\d+): count (\d+) mean \d+ us max (\d+) us total (\d+) us\r?$/;
 
@@ -43,7 +44,18 @@ export function parseAoeStatsBlocks(transcript: string): HypervisorAoeStats[] {
   for (const line of transcript.split('\n')) {
     const started = begin.exec(line);
     if (started) {
-      open = { reason: started[1]!, commands: 0, framesSent: 0, retransmits: 0, duplicates: 0, stale: 0, bytesRead: 0, bytesWritten: 0, dataCommands: {}, rtt: { read: [], write: [] } };
+      open = {
+        reason: started[1]!,
+        commands: 0,
+        framesSent: 0,
+        retransmits: 0,
+        duplicates: 0,
+        stale: 0,
+        bytesRead: 0,
+        bytesWritten: 0,
+        dataCommands: {},
+        rtt: { read: [], write: [] },
+      };
       continue;
     }
     if (!open) continue;
@@ -54,17 +66,30 @@ export function parseAoeStatsBlocks(transcript: string): HypervisorAoeStats[] {
     }
     const c = counters.exec(line);
     if (c) {
-      const [commands, framesSent, retransmits, duplicates, stale, bytesRead, bytesWritten] = c.slice(1).map(Number) as [number, number, number, number, number, number, number];
+      const [commands, framesSent, retransmits, duplicates, stale, bytesRead, bytesWritten] = c
+        .slice(1)
+        .map(Number) as [number, number, number, number, number, number, number];
       Object.assign(open, { commands, framesSent, retransmits, duplicates, stale, bytesRead, bytesWritten });
       continue;
     }
     const command = commandLine.exec(line);
     if (command) {
-      open.dataCommands[command[1] as 'read' | 'write'] = { count: Number(command[2]), sectors: Number(command[3]), maxUs: Number(command[4]), totalUs: Number(command[5]) };
+      open.dataCommands[command[1] as 'read' | 'write'] = {
+        count: Number(command[2]),
+        sectors: Number(command[3]),
+        maxUs: Number(command[4]),
+        totalUs: Number(command[5]),
+      };
       continue;
     }
     const rtt = rttLine.exec(line);
-    if (rtt) open.rtt[rtt[1] as 'read' | 'write'].push({ index: Number(rtt[2]), count: Number(rtt[3]), maxUs: Number(rtt[4]), totalUs: Number(rtt[5]) });
+    if (rtt)
+      open.rtt[rtt[1] as 'read' | 'write'].push({
+        index: Number(rtt[2]),
+        count: Number(rtt[3]),
+        maxUs: Number(rtt[4]),
+        totalUs: Number(rtt[5]),
+      });
   }
   return blocks;
 }

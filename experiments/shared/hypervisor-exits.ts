@@ -22,7 +22,7 @@ export function lastExitReport(chunks: readonly TranscriptChunk[], untilMs: numb
   const text = chunks.map((c) => c.text).join('');
   const pattern = /vmm: exit counts [^:]*: total (\d+)([^\r\n]*)\r?\n/;
   let last: ExitReport | undefined;
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const found = findInTranscript(chunks, pattern, from, text);
     if (!found || found.t > untilMs) return last;
     const byReason: Record<string, number> = {};

@@ -47,17 +47,25 @@ export async function parseHypervisorRtt(rawDir: string): Promise<MeasurementWit
   const hypervisorConsole = await readFile(path.join(rawDir, `${clientName}.com2.log`), 'latin1');
   // Only the rtt job asks the hypervisor for its statistics, so in a boot session the last block
   // printed on request is this job's.
-  const stats = parseAoeStatsBlocks(hypervisorConsole).filter((b) => b.reason === 'guest request').at(-1);
+  const stats = parseAoeStatsBlocks(hypervisorConsole)
+    .filter((b) => b.reason === 'guest request')
+    .at(-1);
   if (!stats) throw new Error(`${rawDir}: the hypervisor console has no AoE statistics printed on the guest's request`);
   if (stats.rtt.read.length === 0) throw new Error(`${rawDir}: the hypervisor saw no reads during the RTT job`);
   const sectorsPerFrame = Number(/AoE: target \S+ found at .*, (\d+) sectors per frame/.exec(hypervisorConsole)?.[1]);
-  if (!sectorsPerFrame) throw new Error(`${rawDir}: the hypervisor console does not say how many sectors go in one frame`);
+  if (!sectorsPerFrame)
+    throw new Error(`${rawDir}: the hypervisor console does not say how many sectors go in one frame`);
   const lastIndex = Math.min(accessBytes / (sectorsPerFrame * 512), maxStatsIndexes) - 1;
   const wholeAccesses = stats.rtt.read.find((bucket) => bucket.index === lastIndex)?.count ?? 0;
   const latencyNs = (frame.fio as { jobs?: { read?: { lat_ns?: { mean?: number } } }[] }).jobs?.[0]?.read?.lat_ns?.mean;
   if (typeof latencyNs !== 'number') throw new Error(`${rawDir}: the rtt frame's fio output has no read latency`);
   return [
-    ...stats.rtt.read.map((bucket) => ({ metric: 'rtt', unit: 'ms', x: bucket.index, value: bucket.totalUs / bucket.count / 1000 })),
+    ...stats.rtt.read.map((bucket) => ({
+      metric: 'rtt',
+      unit: 'ms',
+      x: bucket.index,
+      value: bucket.totalUs / bucket.count / 1000,
+    })),
     { metric: 'access-latency', unit: 'ms', value: latencyNs / 1e6 },
     { metric: 'one-command-accesses', unit: 'fraction', value: Math.min(1, wholeAccesses / frame.accesses) },
     { metric: 'retransmits', unit: 'frames', value: stats.retransmits },

@@ -30,7 +30,11 @@ const hostConfigName = 'opt/netboot-bench/kvm-guest.json';
 
 /** Serves a scratch copy of the stock image over NFS and boots the KVM host, which runs it. */
 export async function withKvmNfs(ctx: RepetitionContext, body: (boot: ClientBoot) => Promise<void>): Promise<void> {
-  const exportDir = path.join(paths.cache, 'scratch', `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}-nfs`);
+  const exportDir = path.join(
+    paths.cache,
+    'scratch',
+    `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}-nfs`,
+  );
   await mkdir(exportDir, { recursive: true });
   const untrackExport = track('file', exportDir);
   try {
@@ -44,8 +48,13 @@ export async function withKvmNfs(ctx: RepetitionContext, body: (boot: ClientBoot
       const tap = netns.taps[0]!;
       await netns.run(['ip', 'addr', 'add', `${serverAddress}/24`, 'dev', tap]);
       const config = path.join(ctx.rawDir, 'kvm-guest.json');
-      await writeFile(config, `${JSON.stringify({ address: hostAddress, mtu: wireMtu, server: serverAddress, export: exportDir, image: imageFile, mountOptions: nfsMountOptions, guestMemoryMiB: kvmGuestMemoryMiB }, null, 2)}\n`);
-      ctx.log(`nfs-ganesha exports ${serverAddress}:${exportDir} on ${netns.name}/${tap}; mount options ${nfsMountOptions}`);
+      await writeFile(
+        config,
+        `${JSON.stringify({ address: hostAddress, mtu: wireMtu, server: serverAddress, export: exportDir, image: imageFile, mountOptions: nfsMountOptions, guestMemoryMiB: kvmGuestMemoryMiB }, null, 2)}\n`,
+      );
+      ctx.log(
+        `nfs-ganesha exports ${serverAddress}:${exportDir} on ${netns.name}/${tap}; mount options ${nfsMountOptions}`,
+      );
       await withNfsServer({ netns: netns.name, directory: exportDir, pseudo: exportPseudo, logDir: ctx.rawDir }, () =>
         body({
           disk: guestImageDisk(ctx, 'kvm-host'),

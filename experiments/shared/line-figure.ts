@@ -17,16 +17,31 @@ export function lineFigureRows(layout: LineLayout, { analysis, series }: FigureI
     const entry = analysis.configurations[configuration];
     for (const metric of layout.metrics) {
       const byConfiguration = layout.arrange === 'panel-per-configuration';
-      const panel = byConfiguration ? `${configurationLabels[configuration]} (${metric.unit})` : `${metric.label} (${metric.unit})`;
+      const panel = byConfiguration
+        ? `${configurationLabels[configuration]} (${metric.unit})`
+        : `${metric.label} (${metric.unit})`;
       const line = `${byConfiguration ? metric.label : configurationLabels[configuration]}: ${series}`;
       const base = { series, panel, line, group: '', groupOrder: 0 };
       if (entry?.status !== 'ran') {
-        rows.push({ ...base, value: null, ciLow: null, ciHigh: null, status: entry?.status === 'failed' ? 'failed' : 'not run' });
+        rows.push({
+          ...base,
+          value: null,
+          ciLow: null,
+          ciHigh: null,
+          status: entry?.status === 'failed' ? 'failed' : 'not run',
+        });
         continue;
       }
       for (const point of entry.metrics[metric.id]?.points ?? []) {
         if (point.x === null) continue;
-        rows.push({ ...base, x: point.x, value: point.mean, ciLow: point.ciLow, ciHigh: point.ciHigh, status: 'measured' });
+        rows.push({
+          ...base,
+          x: point.x,
+          value: point.mean,
+          ciLow: point.ciLow,
+          ciHigh: point.ciHigh,
+          status: 'measured',
+        });
       }
     }
   }

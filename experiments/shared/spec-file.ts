@@ -8,4 +8,6 @@ export const specBeside = (moduleUrl: string) => path.join(path.dirname(fileURLT
 
 /** A Markdown file beside an experiment module, as one paragraph of text: prose lives next to the spec, not in code. */
 export const textBeside = (moduleUrl: string, name: string) =>
-  readFileSync(path.join(path.dirname(fileURLToPath(moduleUrl)), name), 'utf8').trim().replace(/\s*\n\s*/g, ' ');
+  readFileSync(path.join(path.dirname(fileURLToPath(moduleUrl)), name), 'utf8')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ');

@@ -19,13 +19,34 @@ export function testbedParameters(options: RunOptions) {
   return {
     repetitions: options.reps,
     size: runSize(options),
-    lanes: (options.jobs ?? 1) > 1 ? { clientsAtOnce: options.jobs, cpus: new Lanes(options.jobs!).all.map((lane) => lane.cpus), bootTimesAlone: !options.parallelBoots } : 'one client PC at a time',
-    bootSessions: options.bootPerExperiment ? 'one boot per experiment (the paper\'s procedure)' : 'one boot per configuration and repetition serves every experiment',
-    client: { cpus: machineDefaults.cpus, memoryMiB: machineDefaults.memoryMiB, cpu: machineDefaults.cpu, disk: 'IDE (PIIX), host cache off (O_DIRECT)', nic: 'e1000 (82540EM)' },
+    lanes:
+      (options.jobs ?? 1) > 1
+        ? {
+            clientsAtOnce: options.jobs,
+            cpus: new Lanes(options.jobs!).all.map((lane) => lane.cpus),
+            bootTimesAlone: !options.parallelBoots,
+          }
+        : 'one client PC at a time',
+    bootSessions: options.bootPerExperiment
+      ? "one boot per experiment (the paper's procedure)"
+      : 'one boot per configuration and repetition serves every experiment',
+    client: {
+      cpus: machineDefaults.cpus,
+      memoryMiB: machineDefaults.memoryMiB,
+      cpu: machineDefaults.cpu,
+      disk: 'IDE (PIIX), host cache off (O_DIRECT)',
+      nic: 'e1000 (82540EM)',
+    },
     wire: { mtu: wireMtu, aoeSectorsPerFrame: aoeSectorsPerFrame(wireMtu), serverBuffers },
     fio: fioPresets[size],
     applications: appBenchmarkSize[size],
     rtt: rttJobSize[size],
-    kvmNfsBaseline: { hostMemoryMiB: kvmHostMemoryMiB, guestMemoryMiB: kvmGuestMemoryMiB, mountOptions: nfsMountOptions, guestDisk: 'IDE, cache=none (O_DIRECT on the NFS file)', server: nfsServerDescription },
+    kvmNfsBaseline: {
+      hostMemoryMiB: kvmHostMemoryMiB,
+      guestMemoryMiB: kvmGuestMemoryMiB,
+      mountOptions: nfsMountOptions,
+      guestDisk: 'IDE, cache=none (O_DIRECT on the NFS file)',
+      server: nfsServerDescription,
+    },
   };
 }

@@ -25,7 +25,11 @@ const servers: ServerKind[] = [
   { name: 'debian', binary: debianVblade, flags: () => [] },
   { name: 'patched', binary: patchedVblade, flags: () => [] },
   { name: 'patched+counters', binary: patchedVblade, flags: (prefix) => ['-a', `${prefix}counters`] },
-  { name: 'patched+acct', binary: patchedVblade, flags: (prefix) => ['-a', `${prefix}counters`, '-t', `${prefix}trace`] },
+  {
+    name: 'patched+acct',
+    binary: patchedVblade,
+    flags: (prefix) => ['-a', `${prefix}counters`, '-t', `${prefix}trace`],
+  },
 ];
 
 const args = process.argv.slice(2);
@@ -64,8 +68,13 @@ function machine(): Record<string, string | number> {
     // not a git checkout
   }
   return {
-    cpu, cores: os.cpus().length, kernel: os.release(), memory_gib: Math.round(os.totalmem() / 2 ** 30),
-    loadavg_1m: Number(os.loadavg()[0]!.toFixed(2)), date: new Date().toISOString(), commit,
+    cpu,
+    cores: os.cpus().length,
+    kernel: os.release(),
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    loadavg_1m: Number(os.loadavg()[0]!.toFixed(2)),
+    date: new Date().toISOString(),
+    commit,
   };
 }
 
@@ -76,14 +85,21 @@ function eventOf(r: ProbeResult, kind: string): Record<string, number> {
 }
 
 interface Row {
-  server: string; cache: string; mtu: number; workload: string; window: number;
+  server: string;
+  cache: string;
+  mtu: number;
+  workload: string;
+  window: number;
   /** One value per round. */
-  MBps: number[]; retransmits: number;
+  MBps: number[];
+  retransmits: number;
 }
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of stat)
   return ticks / 100; // USER_HZ
 }
@@ -131,7 +147,12 @@ async function main(): Promise<void> {
           const slot = targets.length + 1;
           // -b 64: the advertised buffer count (and the server's socket buffer) covers a 64-frame window
           const flags = ['-b', '64', ...cache.flags, ...kind.flags(join(dir, `${kind.name}-${cache.name}-`))];
-          targets.push({ kind, cache, slot, server: await lab.startServer({ binary: kind.binary, image, flags, slot }) });
+          targets.push({
+            kind,
+            cache,
+            slot,
+            server: await lab.startServer({ binary: kind.binary, image, flags, slot }),
+          });
         }
       }
       for (let round = 0; round < ROUNDS; round++) {
@@ -139,15 +160,38 @@ async function main(): Promise<void> {
           for (const window of windows) {
             for (const t of shuffled(targets, round * 1000 + window + w.bs)) {
               const r = await lab.probe([
-                'io', '--target', `0.${t.slot}`, '--op', w.op, '--pattern', w.pattern, '--bs', String(w.bs),
-                '--requests', String(w.requests), '--span', String(SPAN_MIB * 2048), '--window', String(window), '--seed', String(round + 7),
+                'io',
+                '--target',
+                `0.${t.slot}`,
+                '--op',
+                w.op,
+                '--pattern',
+                w.pattern,
+                '--bs',
+                String(w.bs),
+                '--requests',
+                String(w.requests),
+                '--span',
+                String(SPAN_MIB * 2048),
+                '--window',
+                String(window),
+                '--seed',
+                String(round + 7),
               ]);
               const e = eventOf(r, 'io');
               const cpuKey = `${t.kind.name}|${t.cache.name}|${mtu}`;
               cpu[cpuKey] ??= { seconds: 0, frames: 0 };
               cpu[cpuKey].frames += w.requests * Math.ceil(w.bs / 512 / e['spf']!) + e['retransmits']!;
               const key = `${t.cache.name}|${mtu}|${w.name}|${window}|${t.kind.name}`;
-              const row = rows.get(key) ?? { server: t.kind.name, cache: t.cache.name, mtu, workload: w.name, window, MBps: [], retransmits: 0 };
+              const row = rows.get(key) ?? {
+                server: t.kind.name,
+                cache: t.cache.name,
+                mtu,
+                workload: w.name,
+                window,
+                MBps: [],
+                retransmits: 0,
+              };
               row.MBps.push(e['MBps']!);
               row.retransmits += e['retransmits']!;
               rows.set(key, row);
@@ -157,8 +201,20 @@ async function main(): Promise<void> {
         if (mtu !== 1500) continue;
         for (const t of shuffled(targets, round)) {
           const r = await lab.probe([
-            'io', '--target', `0.${t.slot}`, '--op', 'read', '--bs', String(1 << 20), '--requests', String(RTT_REQUESTS),
-            '--span', String(SPAN_MIB * 2048), '--window', '64', '--rtt',
+            'io',
+            '--target',
+            `0.${t.slot}`,
+            '--op',
+            'read',
+            '--bs',
+            String(1 << 20),
+            '--requests',
+            String(RTT_REQUESTS),
+            '--span',
+            String(SPAN_MIB * 2048),
+            '--window',
+            '64',
+            '--rtt',
           ]);
           const e = eventOf(r, 'io');
           cpu[`${t.kind.name}|${t.cache.name}|${mtu}`]!.frames += RTT_REQUESTS * 1024 + e['retransmits']!;
@@ -178,12 +234,31 @@ async function main(): Promise<void> {
   report([...rows.values()], rtt, cpu);
 }
 
-function report(rows: Row[], rtt: Record<string, number[][]>, cpu: Record<string, { seconds: number; frames: number }>): void {
+function report(
+  rows: Row[],
+  rtt: Record<string, number[][]>,
+  cpu: Record<string, { seconds: number; frames: number }>,
+): void {
   const m = machine();
   console.log('# AoE server benchmark (server/bench/bench.ts)' + (quick ? ' --quick' : ''));
-  console.log(`# machine: ${m['cpu']}, ${m['cores']} cores, ${m['memory_gib']} GiB, Linux ${m['kernel']}, load ${m['loadavg_1m']}, ${m['date']}, commit ${m['commit']}`);
-  console.log(`# veth in a network namespace; MB = 10^6 bytes; QD1 requests, window = frames in flight; median of ${ROUNDS} interleaved rounds (min-max)`);
-  console.log(['cache', 'mtu', 'workload', 'window', ...servers.map((s) => `${s.name} MB/s`), 'patched/debian', 'counters/patched', 'acct/patched'].join('\t'));
+  console.log(
+    `# machine: ${m['cpu']}, ${m['cores']} cores, ${m['memory_gib']} GiB, Linux ${m['kernel']}, load ${m['loadavg_1m']}, ${m['date']}, commit ${m['commit']}`,
+  );
+  console.log(
+    `# veth in a network namespace; MB = 10^6 bytes; QD1 requests, window = frames in flight; median of ${ROUNDS} interleaved rounds (min-max)`,
+  );
+  console.log(
+    [
+      'cache',
+      'mtu',
+      'workload',
+      'window',
+      ...servers.map((s) => `${s.name} MB/s`),
+      'patched/debian',
+      'counters/patched',
+      'acct/patched',
+    ].join('\t'),
+  );
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const key = `${r.cache}|${r.mtu}|${r.workload}|${r.window}`;
@@ -194,20 +269,32 @@ function report(rows: Row[], rtt: Record<string, number[][]>, cpu: Record<string
     const by = (name: string) => group.find((r) => r.server === name)!;
     const [debian, patched, counters, acct] = [by('debian'), by('patched'), by('patched+counters'), by('patched+acct')];
     const cell = (r: Row) =>
-      `${median(r.MBps).toFixed(1)} (${Math.min(...r.MBps).toFixed(1)}-${Math.max(...r.MBps).toFixed(1)})` + (r.retransmits ? ` ${r.retransmits}rtx` : '');
+      `${median(r.MBps).toFixed(1)} (${Math.min(...r.MBps).toFixed(1)}-${Math.max(...r.MBps).toFixed(1)})` +
+      (r.retransmits ? ` ${r.retransmits}rtx` : '');
     const pd = median(patched.MBps) / median(debian.MBps);
     const cp = median(counters.MBps) / median(patched.MBps);
     const ap = median(acct.MBps) / median(patched.MBps);
     ratios['patched/debian']!.push(pd);
     ratios['counters/patched']!.push(cp);
     ratios['acct/patched']!.push(ap);
-    console.log([patched.cache, patched.mtu, patched.workload, patched.window, ...[debian, patched, counters, acct].map(cell), ...[pd, cp, ap].map((x) => x.toFixed(2))].join('\t'));
+    console.log(
+      [
+        patched.cache,
+        patched.mtu,
+        patched.workload,
+        patched.window,
+        ...[debian, patched, counters, acct].map(cell),
+        ...[pd, cp, ap].map((x) => x.toFixed(2)),
+      ].join('\t'),
+    );
   }
   const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
   for (const [name, xs] of Object.entries(ratios)) {
     console.log(`# ${name}: geometric mean of the median ratios over ${xs.length} rows = ${geomean(xs).toFixed(3)}`);
   }
-  console.log('\n# server CPU time (user+system) per frame served, us, over all runs above (includes the RTT runs at MTU 1500)');
+  console.log(
+    '\n# server CPU time (user+system) per frame served, us, over all runs above (includes the RTT runs at MTU 1500)',
+  );
   console.log(['cache', 'mtu', ...servers.map((s) => s.name)].join('\t'));
   for (const cache of caches) {
     for (const mtu of mtus) {
@@ -218,7 +305,9 @@ function report(rows: Row[], rtt: Record<string, number[][]>, cpu: Record<string
       console.log([cache.name, mtu, ...servers.map((s) => cell(s.name))].join('\t'));
     }
   }
-  console.log(`\n# mean RTT (us) by packet index within a 1 MiB read, MTU 1500 (1024 frames, window 64), median of ${ROUNDS} rounds`);
+  console.log(
+    `\n# mean RTT (us) by packet index within a 1 MiB read, MTU 1500 (1024 frames, window 64), median of ${ROUNDS} rounds`,
+  );
   const indices = [0, 1, 15, 63, 255, 511, 1023];
   console.log(['server/cache', ...indices.map((i) => `#${i}`)].join('\t'));
   for (const [name, rounds] of Object.entries(rtt)) {

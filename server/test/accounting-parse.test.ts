@@ -10,8 +10,15 @@ const counters =
 describe('parseCounters', () => {
   test('reads every field', () => {
     expect(parseCounters(counters)).toEqual({
-      timeUs: 1795735762218787, readBytes: 512000, writeBytes: 1024, readCmds: 500, writeCmds: 1,
-      flushes: 2, otherCmds: 6, errors: 3, open: 'O_RDWR|O_DIRECT',
+      timeUs: 1795735762218787,
+      readBytes: 512000,
+      writeBytes: 1024,
+      readCmds: 500,
+      writeCmds: 1,
+      flushes: 2,
+      otherCmds: 6,
+      errors: 3,
+      open: 'O_RDWR|O_DIRECT',
     });
   });
   test('rejects other files, missing and malformed fields with the reason', () => {
@@ -36,8 +43,16 @@ describe('parseTrace', () => {
     expect(t.open).toBe('O_RDWR');
     expect(t.records).toHaveLength(3);
     expect(t.records[1]).toEqual({
-      timeUs: 1795735746512355, command: 0x24, lba: 268435455, sectors: 2, bytes: 1024, serviceNs: 7945,
-      tag: 0xec480001, status: 0x40, error: 0, aoeError: 0,
+      timeUs: 1795735746512355,
+      command: 0x24,
+      lba: 268435455,
+      sectors: 2,
+      bytes: 1024,
+      serviceNs: 7945,
+      tag: 0xec480001,
+      status: 0x40,
+      error: 0,
+      aoeError: 0,
     });
     expect(t.records[2]!.aoeError).toBe(2);
   });

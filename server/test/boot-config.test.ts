@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, test } from 'vitest';
-import { defaultBootSubnet, dnsmasqArgs, ipxeScript, networkAddress, prefixToNetmask, type DnsmasqConfig } from '../boot-config.js';
+import {
+  defaultBootSubnet,
+  dnsmasqArgs,
+  ipxeScript,
+  networkAddress,
+  prefixToNetmask,
+  type DnsmasqConfig,
+} from '../boot-config.js';
 import { parseTransfers } from '../boot-services.js';
 
 const base: DnsmasqConfig = {
@@ -71,13 +78,20 @@ describe('dnsmasq command line', () => {
   });
 
   test('router advertisements (dhcp mode only): SLAAC on the interface, no DHCPv6', () => {
-    expect(dnsmasqArgs({ ...base, routerAdvertisement: true }).slice(-2)).toEqual(['--enable-ra', '--dhcp-range=::,constructor:tap0,ra-only']);
+    expect(dnsmasqArgs({ ...base, routerAdvertisement: true }).slice(-2)).toEqual([
+      '--enable-ra',
+      '--dhcp-range=::,constructor:tap0,ra-only',
+    ]);
     expect(dnsmasqArgs(base).join(' ')).not.toMatch(/enable-ra/);
     expect(() => dnsmasqArgs({ ...base, mode: 'proxy', routerAdvertisement: true })).toThrow(/dhcp mode only/);
   });
 
   test('proxy mode (a DHCP server already on the wire): no leases, PXE boot information and TFTP only', () => {
-    const args = dnsmasqArgs({ ...base, mode: 'proxy', subnet: { ...defaultBootSubnet, serverAddress: '192.168.1.5' } });
+    const args = dnsmasqArgs({
+      ...base,
+      mode: 'proxy',
+      subnet: { ...defaultBootSubnet, serverAddress: '192.168.1.5' },
+    });
     expect(args).toEqual([
       ...common,
       '--dhcp-range=192.168.1.0,proxy,255.255.255.0',
@@ -88,9 +102,15 @@ describe('dnsmasq command line', () => {
   });
 
   test('refuses bad addresses, a range outside the subnet, odd prefixes and interface names', () => {
-    expect(() => dnsmasqArgs({ ...base, subnet: { ...defaultBootSubnet, serverAddress: '10.77.0.300' } })).toThrow(/not an IPv4 address/);
-    expect(() => dnsmasqArgs({ ...base, subnet: { ...defaultBootSubnet, rangeEnd: '10.78.0.5' } })).toThrow(/outside 10\.77\.0\.0\/24/);
-    expect(() => dnsmasqArgs({ ...base, subnet: { ...defaultBootSubnet, prefixLength: 31 } })).toThrow(/prefix length 31/);
+    expect(() => dnsmasqArgs({ ...base, subnet: { ...defaultBootSubnet, serverAddress: '10.77.0.300' } })).toThrow(
+      /not an IPv4 address/,
+    );
+    expect(() => dnsmasqArgs({ ...base, subnet: { ...defaultBootSubnet, rangeEnd: '10.78.0.5' } })).toThrow(
+      /outside 10\.77\.0\.0\/24/,
+    );
+    expect(() => dnsmasqArgs({ ...base, subnet: { ...defaultBootSubnet, prefixLength: 31 } })).toThrow(
+      /prefix length 31/,
+    );
     expect(() => dnsmasqArgs({ ...base, ifname: 'tap0 --server=8.8.8.8' })).toThrow(/interface name/);
   });
 

@@ -33,7 +33,9 @@ describe('NFS server for the KVM + NFS baseline', () => {
         expect(listening).toMatch(/:2049 /);
         expect(listening).toMatch(/:111 /);
         // Nothing new listens in the host's namespace.
-        expect((await $`ss -ltn`.quiet()).stdout.split('\n').filter((l) => /:(2049|20048) /.test(l))).toEqual(hostListenersBefore.split('\n').filter((l) => /:(2049|20048) /.test(l)));
+        expect((await $`ss -ltn`.quiet()).stdout.split('\n').filter((l) => /:(2049|20048) /.test(l))).toEqual(
+          hostListenersBefore.split('\n').filter((l) => /:(2049|20048) /.test(l)),
+        );
       });
       expect(await readFile(path.join(logDir, 'ganesha.log'), 'utf8')).toContain('NFS SERVER INITIALIZED');
       // This server's ganesha (its config is in logDir) is gone; another test's may be running.

@@ -48,7 +48,19 @@ test('frames unanswered past the timeout are retransmitted; late duplicates are 
 test('a target that never answers fails after the retries with a clear result', async () => {
   server.process.kill('SIGSTOP');
   try {
-    const r = await lab.probe(['read', '--lba', '0', '--sectors', '4', '--mac', serverMac, '--timeout-ms', '20', '--retries', '2']);
+    const r = await lab.probe([
+      'read',
+      '--lba',
+      '0',
+      '--sectors',
+      '4',
+      '--mac',
+      serverMac,
+      '--timeout-ms',
+      '20',
+      '--retries',
+      '2',
+    ]);
     expect(r.code).toBe(1);
     expect(AoeLab.event(r, 'error')).toMatchObject({ result: 'no-response' });
   } finally {

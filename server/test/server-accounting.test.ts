@@ -15,7 +15,10 @@ const MiB = 1 << 20;
 // Other tools on a shared host may read any block device (signature probes read a few kB at its
 // start and end): "reached" may exceed what the server caused by at most this much.
 const FOREIGN = MiB;
-const about = (expected: number) => ({ asymmetricMatch: (v: number) => v >= expected && v < expected + FOREIGN, toString: () => `${expected} (+ < ${FOREIGN})` });
+const about = (expected: number) => ({
+  asymmetricMatch: (v: number) => v >= expected && v < expected + FOREIGN,
+  toString: () => `${expected} (+ < ${FOREIGN})`,
+});
 let lab: AoeLab;
 let dir: string;
 let loop: string | undefined;
@@ -57,7 +60,23 @@ describe('cache off (O_DIRECT): every issued byte reaches the disk', () => {
   test('reads and writes: counters, trace and block-device statistics agree', async () => {
     const sampler = startAccountingSampler({ countersFile: s.counters, blockDev: loop!, intervalMs: 50 });
     expect((await lab.probe(['write', '--lba', '2048', '--sectors', '2048', '--seed', '1'])).code).toBe(0);
-    expect((await lab.probe(['io', '--op', 'read', '--bs', String(MiB), '--requests', '4', '--span', String(8192), '--lba', '2048'])).code).toBe(0);
+    expect(
+      (
+        await lab.probe([
+          'io',
+          '--op',
+          'read',
+          '--bs',
+          String(MiB),
+          '--requests',
+          '4',
+          '--span',
+          String(8192),
+          '--lba',
+          '2048',
+        ])
+      ).code,
+    ).toBe(0);
     await settle();
     const samples = sampler.stop();
     const last = samples[samples.length - 1]!;
@@ -70,7 +89,14 @@ describe('cache off (O_DIRECT): every issued byte reaches the disk', () => {
     }
 
     const counters = parseCounters(readFileSync(s.counters, 'utf8'));
-    expect(counters).toMatchObject({ readBytes: 4 * MiB, writeBytes: MiB, readCmds: 4096, writeCmds: 1024, errors: 0, open: 'O_RDWR|O_DIRECT' });
+    expect(counters).toMatchObject({
+      readBytes: 4 * MiB,
+      writeBytes: MiB,
+      readCmds: 4096,
+      writeCmds: 1024,
+      errors: 0,
+      open: 'O_RDWR|O_DIRECT',
+    });
 
     const trace = parseTrace(readFileSync(s.trace, 'utf8'));
     expect(trace.open).toBe('O_RDWR|O_DIRECT');

@@ -71,8 +71,15 @@ describe('IDENTIFY DEVICE', () => {
     expect(w[100]! + w[101]! * 2 ** 16 + w[102]! * 2 ** 32 + w[103]! * 2 ** 48).toBe(SECTORS);
     expect(w[255]! & 0xff).toBe(0xa5);
     expect(id).toMatchObject({
-      lba: true, dma: true, lba28_sectors: 0x0fffffff, lba48_sectors: SECTORS, checksum: 'valid',
-      model: 'vblade AoE disk (VMM netboot)', firmware: 'V25nb', udma_selected: 5, mwdma_selected: -1,
+      lba: true,
+      dma: true,
+      lba28_sectors: 0x0fffffff,
+      lba48_sectors: SECTORS,
+      checksum: 'valid',
+      model: 'vblade AoE disk (VMM netboot)',
+      firmware: 'V25nb',
+      udma_selected: 5,
+      mwdma_selected: -1,
     });
     expect(String(id['serial'])).toMatch(/^0\.1:/);
   });
@@ -118,13 +125,18 @@ describe('other boot-disk commands', () => {
   test('READ NATIVE MAX ADDRESS (EXT) return the last LBA', async () => {
     expect(await ata(['--cmd', '0x27', '--ext'])).toMatchObject({ ...succeeded, lba: SECTORS - 1 });
     // 28-bit form: capped, device register bits (LBA mode) kept
-    expect(await ata(['--cmd', '0xf8', '--lba', '0xe0000000'])).toMatchObject({ ...succeeded, lba: 0xe0000000 + 0x0ffffffe });
+    expect(await ata(['--cmd', '0xf8', '--lba', '0xe0000000'])).toMatchObject({
+      ...succeeded,
+      lba: 0xe0000000 + 0x0ffffffe,
+    });
   });
 
   test('READ VERIFY reads without returning data, and reports IDNF past the end', async () => {
     expect(await ata(['--cmd', '0x40', '--count', '200', '--lba', '8'])).toMatchObject({ ...succeeded, data_len: 24 });
     expect(await ata(['--cmd', '0x42', '--ext', '--count', '2', '--lba', String(SECTORS - 1)])).toMatchObject({
-      status: ATA_DRDY | ATA_ERR, error: IDNF, lba: SECTORS - 1,
+      status: ATA_DRDY | ATA_ERR,
+      error: IDNF,
+      lba: SECTORS - 1,
     });
   });
 
@@ -150,7 +162,10 @@ describe('other boot-disk commands', () => {
     expect(await ata(['--cmd', '0xc6', '--count', '32'])).toMatchObject(aborted);
     expect(await ata(['--cmd', '0xc6', '--count', '8'])).toMatchObject(succeeded);
     expect((await identify()).words[59]).toBe(0x0108);
-    expect(await ata(['--cmd', '0xc4', '--count', '1', '--lba', '0xe0000000'])).toMatchObject({ ...succeeded, data_len: 512 });
+    expect(await ata(['--cmd', '0xc4', '--count', '1', '--lba', '0xe0000000'])).toMatchObject({
+      ...succeeded,
+      data_len: 512,
+    });
   });
 
   test('INITIALIZE DEVICE PARAMETERS sets the current geometry (words 54-58)', async () => {
@@ -162,8 +177,14 @@ describe('other boot-disk commands', () => {
   });
 
   test('READ DMA (EXT) return data like READ SECTORS', async () => {
-    expect(await ata(['--cmd', '0x25', '--ext', '--count', '2', '--lba', '100'])).toMatchObject({ ...succeeded, data_len: 1024 });
-    expect(await ata(['--cmd', '0xc8', '--count', '1', '--lba', '0xe0000064'])).toMatchObject({ ...succeeded, data_len: 512 });
+    expect(await ata(['--cmd', '0x25', '--ext', '--count', '2', '--lba', '100'])).toMatchObject({
+      ...succeeded,
+      data_len: 1024,
+    });
+    expect(await ata(['--cmd', '0xc8', '--count', '1', '--lba', '0xe0000064'])).toMatchObject({
+      ...succeeded,
+      data_len: 512,
+    });
   });
 
   test.each([

@@ -28,8 +28,12 @@ test('make -C server builds the patched vblade and aoe-probe', () => {
   buildServer();
   expect(existsSync(patchedVblade) && existsSync(aoeProbe)).toBe(true);
   // every patch of the series is applied to the built tree
-  const series = readFileSync(join(serverDir, 'patches/series'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
-  const applied = execFileSync('cat', [join(serverDir, 'build/vblade-patched/.pc-vmm/applied-patches')], { encoding: 'utf8' });
+  const series = readFileSync(join(serverDir, 'patches/series'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
+  const applied = execFileSync('cat', [join(serverDir, 'build/vblade-patched/.pc-vmm/applied-patches')], {
+    encoding: 'utf8',
+  });
   expect(applied.trim().split('\n')).toEqual(series);
 });
 

@@ -32,7 +32,17 @@ test.each([1, 2, 3])('fuzz round with seed %i: server alive, answers, data intac
   expect((await lab.probe(['write', ...region])).code).toBe(0);
   const fuzz = AoeLab.event(await lab.probe(['fuzz', '--frames', '4000', '--seed', String(seed)]), 'fuzz');
   // every kind was exercised, and the server answered the ones that deserve an answer
-  for (const kind of ['truncated', 'bad_version', 'other_target', 'count_over_frame', 'oversize_count', 'random_header', 'unknown_command', 'config', 'mask_reserve_read']) {
+  for (const kind of [
+    'truncated',
+    'bad_version',
+    'other_target',
+    'count_over_frame',
+    'oversize_count',
+    'random_header',
+    'unknown_command',
+    'config',
+    'mask_reserve_read',
+  ]) {
     expect(fuzz[kind], kind).toBeGreaterThan(100);
   }
   expect(fuzz['answers']).toBeGreaterThan(1000);
@@ -42,7 +52,12 @@ test.each([1, 2, 3])('fuzz round with seed %i: server alive, answers, data intac
   expect(fuzz['unsupported_version_answers']).toBeGreaterThanOrEqual(Math.floor(0.9 * (fuzz['bad_version'] as number)));
   expect(server.alive(), server.output()).toBe(true);
   // a small disk reports the same capacity in the LBA28 and LBA48 words
-  expect(AoeLab.event(await lab.probe(['identify']), 'identify')).toMatchObject({ checksum: 'valid', dma: true, lba28_sectors: 131072, lba48_sectors: 131072 });
+  expect(AoeLab.event(await lab.probe(['identify']), 'identify')).toMatchObject({
+    checksum: 'valid',
+    dma: true,
+    lba28_sectors: 131072,
+    lba48_sectors: 131072,
+  });
   const verify = await lab.probe(['verify', ...region]);
   expect(AoeLab.event(verify, 'verify')).toMatchObject({ mismatched_sectors: 0 });
 });

@@ -49,7 +49,9 @@ async function roundTrip(lba: number, sectors: number, extra: string[] = []): Pr
   writeFileSync(input, data);
   const w = await lab.probe(['write', '--lba', String(lba), '--sectors', String(sectors), '--in', input, ...extra]);
   expect(w.code, w.stderr + JSON.stringify(w.events)).toBe(0);
-  expect(imageSectors(lba, sectors).equals(data), `image at LBA ${lba} differs after writing ${sectors} sectors`).toBe(true);
+  expect(imageSectors(lba, sectors).equals(data), `image at LBA ${lba} differs after writing ${sectors} sectors`).toBe(
+    true,
+  );
   const r = await lab.probe(['read', '--lba', String(lba), '--sectors', String(sectors), '--out', output, ...extra]);
   expect(r.code, r.stderr + JSON.stringify(r.events)).toBe(0);
   expect(readFileSync(output).equals(data), `read-back at LBA ${lba} (${sectors} sectors) differs`).toBe(true);
@@ -114,14 +116,41 @@ describe.each([
 
   test('a write whose sector count exceeds its data is refused and writes nothing', async () => {
     const before = imageSectors(70_000, 2);
-    const r = await lab.probe(['ata', '--cmd', '0x34', '--ext', '--write', '--count', '2', '--lba', '70000', '--data-bytes', '512', '--seed', '5']);
+    const r = await lab.probe([
+      'ata',
+      '--cmd',
+      '0x34',
+      '--ext',
+      '--write',
+      '--count',
+      '2',
+      '--lba',
+      '70000',
+      '--data-bytes',
+      '512',
+      '--seed',
+      '5',
+    ]);
     expect(AoeLab.event(r, 'ata')).toMatchObject({ aoe_error: true, aoe_code: 2 });
     expect(imageSectors(70_000, 2).equals(before)).toBe(true);
   });
 
   test('a read or write whose AoE W flag disagrees with its opcode is refused (Bad Argument) and writes nothing', async () => {
     const before = imageSectors(71_000, 2);
-    const writeWithoutW = await lab.probe(['ata', '--cmd', '0x34', '--ext', '--count', '2', '--lba', '71000', '--data-bytes', '1024', '--seed', '6']);
+    const writeWithoutW = await lab.probe([
+      'ata',
+      '--cmd',
+      '0x34',
+      '--ext',
+      '--count',
+      '2',
+      '--lba',
+      '71000',
+      '--data-bytes',
+      '1024',
+      '--seed',
+      '6',
+    ]);
     expect(AoeLab.event(writeWithoutW, 'ata')).toMatchObject({ aoe_error: true, aoe_code: 2 });
     expect(imageSectors(71_000, 2).equals(before)).toBe(true);
     const readWithW = await lab.probe(['ata', '--cmd', '0x24', '--ext', '--write', '--count', '1', '--lba', '71000']);

@@ -42,7 +42,9 @@ test('a pipeline killed with SIGKILL takes its vblade with it', async () => {
     spawnVblade({ netns: ${JSON.stringify(lab.ns)}, ifname: ${JSON.stringify(lab.serverIf)}, image: ${JSON.stringify(image)}, shelf: 3, slot: 4 });
     setInterval(() => undefined, 1000);`;
   // node itself (not the tsx launcher, which runs node as a child) is the process killed.
-  const pipeline = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { stdio: 'ignore' });
+  const pipeline = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], {
+    stdio: 'ignore',
+  });
   let vblade: number | undefined;
   for (let waited = 0; vblade === undefined && waited < 20_000; waited += 200) {
     await new Promise((r) => setTimeout(r, 200));
@@ -50,6 +52,7 @@ test('a pipeline killed with SIGKILL takes its vblade with it', async () => {
   }
   expect(vblade, 'vblade did not start').toBeDefined();
   pipeline.kill('SIGKILL');
-  for (let waited = 0; existsSync(`/proc/${vblade}`) && waited < 5_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  for (let waited = 0; existsSync(`/proc/${vblade}`) && waited < 5_000; waited += 100)
+    await new Promise((r) => setTimeout(r, 100));
   expect(existsSync(`/proc/${vblade}`), `vblade (pid ${vblade}) outlived its pipeline`).toBe(false);
 }, 60_000);

@@ -6,10 +6,10 @@
 #include <stdint.h>
 
 typedef struct {
-  int fd;
-  int ifindex;
-  uint8_t mac[6];
-  unsigned mtu;
+    int fd;
+    int ifindex;
+    uint8_t mac[6];
+    unsigned mtu;
 } aoe_link;
 
 /* Opens the interface; on failure prints why to stderr and returns -1. */

@@ -9,11 +9,11 @@
 typedef enum { OPT_NUMBER, OPT_STRING, OPT_FLAG } opt_kind;
 
 typedef struct {
-  const char *name; /* without the leading dashes */
-  opt_kind kind;
-  size_t offset;    /* of the destination field in the options struct */
-  uint64_t max;     /* OPT_NUMBER: largest accepted value */
-  const char *help;
+    const char *name; /* without the leading dashes */
+    opt_kind kind;
+    size_t offset; /* of the destination field in the options struct */
+    uint64_t max;  /* OPT_NUMBER: largest accepted value */
+    const char *help;
 } opt_spec;
 
 /* Parses argv into the struct at base; marks each seen option in seen[]. On a bad option or

@@ -11,7 +11,7 @@
 #include "json.h"
 #include "opts.h"
 
-#define OPT(id, name, kind, field, max, help) [id] = {name, kind, offsetof(probe_opts, field), max, help}
+#define OPT(id, name, kind, field, max, help) [id] = { name, kind, offsetof(probe_opts, field), max, help }
 static const opt_spec options[O_COUNT_OF_OPTIONS] = {
     OPT(O_IF, "if", OPT_STRING, ifname, 0, "network interface (required)"),
     OPT(O_TARGET, "target", OPT_STRING, target, 0, "SHELF.SLOT (default: first to answer)"),
@@ -43,74 +43,75 @@ static const opt_spec options[O_COUNT_OF_OPTIONS] = {
 };
 
 typedef struct {
-  const char *name;
-  int (*run)(const probe_args *);
-  const char *help;
+    const char *name;
+    int (*run)(const probe_args *);
+    const char *help;
 } subcommand;
 
 static const subcommand subcommands[] = {
-    {"discover", cmd_discover, "broadcast Query Config, list the targets"},
-    {"identify", cmd_identify, "IDENTIFY DEVICE, decoded"},
-    {"ata", cmd_ata, "one raw ATA command frame (--cmd, --feature, --count, --lba, --ext, --write, --data-bytes)"},
-    {"setfeatures", cmd_setfeatures, "SET FEATURES (--feature, --count)"},
-    {"read", cmd_read, "read --sectors at --lba (--out FILE, or --seed to verify the pattern)"},
-    {"write", cmd_write, "write --sectors at --lba (--in FILE, or the --seed pattern)"},
-    {"verify", cmd_verify, "read and compare with the --seed pattern"},
-    {"io", cmd_io, "benchmark: --op, --bs, --requests, --pattern, --span, --window, --rtt"},
-    {"rtt", cmd_rtt, "mean RTT by packet index: io --rtt with --op read --bs 1MiB --requests 100 by default (--span)"},
-    {"fuzz", cmd_fuzz, "send --frames malformed frames (--seed), then report"},
+    { "discover", cmd_discover, "broadcast Query Config, list the targets" },
+    { "identify", cmd_identify, "IDENTIFY DEVICE, decoded" },
+    { "ata", cmd_ata, "one raw ATA command frame (--cmd, --feature, --count, --lba, --ext, --write, --data-bytes)" },
+    { "setfeatures", cmd_setfeatures, "SET FEATURES (--feature, --count)" },
+    { "read", cmd_read, "read --sectors at --lba (--out FILE, or --seed to verify the pattern)" },
+    { "write", cmd_write, "write --sectors at --lba (--in FILE, or the --seed pattern)" },
+    { "verify", cmd_verify, "read and compare with the --seed pattern" },
+    { "io", cmd_io, "benchmark: --op, --bs, --requests, --pattern, --span, --window, --rtt" },
+    { "rtt", cmd_rtt,
+      "mean RTT by packet index: io --rtt with --op read --bs 1MiB --requests 100 by default (--span)" },
+    { "fuzz", cmd_fuzz, "send --frames malformed frames (--seed), then report" },
 };
 
 static void usage(void) {
-  fprintf(stderr, "usage: aoe-probe SUBCOMMAND --if IFACE [options]\nsubcommands:\n");
-  for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++)
-    fprintf(stderr, "  %-12s %s\n", subcommands[i].name, subcommands[i].help);
-  fprintf(stderr, "options:\n");
-  opts_usage(options, O_COUNT_OF_OPTIONS);
+    fprintf(stderr, "usage: aoe-probe SUBCOMMAND --if IFACE [options]\nsubcommands:\n");
+    for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++)
+        fprintf(stderr, "  %-12s %s\n", subcommands[i].name, subcommands[i].help);
+    fprintf(stderr, "options:\n");
+    opts_usage(options, O_COUNT_OF_OPTIONS);
 }
 
 int require(const probe_args *a, const enum probe_opt_id *ids, unsigned n, const char *command) {
-  for (unsigned i = 0; i < n; i++)
-    if (!a->seen[ids[i]]) {
-      fprintf(stderr, "aoe-probe %s: --%s is required\n", command, options[ids[i]].name);
-      return -1;
-    }
-  return 0;
+    for (unsigned i = 0; i < n; i++)
+        if (!a->seen[ids[i]]) {
+            fprintf(stderr, "aoe-probe %s: --%s is required\n", command, options[ids[i]].name);
+            return -1;
+        }
+    return 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
-    usage();
-    return argc < 2 ? 2 : 0;
-  }
-  const subcommand *sc = NULL;
-  for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++)
-    if (strcmp(argv[1], subcommands[i].name) == 0) sc = &subcommands[i];
-  if (!sc) {
-    fprintf(stderr, "aoe-probe: unknown subcommand '%s'\n", argv[1]);
-    usage();
-    return 2;
-  }
-  probe_opts o = {.timeout_ms = 200, .retries = 6, .window = 16, .pattern = "seq"};
-  bool seen[O_COUNT_OF_OPTIONS] = {false};
-  if (opts_parse(argc - 2, argv + 2, options, O_COUNT_OF_OPTIONS, &o, seen) < 0) return 2;
-  if (!seen[O_IF]) {
-    fprintf(stderr, "aoe-probe %s: --if IFACE is required\n", sc->name);
-    return 2;
-  }
-  if (o.window == 0 || o.timeout_ms == 0) {
-    fprintf(stderr, "aoe-probe: --window and --timeout-ms must be at least 1\n");
-    return 2;
-  }
-  uint16_t shelf;
-  uint8_t slot;
-  if (o.target && parse_target(o.target, &shelf, &slot) < 0) return 2;
-  uint8_t mac[6];
-  if (o.mac && !o.target) {
-    fprintf(stderr, "aoe-probe: --mac needs --target SHELF.SLOT\n");
-    return 2;
-  }
-  if (o.mac && parse_mac(o.mac, mac) < 0) return 2;
-  probe_args a = {.o = &o, .seen = seen};
-  return sc->run(&a);
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage();
+        return argc < 2 ? 2 : 0;
+    }
+    const subcommand *sc = NULL;
+    for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++)
+        if (strcmp(argv[1], subcommands[i].name) == 0) sc = &subcommands[i];
+    if (!sc) {
+        fprintf(stderr, "aoe-probe: unknown subcommand '%s'\n", argv[1]);
+        usage();
+        return 2;
+    }
+    probe_opts o = { .timeout_ms = 200, .retries = 6, .window = 16, .pattern = "seq" };
+    bool seen[O_COUNT_OF_OPTIONS] = { false };
+    if (opts_parse(argc - 2, argv + 2, options, O_COUNT_OF_OPTIONS, &o, seen) < 0) return 2;
+    if (!seen[O_IF]) {
+        fprintf(stderr, "aoe-probe %s: --if IFACE is required\n", sc->name);
+        return 2;
+    }
+    if (o.window == 0 || o.timeout_ms == 0) {
+        fprintf(stderr, "aoe-probe: --window and --timeout-ms must be at least 1\n");
+        return 2;
+    }
+    uint16_t shelf;
+    uint8_t slot;
+    if (o.target && parse_target(o.target, &shelf, &slot) < 0) return 2;
+    uint8_t mac[6];
+    if (o.mac && !o.target) {
+        fprintf(stderr, "aoe-probe: --mac needs --target SHELF.SLOT\n");
+        return 2;
+    }
+    if (o.mac && parse_mac(o.mac, mac) < 0) return 2;
+    probe_args a = { .o = &o, .seen = seen };
+    return sc->run(&a);
 }

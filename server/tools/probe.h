@@ -8,26 +8,49 @@
 #include "exchange.h"
 
 typedef struct {
-  const char *ifname, *target, *mac, *op, *pattern, *in, *out;
-  uint64_t timeout_ms, retries, window, spf, wait_ms;
-  uint64_t lba, sectors, seed, cmd, feature, count, data_bytes;
-  uint64_t bs, requests, span;
-  uint64_t frames;
-  bool ext, write, lba28, rtt;
+    const char *ifname, *target, *mac, *op, *pattern, *in, *out;
+    uint64_t timeout_ms, retries, window, spf, wait_ms;
+    uint64_t lba, sectors, seed, cmd, feature, count, data_bytes;
+    uint64_t bs, requests, span;
+    uint64_t frames;
+    bool ext, write, lba28, rtt;
 } probe_opts;
 
 /* Index of each option in the table (probe.c), to ask whether it was given. */
 enum probe_opt_id {
-  O_IF, O_TARGET, O_MAC, O_TIMEOUT, O_RETRIES, O_WINDOW, O_SPF, O_WAIT,
-  O_LBA, O_SECTORS, O_SEED, O_IN, O_OUT, O_LBA28,
-  O_CMD, O_FEATURE, O_COUNT, O_EXT, O_WRITE, O_DATA_BYTES,
-  O_OP, O_BS, O_REQUESTS, O_PATTERN, O_SPAN, O_RTT, O_FRAMES,
-  O_COUNT_OF_OPTIONS
+    O_IF,
+    O_TARGET,
+    O_MAC,
+    O_TIMEOUT,
+    O_RETRIES,
+    O_WINDOW,
+    O_SPF,
+    O_WAIT,
+    O_LBA,
+    O_SECTORS,
+    O_SEED,
+    O_IN,
+    O_OUT,
+    O_LBA28,
+    O_CMD,
+    O_FEATURE,
+    O_COUNT,
+    O_EXT,
+    O_WRITE,
+    O_DATA_BYTES,
+    O_OP,
+    O_BS,
+    O_REQUESTS,
+    O_PATTERN,
+    O_SPAN,
+    O_RTT,
+    O_FRAMES,
+    O_COUNT_OF_OPTIONS
 };
 
 typedef struct {
-  const probe_opts *o;
-  const bool *seen;
+    const probe_opts *o;
+    const bool *seen;
 } probe_args;
 
 /* Fails with a clear message unless the options were given; returns 0 or -1. */

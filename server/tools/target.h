@@ -7,14 +7,14 @@
 #include "link.h"
 
 typedef struct {
-  uint8_t mac[6];
-  uint16_t shelf;
-  uint8_t slot;
-  uint16_t buffer_count;
-  uint16_t firmware;
-  uint8_t sectors_per_frame;
-  uint16_t config_len;
-  char config[1025];
+    uint8_t mac[6];
+    uint16_t shelf;
+    uint8_t slot;
+    uint16_t buffer_count;
+    uint16_t firmware;
+    uint8_t sectors_per_frame;
+    uint16_t config_len;
+    char config[1025];
 } aoe_target;
 
 /* Broadcasts a Query Config for shelf/slot (AOE_SHELF_ANY/AOE_SLOT_ANY match all) and collects

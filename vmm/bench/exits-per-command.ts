@@ -11,7 +11,12 @@ import { createNetns, runInShell, startMachine } from '../../artifact/testbed/in
 import { parseAoeStatsBlocks } from '../../experiments/shared/hypervisor-aoe-stats.js';
 import { buildServer, spawnVblade, stopProcess } from '../../server/lab.js';
 import { buildHypervisor } from '../test/support/hypervisor.js';
-import { guestHypercall, HYPERCALL_LOG_EXIT_COUNTS, networkBootClient, privateCopy } from '../test/support/network-boot.js';
+import {
+  guestHypercall,
+  HYPERCALL_LOG_EXIT_COUNTS,
+  networkBootClient,
+  privateCopy,
+} from '../test/support/network-boot.js';
 
 /** dd reads at LBAs below 2^28 (Linux then uses 28-bit commands): 4 KiB and 1 MiB blocks. */
 const workloads = [
@@ -26,7 +31,11 @@ const disk = privateCopy((await ensureDebianImage()).path, 'bench-exits');
 const netns = await createNetns(`bench-exits-${process.pid}`);
 const vblade = spawnVblade({ netns: netns.name, ifname: netns.taps[0]!, image: disk.path, shelf: 1, slot: 1 });
 const machine = await startMachine(
-  networkBootClient('bench-exits', { image: disk.path, shelf: 1, slot: 1 }, { netns: netns.name, tap: netns.taps[0]!, mac: '52:54:00:a0:e0:09' }),
+  networkBootClient(
+    'bench-exits',
+    { image: disk.path, shelf: 1, slot: 1 },
+    { netns: netns.name, tap: netns.taps[0]!, mac: '52:54:00:a0:e0:09' },
+  ),
 );
 try {
   await machine.consoles.com1.waitForPrompt(/login: /, 20 * 60_000);
@@ -50,9 +59,13 @@ try {
     const commands = (stats.dataCommands.read?.count ?? 0) + (stats.dataCommands.write?.count ?? 0);
     const exits = counts[1]!.total - counts[0]!.total;
     const ioio = counts[1]!.ioio - counts[0]!.ioio;
-    rows.push(`${workload.name.padEnd(20)} data commands ${String(commands).padStart(5)}  exits ${String(exits).padStart(7)}  per command ${(exits / commands).toFixed(1)} (port I/O ${(ioio / commands).toFixed(1)})`);
+    rows.push(
+      `${workload.name.padEnd(20)} data commands ${String(commands).padStart(5)}  exits ${String(exits).padStart(7)}  per command ${(exits / commands).toFixed(1)} (port I/O ${(ioio / commands).toFixed(1)})`,
+    );
   }
-  console.log(`exits per ATA command of the network disk (stock Debian, ata_piix, DMA; other guest I/O in the interval counts too)\n${rows.join('\n')}`);
+  console.log(
+    `exits per ATA command of the network disk (stock Debian, ata_piix, DMA; other guest I/O in the interval counts too)\n${rows.join('\n')}`,
+  );
   console.log(`machine: ${JSON.stringify(describeMachine())}`);
 } finally {
   await machine.powerOff();

@@ -8,5 +8,10 @@ import { fuzzHarnesses } from '../../artifact/commands/fuzz.js';
 import { repoRoot } from '../../artifact/core/paths.js';
 
 for (const harness of fuzzHarnesses) {
-  registerCUnitTests({ makeDir: path.join(repoRoot, harness.makeDir), target: harness.makeTarget, binary: path.join(repoRoot, harness.binary), label: `fuzz ${harness.label}` });
+  registerCUnitTests({
+    makeDir: path.join(repoRoot, harness.makeDir),
+    target: harness.makeTarget,
+    binary: path.join(repoRoot, harness.binary),
+    label: `fuzz ${harness.label}`,
+  });
 }

@@ -40,7 +40,9 @@ afterEach(async () => {
 async function bootOverAoe(name: string, image: string): Promise<Machine> {
   netns ??= await createNetns(`vmm-aoeboot-${process.pid}`);
   vblade ??= spawnVblade({ netns: netns.name, ifname: netns.taps[0]!, image, ...target });
-  machine = await startMachine(networkBootClient(name, { image, ...target }, { netns: netns.name, tap: netns.taps[0]!, mac: guestMac }));
+  machine = await startMachine(
+    networkBootClient(name, { image, ...target }, { netns: netns.name, tap: netns.taps[0]!, mac: guestMac }),
+  );
   return machine;
 }
 
@@ -57,35 +59,48 @@ describe('network boot through the hypervisor', () => {
     expect(m.consoles.com1.text).toMatch(/probe: lba8 netboot-probe-sector-8/);
   }, 240_000);
 
-  test('stock Debian boots to login from the AoE target; it sees a local DMA disk and no NIC; 64 MiB written reach the server and read back after a reboot', async () => {
-    disk = privateCopy((await ensureDebianImage()).path, 'debian-image');
-    const m = await bootOverAoe('aoe-debian', disk.path);
-    await m.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
-    const shell = (command: string) => runInShell(m.consoles.com1, command, { timeoutMs: 5 * 60_000 });
+  test(
+    'stock Debian boots to login from the AoE target; it sees a local DMA disk and no NIC; 64 MiB written reach the server and read back after a reboot',
+    async () => {
+      disk = privateCopy((await ensureDebianImage()).path, 'debian-image');
+      const m = await bootOverAoe('aoe-debian', disk.path);
+      await m.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
+      const shell = (command: string) => runInShell(m.consoles.com1, command, { timeoutMs: 5 * 60_000 });
 
-    expect((await shell('findmnt -no SOURCE /')).output.trim()).toBe('/dev/sda1');
-    expect((await shell('cat /sys/class/ata_device/dev1.0/xfer_mode')).output).toMatch(/XFER_(MW_DMA|UDMA)_\d/);
-    expect((await shell('ls /sys/class/net')).output.split(/\s+/).filter(Boolean)).toEqual(['lo']);
+      expect((await shell('findmnt -no SOURCE /')).output.trim()).toBe('/dev/sda1');
+      expect((await shell('cat /sys/class/ata_device/dev1.0/xfer_mode')).output).toMatch(/XFER_(MW_DMA|UDMA)_\d/);
+      expect((await shell('ls /sys/class/net')).output.split(/\s+/).filter(Boolean)).toEqual(['lo']);
 
-    // 64 MiB of random data written by the guest, flushed, and checked on the server's image.
-    const written = await shell('dd if=/dev/urandom of=/root/aoe-check bs=1M count=64 oflag=direct status=none && sync && sha256sum /root/aoe-check');
-    const guestSum = /^([0-9a-f]{64})/m.exec(written.output)?.[1];
-    expect(guestSum, written.output).toBeDefined();
-    m.consoles.com1.send('poweroff\n');
-    await m.exited;
-    await stopProcess(vblade?.process);
-    vblade = undefined;
-    const serverSum = await withMountedRoot(disk.path, async (root) =>
-      createHash('sha256').update(readFileSync(path.join(root, 'root/aoe-check'))).digest('hex'));
-    expect(serverSum).toBe(guestSum);
-    const hv = m.consoles.com2.text;
-    expect(hv).toMatch(/primary channel captured/);
-    expect(hv).not.toMatch(/PANIC/);
+      // 64 MiB of random data written by the guest, flushed, and checked on the server's image.
+      const written = await shell(
+        'dd if=/dev/urandom of=/root/aoe-check bs=1M count=64 oflag=direct status=none && sync && sha256sum /root/aoe-check',
+      );
+      const guestSum = /^([0-9a-f]{64})/m.exec(written.output)?.[1];
+      expect(guestSum, written.output).toBeDefined();
+      m.consoles.com1.send('poweroff\n');
+      await m.exited;
+      await stopProcess(vblade?.process);
+      vblade = undefined;
+      const serverSum = await withMountedRoot(disk.path, async (root) =>
+        createHash('sha256')
+          .update(readFileSync(path.join(root, 'root/aoe-check')))
+          .digest('hex'),
+      );
+      expect(serverSum).toBe(guestSum);
+      const hv = m.consoles.com2.text;
+      expect(hv).toMatch(/primary channel captured/);
+      expect(hv).not.toMatch(/PANIC/);
 
-    // A second network boot reads the file back from the server, past the guest's page cache.
-    const again = await bootOverAoe('aoe-debian-reboot', disk.path);
-    await again.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
-    const reread = await runInShell(again.consoles.com1, 'echo 3 > /proc/sys/vm/drop_caches; sha256sum /root/aoe-check', { timeoutMs: 5 * 60_000 });
-    expect(reread.output).toContain(`${guestSum}  /root/aoe-check`);
-  }, 40 * 60_000);
+      // A second network boot reads the file back from the server, past the guest's page cache.
+      const again = await bootOverAoe('aoe-debian-reboot', disk.path);
+      await again.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
+      const reread = await runInShell(
+        again.consoles.com1,
+        'echo 3 > /proc/sys/vm/drop_caches; sha256sum /root/aoe-check',
+        { timeoutMs: 5 * 60_000 },
+      );
+      expect(reread.output).toContain(`${guestSum}  /root/aoe-check`);
+    },
+    40 * 60_000,
+  );
 });

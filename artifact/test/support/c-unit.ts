@@ -68,7 +68,16 @@ function runBinary(binary: string): string {
   } catch (error) {
     // A failing case makes the program exit 1; its TAP output still says which case failed.
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    if (typeof stdout === 'string' && stdout.length > 0) return stdout + (stderr ? `\n${stderr.split('\n').map((l) => `# ${l}`).join('\n')}` : '');
+    if (typeof stdout === 'string' && stdout.length > 0)
+      return (
+        stdout +
+        (stderr
+          ? `\n${stderr
+              .split('\n')
+              .map((l) => `# ${l}`)
+              .join('\n')}`
+          : '')
+      );
     throw error;
   }
 }

@@ -36,11 +36,16 @@ const guestPowerOffTimeoutMs = 120_000;
  * not lost) and returns it. `name` names the console logs (<logDir>/<name>.com1.log, ...), as for
  * QEMU PCs, so the same parsers read them; `wire` is where a Wake-on-LAN packet goes out.
  */
-export async function powerOnHardwareClient(testbed: HardwareTestbed, options: { name: string; logDir: string; wire: WireEnd; log: (line: string) => void }): Promise<ClientPc> {
+export async function powerOnHardwareClient(
+  testbed: HardwareTestbed,
+  options: { name: string; logDir: string; wire: WireEnd; log: (line: string) => void },
+): Promise<ClientPc> {
   const { description, simulator } = testbed;
   if (simulator !== undefined) {
     const machine = await powerOnSimulatedPc(simulator, description, options.name, options.logDir);
-    options.log(`simulated client ${description.client.mac} powered on through QMP (QEMU pid ${machine.pid}, accelerator ${machine.accel})`);
+    options.log(
+      `simulated client ${description.client.mac} powered on through QMP (QEMU pid ${machine.pid}, accelerator ${machine.accel})`,
+    );
     return machine;
   }
   const { client } = description;
@@ -57,7 +62,9 @@ export async function powerOnHardwareClient(testbed: HardwareTestbed, options: {
   try {
     consoles = {
       com1: await attach(client.console, 'com1', 'client.console'),
-      ...(client.hypervisorConsole === undefined ? {} : { com2: await attach(client.hypervisorConsole, 'com2', 'client.hypervisorConsole') }),
+      ...(client.hypervisorConsole === undefined
+        ? {}
+        : { com2: await attach(client.hypervisorConsole, 'com2', 'client.hypervisorConsole') }),
     };
   } catch (error) {
     await closeLinks();
@@ -96,21 +103,28 @@ export async function powerOnHardwareClient(testbed: HardwareTestbed, options: {
 
 function describeConsoles(description: HardwareDescription): string {
   const { console, hypervisorConsole } = description.client;
-  const link = (spec: typeof console) => (spec.kind === 'serial' ? spec.device : spec.kind === 'command' ? `"${spec.argv.join(' ')}"` : spec.kind);
+  const link = (spec: typeof console) =>
+    spec.kind === 'serial' ? spec.device : spec.kind === 'command' ? `"${spec.argv.join(' ')}"` : spec.kind;
   return [link(console), ...(hypervisorConsole === undefined ? [] : [link(hypervisorConsole)])].join(' and ');
 }
 
 /** Rejects once, `afterMs` after power-on, if no console has printed anything; a quiet PC is not started or not wired. */
-function silenceWatchdog(heardFrom: () => boolean, afterMs: number, consoles: string): { promise: Promise<never>; cancel: () => void } {
+function silenceWatchdog(
+  heardFrom: () => boolean,
+  afterMs: number,
+  consoles: string,
+): { promise: Promise<never>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       if (!heardFrom()) {
-        reject(new Error(
-          `the client printed nothing on ${consoles} in ${afterMs / 1000} s after power-on: check that it switched on, ` +
-            'that its firmware boots from the network first (PXE), and that the console is wired to its COM1 at 115200 8N1 ' +
-            '(client.firstOutputSeconds sets this wait)',
-        ));
+        reject(
+          new Error(
+            `the client printed nothing on ${consoles} in ${afterMs / 1000} s after power-on: check that it switched on, ` +
+              'that its firmware boots from the network first (PXE), and that the console is wired to its COM1 at 115200 8N1 ' +
+              '(client.firstOutputSeconds sets this wait)',
+          ),
+        );
       }
     }, afterMs);
   });
@@ -134,7 +148,9 @@ async function guestPowerOff(console: SerialConsole): Promise<void> {
     await waitForShell(console);
     console.send('poweroff\n');
     await console.waitFor(poweredDown, guestPowerOffTimeoutMs).catch(() => {
-      throw new Error(`the client did not switch itself off within ${guestPowerOffTimeoutMs / 1000} s of "poweroff": switch it off by hand before the next repetition`);
+      throw new Error(
+        `the client did not switch itself off within ${guestPowerOffTimeoutMs / 1000} s of "poweroff": switch it off by hand before the next repetition`,
+      );
     });
   }
 }

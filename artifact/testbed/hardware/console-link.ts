@@ -47,7 +47,9 @@ async function openConsoleCommand(argv: readonly string[], role: string): Promis
   ]);
   if (early !== undefined) {
     untrack();
-    throw new Error(`${role} command "${argv.join(' ')}" ${early} before the client was powered on: ${stderr.trim() || 'no output'}. Run it by hand to see why.`);
+    throw new Error(
+      `${role} command "${argv.join(' ')}" ${early} before the client was powered on: ${stderr.trim() || 'no output'}. Run it by hand to see why.`,
+    );
   }
   const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
   return {

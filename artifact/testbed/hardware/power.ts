@@ -18,7 +18,20 @@ export interface PowerControl {
 
 /** ipmitool's argv for a chassis power action; the password is read from a file, never put in argv. */
 export function ipmiPowerArgv(spec: Extract<PowerSpec, { kind: 'ipmi' }>, action: 'on' | 'off' | 'status'): string[] {
-  return ['ipmitool', '-I', 'lanplus', '-H', spec.host, '-U', spec.user, '-f', spec.passwordFile, 'chassis', 'power', action];
+  return [
+    'ipmitool',
+    '-I',
+    'lanplus',
+    '-H',
+    spec.host,
+    '-U',
+    spec.user,
+    '-f',
+    spec.passwordFile,
+    'chassis',
+    'power',
+    action,
+  ];
 }
 
 /** etherwake's argv: the magic packet leaves through the server's interface, inside the run's namespace. */
@@ -42,7 +55,9 @@ export function powerControl(spec: PowerSpec, clientMac: string): PowerControl {
     case 'manual':
       return { on: () => askOperator(manualPowerOnPrompt(clientMac)) };
     case 'qemu-sim':
-      throw new Error('power kind "qemu-sim" is the simulated PC\'s monitor (hardware/qemu-sim.ts), not a power control');
+      throw new Error(
+        'power kind "qemu-sim" is the simulated PC\'s monitor (hardware/qemu-sim.ts), not a power control',
+      );
   }
 }
 
@@ -50,13 +65,18 @@ export function powerControl(spec: PowerSpec, clientMac: string): PowerControl {
 async function runPowerCommand(argv: string[]): Promise<string> {
   const result = await $`${argv}`.quiet().nothrow();
   if (result.exitCode !== 0) {
-    throw new Error(`power command "${argv.join(' ')}" failed with status ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`);
+    throw new Error(
+      `power command "${argv.join(' ')}" failed with status ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   }
   return result.stdout;
 }
 
 async function askOperator(prompt: string): Promise<void> {
-  if (!process.stdin.isTTY) throw new Error(`power kind "manual" needs an operator at a terminal (stdin is not one); "${prompt}" cannot be asked`);
+  if (!process.stdin.isTTY)
+    throw new Error(
+      `power kind "manual" needs an operator at a terminal (stdin is not one); "${prompt}" cannot be asked`,
+    );
   const readline = createInterface({ input: process.stdin, output: process.stderr });
   try {
     await readline.question(`\n${prompt}\n`);

@@ -27,12 +27,18 @@ const labEnd = 'simwire0';
 const simulatedLocalDiskBytes = 8 * 1024 ** 3;
 
 /** The QEMU NIC model with the described PCI id (the e1000 family the hypervisor drives). */
-const nicModels: Record<string, NicModel> = { '8086:100e': 'e1000', '8086:100f': 'e1000-82545em', '8086:10d3': 'e1000e' };
+const nicModels: Record<string, NicModel> = {
+  '8086:100e': 'e1000',
+  '8086:100f': 'e1000-82545em',
+  '8086:10d3': 'e1000e',
+};
 
 export async function openQemuSimLab(description: HardwareDescription): Promise<QemuSimLab> {
   const { interface: serverEnd, mtu } = description.server;
   if ((await $`ip link show dev ${serverEnd}`.quiet().nothrow()).exitCode === 0) {
-    throw new Error(`qemu-sim: this host already has an interface named ${serverEnd}; give server.interface a free name`);
+    throw new Error(
+      `qemu-sim: this host already has an interface named ${serverEnd}; give server.interface a free name`,
+    );
   }
   const lab: Netns = await createNetns(`qemusim-${process.pid}`, { taps: [simTap], mtu });
   try {
@@ -53,9 +59,17 @@ export async function openQemuSimLab(description: HardwareDescription): Promise<
  * no kernel, and QMP `cont` switches it on; it then PXE-boots from its NIC like the real client.
  * Its serial ports are its consoles (COM1 the guest's, COM2 the hypervisor's); powerOff is QMP quit.
  */
-export async function powerOnSimulatedPc(lab: QemuSimLab, description: HardwareDescription, name: string, logDir: string): Promise<Machine> {
+export async function powerOnSimulatedPc(
+  lab: QemuSimLab,
+  description: HardwareDescription,
+  name: string,
+  logDir: string,
+): Promise<Machine> {
   const model = nicModels[description.client.nic.pciId];
-  if (model === undefined) throw new Error(`qemu-sim: no QEMU NIC model has PCI id ${description.client.nic.pciId} (known: ${Object.keys(nicModels).join(', ')})`);
+  if (model === undefined)
+    throw new Error(
+      `qemu-sim: no QEMU NIC model has PCI id ${description.client.nic.pciId} (known: ${Object.keys(nicModels).join(', ')})`,
+    );
   const machine = await startMachine({
     name,
     logDir,

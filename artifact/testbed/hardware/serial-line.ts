@@ -10,9 +10,13 @@ import { $ } from 'zx';
  * Reading and writing use two descriptors, as libuv watches each tty descriptor for one direction.
  */
 export async function openSerialLine(device: string, baud: number): Promise<Duplex> {
-  if (!existsSync(device)) throw new Error(`console device ${device} does not exist: check the cable or adapter (ls /dev/ttyUSB* /dev/ttyS*) and client.console.device`);
+  if (!existsSync(device))
+    throw new Error(
+      `console device ${device} does not exist: check the cable or adapter (ls /dev/ttyUSB* /dev/ttyS*) and client.console.device`,
+    );
   const configured = await $`stty -F ${device} ${baud} raw -echo cs8 -cstopb -parenb -crtscts clocal`.quiet().nothrow();
-  if (configured.exitCode !== 0) throw new Error(`console device ${device} cannot be set to ${baud} 8N1 raw: ${configured.stderr.trim()}`);
+  if (configured.exitCode !== 0)
+    throw new Error(`console device ${device} cannot be set to ${baud} 8N1 raw: ${configured.stderr.trim()}`);
   const readFd = openSync(device, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
   const writeFd = openSync(device, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
   const reader = new tty.ReadStream(readFd);

@@ -9,10 +9,15 @@ import { $ } from 'zx';
  */
 export async function claimServerInterface(ifname: string, netns: string, mtu: number): Promise<() => Promise<void>> {
   const shown = await $`ip -j link show dev ${ifname}`.quiet().nothrow();
-  if (shown.exitCode !== 0) throw new Error(`server.interface ${ifname} does not exist on this host (ip link lists the interfaces); name the NIC wired to the client`);
+  if (shown.exitCode !== 0)
+    throw new Error(
+      `server.interface ${ifname} does not exist on this host (ip link lists the interfaces); name the NIC wired to the client`,
+    );
   const routes = JSON.parse((await $`ip -j route show default`.quiet()).stdout || '[]') as { dev?: string }[];
   if (routes.some((route) => route.dev === ifname)) {
-    throw new Error(`server.interface ${ifname} carries this host's default route: the pipeline takes the interface over for the run, so it must be a NIC dedicated to the client's wire`);
+    throw new Error(
+      `server.interface ${ifname} carries this host's default route: the pipeline takes the interface over for the run, so it must be a NIC dedicated to the client's wire`,
+    );
   }
   await $`ip link set dev ${ifname} netns ${netns}`.quiet();
   const release = async () => void (await $`ip -n ${netns} link set dev ${ifname} netns 1`.quiet().nothrow());

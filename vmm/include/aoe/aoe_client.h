@@ -33,7 +33,7 @@
 #define AOE_MAX_WINDOW 64u
 /* One ATA command moves at most 65536 sectors (LBA48 count 0). */
 #define AOE_MAX_COMMAND_SECTORS 65536u
-#define AOE_MAX_COMMAND_FRAMES AOE_MAX_COMMAND_SECTORS   /* one sector per frame at the worst */
+#define AOE_MAX_COMMAND_FRAMES AOE_MAX_COMMAND_SECTORS /* one sector per frame at the worst */
 /* Discovery re-broadcasts its Query Config this often until a target answers. (Under QEMU the
  * first answer takes about 1 s anyway: QEMU's e1000 holds received frames for a second after
  * the receive control register is written; the broadcast itself goes out at once.) */
@@ -48,26 +48,26 @@
 struct aoe_ata_command {
     uint8_t opcode;
     uint8_t features;
-    uint8_t count_register;  /* sector count register, for commands without data (sectors == 0) */
-    uint32_t sectors;        /* sectors moved (data is sectors * 512 bytes), 0..65536 */
-    uint64_t lba;            /* first sector (48 bits) */
-    bool lba48;              /* set the AoE E flag: the target reads all six LBA bytes */
-    bool write;              /* data goes to the target */
+    uint8_t count_register; /* sector count register, for commands without data (sectors == 0) */
+    uint32_t sectors;       /* sectors moved (data is sectors * 512 bytes), 0..65536 */
+    uint64_t lba;           /* first sector (48 bits) */
+    bool lba48;             /* set the AoE E flag: the target reads all six LBA bytes */
+    bool write;             /* data goes to the target */
     void *data;
 };
 
 enum aoe_result_kind {
     AOE_RESULT_OK,
-    AOE_RESULT_ATA_ERROR,   /* the target's ATA status had ERR or DF: see status/error */
-    AOE_RESULT_AOE_ERROR,   /* an AoE response with the Error flag: see aoe_error (enum aoe_error) */
-    AOE_RESULT_TIMEOUT,     /* the target left the command unanswered past the deadline */
+    AOE_RESULT_ATA_ERROR, /* the target's ATA status had ERR or DF: see status/error */
+    AOE_RESULT_AOE_ERROR, /* an AoE response with the Error flag: see aoe_error (enum aoe_error) */
+    AOE_RESULT_TIMEOUT,   /* the target left the command unanswered past the deadline */
 };
 
 struct aoe_ata_result {
     enum aoe_result_kind kind;
-    uint8_t status;      /* ATA status of the first failing response, else of the last response */
-    uint8_t error;       /* ATA error register with AOE_RESULT_ATA_ERROR */
-    uint8_t aoe_error;   /* with AOE_RESULT_AOE_ERROR */
+    uint8_t status;    /* ATA status of the first failing response, else of the last response */
+    uint8_t error;     /* ATA error register with AOE_RESULT_ATA_ERROR */
+    uint8_t aoe_error; /* with AOE_RESULT_AOE_ERROR */
     /* The task file the target answered with, from the same response as status: e.g. READ
      * NATIVE MAX ADDRESS's answer, or where a failing transfer stopped. */
     uint8_t count_register;
@@ -79,15 +79,15 @@ struct aoe_target {
     uint8_t mac[6];
     uint16_t shelf;
     uint8_t slot;
-    uint16_t buffer_count;      /* as the target advertised it */
-    uint8_t sectors_per_frame;  /* min(target's, what our MTU carries) */
-    unsigned window;            /* min(buffer_count, AOE_MAX_WINDOW), at least 1 */
+    uint16_t buffer_count;     /* as the target advertised it */
+    uint8_t sectors_per_frame; /* min(target's, what our MTU carries) */
+    unsigned window;           /* min(buffer_count, AOE_MAX_WINDOW), at least 1 */
 };
 
 /* A second MAC that answered Query Config for the pinned target's shelf.slot: refused. */
 struct aoe_conflict {
     bool seen;
-    bool reported;   /* the caller has logged it (aoe_client_take_conflict) */
+    bool reported; /* the caller has logged it (aoe_client_take_conflict) */
     uint8_t mac[6];
 };
 
@@ -95,14 +95,14 @@ struct aoe_in_flight {
     bool used;
     uint16_t index;
     unsigned retransmits;
-    uint64_t sent_us;       /* first transmission */
-    uint64_t deadline_us;   /* retransmit when now reaches it */
+    uint64_t sent_us;     /* first transmission */
+    uint64_t deadline_us; /* retransmit when now reaches it */
 };
 
 struct aoe_client {
     uint8_t mac[6];
     unsigned mtu;
-    uint16_t want_shelf;   /* AOE_SHELF_ANY / AOE_SLOT_ANY: take the first target that answers */
+    uint16_t want_shelf; /* AOE_SHELF_ANY / AOE_SLOT_ANY: take the first target that answers */
     uint8_t want_slot;
     struct aoe_target target;
     struct aoe_conflict conflict;
@@ -112,20 +112,20 @@ struct aoe_client {
     bool busy;
     uint16_t seq;
     struct aoe_ata_command command;
-    uint32_t frames;        /* requests this command needs */
-    uint32_t next_index;    /* next request never sent yet */
+    uint32_t frames;     /* requests this command needs */
+    uint32_t next_index; /* next request never sent yet */
     uint32_t answered;
     struct aoe_in_flight in_flight[AOE_MAX_WINDOW];
     uint8_t answered_bits[AOE_MAX_COMMAND_FRAMES / 8];
     struct aoe_ata_result result;
     uint64_t started_us;
-    uint64_t last_progress_us;   /* last new answer (or command start) */
+    uint64_t last_progress_us; /* last new answer (or command start) */
     uint64_t silence_reported_us;
 
     /* Set after aoe_client_init: a command the target leaves without any answer this long fails
      * (AOE_RESULT_TIMEOUT). 0, the initial value, retries forever. */
     uint64_t deadline_us;
-    bool unreachable;             /* a command failed by the deadline; cleared by the next answer */
+    bool unreachable; /* a command failed by the deadline; cleared by the next answer */
 
     struct aoe_stats stats;
 };

@@ -21,9 +21,9 @@
 #define AOE_RTO_MAX_US 2000000u
 
 struct aoe_rto {
-    uint64_t srtt_us;    /* smoothed RTT; 0 before the first sample */
-    uint64_t rttvar_us;  /* smoothed mean deviation */
-    uint64_t rto_us;     /* current timeout, clamped to [MIN, MAX] */
+    uint64_t srtt_us;   /* smoothed RTT; 0 before the first sample */
+    uint64_t rttvar_us; /* smoothed mean deviation */
+    uint64_t rto_us;    /* current timeout, clamped to [MIN, MAX] */
 };
 
 void aoe_rto_init(struct aoe_rto *r);

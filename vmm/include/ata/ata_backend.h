@@ -21,12 +21,12 @@
 struct ata_backend_command {
     uint8_t opcode;
     uint8_t features;
-    uint8_t device;       /* device register as written (LBA bit, LBA28 bits 27:24) */
+    uint8_t device; /* device register as written (LBA bit, LBA28 bits 27:24) */
     bool lba48;
-    bool write;           /* buffer holds data for the medium */
-    uint32_t count;       /* sectors */
+    bool write;     /* buffer holds data for the medium */
+    uint32_t count; /* sectors */
     uint64_t lba;
-    void *buffer;         /* count * 512 bytes, or NULL */
+    void *buffer; /* count * 512 bytes, or NULL */
     size_t buffer_bytes;
 };
 
@@ -46,9 +46,9 @@ struct ata_backend_result {
  * with an AoE error, or left the command unanswered past aoe_deadline); the guest then sees the
  * command aborted (ERR, ABRT), as from a disk that refused it, and may retry. */
 enum ata_backend_outcome {
-    ATA_BACKEND_DONE,      /* finished inside the call: result (and read data) are in place */
+    ATA_BACKEND_DONE, /* finished inside the call: result (and read data) are in place */
     ATA_BACKEND_FAILED,
-    ATA_BACKEND_PENDING,   /* still running: the device shows BSY until the backend calls
+    ATA_BACKEND_PENDING, /* still running: the device shows BSY until the backend calls
                             * ata_channel_backend_done(); cmd, result and the buffer stay
                             * valid and untouched by the channel until then */
 };

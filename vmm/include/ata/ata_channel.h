@@ -60,9 +60,9 @@ struct ata_irq {
 
 enum ata_phase {
     ATA_PHASE_IDLE,
-    ATA_PHASE_PIO_IN,    /* DRQ: the guest reads the current block from the data register */
-    ATA_PHASE_PIO_OUT,   /* DRQ: the guest writes the current block */
-    ATA_PHASE_DMA,       /* DRQ: waiting for the bus master to be started */
+    ATA_PHASE_PIO_IN,      /* DRQ: the guest reads the current block from the data register */
+    ATA_PHASE_PIO_OUT,     /* DRQ: the guest writes the current block */
+    ATA_PHASE_DMA,         /* DRQ: waiting for the bus master to be started */
     ATA_PHASE_DMA_STALLED, /* DRQ: the PRD table ended first; only a reset or a new command
                             * gets the device out, as with a real disk */
 };
@@ -71,28 +71,28 @@ enum ata_phase {
  * through the buffer; PIO hands each chunk out in DRQ blocks. */
 struct ata_transfer {
     enum ata_phase phase;
-    uint8_t backend_opcode;   /* READ/WRITE SECTORS (EXT) or IDENTIFY DEVICE */
+    uint8_t backend_opcode; /* READ/WRITE SECTORS (EXT) or IDENTIFY DEVICE */
     bool lba48;
-    bool write;               /* to the medium */
-    uint64_t next_lba;        /* first sector not yet in a chunk */
-    uint32_t sectors_left;    /* sectors not yet in a chunk */
-    uint64_t chunk_lba;       /* the chunk in the buffer */
+    bool write;            /* to the medium */
+    uint64_t next_lba;     /* first sector not yet in a chunk */
+    uint32_t sectors_left; /* sectors not yet in a chunk */
+    uint64_t chunk_lba;    /* the chunk in the buffer */
     size_t chunk_bytes;
-    size_t cursor;            /* PIO: next buffer byte the guest reads or writes */
-    size_t block_end;         /* PIO: where the current DRQ block ends */
-    size_t block_bytes;       /* PIO: sectors per DRQ block * 512 */
+    size_t cursor;      /* PIO: next buffer byte the guest reads or writes */
+    size_t block_end;   /* PIO: where the current DRQ block ends */
+    size_t block_bytes; /* PIO: sectors per DRQ block * 512 */
 };
 
 /* What to do when the pending backend command is done. */
 enum ata_backend_wait {
-    ATA_WAIT_NONE,         /* no backend command outstanding */
-    ATA_WAIT_PIO_READ,     /* then offer the chunk's first DRQ block */
-    ATA_WAIT_PIO_WRITE,    /* then the next DRQ block, or completion */
-    ATA_WAIT_DMA_READ,     /* then move the chunk to guest memory, continue the DMA */
-    ATA_WAIT_DMA_WRITE,    /* then continue the DMA */
-    ATA_WAIT_IDENTIFY,     /* then patch and offer the IDENTIFY data */
-    ATA_WAIT_NON_DATA,     /* then the answer into the task file, completion */
-    ATA_WAIT_DISCARD,      /* a software reset abandoned the command: drop the answer */
+    ATA_WAIT_NONE,      /* no backend command outstanding */
+    ATA_WAIT_PIO_READ,  /* then offer the chunk's first DRQ block */
+    ATA_WAIT_PIO_WRITE, /* then the next DRQ block, or completion */
+    ATA_WAIT_DMA_READ,  /* then move the chunk to guest memory, continue the DMA */
+    ATA_WAIT_DMA_WRITE, /* then continue the DMA */
+    ATA_WAIT_IDENTIFY,  /* then patch and offer the IDENTIFY data */
+    ATA_WAIT_NON_DATA,  /* then the answer into the task file, completion */
+    ATA_WAIT_DISCARD,   /* a software reset abandoned the command: drop the answer */
 };
 
 struct ata_channel {
@@ -119,15 +119,15 @@ struct ata_channel {
     struct ata_bus_master bus_master;
 
     /* The backend command in progress, kept here so a pending one stays valid. */
-    uint8_t backend_wait;     /* enum ata_backend_wait */
+    uint8_t backend_wait; /* enum ata_backend_wait */
     struct ata_backend_command backend_command;
     struct ata_backend_result backend_result;
     uint8_t buffer[ATA_CHANNEL_BUFFER_BYTES];
 };
 
 /* Power-on state: signature in the task file, ready, no interrupt, bus master idle. */
-void ata_channel_init(struct ata_channel *ch, struct ata_backend backend,
-                      struct ata_guest_memory memory, struct ata_irq irq);
+void ata_channel_init(struct ata_channel *ch, struct ata_backend backend, struct ata_guest_memory memory,
+                      struct ata_irq irq);
 
 /* One IN/OUT of 1, 2 or 4 bytes. Unused bits of a read are 0; an access to the data register
  * moves `size` bytes of the PIO transfer. */

@@ -32,12 +32,11 @@ void ata_task_file_store(struct ata_channel *ch, bool lba48, uint32_t count, uin
  * ended with ERR. PENDING: the device is BSY and `then` runs from ata_channel_backend_done(). */
 void ata_transfer_take_chunk(struct ata_transfer *t);
 enum ata_backend_outcome ata_forward_chunk(struct ata_channel *ch, enum ata_backend_wait then);
-enum ata_backend_outcome ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48,
-                                              bool sectors);
+enum ata_backend_outcome ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48, bool sectors);
 bool ata_backend_busy(const struct ata_channel *ch);
 
 /* PIO data phase (ata_pio.c); the *_done functions continue after a pending chunk. */
-void ata_pio_in_ready(struct ata_channel *ch);   /* the buffer holds a chunk: offer block 1 */
+void ata_pio_in_ready(struct ata_channel *ch); /* the buffer holds a chunk: offer block 1 */
 void ata_pio_read_start(struct ata_channel *ch);
 void ata_pio_write_start(struct ata_channel *ch);
 void ata_pio_write_done(struct ata_channel *ch);

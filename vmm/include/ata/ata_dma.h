@@ -20,24 +20,24 @@ struct ata_guest_memory {
 
 /* Where the walk stands in the guest's PRD table. */
 struct ata_prd_cursor {
-    uint32_t next_entry;      /* index of the next descriptor to fetch */
-    uint32_t region_address;  /* current region: next byte to move ... */
-    uint32_t region_left;     /* ... and bytes still to move there */
-    bool last_region;         /* the current region had the end-of-table bit */
+    uint32_t next_entry;     /* index of the next descriptor to fetch */
+    uint32_t region_address; /* current region: next byte to move ... */
+    uint32_t region_left;    /* ... and bytes still to move there */
+    bool last_region;        /* the current region had the end-of-table bit */
 };
 
 struct ata_bus_master {
-    uint8_t command;          /* ATA_BM_COMMAND_* as written */
-    uint8_t status;           /* ATA_BM_STATUS_* */
-    uint32_t prd_table;       /* dword aligned */
+    uint8_t command;    /* ATA_BM_COMMAND_* as written */
+    uint8_t status;     /* ATA_BM_STATUS_* */
+    uint32_t prd_table; /* dword aligned */
     struct ata_prd_cursor cursor;
 };
 
 /* How a PRD walk step ended. */
 enum ata_prd_result {
-    ATA_PRD_MOVED,      /* all requested bytes moved */
-    ATA_PRD_EXHAUSTED,  /* the table ended first: the command wants more than it describes */
-    ATA_PRD_BUS_ERROR,  /* a descriptor or region was refused, or the table crossed 64 KiB */
+    ATA_PRD_MOVED,     /* all requested bytes moved */
+    ATA_PRD_EXHAUSTED, /* the table ended first: the command wants more than it describes */
+    ATA_PRD_BUS_ERROR, /* a descriptor or region was refused, or the table crossed 64 KiB */
 };
 
 /* Rewinds the walk to the first descriptor (the start bit's 0 -> 1 edge does this). */
@@ -45,8 +45,8 @@ void ata_prd_rewind(struct ata_bus_master *bm);
 
 /* Moves `bytes` of `buffer` to guest memory (to_memory) or from it, continuing the walk. When
  * the table ends or fails first, the bytes before that point have moved. */
-enum ata_prd_result ata_prd_transfer(struct ata_bus_master *bm, const struct ata_guest_memory *mem,
-                                     uint8_t *buffer, size_t bytes, bool to_memory);
+enum ata_prd_result ata_prd_transfer(struct ata_bus_master *bm, const struct ata_guest_memory *mem, uint8_t *buffer,
+                                     size_t bytes, bool to_memory);
 
 /* True when the walk used every byte the table describes: the bus master then goes idle by
  * itself at the end of a command; otherwise it stays active until the driver stops it. */

@@ -48,7 +48,7 @@
 /* IDENTIFY DEVICE words the channel owns or must keep consistent. */
 #define ATA_ID_WORD_MULTIPLE_SETTING 59 /* bit 8 valid, bits 7:0 current sectors per block */
 #define ATA_ID_MULTIPLE_SETTING_VALID 0x0100
-#define ATA_ID_WORD_INTEGRITY 255       /* low byte 0xA5: high byte makes the byte sum 0 */
+#define ATA_ID_WORD_INTEGRITY 255 /* low byte 0xA5: high byte makes the byte sum 0 */
 #define ATA_ID_INTEGRITY_SIGNATURE 0xA5
 
 /* Largest SET MULTIPLE block: IDENTIFY word 47 is 8 bits wide and powers of two are valid. */
@@ -60,10 +60,10 @@
 #define ATA_BM_COMMAND_MASK (ATA_BM_COMMAND_START | ATA_BM_COMMAND_TO_MEMORY)
 
 /* Bus-master status register. */
-#define ATA_BM_STATUS_ACTIVE 0x01      /* read-only */
-#define ATA_BM_STATUS_ERROR 0x02       /* write 1 to clear */
-#define ATA_BM_STATUS_INTERRUPT 0x04   /* write 1 to clear; set on the rising edge of INTRQ */
-#define ATA_BM_STATUS_DRIVE0_DMA 0x20  /* read/write, for the BIOS to tell the OS */
+#define ATA_BM_STATUS_ACTIVE 0x01     /* read-only */
+#define ATA_BM_STATUS_ERROR 0x02      /* write 1 to clear */
+#define ATA_BM_STATUS_INTERRUPT 0x04  /* write 1 to clear; set on the rising edge of INTRQ */
+#define ATA_BM_STATUS_DRIVE0_DMA 0x20 /* read/write, for the BIOS to tell the OS */
 #define ATA_BM_STATUS_DRIVE1_DMA 0x40
 #define ATA_BM_STATUS_WRITE_1_CLEAR (ATA_BM_STATUS_ERROR | ATA_BM_STATUS_INTERRUPT)
 #define ATA_BM_STATUS_WRITABLE (ATA_BM_STATUS_DRIVE0_DMA | ATA_BM_STATUS_DRIVE1_DMA)

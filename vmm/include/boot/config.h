@@ -7,14 +7,14 @@
 #include <stdint.h>
 
 struct hv_config {
-    uint16_t console_port;   /* console=com1|com2|<io port>   default com2 (0x2F8) */
-    uint32_t memory_mib;     /* vmm_mem=<MiB>                 default 32: the RAM taken from the guest */
-    uint8_t  boot_drive;     /* boot_drive=<BIOS drive>       default 0x80 */
-    bool     verbose;        /* verbose=0|1                   default 0: log every exit */
+    uint16_t console_port; /* console=com1|com2|<io port>   default com2 (0x2F8) */
+    uint32_t memory_mib;   /* vmm_mem=<MiB>                 default 32: the RAM taken from the guest */
+    uint8_t boot_drive;    /* boot_drive=<BIOS drive>       default 0x80 */
+    bool verbose;          /* verbose=0|1                   default 0: log every exit */
     /* Network disk (AoE). */
-    bool     aoe;            /* aoe=auto|<shelf>.<slot>       default off */
+    bool aoe;                /* aoe=auto|<shelf>.<slot>       default off */
     uint16_t aoe_shelf;      /* 0xFFFF with aoe=auto: the first target that answers */
-    uint8_t  aoe_slot;       /* 0xFF with aoe=auto */
+    uint8_t aoe_slot;        /* 0xFF with aoe=auto */
     uint16_t mtu;            /* mtu=1500|9000                 default 1500 */
     uint16_t aoe_wait_s;     /* aoe_wait=<seconds>            default 30: boot-time discovery limit */
     uint32_t aoe_deadline_s; /* aoe_deadline=<seconds>        default 180 (as Linux's aoe): a command the

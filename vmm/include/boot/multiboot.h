@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
-#define MULTIBOOT_INFO_MEMORY  (1u << 0)
+#define MULTIBOOT_INFO_MEMORY (1u << 0)
 #define MULTIBOOT_INFO_CMDLINE (1u << 2)
-#define MULTIBOOT_INFO_MMAP    (1u << 6)
+#define MULTIBOOT_INFO_MMAP (1u << 6)
 
 struct multiboot_info {
     uint32_t flags;

@@ -22,8 +22,8 @@ struct bios_boot_entry {
 /* Copies the stub below the EBDA (shrinking the BDA's base memory size), hooks INT 15h, hides the
  * stub and `hidden` (the hypervisor's region) in the guest's E820 map derived from `firmware_map`,
  * and returns the real-mode entry that boots `boot_drive`. */
-struct bios_boot_entry bios_services_install(const struct e820_entry *firmware_map, size_t count,
-                                             uint64_t hidden_base, uint64_t hidden_size, uint8_t boot_drive);
+struct bios_boot_entry bios_services_install(const struct e820_entry *firmware_map, size_t count, uint64_t hidden_base,
+                                             uint64_t hidden_size, uint8_t boot_drive);
 
 /* Handles a VMMCALL if it came from the stub; false otherwise. */
 bool bios_services_handle(struct vcpu *v, uint64_t linear_rip, unsigned insn_length);
@@ -33,9 +33,9 @@ struct int15_regs {
     uint32_t eax, ebx, ecx, edx;
     bool carry;
 };
-struct e820_record {                 /* what E820h writes to ES:DI */
+struct e820_record { /* what E820h writes to ES:DI */
     uint8_t bytes[24];
-    uint32_t size;                   /* 0: nothing to write */
+    uint32_t size; /* 0: nothing to write */
 };
 void int15_memory_call(const struct e820_entry *map, size_t count, struct int15_regs *regs, struct e820_record *out);
 

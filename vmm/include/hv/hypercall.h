@@ -9,14 +9,14 @@
 /* Guest tool ABI (guest/netboot-bench/hypercall.py): EAX = function, result in EAX.
  * HYPERCALL_UNKNOWN for a function we do not have, HYPERCALL_NO_AOE for an AoE function when the
  * guest's disk is local. Any privilege level may call: the functions only count and print. */
-#define HYPERCALL_PING            0x564D0001u   /* returns HYPERCALL_PONG */
-#define HYPERCALL_LOG_STATS       0x564D0002u   /* prints exit counts on the hypervisor console */
-#define HYPERCALL_AOE_STATS_RESET 0x564D0003u   /* zeroes the AoE statistics (start of an interval) */
-#define HYPERCALL_AOE_STATS_LOG   0x564D0004u   /* prints them (aoe_stats_log format; end of an interval) */
-#define HYPERCALL_PONG            0x564D4F4Bu   /* "VMOK" */
-#define HYPERCALL_OK              0u
-#define HYPERCALL_NO_AOE          0xFFFFFFFEu
-#define HYPERCALL_UNKNOWN         0xFFFFFFFFu
+#define HYPERCALL_PING 0x564D0001u            /* returns HYPERCALL_PONG */
+#define HYPERCALL_LOG_STATS 0x564D0002u       /* prints exit counts on the hypervisor console */
+#define HYPERCALL_AOE_STATS_RESET 0x564D0003u /* zeroes the AoE statistics (start of an interval) */
+#define HYPERCALL_AOE_STATS_LOG 0x564D0004u   /* prints them (aoe_stats_log format; end of an interval) */
+#define HYPERCALL_PONG 0x564D4F4Bu            /* "VMOK" */
+#define HYPERCALL_OK 0u
+#define HYPERCALL_NO_AOE 0xFFFFFFFEu
+#define HYPERCALL_UNKNOWN 0xFFFFFFFFu
 
 void hypercall_handle(struct vcpu *v, unsigned insn_length);
 

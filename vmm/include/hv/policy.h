@@ -6,7 +6,9 @@
 
 #include <stdint.h>
 
-struct cpuid_result { uint32_t eax, ebx, ecx, edx; };
+struct cpuid_result {
+    uint32_t eax, ebx, ecx, edx;
+};
 
 void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r);
 

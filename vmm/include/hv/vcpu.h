@@ -19,8 +19,8 @@ struct vcpu_gprs {
 /* Segments are named by enum insn_segment (x86/insn_decode.h): SEG_ES .. SEG_GS. */
 
 struct vcpu {
-    struct vcpu_gprs gprs;   /* all guest GPRs, valid while an exit is handled */
-    void *arch;              /* the backend's state (struct svm_vcpu) */
+    struct vcpu_gprs gprs; /* all guest GPRs, valid while an exit is handled */
+    void *arch;            /* the backend's state (struct svm_vcpu) */
 };
 
 uint64_t vcpu_rip(const struct vcpu *v);
@@ -29,7 +29,7 @@ uint64_t vcpu_rflags(const struct vcpu *v);
 void vcpu_set_rflags(struct vcpu *v, uint64_t rflags);
 uint64_t vcpu_segment_base(const struct vcpu *v, enum insn_segment seg);
 uint16_t vcpu_segment_selector(const struct vcpu *v, enum insn_segment seg);
-enum cpu_mode vcpu_code_mode(const struct vcpu *v);   /* 16/32/64-bit code, from CS and EFER.LMA */
+enum cpu_mode vcpu_code_mode(const struct vcpu *v); /* 16/32/64-bit code, from CS and EFER.LMA */
 void vcpu_paging(const struct vcpu *v, struct guest_paging *out);
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, uint32_t error_code);
 
@@ -40,8 +40,6 @@ void vcpu_log_exit_stats(const char *why);
 static inline void vcpu_advance(struct vcpu *v, unsigned length) { vcpu_set_rip(v, vcpu_rip(v) + length); }
 
 /* Linear address of the current instruction (CS base + RIP). */
-static inline uint64_t vcpu_linear_rip(const struct vcpu *v) {
-    return vcpu_segment_base(v, SEG_CS) + vcpu_rip(v);
-}
+static inline uint64_t vcpu_linear_rip(const struct vcpu *v) { return vcpu_segment_base(v, SEG_CS) + vcpu_rip(v); }
 
 #endif

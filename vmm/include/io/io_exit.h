@@ -11,12 +11,12 @@
 
 struct io_exit {
     uint16_t port;
-    uint8_t size;            /* 1, 2 or 4 bytes per transfer */
+    uint8_t size; /* 1, 2 or 4 bytes per transfer */
     bool in;
-    bool string;             /* INS/OUTS */
+    bool string; /* INS/OUTS */
     bool rep;
-    uint8_t address_size;    /* 2, 4 or 8: for string forms, the size of rCX/rSI/rDI used */
-    int8_t segment;          /* OUTS source segment (enum insn_segment), SEG_NONE: DS */
+    uint8_t address_size; /* 2, 4 or 8: for string forms, the size of rCX/rSI/rDI used */
+    int8_t segment;       /* OUTS source segment (enum insn_segment), SEG_NONE: DS */
     uint64_t next_rip;
 };
 
@@ -38,12 +38,12 @@ struct io_exit svm_decode_ioio(uint64_t exit_info1, uint64_t exit_info2, uint8_t
                                int8_t decoded_segment);
 
 /* The SVM IOIO intercept bitmap bits for EXITINFO1. */
-#define SVM_IOIO_IN       (1u << 0)
-#define SVM_IOIO_STRING   (1u << 2)
-#define SVM_IOIO_REP      (1u << 3)
-#define SVM_IOIO_SIZE_SHIFT 4     /* bits 4-6: SZ8, SZ16, SZ32 */
-#define SVM_IOIO_ADDR_SHIFT 7     /* bits 7-9: A16, A32, A64 */
-#define SVM_IOIO_SEG_SHIFT 10     /* bits 10-12: segment of OUTS */
+#define SVM_IOIO_IN (1u << 0)
+#define SVM_IOIO_STRING (1u << 2)
+#define SVM_IOIO_REP (1u << 3)
+#define SVM_IOIO_SIZE_SHIFT 4 /* bits 4-6: SZ8, SZ16, SZ32 */
+#define SVM_IOIO_ADDR_SHIFT 7 /* bits 7-9: A16, A32, A64 */
+#define SVM_IOIO_SEG_SHIFT 10 /* bits 10-12: segment of OUTS */
 #define SVM_IOIO_PORT_SHIFT 16
 
 #endif

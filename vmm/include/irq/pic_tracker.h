@@ -12,9 +12,9 @@ enum pic_init_step { PIC_READY, PIC_WANT_ICW2, PIC_WANT_ICW3, PIC_WANT_ICW4 };
 
 struct pic_chip {
     enum pic_init_step step;
-    bool single;          /* ICW1 SNGL: no ICW3 follows */
-    bool icw4;            /* ICW1 IC4: ICW4 follows */
-    uint8_t vector_base;  /* ICW2, bits 7:3 */
+    bool single;         /* ICW1 SNGL: no ICW3 follows */
+    bool icw4;           /* ICW1 IC4: ICW4 follows */
+    uint8_t vector_base; /* ICW2, bits 7:3 */
 };
 
 struct pic_tracker {

@@ -53,9 +53,8 @@ enum guest_access {
 /* Translates one linear address. *pf_error_out gets the error code hardware would push for
  * WALK_NOT_PRESENT, WALK_PROTECTION and WALK_RESERVED_BIT, else 0. Outside long mode the
  * linear address is truncated to 32 bits first. */
-enum walk_result guest_linear_to_phys(const struct guest_paging *p, guest_phys_read_fn read,
-                                      void *ctx, uint64_t linear, unsigned access,
-                                      uint64_t *phys_out, uint32_t *pf_error_out);
+enum walk_result guest_linear_to_phys(const struct guest_paging *p, guest_phys_read_fn read, void *ctx, uint64_t linear,
+                                      unsigned access, uint64_t *phys_out, uint32_t *pf_error_out);
 
 /* Linear address of segment base + offset, the offset wrapped to the address size (2, 4 or
  * 8 bytes) as in real and protected mode. Outside long mode the walker truncates the sum
@@ -69,9 +68,8 @@ typedef bool (*guest_chunk_fn)(void *ctx, uint64_t gpa, size_t offset, size_t le
  * contiguously merge into one chunk) and calls `chunk` for each in order. All pages are
  * translated before the first call, so on a fault nothing has been transferred and
  * *fault_linear_out is the first accessed linear address in the faulting page (CR2). */
-enum walk_result guest_linear_chunks(const struct guest_paging *p, guest_phys_read_fn read,
-                                     void *read_ctx, uint64_t linear, size_t length,
-                                     unsigned access, guest_chunk_fn chunk, void *chunk_ctx,
-                                     uint64_t *fault_linear_out, uint32_t *pf_error_out);
+enum walk_result guest_linear_chunks(const struct guest_paging *p, guest_phys_read_fn read, void *read_ctx,
+                                     uint64_t linear, size_t length, unsigned access, guest_chunk_fn chunk,
+                                     void *chunk_ctx, uint64_t *fault_linear_out, uint32_t *pf_error_out);
 
 #endif

@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 struct hv_region {
-    uint64_t base, size;          /* 2 MiB aligned; hidden from the guest */
+    uint64_t base, size; /* 2 MiB aligned; hidden from the guest */
     uint64_t image_size;
-    uint64_t identity_limit;      /* physical addresses below this are mapped 1:1 (host and NPT) */
+    uint64_t identity_limit; /* physical addresses below this are mapped 1:1 (host and NPT) */
 };
 
 extern struct hv_region hv_region;

@@ -8,10 +8,10 @@
 
 #include "mm/pages.h"
 
-#define PT_PRESENT  (1ull << 0)
-#define PT_WRITE    (1ull << 1)
-#define PT_USER     (1ull << 2)
-#define PT_LARGE    (1ull << 7)
+#define PT_PRESENT (1ull << 0)
+#define PT_WRITE (1ull << 1)
+#define PT_USER (1ull << 2)
+#define PT_LARGE (1ull << 7)
 
 /* Maps [va, va + size) to [pa, pa + size) with 2 MiB pages; all three must be 2 MiB aligned.
  * Intermediate tables come from `pool` and get `table_flags`; leaf entries get `leaf_flags`. */

@@ -10,7 +10,7 @@
 
 struct nic {
     uint8_t mac[6];
-    unsigned mtu;   /* payload bytes per frame (1500 or 9000); frames are up to mtu + 14 + 4 (VLAN) */
+    unsigned mtu; /* payload bytes per frame (1500 or 9000); frames are up to mtu + 14 + 4 (VLAN) */
     /* Queues one frame (destination MAC first, no FCS); false when the transmit ring is full. */
     bool (*send)(struct nic *nic, const void *frame, size_t len);
     /* Copies the next received frame into buf and returns its length, or 0 when none is waiting.
@@ -18,7 +18,7 @@ struct nic {
     size_t (*poll_receive)(struct nic *nic, void *buf, size_t cap);
     /* Whether the link is up now. */
     bool (*link_up)(struct nic *nic);
-    void *driver;   /* the driver's own state */
+    void *driver; /* the driver's own state */
 };
 
 /* The longest frame for an MTU, without FCS: header + payload (we send no VLAN tag). */

@@ -11,16 +11,16 @@ struct pci_address {
     uint8_t bus, device, function;
 };
 
-#define PCI_VENDOR_ID   0x00
-#define PCI_DEVICE_ID   0x02
-#define PCI_COMMAND     0x04
-#define PCI_CLASS_REV   0x08
+#define PCI_VENDOR_ID 0x00
+#define PCI_DEVICE_ID 0x02
+#define PCI_COMMAND 0x04
+#define PCI_CLASS_REV 0x08
 #define PCI_HEADER_TYPE 0x0E
-#define PCI_BAR0        0x10
+#define PCI_BAR0 0x10
 
-#define PCI_COMMAND_IO          (1u << 0)
-#define PCI_COMMAND_MEMORY      (1u << 1)
-#define PCI_COMMAND_BUS_MASTER  (1u << 2)
+#define PCI_COMMAND_IO (1u << 0)
+#define PCI_COMMAND_MEMORY (1u << 1)
+#define PCI_COMMAND_BUS_MASTER (1u << 2)
 
 uint32_t pci_read32(struct pci_address a, uint8_t offset);
 uint16_t pci_read16(struct pci_address a, uint8_t offset);

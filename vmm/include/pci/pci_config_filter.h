@@ -15,9 +15,9 @@
 
 /* Pure decoding of a configuration access: the CF8h address register and the data port used. */
 struct pci_config_target {
-    bool enabled;           /* CF8h bit 31: the data ports reach configuration space */
+    bool enabled; /* CF8h bit 31: the data ports reach configuration space */
     struct pci_address address;
-    uint8_t offset;         /* register byte offset the data port access starts at */
+    uint8_t offset; /* register byte offset the data port access starts at */
 };
 struct pci_config_target pci_config_decode(uint32_t cf8, uint16_t data_port);
 

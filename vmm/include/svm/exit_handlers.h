@@ -11,6 +11,6 @@ void svm_exit_ioio(struct vcpu *v);
 void svm_exit_vmmcall(struct vcpu *v);
 void svm_exit_shutdown(struct vcpu *v);
 void svm_exit_npf(struct vcpu *v);
-void svm_exit_svm_instruction(struct vcpu *v);   /* VMRUN, VMLOAD, ...: #UD, as without SVM */
+void svm_exit_svm_instruction(struct vcpu *v); /* VMRUN, VMLOAD, ...: #UD, as without SVM */
 
 #endif

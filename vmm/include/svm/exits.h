@@ -27,5 +27,4 @@ const struct svm_exit_kind *svm_exit_lookup(uint64_t code);
 /* Handles the exit recorded in the vcpu's VMCB. */
 void svm_handle_exit(struct vcpu *v);
 
-
 #endif

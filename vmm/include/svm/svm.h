@@ -26,11 +26,11 @@ struct guest_start {
 struct svm_vcpu {
     struct vmcb *vmcb;
     uint64_t vmcb_pa;
-    struct vmcb *host_vmcb;        /* VMSAVE/VMLOAD area for the host's FS/GS/TR state */
+    struct vmcb *host_vmcb; /* VMSAVE/VMLOAD area for the host's FS/GS/TR state */
     uint64_t host_vmcb_pa;
     uint8_t *msr_bitmap;
-    uint8_t *io_bitmap;            /* one bit per port: set = exit */
-    uint8_t max_phys_addr;         /* CPUID 8000_0008h EAX[7:0], for guest page walks */
+    uint8_t *io_bitmap;    /* one bit per port: set = exit */
+    uint8_t max_phys_addr; /* CPUID 8000_0008h EAX[7:0], for guest page walks */
 };
 
 /* Builds the one virtual CPU in its reset-like real-mode state. */

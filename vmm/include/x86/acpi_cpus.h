@@ -12,10 +12,10 @@
 typedef bool (*phys_read_fn)(void *ctx, uint64_t pa, void *buf, size_t len);
 
 enum acpi_cpus_result {
-    ACPI_CPUS_OK,          /* *count is the number of enabled or online-capable processors */
-    ACPI_CPUS_NO_RSDP,     /* no ACPI: a legacy uniprocessor PC */
+    ACPI_CPUS_OK,      /* *count is the number of enabled or online-capable processors */
+    ACPI_CPUS_NO_RSDP, /* no ACPI: a legacy uniprocessor PC */
     ACPI_CPUS_NO_MADT,
-    ACPI_CPUS_BAD_TABLE,   /* a checksum or length is wrong */
+    ACPI_CPUS_BAD_TABLE, /* a checksum or length is wrong */
 };
 
 /* `ebda_segment` is the word at 0x40E of the BIOS data area. */

@@ -29,8 +29,8 @@ enum insn_segment { SEG_NONE = -1, SEG_ES = 0, SEG_CS, SEG_SS, SEG_DS, SEG_FS, S
 
 struct insn {
     uint8_t length;
-    uint8_t opcode_map;        /* enum insn_map */
-    uint8_t opcode;            /* last opcode byte within its map */
+    uint8_t opcode_map; /* enum insn_map */
+    uint8_t opcode;     /* last opcode byte within its map */
     bool has_modrm;
     uint8_t modrm;
     bool has_sib;

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-extern uint64_t tsc_boot;        /* TSC when the hypervisor started */
-extern uint64_t tsc_per_second;  /* 0 until calibrated */
+extern uint64_t tsc_boot;       /* TSC when the hypervisor started */
+extern uint64_t tsc_per_second; /* 0 until calibrated */
 
 void tsc_calibrate(void);
 uint64_t tsc_to_us(uint64_t ticks);

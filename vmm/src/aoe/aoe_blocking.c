@@ -18,15 +18,17 @@ static void report_conflict(struct aoe_client *c) {
     uint8_t m[6];
     if (!aoe_client_take_conflict(c, m)) return;
     const uint8_t *t = c->target.mac;
-    log_printf("AoE: two targets claim e%u.%u: %02x:%02x:%02x:%02x:%02x:%02x (in use) and "
-               "%02x:%02x:%02x:%02x:%02x:%02x (refused; its answers are ignored). Give each server its own shelf.slot.\n",
-               c->target.shelf, c->target.slot, t[0], t[1], t[2], t[3], t[4], t[5], m[0], m[1], m[2], m[3], m[4], m[5]);
+    log_printf(
+        "AoE: two targets claim e%u.%u: %02x:%02x:%02x:%02x:%02x:%02x (in use) and "
+        "%02x:%02x:%02x:%02x:%02x:%02x (refused; its answers are ignored). Give each server its own shelf.slot.\n",
+        c->target.shelf, c->target.slot, t[0], t[1], t[2], t[3], t[4], t[5], m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 void aoe_pump(struct aoe_client *c, struct nic *nic) {
     size_t len;
     while ((len = aoe_client_next_frame(c, now_us(), tx_frame, sizeof tx_frame)) != 0) nic->send(nic, tx_frame, len);
-    while ((len = nic->poll_receive(nic, rx_frame, sizeof rx_frame)) != 0) aoe_client_receive(c, rx_frame, len, now_us());
+    while ((len = nic->poll_receive(nic, rx_frame, sizeof rx_frame)) != 0)
+        aoe_client_receive(c, rx_frame, len, now_us());
     report_conflict(c);
 }
 

@@ -26,7 +26,7 @@
 #define FNV64_PRIME 0x100000001b3ull
 
 static struct aoe_client client;
-static struct nic *session_nic;        /* set once the target answered IDENTIFY */
+static struct nic *session_nic; /* set once the target answered IDENTIFY */
 static struct pci_address session_nic_address;
 static uint16_t identify[256];
 static uint8_t sector[512];
@@ -86,7 +86,11 @@ static bool identify_target(struct nic *nic, bool *lba48, uint64_t *sectors_out)
 
 static void check_boot_sector(struct nic *nic, bool lba48) {
     struct aoe_ata_command cmd = {
-        .opcode = lba48 ? ATA_READ_SECTORS_EXT : ATA_READ_SECTORS, .sectors = 1, .lba = 0, .lba48 = lba48, .data = sector,
+        .opcode = lba48 ? ATA_READ_SECTORS_EXT : ATA_READ_SECTORS,
+        .sectors = 1,
+        .lba = 0,
+        .lba48 = lba48,
+        .data = sector,
     };
     if (!run(nic, &cmd, "read of LBA 0")) return;
     bool signature = sector[510] == 0x55 && sector[511] == 0xAA;
@@ -98,11 +102,15 @@ static void check_boot_sector(struct nic *nic, bool lba48) {
 static void self_check_read(struct nic *nic, bool lba48, uint64_t disk_sectors) {
     uint32_t total = disk_sectors < CHECK_SECTORS ? (uint32_t)disk_sectors : CHECK_SECTORS;
     uint64_t hash = FNV64_OFFSET;
-    uint64_t ticks = 0;   /* time on the wire only, not hashing */
+    uint64_t ticks = 0; /* time on the wire only, not hashing */
     for (uint32_t done = 0; done < total;) {
         uint32_t n = total - done < CHECK_CHUNK_SECTORS ? total - done : CHECK_CHUNK_SECTORS;
         struct aoe_ata_command cmd = {
-            .opcode = lba48 ? ATA_READ_SECTORS_EXT : ATA_READ_SECTORS, .sectors = n, .lba = done, .lba48 = lba48, .data = chunk,
+            .opcode = lba48 ? ATA_READ_SECTORS_EXT : ATA_READ_SECTORS,
+            .sectors = n,
+            .lba = done,
+            .lba48 = lba48,
+            .data = chunk,
         };
         uint64_t start = rdtsc();
         if (!run(nic, &cmd, "self-check read")) return;
@@ -123,12 +131,13 @@ void aoe_boot_setup(const struct hv_config *config) {
         log_printf("AoE: no usable NIC; continuing without the network disk\n");
         return;
     }
-    log_printf("AoE: the NIC at PCI %02x:%02x.%x belongs to the hypervisor (to be hidden from the guest)\n",
-               where.bus, where.device, where.function);
+    log_printf("AoE: the NIC at PCI %02x:%02x.%x belongs to the hypervisor (to be hidden from the guest)\n", where.bus,
+               where.device, where.function);
     uint64_t link_wait_start = rdtsc();
     if (!e1000_wait_link(nic, LINK_TIMEOUT_MS)) {
-        log_printf("AoE: link still down after %u ms (cable, switch, or QEMU netdev?); continuing without the network disk\n",
-                   LINK_TIMEOUT_MS);
+        log_printf(
+            "AoE: link still down after %u ms (cable, switch, or QEMU netdev?); continuing without the network disk\n",
+            LINK_TIMEOUT_MS);
         return;
     }
     log_printf("AoE: link up after %lu ms\n", tsc_to_us(rdtsc() - link_wait_start) / 1000);
@@ -151,12 +160,12 @@ void aoe_boot_setup(const struct hv_config *config) {
     }
     check_boot_sector(nic, lba48);
     self_check_read(nic, lba48, sectors);
-    if (client.unreachable) {   /* it stopped answering during the checks: the guest boots without it */
+    if (client.unreachable) { /* it stopped answering during the checks: the guest boots without it */
         log_printf("AoE: continuing without the network disk\n");
         return;
     }
     aoe_stats_log(&client.stats, "hypervisor boot checks");
-    aoe_stats_reset(&client.stats);   /* the guest's own disk traffic starts from zero */
+    aoe_stats_reset(&client.stats); /* the guest's own disk traffic starts from zero */
     session_nic = nic;
     session_nic_address = where;
 }
@@ -169,4 +178,6 @@ bool aoe_boot_session(struct aoe_client **client_out, struct nic **nic_out, stru
     return true;
 }
 
-struct aoe_stats *aoe_boot_stats(void) { return session_nic ? &client.stats : NULL; }
+struct aoe_stats *aoe_boot_stats(void) {
+    return session_nic ? &client.stats : NULL;
+}

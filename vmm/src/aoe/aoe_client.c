@@ -17,9 +17,7 @@ void aoe_client_init(struct aoe_client *c, const uint8_t mac[6], unsigned mtu, u
 
 /* ---- discovery ---- */
 
-static bool addressed_to(const aoe_frame *f, const uint8_t mac[6]) {
-    return !memcmp(f->hdr.dst, mac, 6);
-}
+static bool addressed_to(const aoe_frame *f, const uint8_t mac[6]) { return !memcmp(f->hdr.dst, mac, 6); }
 
 /* A second station claiming the pinned target's shelf.slot: keep the first, refuse this one. */
 static void check_conflict(struct aoe_client *c, const aoe_frame *f) {
@@ -44,7 +42,7 @@ static void handle_config(struct aoe_client *c, const aoe_frame *f) {
     unsigned ours = aoe_sectors_per_frame(c->mtu);
     unsigned theirs = f->config.sectors_per_frame;
     unsigned spf = theirs && theirs < ours ? theirs : ours;
-    if (!spf) return;   /* our MTU carries no sector: nothing to talk about */
+    if (!spf) return; /* our MTU carries no sector: nothing to talk about */
     struct aoe_target *t = &c->target;
     memcpy(t->mac, f->hdr.src, 6);
     t->shelf = f->hdr.shelf;
@@ -58,9 +56,7 @@ static void handle_config(struct aoe_client *c, const aoe_frame *f) {
 
 /* ---- one command: request i covers sectors [i * spf, min((i + 1) * spf, sectors)) ---- */
 
-static uint32_t first_sector(const struct aoe_client *c, uint32_t index) {
-    return index * c->target.sectors_per_frame;
-}
+static uint32_t first_sector(const struct aoe_client *c, uint32_t index) { return index * c->target.sectors_per_frame; }
 
 static uint32_t sectors_of(const struct aoe_client *c, uint32_t index) {
     uint32_t left = c->command.sectors - first_sector(c, index);
@@ -164,7 +160,7 @@ static void record_outcome(struct aoe_client *c, const aoe_frame *f) {
 static bool answers_request(const struct aoe_client *c, const aoe_frame *f, uint32_t index) {
     const struct aoe_ata_command *cmd = &c->command;
     if (!addressed_to(f, c->mac)) return false;
-    if (f->is_error) return true;   /* an AoE error carries no ATA answer to compare */
+    if (f->is_error) return true; /* an AoE error carries no ATA answer to compare */
     uint8_t expected_flags = (uint8_t)((cmd->lba48 ? AOE_AFLAG_EXT : 0) | (cmd->write ? AOE_AFLAG_WRITE : 0));
     if ((f->ata.aflags & (AOE_AFLAG_EXT | AOE_AFLAG_WRITE)) != expected_flags) return false;
     if (!cmd->sectors || is_failure(f)) return true;
@@ -172,17 +168,17 @@ static bool answers_request(const struct aoe_client *c, const aoe_frame *f, uint
     uint64_t lba_mask = cmd->lba48 ? 0xFFFFFFFFFFFFull : 0x0FFFFFFFull;
     if ((f->ata.lba & lba_mask) != ((cmd->lba + first_sector(c, index)) & lba_mask)) return false;
     if (f->ata.sector_count != 0 && f->ata.sector_count != (uint8_t)sectors) return false;
-    if (!cmd->write && f->ata.data_len < (size_t)sectors * AOE_SECTOR) return false;   /* truncated */
+    if (!cmd->write && f->ata.data_len < (size_t)sectors * AOE_SECTOR) return false; /* truncated */
     return true;
 }
 
 static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us) {
-    if (aoe_tag_command_seq(f->hdr.tag) != c->seq) {   /* an earlier command's late answer */
+    if (aoe_tag_command_seq(f->hdr.tag) != c->seq) { /* an earlier command's late answer */
         c->stats.stale++;
         return;
     }
     uint32_t index = aoe_tag_packet_index(f->hdr.tag);
-    if (index >= c->next_index) {   /* never asked for */
+    if (index >= c->next_index) { /* never asked for */
         c->stats.ignored++;
         return;
     }
@@ -190,7 +186,7 @@ static void handle_ata(struct aoe_client *c, const aoe_frame *f, uint64_t now_us
         c->stats.duplicates++;
         return;
     }
-    if (!answers_request(c, f, index)) {   /* dropped: the timer asks again */
+    if (!answers_request(c, f, index)) { /* dropped: the timer asks again */
         c->stats.mismatched++;
         return;
     }
@@ -255,7 +251,9 @@ size_t aoe_client_next_frame(struct aoe_client *c, uint64_t now_us, uint8_t *buf
     for (unsigned i = 0; i < c->target.window; i++) {
         struct aoe_in_flight *s = &c->in_flight[i];
         if (s->used) continue;
-        *s = (struct aoe_in_flight){ .used = true, .index = (uint16_t)c->next_index, .sent_us = now_us,
+        *s = (struct aoe_in_flight){ .used = true,
+                                     .index = (uint16_t)c->next_index,
+                                     .sent_us = now_us,
                                      .deadline_us = now_us + aoe_rto_backoff(&c->rto, 0) };
         return build_request(c, c->next_index++, buf, cap);
     }
@@ -264,10 +262,11 @@ size_t aoe_client_next_frame(struct aoe_client *c, uint64_t now_us, uint8_t *buf
 
 bool aoe_client_expire(struct aoe_client *c, uint64_t now_us) {
     if (!c->busy || !c->deadline_us) return false;
-    uint64_t limit = c->unreachable && AOE_UNREACHABLE_PROBE_US < c->deadline_us ? AOE_UNREACHABLE_PROBE_US : c->deadline_us;
+    uint64_t limit =
+        c->unreachable && AOE_UNREACHABLE_PROBE_US < c->deadline_us ? AOE_UNREACHABLE_PROBE_US : c->deadline_us;
     if (now_us - c->last_progress_us < limit) return false;
     c->busy = false;
-    c->seq++;   /* a late answer to the abandoned command is now stale: its buffer is the caller's again */
+    c->seq++; /* a late answer to the abandoned command is now stale: its buffer is the caller's again */
     c->result = (struct aoe_ata_result){ .kind = AOE_RESULT_TIMEOUT };
     c->unreachable = true;
     c->stats.timeouts++;
@@ -288,4 +287,3 @@ bool aoe_client_silence_due(struct aoe_client *c, uint64_t now_us, uint64_t inte
     c->silence_reported_us = now_us;
     return true;
 }
-

@@ -3,9 +3,7 @@
 
 #include <stddef.h>
 
-void aoe_stats_reset(struct aoe_stats *s) {
-    *s = (struct aoe_stats){ 0 };
-}
+void aoe_stats_reset(struct aoe_stats *s) { *s = (struct aoe_stats){ 0 }; }
 
 void aoe_stats_record_rtt(struct aoe_stats *s, bool write, unsigned packet_index, uint64_t rtt_us) {
     unsigned i = packet_index < AOE_STATS_INDEXES ? packet_index : AOE_STATS_INDEXES - 1;

@@ -13,12 +13,12 @@ void aoe_rto_init(struct aoe_rto *r) {
 
 void aoe_rto_sample(struct aoe_rto *r, uint64_t rtt_us) {
     if (!r->srtt_us) {
-        r->srtt_us = rtt_us ? rtt_us : 1;   /* 0 marks "no sample yet" */
+        r->srtt_us = rtt_us ? rtt_us : 1; /* 0 marks "no sample yet" */
         r->rttvar_us = rtt_us / 2;
     } else {
         uint64_t deviation = r->srtt_us > rtt_us ? r->srtt_us - rtt_us : rtt_us - r->srtt_us;
-        r->rttvar_us = (3 * r->rttvar_us + deviation) / 4;   /* beta 1/4 */
-        r->srtt_us = (7 * r->srtt_us + rtt_us) / 8;          /* alpha 1/8 */
+        r->rttvar_us = (3 * r->rttvar_us + deviation) / 4; /* beta 1/4 */
+        r->srtt_us = (7 * r->srtt_us + rtt_us) / 8;        /* alpha 1/8 */
     }
     r->rto_us = clamp(r->srtt_us + 4 * r->rttvar_us);
 }

@@ -41,26 +41,20 @@ static void dma_continue(struct ata_channel *ch) {
     while (t->sectors_left > 0) {
         ata_transfer_take_chunk(t);
         if (!t->write) {
-            if (ata_forward_chunk(ch, ATA_WAIT_DMA_READ) != ATA_BACKEND_DONE || !dma_move(ch))
-                return;
+            if (ata_forward_chunk(ch, ATA_WAIT_DMA_READ) != ATA_BACKEND_DONE || !dma_move(ch)) return;
         } else {
-            if (!dma_move(ch) || ata_forward_chunk(ch, ATA_WAIT_DMA_WRITE) != ATA_BACKEND_DONE)
-                return;
+            if (!dma_move(ch) || ata_forward_chunk(ch, ATA_WAIT_DMA_WRITE) != ATA_BACKEND_DONE) return;
         }
     }
-    if (ata_prd_table_consumed(&ch->bus_master))
-        ch->bus_master.status &= (uint8_t)~ATA_BM_STATUS_ACTIVE;
+    if (ata_prd_table_consumed(&ch->bus_master)) ch->bus_master.status &= (uint8_t)~ATA_BM_STATUS_ACTIVE;
     ata_device_complete(ch);
 }
 
 void ata_dma_read_done(struct ata_channel *ch) {
-    if (dma_move(ch))
-        dma_continue(ch);
+    if (dma_move(ch)) dma_continue(ch);
 }
 
-void ata_dma_write_done(struct ata_channel *ch) {
-    dma_continue(ch);
-}
+void ata_dma_write_done(struct ata_channel *ch) { dma_continue(ch); }
 
 /* Starts the transfer once both sides are ready: the device has a DMA command and the bus
  * master is started in the matching direction. Drivers do these in either order (Linux
@@ -70,10 +64,9 @@ static void dma_run(struct ata_channel *ch) {
     const struct ata_transfer *t = &ch->transfer;
     const struct ata_bus_master *bm = &ch->bus_master;
     bool to_memory = !t->write;
-    bool bus_master_ready = (bm->status & ATA_BM_STATUS_ACTIVE) &&
-                            ((bm->command & ATA_BM_COMMAND_TO_MEMORY) != 0) == to_memory;
-    if (t->phase != ATA_PHASE_DMA || ata_backend_busy(ch) || !bus_master_ready)
-        return;
+    bool bus_master_ready =
+        (bm->status & ATA_BM_STATUS_ACTIVE) && ((bm->command & ATA_BM_COMMAND_TO_MEMORY) != 0) == to_memory;
+    if (t->phase != ATA_PHASE_DMA || ata_backend_busy(ch) || !bus_master_ready) return;
     dma_continue(ch);
 }
 
@@ -98,10 +91,8 @@ static void write_command(struct ata_channel *ch, uint8_t value) {
 
 uint8_t ata_bus_master_read(const struct ata_channel *ch, unsigned offset) {
     const struct ata_bus_master *bm = &ch->bus_master;
-    if (offset == BM_COMMAND)
-        return bm->command;
-    if (offset == BM_STATUS)
-        return bm->status;
+    if (offset == BM_COMMAND) return bm->command;
+    if (offset == BM_STATUS) return bm->status;
     if (offset >= BM_PRD_TABLE && offset < BM_PRD_TABLE_END)
         return (uint8_t)(bm->prd_table >> (8 * (offset - BM_PRD_TABLE)));
     return 0;
@@ -112,7 +103,7 @@ void ata_bus_master_write(struct ata_channel *ch, unsigned offset, uint8_t value
     if (offset == BM_COMMAND) {
         write_command(ch, value);
     } else if (offset == BM_STATUS) {
-        uint8_t kept = bm->status & (uint8_t)~(value & ATA_BM_STATUS_WRITE_1_CLEAR);
+        uint8_t kept = bm->status & (uint8_t) ~(value & ATA_BM_STATUS_WRITE_1_CLEAR);
         bm->status = (uint8_t)((kept & ~ATA_BM_STATUS_WRITABLE) | (value & ATA_BM_STATUS_WRITABLE));
     } else if (offset >= BM_PRD_TABLE && offset < BM_PRD_TABLE_END) {
         unsigned shift = 8 * (offset - BM_PRD_TABLE);

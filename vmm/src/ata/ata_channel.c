@@ -4,20 +4,15 @@
 #include "ata/ata_commands.h"
 #include "ata/ata_device.h"
 
-bool ata_device1_selected(const struct ata_channel *ch) {
-    return (ch->device & ATA_DEVICE_DEV) != 0;
-}
+bool ata_device1_selected(const struct ata_channel *ch) { return (ch->device & ATA_DEVICE_DEV) != 0; }
 
 /* INTRQ is driven only by the selected device and only with nIEN clear (ATA/ATAPI-6); the bus
  * master latches its interrupt bit on the line's rising edge. */
 void ata_device_update_irq(struct ata_channel *ch) {
-    bool asserted = ch->irq_pending && !ata_device1_selected(ch) &&
-                    !(ch->device_control & ATA_CONTROL_NIEN);
-    if (asserted == ch->irq_asserted)
-        return;
+    bool asserted = ch->irq_pending && !ata_device1_selected(ch) && !(ch->device_control & ATA_CONTROL_NIEN);
+    if (asserted == ch->irq_asserted) return;
     ch->irq_asserted = asserted;
-    if (asserted)
-        ch->bus_master.status |= ATA_BM_STATUS_INTERRUPT;
+    if (asserted) ch->bus_master.status |= ATA_BM_STATUS_INTERRUPT;
     ch->irq.set_level(ch->irq.ctx, asserted);
 }
 
@@ -52,41 +47,35 @@ void ata_device_load_signature(struct ata_channel *ch) {
 
 uint64_t ata_task_file_lba(const struct ata_channel *ch, bool lba48) {
     const uint8_t *now = ch->written, *hob = ch->hob;
-    uint64_t low24 = (uint64_t)now[ATA_PORT_LBA_HIGH] << 16 | (uint64_t)now[ATA_PORT_LBA_MID] << 8 |
-                     now[ATA_PORT_LBA_LOW];
-    if (!lba48)
-        return (uint64_t)(ch->device & ATA_DEVICE_LBA28_HIGH_MASK) << 24 | low24;
+    uint64_t low24 =
+        (uint64_t)now[ATA_PORT_LBA_HIGH] << 16 | (uint64_t)now[ATA_PORT_LBA_MID] << 8 | now[ATA_PORT_LBA_LOW];
+    if (!lba48) return (uint64_t)(ch->device & ATA_DEVICE_LBA28_HIGH_MASK) << 24 | low24;
     return (uint64_t)hob[ATA_PORT_LBA_HIGH] << 40 | (uint64_t)hob[ATA_PORT_LBA_MID] << 32 |
-           (uint64_t)hob[ATA_PORT_LBA_LOW] << 24 | low24;
+        (uint64_t)hob[ATA_PORT_LBA_LOW] << 24 | low24;
 }
 
 uint32_t ata_task_file_count(const struct ata_channel *ch, bool lba48) {
     uint32_t count = ch->written[ATA_PORT_COUNT];
-    if (lba48)
-        count |= (uint32_t)ch->hob[ATA_PORT_COUNT] << 8;
+    if (lba48) count |= (uint32_t)ch->hob[ATA_PORT_COUNT] << 8;
     return count;
 }
 
 void ata_task_file_store(struct ata_channel *ch, bool lba48, uint32_t count, uint64_t lba) {
     ch->written[ATA_PORT_COUNT] = (uint8_t)count;
-    for (unsigned i = 0; i < 3; i++)
-        ch->written[ATA_PORT_LBA_LOW + i] = (uint8_t)(lba >> (8 * i));
+    for (unsigned i = 0; i < 3; i++) ch->written[ATA_PORT_LBA_LOW + i] = (uint8_t)(lba >> (8 * i));
     if (!lba48) {
-        ch->device = (uint8_t)((ch->device & ~ATA_DEVICE_LBA28_HIGH_MASK) |
-                               ((lba >> 24) & ATA_DEVICE_LBA28_HIGH_MASK));
+        ch->device = (uint8_t)((ch->device & ~ATA_DEVICE_LBA28_HIGH_MASK) | ((lba >> 24) & ATA_DEVICE_LBA28_HIGH_MASK));
         return;
     }
     ch->hob[ATA_PORT_COUNT] = (uint8_t)(count >> 8);
-    for (unsigned i = 0; i < 3; i++)
-        ch->hob[ATA_PORT_LBA_LOW + i] = (uint8_t)(lba >> (24 + 8 * i));
+    for (unsigned i = 0; i < 3; i++) ch->hob[ATA_PORT_LBA_LOW + i] = (uint8_t)(lba >> (24 + 8 * i));
 }
 
-void ata_channel_init(struct ata_channel *ch, struct ata_backend backend,
-                      struct ata_guest_memory memory, struct ata_irq irq) {
+void ata_channel_init(struct ata_channel *ch, struct ata_backend backend, struct ata_guest_memory memory,
+                      struct ata_irq irq) {
     /* The buffer is only ever read after a backend call filled it: leave its 128 KiB alone. */
     uint8_t *bytes = (uint8_t *)ch;
-    for (size_t i = 0; i < offsetof(struct ata_channel, buffer); i++)
-        bytes[i] = 0;
+    for (size_t i = 0; i < offsetof(struct ata_channel, buffer); i++) bytes[i] = 0;
     ch->backend = backend;
     ch->memory = memory;
     ch->irq = irq;
@@ -104,8 +93,7 @@ static void write_device_control(struct ata_channel *ch, uint8_t value) {
             ch->transfer.phase = ATA_PHASE_IDLE;
             ch->status = ATA_STATUS_BSY;
             ch->irq_pending = false;
-            if (ata_backend_busy(ch))
-                ch->backend_wait = ATA_WAIT_DISCARD;
+            if (ata_backend_busy(ch)) ch->backend_wait = ATA_WAIT_DISCARD;
         }
     } else if (was_reset && !ata_backend_busy(ch)) {
         ata_device_load_signature(ch);
@@ -117,10 +105,8 @@ static void write_device_control(struct ata_channel *ch, uint8_t value) {
  * device 0 ignores commands addressed to it except EXECUTE DEVICE DIAGNOSTIC, which both
  * devices execute (ATA/ATAPI-6). */
 static void write_command(struct ata_channel *ch, uint8_t opcode) {
-    if ((ch->device_control & ATA_CONTROL_SRST) || ata_backend_busy(ch))
-        return;
-    if (ata_device1_selected(ch) && opcode != ATA_CMD_EXECUTE_DEVICE_DIAGNOSTIC)
-        return;
+    if ((ch->device_control & ATA_CONTROL_SRST) || ata_backend_busy(ch)) return;
+    if (ata_device1_selected(ch) && opcode != ATA_CMD_EXECUTE_DEVICE_DIAGNOSTIC) return;
     ch->irq_pending = false;
     ata_device_update_irq(ch);
     ata_command_execute(ch, opcode);
@@ -129,8 +115,7 @@ static void write_command(struct ata_channel *ch, uint8_t opcode) {
 /* Status reads of an absent device 1 return 0 (device 0 answers for it): that, not the
  * scratch-register test, is how Linux and SeaBIOS decide there is no device 1. */
 static uint8_t read_status(struct ata_channel *ch, bool acknowledge) {
-    if (ata_device1_selected(ch))
-        return 0;
+    if (ata_device1_selected(ch)) return 0;
     uint8_t status = ch->status;
     if (acknowledge) {
         ch->irq_pending = false;
@@ -151,25 +136,18 @@ uint32_t ata_channel_read(struct ata_channel *ch, enum ata_port port, unsigned s
         uint8_t bytes[4];
         ata_channel_data_in(ch, bytes, size);
         uint32_t value = 0;
-        for (unsigned i = 0; i < size; i++)
-            value |= (uint32_t)bytes[i] << (8 * i);
+        for (unsigned i = 0; i < size; i++) value |= (uint32_t)bytes[i] << (8 * i);
         return value;
     }
-    case ATA_PORT_ERROR_FEATURES:
-        return ch->error;
+    case ATA_PORT_ERROR_FEATURES: return ch->error;
     case ATA_PORT_COUNT:
     case ATA_PORT_LBA_LOW:
     case ATA_PORT_LBA_MID:
-    case ATA_PORT_LBA_HIGH:
-        return (ch->device_control & ATA_CONTROL_HOB) ? ch->hob[port] : ch->written[port];
-    case ATA_PORT_DEVICE:
-        return ch->device;
-    case ATA_PORT_STATUS_COMMAND:
-        return read_status(ch, true);
-    case ATA_PORT_ALT_STATUS_DEVICE_CONTROL:
-        return read_status(ch, false);
-    default:
-        return 0;
+    case ATA_PORT_LBA_HIGH: return (ch->device_control & ATA_CONTROL_HOB) ? ch->hob[port] : ch->written[port];
+    case ATA_PORT_DEVICE: return ch->device;
+    case ATA_PORT_STATUS_COMMAND: return read_status(ch, true);
+    case ATA_PORT_ALT_STATUS_DEVICE_CONTROL: return read_status(ch, false);
+    default: return 0;
     }
 }
 
@@ -181,8 +159,7 @@ void ata_channel_write(struct ata_channel *ch, enum ata_port port, uint32_t valu
     }
     if (port == ATA_PORT_DATA) {
         uint8_t bytes[4];
-        for (unsigned i = 0; i < size; i++)
-            bytes[i] = (uint8_t)(value >> (8 * i));
+        for (unsigned i = 0; i < size; i++) bytes[i] = (uint8_t)(value >> (8 * i));
         ata_channel_data_out(ch, bytes, size);
         return;
     }
@@ -205,10 +182,7 @@ void ata_channel_write(struct ata_channel *ch, enum ata_port port, uint32_t valu
         ch->device = (uint8_t)value;
         ata_device_update_irq(ch);
         break;
-    case ATA_PORT_STATUS_COMMAND:
-        write_command(ch, (uint8_t)value);
-        break;
-    default:
-        break;
+    case ATA_PORT_STATUS_COMMAND: write_command(ch, (uint8_t)value); break;
+    default: break;
     }
 }

@@ -3,11 +3,16 @@
 #include "ata/ata_commands.h"
 #include "ata/ata_device.h"
 
-#define PIO_IN(flags) { ATA_CLASS_PIO_IN, ATA_CMD_SECTORS | (flags) }
-#define PIO_OUT(flags) { ATA_CLASS_PIO_OUT, ATA_CMD_SECTORS | ATA_CMD_WRITE | (flags) }
-#define DMA(flags) { ATA_CLASS_DMA, ATA_CMD_SECTORS | (flags) }
-#define FORWARD(flags) { ATA_CLASS_FORWARD, (flags) }
-#define ACCEPT { ATA_CLASS_ACCEPT, 0 }
+#define PIO_IN(flags)                                                                                                  \
+    { ATA_CLASS_PIO_IN, ATA_CMD_SECTORS | (flags) }
+#define PIO_OUT(flags)                                                                                                 \
+    { ATA_CLASS_PIO_OUT, ATA_CMD_SECTORS | ATA_CMD_WRITE | (flags) }
+#define DMA(flags)                                                                                                     \
+    { ATA_CLASS_DMA, ATA_CMD_SECTORS | (flags) }
+#define FORWARD(flags)                                                                                                 \
+    { ATA_CLASS_FORWARD, (flags) }
+#define ACCEPT                                                                                                         \
+    { ATA_CLASS_ACCEPT, 0 }
 
 /* Zero (ATA_CLASS_ABORT) for every opcode not listed. */
 static const struct ata_command command_table[256] = {
@@ -48,9 +53,7 @@ static const struct ata_command command_table[256] = {
     [ATA_CMD_READ_NATIVE_MAX] = FORWARD(0),
 };
 
-const struct ata_command *ata_command_lookup(uint8_t opcode) {
-    return &command_table[opcode];
-}
+const struct ata_command *ata_command_lookup(uint8_t opcode) { return &command_table[opcode]; }
 
 /* What the backend executes for a data command, by [lba48][write]: AoE targets implement the
  * PIO READ/WRITE SECTORS (EXT) commands only, and whether the guest used PIO, MULTIPLE or DMA
@@ -93,8 +96,7 @@ static bool begin_pio(struct ata_channel *ch, uint8_t flags) {
         ata_device_fail(ch, ATA_ERROR_ABRT);
         return false;
     }
-    if (!begin_sectors(ch, flags))
-        return false;
+    if (!begin_sectors(ch, flags)) return false;
     size_t block_sectors = (flags & ATA_CMD_MULTIPLE) ? ch->multiple_sectors : 1;
     ch->transfer.block_bytes = block_sectors * ATA_SECTOR_BYTES;
     return true;
@@ -102,20 +104,17 @@ static bool begin_pio(struct ata_channel *ch, uint8_t flags) {
 
 static void run_pio_in(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
     (void)opcode;
-    if (begin_pio(ch, flags))
-        ata_pio_read_start(ch);
+    if (begin_pio(ch, flags)) ata_pio_read_start(ch);
 }
 
 static void run_pio_out(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
     (void)opcode;
-    if (begin_pio(ch, flags))
-        ata_pio_write_start(ch);
+    if (begin_pio(ch, flags)) ata_pio_write_start(ch);
 }
 
 static void run_dma(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
     (void)opcode;
-    if (begin_sectors(ch, flags))
-        ata_dma_start(ch);
+    if (begin_sectors(ch, flags)) ata_dma_start(ch);
 }
 
 /* The channel owns the multiple setting, so it patches IDENTIFY word 59 and, when the data
@@ -127,11 +126,9 @@ static void patch_identify(struct ata_channel *ch) {
     id[at + 1] = (uint8_t)((id[at + 1] & ~(ATA_ID_MULTIPLE_SETTING_VALID >> 8)) |
                            (ch->multiple_sectors ? ATA_ID_MULTIPLE_SETTING_VALID >> 8 : 0));
     unsigned integrity = 2 * ATA_ID_WORD_INTEGRITY;
-    if (id[integrity] != ATA_ID_INTEGRITY_SIGNATURE)
-        return;
+    if (id[integrity] != ATA_ID_INTEGRITY_SIGNATURE) return;
     uint8_t sum = 0;
-    for (unsigned i = 0; i < integrity + 1; i++)
-        sum = (uint8_t)(sum + id[i]);
+    for (unsigned i = 0; i < integrity + 1; i++) sum = (uint8_t)(sum + id[i]);
     id[integrity + 1] = (uint8_t)-sum;
 }
 
@@ -148,8 +145,7 @@ static void run_identify(struct ata_channel *ch, uint8_t opcode, uint8_t flags) 
         .block_bytes = ATA_SECTOR_BYTES,
     };
     ata_transfer_take_chunk(&ch->transfer);
-    if (ata_forward_chunk(ch, ATA_WAIT_IDENTIFY) == ATA_BACKEND_DONE)
-        ata_identify_done(ch);
+    if (ata_forward_chunk(ch, ATA_WAIT_IDENTIFY) == ATA_BACKEND_DONE) ata_identify_done(ch);
 }
 
 /* The backend's count and LBA become the task file (READ NATIVE MAX answers there). */
@@ -160,8 +156,7 @@ void ata_non_data_done(struct ata_channel *ch) {
 }
 
 static void run_forward(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
-    if (ata_forward_non_data(ch, opcode, flags & ATA_CMD_LBA48, flags & ATA_CMD_SECTORS) ==
-        ATA_BACKEND_DONE)
+    if (ata_forward_non_data(ch, opcode, flags & ATA_CMD_LBA48, flags & ATA_CMD_SECTORS) == ATA_BACKEND_DONE)
         ata_non_data_done(ch);
 }
 

@@ -4,17 +4,14 @@
 #include "ata/ata_device.h"
 
 void ata_transfer_take_chunk(struct ata_transfer *t) {
-    uint32_t sectors = t->sectors_left < ATA_CHANNEL_CHUNK_SECTORS ? t->sectors_left
-                                                                    : ATA_CHANNEL_CHUNK_SECTORS;
+    uint32_t sectors = t->sectors_left < ATA_CHANNEL_CHUNK_SECTORS ? t->sectors_left : ATA_CHANNEL_CHUNK_SECTORS;
     t->chunk_lba = t->next_lba;
     t->chunk_bytes = (size_t)sectors * ATA_SECTOR_BYTES;
     t->next_lba += sectors;
     t->sectors_left -= sectors;
 }
 
-bool ata_backend_busy(const struct ata_channel *ch) {
-    return ch->backend_wait != ATA_WAIT_NONE;
-}
+bool ata_backend_busy(const struct ata_channel *ch) { return ch->backend_wait != ATA_WAIT_NONE; }
 
 /* Takes the backend's answer. On failure the guest's command ends with ERR: a transport
  * failure as "aborted", a device error with the backend's error and task file. */
@@ -25,8 +22,7 @@ static bool settle(struct ata_channel *ch, bool transport_ok) {
         ata_device_fail(ch, ATA_ERROR_ABRT);
         return false;
     }
-    if (!(result->status & (ATA_STATUS_ERR | ATA_STATUS_DF)))
-        return true;
+    if (!(result->status & (ATA_STATUS_ERR | ATA_STATUS_DF))) return true;
     ata_task_file_store(ch, cmd->lba48, result->count, result->lba);
     ata_device_fail(ch, result->error ? result->error : ATA_ERROR_ABRT);
     ch->status |= result->status & ATA_STATUS_DF;
@@ -36,10 +32,9 @@ static bool settle(struct ata_channel *ch, bool transport_ok) {
 /* Runs ch->backend_command; a pending one leaves the device busy until it is done. */
 static enum ata_backend_outcome forward(struct ata_channel *ch, enum ata_backend_wait then) {
     const struct ata_backend_command *cmd = &ch->backend_command;
-    ch->backend_result = (struct ata_backend_result){ .status = ATA_STATUS_READY,
-                                                      .count = cmd->count, .lba = cmd->lba };
-    enum ata_backend_outcome outcome =
-        ch->backend.execute(ch->backend.ctx, cmd, &ch->backend_result);
+    ch->backend_result =
+        (struct ata_backend_result){ .status = ATA_STATUS_READY, .count = cmd->count, .lba = cmd->lba };
+    enum ata_backend_outcome outcome = ch->backend.execute(ch->backend.ctx, cmd, &ch->backend_result);
     if (outcome == ATA_BACKEND_PENDING) {
         ch->backend_wait = (uint8_t)then;
         ch->status = ATA_STATUS_BSY;
@@ -66,11 +61,9 @@ enum ata_backend_outcome ata_forward_chunk(struct ata_channel *ch, enum ata_back
 
 /* `sectors`: count and LBA name sectors (READ VERIFY), so count 0 means 256 or 65536; for
  * the others (SET FEATURES' mode value, ...) the count is passed as written. */
-enum ata_backend_outcome ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48,
-                                              bool sectors) {
+enum ata_backend_outcome ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48, bool sectors) {
     uint32_t count = ata_task_file_count(ch, lba48);
-    if (sectors && count == 0)
-        count = lba48 ? 0x10000 : 0x100;
+    if (sectors && count == 0) count = lba48 ? 0x10000 : 0x100;
     ch->backend_command = (struct ata_backend_command){
         .opcode = opcode,
         .features = ch->written[ATA_PORT_ERROR_FEATURES],
@@ -83,26 +76,20 @@ enum ata_backend_outcome ata_forward_non_data(struct ata_channel *ch, uint8_t op
 }
 
 static void (*const continuations[])(struct ata_channel *ch) = {
-    [ATA_WAIT_PIO_READ] = ata_pio_in_ready,
-    [ATA_WAIT_PIO_WRITE] = ata_pio_write_done,
-    [ATA_WAIT_DMA_READ] = ata_dma_read_done,
-    [ATA_WAIT_DMA_WRITE] = ata_dma_write_done,
-    [ATA_WAIT_IDENTIFY] = ata_identify_done,
-    [ATA_WAIT_NON_DATA] = ata_non_data_done,
+    [ATA_WAIT_PIO_READ] = ata_pio_in_ready,  [ATA_WAIT_PIO_WRITE] = ata_pio_write_done,
+    [ATA_WAIT_DMA_READ] = ata_dma_read_done, [ATA_WAIT_DMA_WRITE] = ata_dma_write_done,
+    [ATA_WAIT_IDENTIFY] = ata_identify_done, [ATA_WAIT_NON_DATA] = ata_non_data_done,
 };
 
 /* A call with nothing pending is a backend bug; ignoring it keeps the guest's view intact. */
 void ata_channel_backend_done(struct ata_channel *ch, bool transport_ok) {
     enum ata_backend_wait then = ch->backend_wait;
     ch->backend_wait = ATA_WAIT_NONE;
-    if (then == ATA_WAIT_NONE)
-        return;
+    if (then == ATA_WAIT_NONE) return;
     if (then == ATA_WAIT_DISCARD) {
         /* The software reset that abandoned the command ends now, unless still held. */
-        if (!(ch->device_control & ATA_CONTROL_SRST))
-            ata_device_load_signature(ch);
+        if (!(ch->device_control & ATA_CONTROL_SRST)) ata_device_load_signature(ch);
         return;
     }
-    if (settle(ch, transport_ok))
-        continuations[then](ch);
+    if (settle(ch, transport_ok)) continuations[then](ch);
 }

@@ -5,9 +5,7 @@
  * PIO data-in and data-out protocols). */
 #include "ata/ata_device.h"
 
-static size_t min_size(size_t a, size_t b) {
-    return a < b ? a : b;
-}
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
 static void offer_block(struct ata_channel *ch) {
     struct ata_transfer *t = &ch->transfer;
@@ -24,8 +22,7 @@ void ata_pio_in_ready(struct ata_channel *ch) {
 
 void ata_pio_read_start(struct ata_channel *ch) {
     ata_transfer_take_chunk(&ch->transfer);
-    if (ata_forward_chunk(ch, ATA_WAIT_PIO_READ) == ATA_BACKEND_DONE)
-        ata_pio_in_ready(ch);
+    if (ata_forward_chunk(ch, ATA_WAIT_PIO_READ) == ATA_BACKEND_DONE) ata_pio_in_ready(ch);
 }
 
 void ata_pio_write_start(struct ata_channel *ch) {
@@ -84,15 +81,12 @@ size_t ata_channel_data_in(struct ata_channel *ch, uint8_t *dst, size_t bytes) {
     size_t done = 0;
     while (done < bytes && data_phase(ch, ATA_PHASE_PIO_IN)) {
         size_t n = min_size(bytes - done, t->block_end - t->cursor);
-        for (size_t i = 0; i < n; i++)
-            dst[done + i] = ch->buffer[t->cursor + i];
+        for (size_t i = 0; i < n; i++) dst[done + i] = ch->buffer[t->cursor + i];
         t->cursor += n;
         done += n;
-        if (t->cursor == t->block_end)
-            read_block_done(ch);
+        if (t->cursor == t->block_end) read_block_done(ch);
     }
-    for (size_t i = done; i < bytes; i++)
-        dst[i] = 0xFF;
+    for (size_t i = done; i < bytes; i++) dst[i] = 0xFF;
     return done;
 }
 
@@ -101,12 +95,10 @@ size_t ata_channel_data_out(struct ata_channel *ch, const uint8_t *src, size_t b
     size_t done = 0;
     while (done < bytes && data_phase(ch, ATA_PHASE_PIO_OUT)) {
         size_t n = min_size(bytes - done, t->block_end - t->cursor);
-        for (size_t i = 0; i < n; i++)
-            ch->buffer[t->cursor + i] = src[done + i];
+        for (size_t i = 0; i < n; i++) ch->buffer[t->cursor + i] = src[done + i];
         t->cursor += n;
         done += n;
-        if (t->cursor == t->block_end)
-            write_block_done(ch);
+        if (t->cursor == t->block_end) write_block_done(ch);
     }
     return done;
 }

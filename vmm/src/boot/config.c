@@ -20,10 +20,14 @@ static bool parse_number(const char *s, size_t length, uint64_t *out) {
     for (size_t i = 0; i < length; i++) {
         char c = s[i];
         unsigned digit;
-        if (c >= '0' && c <= '9') digit = (unsigned)(c - '0');
-        else if (base == 16 && c >= 'a' && c <= 'f') digit = (unsigned)(c - 'a' + 10);
-        else if (base == 16 && c >= 'A' && c <= 'F') digit = (unsigned)(c - 'A' + 10);
-        else return false;
+        if (c >= '0' && c <= '9')
+            digit = (unsigned)(c - '0');
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            digit = (unsigned)(c - 'a' + 10);
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            digit = (unsigned)(c - 'A' + 10);
+        else
+            return false;
         value = value * base + digit;
         if (value > 0xFFFFFFFFu) return false;
     }
@@ -37,10 +41,14 @@ static bool equals(const char *s, size_t length, const char *word) {
 
 static bool parse_console(const char *v, size_t n, struct hv_config *c) {
     uint64_t port;
-    if (equals(v, n, "com1")) c->console_port = 0x3F8;
-    else if (equals(v, n, "com2")) c->console_port = 0x2F8;
-    else if (parse_number(v, n, &port) && port && port <= 0xFFF8) c->console_port = (uint16_t)port;
-    else return false;
+    if (equals(v, n, "com1"))
+        c->console_port = 0x3F8;
+    else if (equals(v, n, "com2"))
+        c->console_port = 0x2F8;
+    else if (parse_number(v, n, &port) && port && port <= 0xFFF8)
+        c->console_port = (uint16_t)port;
+    else
+        return false;
     return true;
 }
 
@@ -60,9 +68,12 @@ static bool parse_boot_drive(const char *v, size_t n, struct hv_config *c) {
 }
 
 static bool parse_verbose(const char *v, size_t n, struct hv_config *c) {
-    if (equals(v, n, "0")) c->verbose = false;
-    else if (equals(v, n, "1")) c->verbose = true;
-    else return false;
+    if (equals(v, n, "0"))
+        c->verbose = false;
+    else if (equals(v, n, "1"))
+        c->verbose = true;
+    else
+        return false;
     return true;
 }
 
@@ -86,9 +97,12 @@ static bool parse_aoe(const char *v, size_t n, struct hv_config *c) {
 }
 
 static bool parse_mtu(const char *v, size_t n, struct hv_config *c) {
-    if (equals(v, n, "1500")) c->mtu = 1500;
-    else if (equals(v, n, "9000")) c->mtu = 9000;
-    else return false;
+    if (equals(v, n, "1500"))
+        c->mtu = 1500;
+    else if (equals(v, n, "9000"))
+        c->mtu = 9000;
+    else
+        return false;
     return true;
 }
 
@@ -155,7 +169,10 @@ bool config_parse(const char *cmdline, struct hv_config *config, char *error, un
         const char *eq = word;
         while (eq < p && *eq != '=') eq++;
         if (eq == p) {
-            if (first) { first = false; continue; }   /* the image name */
+            if (first) {
+                first = false;
+                continue;
+            } /* the image name */
             format(error, error_size, "option '%s' has no '=': write key=value (%s)", shown, KNOWN_KEYS);
             return false;
         }

@@ -65,7 +65,8 @@ static void check_single_cpu(void) {
 
 static void read_memory_map(const struct multiboot_info *mbi) {
     if (!(mbi->flags & MULTIBOOT_INFO_MMAP))
-        refuse("the loader passed no memory map (multiboot flag 6): use a multiboot loader that does (GRUB, iPXE, QEMU)");
+        refuse(
+            "the loader passed no memory map (multiboot flag 6): use a multiboot loader that does (GRUB, iPXE, QEMU)");
     if (!e820_from_multiboot(phys_to_virt(mbi->mmap_addr), mbi->mmap_length, firmware_map, FIRMWARE_MAP_CAPACITY,
                              &firmware_map_count) ||
         !e820_normalize(firmware_map, &firmware_map_count, FIRMWARE_MAP_CAPACITY))
@@ -92,8 +93,8 @@ static __attribute__((noreturn)) void hypervisor_main(void) {
                hv_region.base + hv_region.size - 1, hv_region.size >> 20, hv_region.image_size >> 10);
     aoe_boot_setup(&config);
     svm_enable();
-    struct bios_boot_entry boot = bios_services_install(firmware_map, firmware_map_count, hv_region.base,
-                                                        hv_region.size, config.boot_drive);
+    struct bios_boot_entry boot =
+        bios_services_install(firmware_map, firmware_map_count, hv_region.base, hv_region.size, config.boot_drive);
     struct guest_start start = { .cs_selector = boot.segment, .ip = boot.offset, .npt_root_pa = npt_build_identity() };
     struct vcpu *vcpu = svm_vcpu_create(&start);
     panic_vcpu = vcpu;

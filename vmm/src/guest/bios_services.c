@@ -33,12 +33,13 @@ static void log_guest_map(void) {
                    guest_map[i].type);
 }
 
-struct bios_boot_entry bios_services_install(const struct e820_entry *firmware_map, size_t count,
-                                             uint64_t hidden_base, uint64_t hidden_size, uint8_t drive) {
+struct bios_boot_entry bios_services_install(const struct e820_entry *firmware_map, size_t count, uint64_t hidden_base,
+                                             uint64_t hidden_size, uint8_t drive) {
     uint64_t stub_size = (uint64_t)(bios_stub_end - bios_stub_start);
     uint16_t stub_kib = (uint16_t)((stub_size + 1023) / 1024);
     uint16_t base_kib = read16(BDA_BASE_MEMORY_KIB);
-    if (base_kib < 512 || base_kib > 640) panic("implausible base memory size %u KiB in the BIOS data area\n", base_kib);
+    if (base_kib < 512 || base_kib > 640)
+        panic("implausible base memory size %u KiB in the BIOS data area\n", base_kib);
     uint16_t new_base_kib = (uint16_t)(base_kib - stub_kib);
     stub_linear = (uint64_t)new_base_kib * 1024;
 
@@ -78,8 +79,8 @@ static void set_stacked_carry(struct vcpu *v, bool carry) {
 }
 
 static void handle_int15(struct vcpu *v) {
-    struct int15_regs r = { (uint32_t)v->gprs.rax, (uint32_t)v->gprs.rbx, (uint32_t)v->gprs.rcx,
-                            (uint32_t)v->gprs.rdx, false };
+    struct int15_regs r = { (uint32_t)v->gprs.rax, (uint32_t)v->gprs.rbx, (uint32_t)v->gprs.rcx, (uint32_t)v->gprs.rdx,
+                            false };
     bool enumeration_start = r.eax == 0xE820u && r.ebx == 0;
     struct e820_record record;
     int15_memory_call(guest_map, guest_map_count, &r, &record);

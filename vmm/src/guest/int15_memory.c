@@ -2,7 +2,7 @@
 /* INT 15h memory-size calls answered from the guest's E820 map (pure; host-tested). */
 #include "guest/bios_services.h"
 
-#define SMAP 0x534D4150u            /* "SMAP" */
+#define SMAP 0x534D4150u /* "SMAP" */
 #define E820_ATTRIBUTE_ENABLED 1u
 
 static void put_le(uint8_t *p, uint64_t value, unsigned bytes) {
@@ -12,7 +12,7 @@ static void put_le(uint8_t *p, uint64_t value, unsigned bytes) {
 static void set_low16(uint32_t *reg, uint16_t value) { *reg = (*reg & 0xFFFF0000u) | value; }
 
 static void fail_unsupported(struct int15_regs *r) {
-    r->eax = (r->eax & 0xFFFF00FFu) | 0x8600u;   /* AH = 86h: function not supported */
+    r->eax = (r->eax & 0xFFFF00FFu) | 0x8600u; /* AH = 86h: function not supported */
     r->carry = true;
 }
 
@@ -29,7 +29,7 @@ static void e820_call(const struct e820_entry *map, size_t count, struct int15_r
     put_le(out->bytes + 20, E820_ATTRIBUTE_ENABLED, 4);
     r->eax = SMAP;
     r->ecx = out->size;
-    r->ebx = r->ebx + 1 < count ? r->ebx + 1 : 0;    /* 0: that was the last entry */
+    r->ebx = r->ebx + 1 < count ? r->ebx + 1 : 0; /* 0: that was the last entry */
     r->carry = false;
 }
 

@@ -6,8 +6,7 @@
 #include "mm/pages.h"
 
 static bool is_guest_range(uint64_t gpa, size_t len) {
-    return len <= hv_region.identity_limit && gpa <= hv_region.identity_limit - len &&
-           !hv_region_overlaps(gpa, len);
+    return len <= hv_region.identity_limit && gpa <= hv_region.identity_limit - len && !hv_region_overlaps(gpa, len);
 }
 
 bool guest_phys_read(uint64_t gpa, void *buf, size_t len) {

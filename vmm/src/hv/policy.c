@@ -2,9 +2,9 @@
 #include "hv/policy.h"
 
 #define LEAF_EXT_FEATURES 0x80000001u
-#define LEAF_SVM          0x8000000Au
-#define ECX_SVM           (1u << 2)
-#define EFER_SVME         (1ull << 12)
+#define LEAF_SVM 0x8000000Au
+#define ECX_SVM (1u << 2)
+#define EFER_SVME (1ull << 12)
 
 void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r) {
     (void)subleaf;

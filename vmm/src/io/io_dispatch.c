@@ -45,16 +45,22 @@ static uint64_t address_mask(unsigned address_size) {
 /* Writes `value` into a register as an instruction with this address size would: 16-bit keeps
  * the upper bits, 32-bit zero-extends, 64-bit replaces. */
 static void set_sized(uint64_t *reg, uint64_t value, unsigned address_size) {
-    if (address_size == 2) *reg = (*reg & ~0xFFFFull) | (value & 0xFFFF);
-    else if (address_size == 4) *reg = (uint32_t)value;
-    else *reg = value;
+    if (address_size == 2)
+        *reg = (*reg & ~0xFFFFull) | (value & 0xFFFF);
+    else if (address_size == 4)
+        *reg = (uint32_t)value;
+    else
+        *reg = value;
 }
 
 static void port_in(const struct io_port_handler *h, const struct io_exit *e, uint64_t *rax) {
     uint32_t value = h->read(h->ctx, e->port, e->size);
-    if (e->size == 1) *rax = (*rax & ~0xFFull) | (value & 0xFF);
-    else if (e->size == 2) *rax = (*rax & ~0xFFFFull) | (value & 0xFFFF);
-    else *rax = value;   /* a 32-bit IN zero-extends into RAX */
+    if (e->size == 1)
+        *rax = (*rax & ~0xFFull) | (value & 0xFF);
+    else if (e->size == 2)
+        *rax = (*rax & ~0xFFFFull) | (value & 0xFFFF);
+    else
+        *rax = value; /* a 32-bit IN zero-extends into RAX */
 }
 
 static size_t string_units(const struct io_port_handler *h, const struct io_exit *e, uint8_t *buf, size_t count) {
@@ -114,7 +120,9 @@ void io_exit_handle(struct vcpu *v, const struct io_exit *e) {
         port_string(v, h, e);
         return;
     }
-    if (e->in) port_in(h, e, &v->gprs.rax);
-    else h->write(h->ctx, e->port, e->size, (uint32_t)v->gprs.rax);
+    if (e->in)
+        port_in(h, e, &v->gprs.rax);
+    else
+        h->write(h->ctx, e->port, e->size, (uint32_t)v->gprs.rax);
     vcpu_set_rip(v, e->next_rip);
 }

@@ -4,7 +4,7 @@
 
 #include "x86/cpu.h"
 
-#define IOAPIC_BASE 0xFEC00000ull      /* where PC firmware puts the (first) IOAPIC */
+#define IOAPIC_BASE 0xFEC00000ull /* where PC firmware puts the (first) IOAPIC */
 #define IOAPIC_SELECT 0x00
 #define IOAPIC_WINDOW 0x10
 #define IOAPIC_REDIRECTION(pin) (0x10 + 2 * (pin))
@@ -44,7 +44,7 @@ static void lapic_self_ipi(uint8_t vector) {
 }
 
 static bool pic_masked(unsigned irq) {
-    if (irq >= 8 && (inb(0x21) & (1u << 2))) return true;   /* the cascade input */
+    if (irq >= 8 && (inb(0x21) & (1u << 2))) return true; /* the cascade input */
     return inb(irq < 8 ? 0x21 : 0xA1) & (1u << (irq & 7));
 }
 

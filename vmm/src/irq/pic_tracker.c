@@ -11,7 +11,7 @@ void pic_tracker_reset(struct pic_tracker *t) {
 }
 
 static bool command_write(struct pic_chip *chip, uint8_t value) {
-    if (!(value & ICW1_INIT)) return false;   /* OCW2/OCW3: EOIs, ISR/IRR reads: no vector change */
+    if (!(value & ICW1_INIT)) return false; /* OCW2/OCW3: EOIs, ISR/IRR reads: no vector change */
     chip->step = PIC_WANT_ICW2;
     chip->single = value & ICW1_SNGL;
     chip->icw4 = value & ICW1_IC4;
@@ -27,9 +27,12 @@ static bool data_write(struct pic_chip *chip, uint8_t value) {
     switch (chip->step) {
     case PIC_WANT_ICW2:
         chip->vector_base = value & 0xF8;
-        if (!chip->single) chip->step = PIC_WANT_ICW3;
-        else if (chip->icw4) chip->step = PIC_WANT_ICW4;
-        else return finish(chip);
+        if (!chip->single)
+            chip->step = PIC_WANT_ICW3;
+        else if (chip->icw4)
+            chip->step = PIC_WANT_ICW4;
+        else
+            return finish(chip);
         return false;
     case PIC_WANT_ICW3:
         if (chip->icw4) {
@@ -37,10 +40,8 @@ static bool data_write(struct pic_chip *chip, uint8_t value) {
             return false;
         }
         return finish(chip);
-    case PIC_WANT_ICW4:
-        return finish(chip);
-    case PIC_READY:
-        break;   /* OCW1: the interrupt mask */
+    case PIC_WANT_ICW4: return finish(chip);
+    case PIC_READY: break; /* OCW1: the interrupt mask */
     }
     return false;
 }

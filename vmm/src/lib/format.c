@@ -57,33 +57,27 @@ int format_v(char *buf, size_t size, const char *fmt, va_list args) {
             put_number(&s, v < 0 ? (uint64_t)-v : (uint64_t)v, 10, v < 0, width, pad);
             break;
         }
-        case 'u':
-            put_number(&s, longs ? va_arg(args, uint64_t) : va_arg(args, unsigned), 10, false, width, pad);
-            break;
-        case 'x':
-            put_number(&s, longs ? va_arg(args, uint64_t) : va_arg(args, unsigned), 16, false, width, pad);
-            break;
+        case 'u': put_number(&s, longs ? va_arg(args, uint64_t) : va_arg(args, unsigned), 10, false, width, pad); break;
+        case 'x': put_number(&s, longs ? va_arg(args, uint64_t) : va_arg(args, unsigned), 16, false, width, pad); break;
         case 'p':
             put(&s, '0');
             put(&s, 'x');
             put_number(&s, (uint64_t)(uintptr_t)va_arg(args, void *), 16, false, 0, '0');
             break;
-        case 'c':
-            put(&s, (char)va_arg(args, int));
-            break;
+        case 'c': put(&s, (char)va_arg(args, int)); break;
         case 's': {
             const char *str = va_arg(args, const char *);
             if (!str) str = "(null)";
             while (*str) put(&s, *str++);
             break;
         }
-        case '%':
-            put(&s, '%');
-            break;
+        case '%': put(&s, '%'); break;
         default: /* unknown conversion: print it literally so the mistake is visible */
             put(&s, '%');
-            if (*fmt) put(&s, *fmt);
-            else fmt--;
+            if (*fmt)
+                put(&s, *fmt);
+            else
+                fmt--;
             break;
         }
     }

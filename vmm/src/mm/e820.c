@@ -10,9 +10,7 @@ static uint64_t entry_end(const struct e820_entry *e) {
     return e->length > UINT64_MAX - e->base ? UINT64_MAX : e->base + e->length;
 }
 
-static void set_end(struct e820_entry *e, uint64_t end) {
-    e->length = end - e->base;
-}
+static void set_end(struct e820_entry *e, uint64_t end) { e->length = end - e->base; }
 
 /* Which type wins where entries overlap: the riskier one to hand out as RAM. Different types
  * of one class (reserved vs an unknown type) are ordered by number to stay deterministic. */
@@ -143,8 +141,8 @@ static void punch(struct e820_entry *map, size_t *count, uint64_t base, uint64_t
     }
 }
 
-bool e820_reserve(struct e820_entry *map, size_t *count, size_t capacity,
-                  uint64_t base, uint64_t length, uint32_t type) {
+bool e820_reserve(struct e820_entry *map, size_t *count, size_t capacity, uint64_t base, uint64_t length,
+                  uint32_t type) {
     if (!e820_normalize(map, count, capacity)) return false;
     if (length == 0) return true;
     struct e820_entry range = { base, length, type };
@@ -160,8 +158,8 @@ bool e820_reserve(struct e820_entry *map, size_t *count, size_t capacity,
     return true;
 }
 
-bool e820_find_top_free(const struct e820_entry *map, size_t count, uint64_t size,
-                        uint64_t align, uint64_t below, uint64_t *base_out) {
+bool e820_find_top_free(const struct e820_entry *map, size_t count, uint64_t size, uint64_t align, uint64_t below,
+                        uint64_t *base_out) {
     bool found = false;
     uint64_t best = 0;
     if (size == 0) return false;
@@ -183,8 +181,7 @@ bool e820_find_top_free(const struct e820_entry *map, size_t count, uint64_t siz
 void e820_legacy_sizes(const struct e820_entry *map, size_t count, struct legacy_mem *out) {
     uint64_t top = MIB; /* end of the usable memory contiguous from 1 MiB */
     for (size_t i = 0; i < count; i++)
-        if (map[i].type == E820_USABLE && map[i].base <= MIB && entry_end(&map[i]) > MIB)
-            top = entry_end(&map[i]);
+        if (map[i].type == E820_USABLE && map[i].base <= MIB && entry_end(&map[i]) > MIB) top = entry_end(&map[i]);
     uint64_t below_16m = top < 16 * MIB ? top : 16 * MIB;
     uint64_t below_4g = top < 4 * GIB ? top : 4 * GIB;
     uint64_t kib_above_1m = (top - MIB) / 1024;
@@ -199,8 +196,8 @@ static uint64_t read_le(const uint8_t *bytes, unsigned size) {
     return value;
 }
 
-bool e820_from_multiboot(const uint8_t *mmap, uint32_t mmap_length,
-                         struct e820_entry *out, size_t capacity, size_t *count_out) {
+bool e820_from_multiboot(const uint8_t *mmap, uint32_t mmap_length, struct e820_entry *out, size_t capacity,
+                         size_t *count_out) {
     enum { SIZE_FIELD = 4, MIN_ENTRY = 20 };
     size_t count = 0;
     uint32_t offset = 0;

@@ -52,14 +52,12 @@ static uint64_t root_table(const struct guest_paging *p, enum paging_mode mode) 
     }
 }
 
-static bool large_page(const struct guest_paging *p, enum paging_mode mode, unsigned level,
-                       uint64_t entry) {
+static bool large_page(const struct guest_paging *p, enum paging_mode mode, unsigned level, uint64_t entry) {
     if (!(entry & PTE_LARGE) || !(formats[mode].large_levels & (1u << level))) return false;
     return mode != PAGING_32 || (p->cr4 & CR4_PSE);
 }
 
-static uint64_t reserved_bits(const struct guest_paging *p, enum paging_mode mode,
-                              unsigned level, bool large) {
+static uint64_t reserved_bits(const struct guest_paging *p, enum paging_mode mode, unsigned level, bool large) {
     unsigned maxphy = p->max_phys_addr;
     uint64_t no_execute = (p->efer & EFER_NXE) ? 0 : PTE_NO_EXECUTE;
     switch (mode) {
@@ -80,20 +78,15 @@ static uint64_t reserved_bits(const struct guest_paging *p, enum paging_mode mod
     }
 }
 
-static uint64_t page_frame(const struct guest_paging *p, enum paging_mode mode, uint64_t entry,
-                           unsigned shift) {
-    if (mode == PAGING_32 && shift == 22)
-        return (entry & 0xFFC00000u) | ((entry >> 13) & 0xFF) << 32;
+static uint64_t page_frame(const struct guest_paging *p, enum paging_mode mode, uint64_t entry, unsigned shift) {
+    if (mode == PAGING_32 && shift == 22) return (entry & 0xFFC00000u) | ((entry >> 13) & 0xFF) << 32;
     return entry & bit_range(p->max_phys_addr - 1, shift);
 }
 
-static bool is_canonical_48(uint64_t linear) {
-    return (uint64_t)((int64_t)(linear << 16) >> 16) == linear;
-}
+static bool is_canonical_48(uint64_t linear) { return (uint64_t)((int64_t)(linear << 16) >> 16) == linear; }
 
-enum walk_result guest_linear_to_phys(const struct guest_paging *p, guest_phys_read_fn read,
-                                      void *ctx, uint64_t linear, unsigned access,
-                                      uint64_t *phys_out, uint32_t *pf_error_out) {
+enum walk_result guest_linear_to_phys(const struct guest_paging *p, guest_phys_read_fn read, void *ctx, uint64_t linear,
+                                      unsigned access, uint64_t *phys_out, uint32_t *pf_error_out) {
     *pf_error_out = 0;
     if (!(p->cr0 & CR0_PG)) {
         *phys_out = linear & 0xFFFFFFFFu;
@@ -118,8 +111,7 @@ enum walk_result guest_linear_to_phys(const struct guest_paging *p, guest_phys_r
         unsigned shift = 12 + format->index_bits * (level - 1);
         uint64_t index = (linear >> shift) & ((1u << format->index_bits) - 1);
         uint64_t entry = 0; /* x86 is little endian: a 4-byte read fills the low half */
-        if (!read(ctx, table + index * format->entry_size, &entry, format->entry_size))
-            return WALK_READ_FAILED;
+        if (!read(ctx, table + index * format->entry_size, &entry, format->entry_size)) return WALK_READ_FAILED;
         if (!(entry & PTE_PRESENT)) {
             *pf_error_out = error;
             return WALK_NOT_PRESENT;
@@ -143,8 +135,8 @@ enum walk_result guest_linear_to_phys(const struct guest_paging *p, guest_phys_r
 
     bool user_access = access & GUEST_ACCESS_USER;
     bool denied = (user_access && !user) ||
-                  ((access & GUEST_ACCESS_WRITE) && !writable && (user_access || (p->cr0 & CR0_WP))) ||
-                  ((access & GUEST_ACCESS_FETCH) && no_execute);
+        ((access & GUEST_ACCESS_WRITE) && !writable && (user_access || (p->cr0 & CR0_WP))) ||
+        ((access & GUEST_ACCESS_FETCH) && no_execute);
     if (denied) {
         *pf_error_out = error | PF_ERROR_PRESENT;
         return WALK_PROTECTION;
@@ -159,10 +151,9 @@ uint64_t segment_linear(uint64_t base, uint64_t offset, unsigned address_size) {
 }
 
 /* Translates the range page by page; with a NULL `chunk` it only checks every page. */
-static enum walk_result walk_range(const struct guest_paging *p, guest_phys_read_fn read,
-                                   void *read_ctx, uint64_t linear, size_t length,
-                                   unsigned access, guest_chunk_fn chunk, void *chunk_ctx,
-                                   uint64_t *fault_linear_out, uint32_t *pf_error_out) {
+static enum walk_result walk_range(const struct guest_paging *p, guest_phys_read_fn read, void *read_ctx,
+                                   uint64_t linear, size_t length, unsigned access, guest_chunk_fn chunk,
+                                   void *chunk_ctx, uint64_t *fault_linear_out, uint32_t *pf_error_out) {
     uint64_t linear_mask = (p->efer & EFER_LMA) ? ~0ull : 0xFFFFFFFFu;
     uint64_t chunk_gpa = 0;
     size_t chunk_offset = 0, chunk_length = 0, done = 0;
@@ -171,8 +162,7 @@ static enum walk_result walk_range(const struct guest_paging *p, guest_phys_read
         size_t in_page = PAGE_SIZE - (address & (PAGE_SIZE - 1));
         if (in_page > length - done) in_page = length - done;
         uint64_t gpa;
-        enum walk_result result =
-            guest_linear_to_phys(p, read, read_ctx, address, access, &gpa, pf_error_out);
+        enum walk_result result = guest_linear_to_phys(p, read, read_ctx, address, access, &gpa, pf_error_out);
         if (result != WALK_OK) {
             *fault_linear_out = address;
             return result;
@@ -188,18 +178,15 @@ static enum walk_result walk_range(const struct guest_paging *p, guest_phys_read
         }
         done += in_page;
     }
-    if (chunk_length > 0 && chunk && !chunk(chunk_ctx, chunk_gpa, chunk_offset, chunk_length))
-        return WALK_ABORTED;
+    if (chunk_length > 0 && chunk && !chunk(chunk_ctx, chunk_gpa, chunk_offset, chunk_length)) return WALK_ABORTED;
     return WALK_OK;
 }
 
-enum walk_result guest_linear_chunks(const struct guest_paging *p, guest_phys_read_fn read,
-                                     void *read_ctx, uint64_t linear, size_t length,
-                                     unsigned access, guest_chunk_fn chunk, void *chunk_ctx,
-                                     uint64_t *fault_linear_out, uint32_t *pf_error_out) {
-    enum walk_result result = walk_range(p, read, read_ctx, linear, length, access, NULL, NULL,
-                                         fault_linear_out, pf_error_out);
+enum walk_result guest_linear_chunks(const struct guest_paging *p, guest_phys_read_fn read, void *read_ctx,
+                                     uint64_t linear, size_t length, unsigned access, guest_chunk_fn chunk,
+                                     void *chunk_ctx, uint64_t *fault_linear_out, uint32_t *pf_error_out) {
+    enum walk_result result =
+        walk_range(p, read, read_ctx, linear, length, access, NULL, NULL, fault_linear_out, pf_error_out);
     if (result != WALK_OK) return result;
-    return walk_range(p, read, read_ctx, linear, length, access, chunk, chunk_ctx,
-                      fault_linear_out, pf_error_out);
+    return walk_range(p, read, read_ctx, linear, length, access, chunk, chunk_ctx, fault_linear_out, pf_error_out);
 }

@@ -13,38 +13,54 @@
 /* Registers (byte offsets into BAR0), from the 8254x developer's manual; the 82574L (PCIe,
  * driven by Linux's e1000e) keeps them at the same offsets, with the legacy descriptors below. */
 enum {
-    REG_CTRL = 0x0000, REG_STATUS = 0x0008, REG_EERD = 0x0014, REG_ICR = 0x00C0, REG_IMC = 0x00D8,
-    REG_RCTL = 0x0100, REG_TCTL = 0x0400, REG_TIPG = 0x0410,
-    REG_RDBAL = 0x2800, REG_RDBAH = 0x2804, REG_RDLEN = 0x2808, REG_RDH = 0x2810, REG_RDT = 0x2818,
-    REG_TDBAL = 0x3800, REG_TDBAH = 0x3804, REG_TDLEN = 0x3808, REG_TDH = 0x3810, REG_TDT = 0x3818,
-    REG_MTA = 0x5200, REG_RAL0 = 0x5400, REG_RAH0 = 0x5404,
+    REG_CTRL = 0x0000,
+    REG_STATUS = 0x0008,
+    REG_EERD = 0x0014,
+    REG_ICR = 0x00C0,
+    REG_IMC = 0x00D8,
+    REG_RCTL = 0x0100,
+    REG_TCTL = 0x0400,
+    REG_TIPG = 0x0410,
+    REG_RDBAL = 0x2800,
+    REG_RDBAH = 0x2804,
+    REG_RDLEN = 0x2808,
+    REG_RDH = 0x2810,
+    REG_RDT = 0x2818,
+    REG_TDBAL = 0x3800,
+    REG_TDBAH = 0x3804,
+    REG_TDLEN = 0x3808,
+    REG_TDH = 0x3810,
+    REG_TDT = 0x3818,
+    REG_MTA = 0x5200,
+    REG_RAL0 = 0x5400,
+    REG_RAH0 = 0x5404,
 };
 #define MTA_ENTRIES 128
 
 #define CTRL_ASDE (1u << 5)
-#define CTRL_SLU  (1u << 6)
-#define CTRL_RST  (1u << 26)
+#define CTRL_SLU (1u << 6)
+#define CTRL_RST (1u << 26)
 #define STATUS_LU (1u << 1)
 #define EERD_START (1u << 0)
-#define RAH_AV    (1u << 31)
-#define RCTL_EN    (1u << 1)
-#define RCTL_LPE   (1u << 5)
-#define RCTL_BAM   (1u << 15)
+#define RAH_AV (1u << 31)
+#define RCTL_EN (1u << 1)
+#define RCTL_LPE (1u << 5)
+#define RCTL_BAM (1u << 15)
 #define RCTL_BSIZE_16K_WITH_BSEX (1u << 16)
-#define RCTL_BSEX  (1u << 25)
+#define RCTL_BSEX (1u << 25)
 #define RCTL_SECRC (1u << 26)
-#define TCTL_EN   (1u << 1)
-#define TCTL_PSP  (1u << 3)
+#define TCTL_EN (1u << 1)
+#define TCTL_PSP (1u << 3)
 #define TCTL_CT_SHIFT 4
 #define TCTL_COLD_SHIFT 12
 /* Inter-packet gap for copper (IPGT 10, IPGR1 8, IPGR2 6). */
 #define TIPG_COPPER 0x0060200Au
 
-#define TX_CMD_EOP  0x01
+#define TX_CMD_EOP 0x01
 #define TX_CMD_IFCS 0x02
-#define TX_CMD_RS   0x08
-#define DESC_DD     0x01
-#define RX_EOP      0x02
+#define TX_CMD_RS 0x08
+#define DESC_DD 0x01
+#define RX_EOP 0x02
 
 struct legacy_tx_desc {
     uint64_t address;
@@ -85,9 +101,9 @@ struct e1000_model {
 };
 
 static const struct e1000_model models[] = {
-    { 0x100E, "82540EM", 1u << 4, 8 },   /* QEMU's e1000 */
-    { 0x100F, "82545EM", 1u << 4, 8 },   /* QEMU's e1000-82545em */
-    { 0x10D3, "82574L", 1u << 1, 2 },    /* QEMU's e1000e; a common PCIe PRO/1000 card */
+    { 0x100E, "82540EM", 1u << 4, 8 }, /* QEMU's e1000 */
+    { 0x100F, "82545EM", 1u << 4, 8 }, /* QEMU's e1000-82545em */
+    { 0x10D3, "82574L", 1u << 1, 2 },  /* QEMU's e1000e; a common PCIe PRO/1000 card */
 };
 
 static const struct e1000_model *model_of(uint16_t device_id) {
@@ -151,10 +167,10 @@ static bool read_mac(struct e1000 *e, uint8_t mac[6]) {
 static void reset(struct e1000 *e) {
     reg_write(e, REG_IMC, 0xFFFFFFFFu);
     reg_write(e, REG_CTRL, reg_read(e, REG_CTRL) | CTRL_RST);
-    delay_us(1000);   /* the manual asks for 1 us before touching registers; be generous */
+    delay_us(1000); /* the manual asks for 1 us before touching registers; be generous */
     for (unsigned i = 0; i < 1000 && (reg_read(e, REG_CTRL) & CTRL_RST); i++) delay_us(10);
-    reg_write(e, REG_IMC, 0xFFFFFFFFu);   /* reset unmasks nothing, but the firmware may have */
-    (void)reg_read(e, REG_ICR);           /* clears pending causes */
+    reg_write(e, REG_IMC, 0xFFFFFFFFu); /* reset unmasks nothing, but the firmware may have */
+    (void)reg_read(e, REG_ICR);         /* clears pending causes */
 }
 
 static void setup_tx(struct e1000 *e) {
@@ -164,7 +180,7 @@ static void setup_tx(struct e1000 *e) {
     e->tx_buffer_size = (size_t)pages * PAGE_SIZE;
     for (unsigned i = 0; i < RING_SIZE; i++) {
         e->tx[i].address = pool_virt_to_phys(e->tx_buffers + i * e->tx_buffer_size);
-        e->tx[i].status = DESC_DD;   /* free: send() waits for DD before reusing a slot */
+        e->tx[i].status = DESC_DD; /* free: send() waits for DD before reusing a slot */
     }
     uint64_t ring = pool_virt_to_phys((const void *)e->tx);
     reg_write(e, REG_TDBAL, (uint32_t)ring);
@@ -180,13 +196,14 @@ static void setup_rx(struct e1000 *e, bool jumbo) {
     for (unsigned i = 0; i < MTA_ENTRIES; i++) reg_write(e, REG_MTA + 4 * i, 0);
     e->rx = pool_alloc_pages(&hv_pages, 1);
     e->rx_buffers = pool_alloc_pages(&hv_pages, (unsigned)(RING_SIZE * e->rx_buffer_size / PAGE_SIZE));
-    for (unsigned i = 0; i < RING_SIZE; i++) e->rx[i].address = pool_virt_to_phys(e->rx_buffers + i * e->rx_buffer_size);
+    for (unsigned i = 0; i < RING_SIZE; i++)
+        e->rx[i].address = pool_virt_to_phys(e->rx_buffers + i * e->rx_buffer_size);
     uint64_t ring = pool_virt_to_phys((const void *)e->rx);
     reg_write(e, REG_RDBAL, (uint32_t)ring);
     reg_write(e, REG_RDBAH, (uint32_t)(ring >> 32));
     reg_write(e, REG_RDLEN, RING_SIZE * sizeof(struct legacy_rx_desc));
     reg_write(e, REG_RDH, 0);
-    reg_write(e, REG_RDT, RING_SIZE - 1);   /* the NIC owns all but one descriptor */
+    reg_write(e, REG_RDT, RING_SIZE - 1); /* the NIC owns all but one descriptor */
     /* One buffer per frame: 2 KiB, or 16 KiB (BSEX) with long packets enabled for jumbo frames. */
     uint32_t size_bits = jumbo ? RCTL_LPE | RCTL_BSEX | RCTL_BSIZE_16K_WITH_BSEX : 0;
     reg_write(e, REG_RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC | size_bits);
@@ -200,7 +217,7 @@ static bool e1000_send(struct nic *nic, const void *frame, size_t len) {
     d->length = (uint16_t)len;
     d->cmd = TX_CMD_EOP | TX_CMD_IFCS | TX_CMD_RS;
     d->status = 0;
-    compiler_barrier();   /* descriptor written before the NIC sees the new tail */
+    compiler_barrier(); /* descriptor written before the NIC sees the new tail */
     e->tx_tail = (e->tx_tail + 1) % RING_SIZE;
     reg_write(e, REG_TDT, e->tx_tail);
     return true;
@@ -211,26 +228,26 @@ static size_t e1000_poll_receive(struct nic *nic, void *buf, size_t cap) {
     for (;;) {
         volatile struct legacy_rx_desc *d = &e->rx[e->rx_next];
         if (!(d->status & DESC_DD)) return 0;
-        compiler_barrier();   /* status read before the data */
+        compiler_barrier(); /* status read before the data */
         size_t len = d->length;
         bool whole = (d->status & RX_EOP) && !d->errors && len <= cap;
-        if (whole) memcpy(buf, e->rx_buffers + e->rx_next * e->rx_buffer_size, len);
-        else e->rx_dropped++;
+        if (whole)
+            memcpy(buf, e->rx_buffers + e->rx_next * e->rx_buffer_size, len);
+        else
+            e->rx_dropped++;
         d->status = 0;
         compiler_barrier();
-        reg_write(e, REG_RDT, e->rx_next);   /* hand the descriptor back */
+        reg_write(e, REG_RDT, e->rx_next); /* hand the descriptor back */
         e->rx_next = (e->rx_next + 1) % RING_SIZE;
         if (whole) return len;
     }
 }
 
-static bool e1000_link_up(struct nic *nic) {
-    return reg_read(nic->driver, REG_STATUS) & STATUS_LU;
-}
+static bool e1000_link_up(struct nic *nic) { return reg_read(nic->driver, REG_STATUS) & STATUS_LU; }
 
 struct nic *e1000_open(unsigned mtu, struct pci_address *where) {
     struct e1000 *e = &device;
-    *e = (struct e1000){ 0 };   /* ring indexes restart with the reset below */
+    *e = (struct e1000){ 0 }; /* ring indexes restart with the reset below */
     if (!pci_find(supported, where)) {
         log_printf("e1000: no supported NIC (Intel 8086:100e, 8086:100f or 8086:10d3) on the PCI bus\n");
         return NULL;
@@ -260,9 +277,11 @@ struct nic *e1000_open(unsigned mtu, struct pci_address *where) {
     e->nic.link_up = e1000_link_up;
     e->nic.driver = e;
     const uint8_t *m = e->nic.mac;
-    log_printf("e1000 at PCI %02x:%02x.%x (8086:%04x, %s), registers at %lx (%lu KiB), MAC %02x:%02x:%02x:%02x:%02x:%02x, "
-               "MTU %u\n", where->bus, where->device, where->function, e->model->device_id, e->model->name, base, size >> 10,
-               m[0], m[1], m[2], m[3], m[4], m[5], mtu);
+    log_printf(
+        "e1000 at PCI %02x:%02x.%x (8086:%04x, %s), registers at %lx (%lu KiB), MAC %02x:%02x:%02x:%02x:%02x:%02x, "
+        "MTU %u\n",
+        where->bus, where->device, where->function, e->model->device_id, e->model->name, base, size >> 10, m[0], m[1],
+        m[2], m[3], m[4], m[5], mtu);
     return &e->nic;
 }
 

@@ -4,17 +4,18 @@
 #include "x86/cpu.h"
 
 #define PCI_CONFIG_ADDRESS 0xCF8
-#define PCI_CONFIG_DATA    0xCFC
-#define PCI_ENABLE         (1u << 31)
+#define PCI_CONFIG_DATA 0xCFC
+#define PCI_ENABLE (1u << 31)
 
-#define BAR_IO        (1u << 0)
+#define BAR_IO (1u << 0)
 #define BAR_TYPE_MASK (3u << 1)
-#define BAR_TYPE_64   (2u << 1)
-#define BAR_MEM_MASK  0xFFFFFFF0u
+#define BAR_TYPE_64 (2u << 1)
+#define BAR_MEM_MASK 0xFFFFFFF0u
 
 static void select_register(struct pci_address a, uint8_t offset) {
-    outl(PCI_CONFIG_ADDRESS, PCI_ENABLE | (uint32_t)a.bus << 16 | (uint32_t)(a.device & 31) << 11 |
-                                 (uint32_t)(a.function & 7) << 8 | (offset & 0xFC));
+    outl(PCI_CONFIG_ADDRESS,
+         PCI_ENABLE | (uint32_t)a.bus << 16 | (uint32_t)(a.device & 31) << 11 | (uint32_t)(a.function & 7) << 8 |
+             (offset & 0xFC));
 }
 
 uint32_t pci_read32(struct pci_address a, uint8_t offset) {
@@ -44,7 +45,7 @@ bool pci_find(pci_match match, struct pci_address *out) {
                 struct pci_address a = { (uint8_t)bus, (uint8_t)device, (uint8_t)function };
                 uint16_t vendor = pci_read16(a, PCI_VENDOR_ID);
                 if (vendor == 0xFFFF) {
-                    if (function == 0) break;   /* no device in this slot */
+                    if (function == 0) break; /* no device in this slot */
                     continue;
                 }
                 if (match(vendor, pci_read16(a, PCI_DEVICE_ID), pci_read32(a, PCI_CLASS_REV) >> 8)) {

@@ -38,9 +38,12 @@ static uint32_t hw_in(uint16_t port, unsigned size) {
 }
 
 static void hw_out(uint16_t port, unsigned size, uint32_t value) {
-    if (size == 1) outb(port, (uint8_t)value);
-    else if (size == 2) outw(port, (uint16_t)value);
-    else outl(port, value);
+    if (size == 1)
+        outb(port, (uint8_t)value);
+    else if (size == 2)
+        outw(port, (uint16_t)value);
+    else
+        outl(port, value);
 }
 
 static uint32_t size_mask(unsigned size) { return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1; }
@@ -62,7 +65,7 @@ static void filter_write(void *ctx, uint16_t port, unsigned size, uint32_t value
         outl(CONFIG_ADDRESS, value);
         return;
     }
-    if (port < CONFIG_DATA) {   /* e.g. CF9h, the reset control register */
+    if (port < CONFIG_DATA) { /* e.g. CF9h, the reset control register */
         hw_out(port, size, value);
         return;
     }
@@ -76,7 +79,7 @@ static void filter_write(void *ctx, uint16_t port, unsigned size, uint32_t value
         if (same(w->address, t.address) && (t.offset & ~3u) == w->offset)
             w->written(w->ctx, t.address, w->offset, pci_read32(t.address, w->offset));
     }
-    outl(CONFIG_ADDRESS, config_address);   /* pci_read32 moved the address register */
+    outl(CONFIG_ADDRESS, config_address); /* pci_read32 moved the address register */
 }
 
 static const struct io_port_handler filter_handler = {

@@ -33,8 +33,7 @@ enum ata_backend_outcome ata_result_for(const struct ata_backend_command *cmd, c
         out->lba = r->lba;
         return ATA_BACKEND_DONE;
     case AOE_RESULT_AOE_ERROR:
-    case AOE_RESULT_TIMEOUT:
-        break;
+    case AOE_RESULT_TIMEOUT: break;
     }
-    return ATA_BACKEND_FAILED;   /* the guest sees the command aborted (ERR, ABRT) */
+    return ATA_BACKEND_FAILED; /* the guest sees the command aborted (ERR, ABRT) */
 }

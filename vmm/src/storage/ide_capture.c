@@ -14,17 +14,18 @@
 #define PRIMARY_COMMAND_BLOCK 0x1F0
 #define PRIMARY_CONTROL 0x3F6
 #define PRIMARY_IRQ 14
-#define PCI_CLASS_IDE 0x0101u          /* mass storage, IDE (any programming interface) */
-#define PCI_BAR4 0x20                  /* PIIX: bus-master I/O base */
+#define PCI_CLASS_IDE 0x0101u /* mass storage, IDE (any programming interface) */
+#define PCI_BAR4 0x20         /* PIIX: bus-master I/O base */
 #define BM_PRIMARY_PORTS 8
-#define BM_STATUS_DMA_CAPABLE 0x60     /* drive 0/1 DMA capable: set by the firmware */
+#define BM_STATUS_DMA_CAPABLE 0x60 /* drive 0/1 DMA capable: set by the firmware */
 
-static struct ata_channel channel;     /* ~130 KiB with its sector buffer: never on a stack */
+static struct ata_channel channel; /* ~130 KiB with its sector buffer: never on a stack */
 static struct vcpu *capture_vcpu;
-static uint16_t bm_base;               /* 0 while the BAR holds no usable I/O address */
+static uint16_t bm_base; /* 0 while the BAR holds no usable I/O address */
 
 static enum ata_port channel_port(uint16_t port) {
-    if (port >= PRIMARY_COMMAND_BLOCK && port < PRIMARY_COMMAND_BLOCK + 8) return (enum ata_port)(port - PRIMARY_COMMAND_BLOCK);
+    if (port >= PRIMARY_COMMAND_BLOCK && port < PRIMARY_COMMAND_BLOCK + 8)
+        return (enum ata_port)(port - PRIMARY_COMMAND_BLOCK);
     if (port == PRIMARY_CONTROL) return ATA_PORT_ALT_STATUS_DEVICE_CONTROL;
     return (enum ata_port)(ATA_PORT_BM_COMMAND + (port - bm_base));
 }
@@ -70,7 +71,7 @@ static const struct io_port_handler register_handler = {
 
 static void set_irq_level(void *ctx, bool asserted) {
     (void)ctx;
-    if (asserted) interrupts_raise_isa(capture_vcpu, PRIMARY_IRQ);   /* ISA IRQ 14 is edge-triggered */
+    if (asserted) interrupts_raise_isa(capture_vcpu, PRIMARY_IRQ); /* ISA IRQ 14 is edge-triggered */
 }
 
 static bool memory_read(void *ctx, uint64_t gpa, void *buf, size_t len) {
@@ -123,7 +124,8 @@ bool ide_capture_init(struct vcpu *v, struct ata_backend backend) {
     claim_bus_master(bar);
     ata_channel_write(&channel, ATA_PORT_BM_STATUS, capable, 1);
     pci_config_watch(ide, PCI_BAR4, bar4_written, 0);
-    log_printf("IDE %02x:%02x.%x primary channel captured (ports 1f0-1f7, 3f6, bus master %x): its disk is the AoE target\n",
-               ide.bus, ide.device, ide.function, bm_base);
+    log_printf(
+        "IDE %02x:%02x.%x primary channel captured (ports 1f0-1f7, 3f6, bus master %x): its disk is the AoE target\n",
+        ide.bus, ide.device, ide.function, bm_base);
     return true;
 }

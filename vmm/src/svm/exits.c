@@ -17,7 +17,7 @@
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 
-static uint64_t exit_counts[SVM_EXIT_KIND_MAX];   /* indexed like svm_exit_kinds[] */
+static uint64_t exit_counts[SVM_EXIT_KIND_MAX]; /* indexed like svm_exit_kinds[] */
 static uint64_t exits_total;
 
 /* TCG provides no NextRIP: decode the instruction at CS:RIP to learn its length. */
@@ -79,17 +79,15 @@ void svm_exit_ioio(struct vcpu *v) {
     io_exit_handle(v, &e);
 }
 
-void svm_exit_svm_instruction(struct vcpu *v) {
-    vcpu_inject_exception(v, VECTOR_UD, false, 0);
-}
+void svm_exit_svm_instruction(struct vcpu *v) { vcpu_inject_exception(v, VECTOR_UD, false, 0); }
 
 void svm_exit_shutdown(struct vcpu *v) {
     (void)v;
     log_printf("guest shutdown (triple fault): resetting the machine, as hardware would\n");
     vcpu_log_exit_stats("at reset");
     outb(0xCF9, 0x02);
-    outb(0xCF9, 0x06);   /* PCI reset control: hard reset */
-    outb(0x64, 0xFE);    /* fallback: keyboard controller reset pulse */
+    outb(0xCF9, 0x06); /* PCI reset control: hard reset */
+    outb(0x64, 0xFE);  /* fallback: keyboard controller reset pulse */
     cpu_halt_forever();
 }
 
@@ -121,8 +119,9 @@ void svm_handle_exit(struct vcpu *v) {
     uint64_t code = vmcb->control.exit_code;
     if (code == SVM_EXIT_INVALID) panic("VMRUN refused the guest state (exit code VMEXIT_INVALID)\n");
     const struct svm_exit_kind *kind = svm_exit_lookup(code);
-    if (!kind) panic("unexpected #VMEXIT %lx (info1 %lx info2 %lx)\n", code, vmcb->control.exit_info1,
-                     vmcb->control.exit_info2);
+    if (!kind)
+        panic("unexpected #VMEXIT %lx (info1 %lx info2 %lx)\n", code, vmcb->control.exit_info1,
+              vmcb->control.exit_info2);
     exits_total++;
     exit_counts[kind - svm_exit_kinds]++;
     kind->handle(v);

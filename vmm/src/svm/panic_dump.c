@@ -5,15 +5,15 @@
 #include "console/log.h"
 #include "svm/svm.h"
 
-struct vcpu *panic_vcpu;   /* set once the guest exists */
+struct vcpu *panic_vcpu; /* set once the guest exists */
 
 void panic_dump_guest_state(void) {
     if (!panic_vcpu) return;
     const struct vmcb *vmcb = svm_vmcb(panic_vcpu);
     const struct vmcb_save *s = &vmcb->save;
     const struct vcpu_gprs *g = &panic_vcpu->gprs;
-    log_printf("exit code %lx info1 %lx info2 %lx intinfo %lx\n", vmcb->control.exit_code,
-               vmcb->control.exit_info1, vmcb->control.exit_info2, vmcb->control.exit_int_info);
+    log_printf("exit code %lx info1 %lx info2 %lx intinfo %lx\n", vmcb->control.exit_code, vmcb->control.exit_info1,
+               vmcb->control.exit_info2, vmcb->control.exit_int_info);
     log_printf("cs %04x base %lx attr %x  rip %lx  rflags %lx  cpl %u\n", s->cs.selector, s->cs.base, s->cs.attrib,
                s->rip, s->rflags, s->cpl);
     log_printf("ss %04x base %lx  rsp %lx  ds %04x es %04x\n", s->ss.selector, s->ss.base, s->rsp, s->ds.selector,

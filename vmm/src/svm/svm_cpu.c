@@ -4,10 +4,10 @@
 #include "mm/pages.h"
 #include "x86/cpu.h"
 
-#define CPUID_EXT_FEATURES     0x80000001u
-#define CPUID_EXT_ECX_SVM      (1u << 2)
-#define CPUID_SVM_FEATURES     0x8000000Au
-#define CPUID_SVM_EDX_NPT      (1u << 0)
+#define CPUID_EXT_FEATURES 0x80000001u
+#define CPUID_EXT_ECX_SVM (1u << 2)
+#define CPUID_SVM_FEATURES 0x8000000Au
+#define CPUID_SVM_EDX_NPT (1u << 0)
 
 const char *svm_unsupported_reason(void) {
     struct cpuid_regs vendor = cpuid(0, 0);
@@ -15,8 +15,7 @@ const char *svm_unsupported_reason(void) {
     if (vendor.ebx == 0x756E6547 && vendor.edx == 0x49656E69 && vendor.ecx == 0x6C65746E)
         return "this is an Intel CPU: the hypervisor has only an AMD SVM backend so far (no VT-x); "
                "use an AMD machine, or QEMU with -cpu qemu64,+svm,+npt";
-    if (cpuid(0x80000000u, 0).eax < CPUID_SVM_FEATURES ||
-        !(cpuid(CPUID_EXT_FEATURES, 0).ecx & CPUID_EXT_ECX_SVM))
+    if (cpuid(0x80000000u, 0).eax < CPUID_SVM_FEATURES || !(cpuid(CPUID_EXT_FEATURES, 0).ecx & CPUID_EXT_ECX_SVM))
         return "this CPU lacks AMD SVM (CPUID 8000_0001h ECX bit 2): the hypervisor needs AMD-V; "
                "on QEMU use -cpu qemu64,+svm,+npt";
     if (!(cpuid(CPUID_SVM_FEATURES, 0).edx & CPUID_SVM_EDX_NPT))

@@ -47,7 +47,7 @@ uint16_t vcpu_segment_selector(const struct vcpu *v, enum insn_segment seg) { re
 
 enum cpu_mode vcpu_code_mode(const struct vcpu *v) {
     const struct vmcb_save *s = &arch(v)->vmcb->save;
-    if (s->rflags & RFLAGS_VM) return CPU_MODE_16;      /* virtual-8086 */
+    if (s->rflags & RFLAGS_VM) return CPU_MODE_16; /* virtual-8086 */
     if ((s->efer & EFER_LMA) && (s->cs.attrib & (1u << 9))) return CPU_MODE_64;
     if ((s->cr0 & 1) && (s->cs.attrib & (1u << 10))) return CPU_MODE_32;
     return CPU_MODE_16;
@@ -71,10 +71,14 @@ void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, 
 void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool reads, bool writes) {
     /* Three 2 KiB vectors, 2 bits per MSR (read, write): 0-1FFFh, C000_0000h-, C001_0000h-. */
     uint32_t offset;
-    if (msr <= 0x1FFF) offset = 0;
-    else if (msr >= 0xC0000000u && msr <= 0xC0001FFFu) offset = 0x800;
-    else if (msr >= 0xC0010000u && msr <= 0xC0011FFFu) offset = 0x1000;
-    else panic("svm_intercept_msr: MSR %x is outside the permission map\n", msr);
+    if (msr <= 0x1FFF)
+        offset = 0;
+    else if (msr >= 0xC0000000u && msr <= 0xC0001FFFu)
+        offset = 0x800;
+    else if (msr >= 0xC0010000u && msr <= 0xC0011FFFu)
+        offset = 0x1000;
+    else
+        panic("svm_intercept_msr: MSR %x is outside the permission map\n", msr);
     uint32_t bit = (msr & 0x1FFF) * 2;
     uint8_t *byte = &arch(v)->msr_bitmap[offset + bit / 8];
     if (reads) *byte |= (uint8_t)(1u << (bit % 8));
@@ -115,8 +119,8 @@ static void init_real_mode_state(struct vmcb_save *s, const struct guest_start *
     s->ldtr.limit = 0xFFFF;
     s->tr.attrib = 0x8B;
     s->tr.limit = 0xFFFF;
-    s->cr0 = 0x10;                       /* ET; protection and paging off */
-    s->efer = EFER_SVME;                 /* VMRUN demands SVME in the guest EFER; reads hide it */
+    s->cr0 = 0x10;       /* ET; protection and paging off */
+    s->efer = EFER_SVME; /* VMRUN demands SVME in the guest EFER; reads hide it */
     s->rflags = 0x2;
     s->rip = start->ip;
     s->rsp = 0x7C00;
@@ -127,12 +131,11 @@ static void init_real_mode_state(struct vmcb_save *s, const struct guest_start *
 
 static void init_intercepts(struct vmcb_control *c) {
     c->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_IOIO_PROT |
-                         SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INVLPGA;
+        SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INVLPGA;
     /* The guest's EFER.SVME is forced on, so SVM instructions would work in the guest: trap
      * them all and answer #UD, as a CPU without SVM would. */
-    c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
-                         SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-                         SVM_INTERCEPT_SKINIT;
+    c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+        SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI | SVM_INTERCEPT_SKINIT;
 }
 
 struct vcpu *svm_vcpu_create(const struct guest_start *start) {
@@ -142,11 +145,11 @@ struct vcpu *svm_vcpu_create(const struct guest_start *start) {
     s->host_vmcb = pool_alloc_pages(&hv_pages, 1);
     s->host_vmcb_pa = pool_virt_to_phys(s->host_vmcb);
     s->msr_bitmap = pool_alloc_pages(&hv_pages, MSRPM_PAGES);
-    s->io_bitmap = pool_alloc_pages(&hv_pages, IOPM_PAGES);   /* all clear: ports pass through */
+    s->io_bitmap = pool_alloc_pages(&hv_pages, IOPM_PAGES); /* all clear: ports pass through */
 
     struct vmcb_control *c = &s->vmcb->control;
     init_intercepts(c);
-    s->max_phys_addr = (uint8_t)cpuid(0x80000008u, 0).eax;   /* the guest sees the host's value */
+    s->max_phys_addr = (uint8_t)cpuid(0x80000008u, 0).eax; /* the guest sees the host's value */
     c->iopm_base_pa = pool_virt_to_phys(s->io_bitmap);
     c->msrpm_base_pa = pool_virt_to_phys(s->msr_bitmap);
     c->guest_asid = 1;

@@ -61,7 +61,7 @@ enum acpi_cpus_result acpi_count_cpus(phys_read_fn read, void *ctx, uint16_t ebd
     uint8_t rsdp[36];
     uint64_t ebda = (uint64_t)ebda_segment << 4;
     bool found = (ebda >= 0x80000 && ebda < 0xA0000 && find_rsdp(read, ctx, ebda, ebda + 1024, rsdp)) ||
-                 find_rsdp(read, ctx, 0xE0000, 0x100000, rsdp);
+        find_rsdp(read, ctx, 0xE0000, 0x100000, rsdp);
     if (!found) return ACPI_CPUS_NO_RSDP;
 
     bool extended = rsdp[15] >= 2 && le64(rsdp + 24) != 0;

@@ -28,9 +28,8 @@ struct descriptor_pointer {
 extern const char host_trap_entries[];
 
 static const uint64_t host_gdt[] = {
-    0,
-    0x00AF9A000000FFFFull,   /* 0x08: 64-bit code */
-    0x00CF92000000FFFFull,   /* 0x10: data */
+    0, 0x00AF9A000000FFFFull, /* 0x08: 64-bit code */
+    0x00CF92000000FFFFull,    /* 0x10: data */
 };
 static struct idt_gate host_idt[HOST_TRAP_COUNT];
 
@@ -53,12 +52,19 @@ void host_cpu_init(void) {
                      "movl %%eax, %%ds\n\t"
                      "movl %%eax, %%es\n\t"
                      "movl %%eax, %%ss\n\t"
-                     : : "m"(gdtr) : "rax", "memory");
+                     :
+                     : "m"(gdtr)
+                     : "rax", "memory");
     for (unsigned v = 0; v < HOST_TRAP_COUNT; v++) {
         uint64_t handler = (uint64_t)(uintptr_t)(host_trap_entries + v * TRAP_ENTRY_STRIDE);
         host_idt[v] = (struct idt_gate){
-            .offset_low = (uint16_t)handler, .selector = 0x08, .ist = 0, .type_attr = 0x8E,
-            .offset_mid = (uint16_t)(handler >> 16), .offset_high = (uint32_t)(handler >> 32), .reserved = 0,
+            .offset_low = (uint16_t)handler,
+            .selector = 0x08,
+            .ist = 0,
+            .type_attr = 0x8E,
+            .offset_mid = (uint16_t)(handler >> 16),
+            .offset_high = (uint32_t)(handler >> 32),
+            .reserved = 0,
         };
     }
     struct descriptor_pointer idtr = { sizeof host_idt - 1, (uint64_t)(uintptr_t)host_idt };

@@ -8,7 +8,9 @@ uint64_t tsc_per_second;
 
 enum {
     PIT_HZ = 1193182,
-    PIT_CH2_DATA = 0x42, PIT_MODE = 0x43, PORT_61 = 0x61,
+    PIT_CH2_DATA = 0x42,
+    PIT_MODE = 0x43,
+    PORT_61 = 0x61,
     CALIBRATION_MS = 10,
     CALIBRATION_ROUNDS = 5,
 };
@@ -26,7 +28,7 @@ static uint64_t ticks_over_one_shot(void) {
      * measurement, never shortens it, so the minimum below is the best estimate. */
     uint64_t start = rdtsc();
     outb(PIT_CH2_DATA, (uint8_t)(count >> 8));
-    while (!(inb(PORT_61) & 0x20)) cpu_relax();          /* OUT2 goes high at terminal count */
+    while (!(inb(PORT_61) & 0x20)) cpu_relax(); /* OUT2 goes high at terminal count */
     uint64_t ticks = rdtsc() - start;
 
     outb(PORT_61, saved_61);
@@ -50,6 +52,4 @@ uint64_t tsc_to_us(uint64_t ticks) {
     return ticks / tsc_per_second * 1000000 + ticks % tsc_per_second * 1000000 / tsc_per_second;
 }
 
-uint64_t tsc_from_us(uint64_t us) {
-    return us / 1000000 * tsc_per_second + us % 1000000 * tsc_per_second / 1000000;
-}
+uint64_t tsc_from_us(uint64_t us) { return us / 1000000 * tsc_per_second + us % 1000000 * tsc_per_second / 1000000; }

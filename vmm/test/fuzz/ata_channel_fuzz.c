@@ -7,7 +7,7 @@
  * channel hands to the backend is well formed: one at a time, a data command at most one chunk with a buffer inside
  * the channel's own and exactly count sectors long, data only for the data opcodes, the LBA
  * inside 48 bits. The fixture (in-memory disk, RAM, IRQ line) is the host tests' own. */
-#pragma GCC diagnostic ignored "-Wunused-function"   /* the fixture's helpers this harness skips */
+#pragma GCC diagnostic ignored "-Wunused-function" /* the fixture's helpers this harness skips */
 #include "../host/ata_test_fixture.h"
 #include "fuzz.h"
 
@@ -15,25 +15,44 @@
 #define PROTECTED_TO (7u << 20)
 
 static const uint8_t opcodes[] = {
-    ATA_CMD_READ_SECTORS, ATA_CMD_READ_SECTORS_EXT, ATA_CMD_WRITE_SECTORS, ATA_CMD_WRITE_SECTORS_EXT,
-    ATA_CMD_READ_DMA, ATA_CMD_READ_DMA_EXT, ATA_CMD_WRITE_DMA, ATA_CMD_WRITE_DMA_EXT, ATA_CMD_READ_MULTIPLE,
-    ATA_CMD_WRITE_MULTIPLE, ATA_CMD_READ_MULTIPLE_EXT, ATA_CMD_WRITE_MULTIPLE_EXT, ATA_CMD_SET_MULTIPLE,
-    ATA_CMD_IDENTIFY_DEVICE, ATA_CMD_SET_FEATURES, ATA_CMD_FLUSH_CACHE, ATA_CMD_FLUSH_CACHE_EXT,
-    ATA_CMD_READ_VERIFY, ATA_CMD_READ_VERIFY_EXT, ATA_CMD_READ_NATIVE_MAX, ATA_CMD_READ_NATIVE_MAX_EXT,
-    ATA_CMD_INITIALIZE_DEVICE_PARAMETERS, ATA_CMD_CHECK_POWER_MODE, ATA_CMD_PACKET, ATA_CMD_DEVICE_RESET,
+    ATA_CMD_READ_SECTORS,
+    ATA_CMD_READ_SECTORS_EXT,
+    ATA_CMD_WRITE_SECTORS,
+    ATA_CMD_WRITE_SECTORS_EXT,
+    ATA_CMD_READ_DMA,
+    ATA_CMD_READ_DMA_EXT,
+    ATA_CMD_WRITE_DMA,
+    ATA_CMD_WRITE_DMA_EXT,
+    ATA_CMD_READ_MULTIPLE,
+    ATA_CMD_WRITE_MULTIPLE,
+    ATA_CMD_READ_MULTIPLE_EXT,
+    ATA_CMD_WRITE_MULTIPLE_EXT,
+    ATA_CMD_SET_MULTIPLE,
+    ATA_CMD_IDENTIFY_DEVICE,
+    ATA_CMD_SET_FEATURES,
+    ATA_CMD_FLUSH_CACHE,
+    ATA_CMD_FLUSH_CACHE_EXT,
+    ATA_CMD_READ_VERIFY,
+    ATA_CMD_READ_VERIFY_EXT,
+    ATA_CMD_READ_NATIVE_MAX,
+    ATA_CMD_READ_NATIVE_MAX_EXT,
+    ATA_CMD_INITIALIZE_DEVICE_PARAMETERS,
+    ATA_CMD_CHECK_POWER_MODE,
+    ATA_CMD_PACKET,
+    ATA_CMD_DEVICE_RESET,
 };
 
-static bool pending;   /* the backend holds a command (deferred) */
+static bool pending; /* the backend holds a command (deferred) */
 
 static bool is_data_opcode(uint8_t op) {
     return op == ATA_CMD_READ_SECTORS || op == ATA_CMD_READ_SECTORS_EXT || op == ATA_CMD_WRITE_SECTORS ||
-           op == ATA_CMD_WRITE_SECTORS_EXT || op == ATA_CMD_IDENTIFY_DEVICE;
+        op == ATA_CMD_WRITE_SECTORS_EXT || op == ATA_CMD_IDENTIFY_DEVICE;
 }
 
 static enum ata_backend_outcome checked_execute(void *ctx, const struct ata_backend_command *cmd,
                                                 struct ata_backend_result *result) {
     CHECK(!pending);
-    CHECK(cmd->count <= 65536);   /* non-data commands carry the guest's count (READ VERIFY) */
+    CHECK(cmd->count <= 65536); /* non-data commands carry the guest's count (READ VERIFY) */
     CHECK(cmd->lba + cmd->count <= ATA_LBA48_SECTORS);
     if (cmd->buffer) {
         CHECK(cmd->count <= ATA_CHANNEL_CHUNK_SECTORS);
@@ -50,15 +69,15 @@ static enum ata_backend_outcome checked_execute(void *ctx, const struct ata_back
 static uint64_t random_lba(uint64_t *rng) {
     switch (splitmix64(rng) % 3) {
     case 0: return splitmix64(rng) % DISK_SECTORS;
-    case 1: return DISK_SECTORS - splitmix64(rng) % 300;   /* across the end of the disk */
+    case 1: return DISK_SECTORS - splitmix64(rng) % 300; /* across the end of the disk */
     default: return splitmix64(rng) & 0xFFFFFFFFFFFFull;
     }
 }
 
 static uint32_t random_address(uint64_t *rng) {
     switch (splitmix64(rng) % 4) {
-    case 0: return PROTECTED_FROM - 4096 + (uint32_t)(splitmix64(rng) % 8192);   /* into the hypervisor */
-    case 1: return RAM_BYTES - (uint32_t)(splitmix64(rng) % 8192);                /* past the end of RAM */
+    case 0: return PROTECTED_FROM - 4096 + (uint32_t)(splitmix64(rng) % 8192); /* into the hypervisor */
+    case 1: return RAM_BYTES - (uint32_t)(splitmix64(rng) % 8192);             /* past the end of RAM */
     case 2: return (uint32_t)splitmix64(rng);
     default: return (uint32_t)(splitmix64(rng) % (PROTECTED_FROM - 0x20000));
     }
@@ -93,9 +112,7 @@ static void step(uint64_t *rng) {
     case 2:
         ata_channel_write(&fx.ch, ports[splitmix64(rng) % 17], (uint32_t)splitmix64(rng), sizes[splitmix64(rng) % 3]);
         break;
-    case 3:
-        (void)ata_channel_read(&fx.ch, ports[splitmix64(rng) % 17], sizes[splitmix64(rng) % 3]);
-        break;
+    case 3: (void)ata_channel_read(&fx.ch, ports[splitmix64(rng) % 17], sizes[splitmix64(rng) % 3]); break;
     case 4: {
         size_t bytes = splitmix64(rng) % 3 ? splitmix64(rng) % 4096 : splitmix64(rng) % sizeof data;
         if (splitmix64(rng) % 2) {
@@ -106,12 +123,8 @@ static void step(uint64_t *rng) {
         }
         break;
     }
-    case 5:
-        start_dma(rng);
-        break;
-    case 6:
-        outb(ATA_PORT_BM_COMMAND, 0);
-        break;
+    case 5: start_dma(rng); break;
+    case 6: outb(ATA_PORT_BM_COMMAND, 0); break;
     case 7:
         if (pending) {
             pending = false;
@@ -124,11 +137,9 @@ static void step(uint64_t *rng) {
     case 8:
         outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, ATA_CONTROL_SRST);
         outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0);
-        if (!pending) CHECK(!(inb(ATA_PORT_STATUS_COMMAND) & ATA_STATUS_BSY));   /* a reset ends a stuck device */
+        if (!pending) CHECK(!(inb(ATA_PORT_STATUS_COMMAND) & ATA_STATUS_BSY)); /* a reset ends a stuck device */
         break;
-    default:
-        (void)inb(ATA_PORT_STATUS_COMMAND);
-        break;
+    default: (void)inb(ATA_PORT_STATUS_COMMAND); break;
     }
 }
 
@@ -144,7 +155,7 @@ static void fuzz_channel(uint64_t *rng, unsigned long inputs) {
         complete_deferred();
     }
     printf("# %u backend commands, %u interrupts\n", fx.disk.calls, fx.irq.rising_edges);
-    CHECK(fx.disk.calls > inputs / 100);   /* the driver got commands through, not only errors */
+    CHECK(fx.disk.calls > inputs / 100); /* the driver got commands through, not only errors */
 }
 
 int main(int argc, char **argv) {

@@ -17,8 +17,13 @@ static bool read_memory(void *ctx, uint64_t pa, void *buf, size_t len) {
     return true;
 }
 
-static void put32(uint64_t pa, uint32_t v) { for (int i = 0; i < 4; i++) memory[pa + i] = (uint8_t)(v >> (8 * i)); }
-static void put64(uint64_t pa, uint64_t v) { put32(pa, (uint32_t)v); put32(pa + 4, (uint32_t)(v >> 32)); }
+static void put32(uint64_t pa, uint32_t v) {
+    for (int i = 0; i < 4; i++) memory[pa + i] = (uint8_t)(v >> (8 * i));
+}
+static void put64(uint64_t pa, uint64_t v) {
+    put32(pa, (uint32_t)v);
+    put32(pa + 4, (uint32_t)(v >> 32));
+}
 
 static void fix_checksum(uint64_t pa, size_t len, size_t checksum_offset) {
     uint8_t sum = 0;
@@ -43,8 +48,13 @@ static void build_tables(uint64_t rsdp_at, bool xsdt, const uint8_t *entries, si
     fix_checksum(rsdp_at, 20, 8);
     unsigned pointer = xsdt ? 8 : 4;
     sdt_header(root, xsdt ? "XSDT" : "RSDT", 36 + 2 * pointer);
-    if (xsdt) { put64(root + 36, dummy); put64(root + 44, madt); }
-    else { put32(root + 36, (uint32_t)dummy); put32(root + 40, (uint32_t)madt); }
+    if (xsdt) {
+        put64(root + 36, dummy);
+        put64(root + 44, madt);
+    } else {
+        put32(root + 36, (uint32_t)dummy);
+        put32(root + 40, (uint32_t)madt);
+    }
     sdt_header(dummy, "FACP", 36);
     sdt_header(madt, "APIC", (uint32_t)(44 + entries_len));
     memcpy(memory + madt + 44, entries, entries_len);
@@ -89,7 +99,7 @@ static void rsdp_in_the_ebda(void) {
     unsigned cpus;
     CHECK_EQ_U64(count(0x9FC0, &cpus), ACPI_CPUS_OK);
     CHECK_EQ_U64(cpus, 2);
-    CHECK_EQ_U64(count(0, &cpus), ACPI_CPUS_NO_RSDP);   /* not searched without the EBDA pointer */
+    CHECK_EQ_U64(count(0, &cpus), ACPI_CPUS_NO_RSDP); /* not searched without the EBDA pointer */
 }
 
 static void bad_rsdp_checksum_is_not_an_rsdp(void) {

@@ -19,8 +19,11 @@ static uint8_t disk[DISK_SECTORS * 512];
 static uint8_t buffer[300 * 512];
 static uint64_t now;
 
-struct frame { size_t len; uint8_t bytes[FRAME_CAP]; };
-static struct frame sent[QUEUE_MAX];       /* client -> wire, in order */
+struct frame {
+    size_t len;
+    uint8_t bytes[FRAME_CAP];
+};
+static struct frame sent[QUEUE_MAX]; /* client -> wire, in order */
 static unsigned sent_count;
 
 /* Collects every frame the client has due now. */
@@ -48,9 +51,16 @@ static size_t answer(unsigned i, uint8_t *out, uint8_t status, uint8_t error) {
     bool read = (req.ata.cmd_status == 0x20 || req.ata.cmd_status == 0x24) && status == 0x40;
     if (write && status == 0x40) memcpy(disk + req.ata.lba * 512, req.ata.data, bytes);
     aoe_ata_request r = {
-        .shelf = req.hdr.shelf, .slot = req.hdr.slot, .tag = req.hdr.tag, .aflags = req.ata.aflags,
-        .feature = error, .sector_count = req.ata.sector_count, .command = status, .lba = req.ata.lba,
-        .data = read ? disk + req.ata.lba * 512 : NULL, .data_len = read ? bytes : 0,
+        .shelf = req.hdr.shelf,
+        .slot = req.hdr.slot,
+        .tag = req.hdr.tag,
+        .aflags = req.ata.aflags,
+        .feature = error,
+        .sector_count = req.ata.sector_count,
+        .command = status,
+        .lba = req.ata.lba,
+        .data = read ? disk + req.ata.lba * 512 : NULL,
+        .data_len = read ? bytes : 0,
     };
     memcpy(r.dst, client_mac, 6);
     memcpy(r.src, target_mac, 6);
@@ -80,7 +90,7 @@ static void setup(unsigned mtu, uint16_t buffers, uint8_t target_spf) {
     aoe_client_init(&client, client_mac, mtu, AOE_SHELF_ANY, AOE_SLOT_ANY);
     now = 1000;
     sent_count = 0;
-    CHECK_EQ_U64(drain(), 1);   /* the Query Config broadcast */
+    CHECK_EQ_U64(drain(), 1); /* the Query Config broadcast */
     config_answer(target_mac, 1, 1, buffers, target_spf);
     CHECK(client.target.found);
     sent_count = 0;
@@ -112,12 +122,12 @@ static void discovery_broadcasts_and_rebroadcasts(void) {
 
 static void discovery_takes_the_configured_target(void) {
     aoe_client_init(&client, client_mac, 1500, 3, 7);
-    config_answer(other_mac, 3, 8, 16, 2);   /* another slot on the same wire */
+    config_answer(other_mac, 3, 8, 16, 2); /* another slot on the same wire */
     CHECK(!client.target.found);
     config_answer(target_mac, 3, 7, 16, 2);
     CHECK(client.target.found);
     CHECK(!memcmp(client.target.mac, target_mac, 6));
-    config_answer(other_mac, 3, 7, 16, 2);   /* a second answer does not replace it */
+    config_answer(other_mac, 3, 7, 16, 2); /* a second answer does not replace it */
     CHECK(!memcmp(client.target.mac, target_mac, 6));
 }
 
@@ -136,7 +146,7 @@ static void sectors_per_frame_is_the_smaller_of_both_sides(void) {
     CHECK_EQ_U64(client.target.sectors_per_frame, 2);
     setup(9000, 16, 17);
     CHECK_EQ_U64(client.target.sectors_per_frame, 17);
-    setup(9000, 16, 2);   /* a target on a 1500-byte wire */
+    setup(9000, 16, 2); /* a target on a 1500-byte wire */
     CHECK_EQ_U64(client.target.sectors_per_frame, 2);
     setup(9000, 200, 17);
     CHECK_EQ_U64(client.target.window, AOE_MAX_WINDOW);
@@ -192,7 +202,7 @@ static void tags_carry_sequence_and_index(void) {
 
 static void window_limits_requests_in_flight(void) {
     setup(1500, 4, 2);
-    struct aoe_ata_command cmd = read_cmd(0, 20);   /* 10 requests */
+    struct aoe_ata_command cmd = read_cmd(0, 20); /* 10 requests */
     CHECK(aoe_client_start(&client, &cmd, now));
     CHECK_EQ_U64(drain(), 4);
     CHECK_EQ_U64(drain(), 0);
@@ -209,7 +219,7 @@ static void read_reassembles_reordered_responses(void) {
     deliver(3);
     deliver(0);
     deliver(2);
-    CHECK(client.busy);   /* complete only when every response arrived */
+    CHECK(client.busy); /* complete only when every response arrived */
     deliver(1);
     CHECK(!client.busy);
     CHECK(client.result.kind == AOE_RESULT_OK);
@@ -220,7 +230,9 @@ static void read_reassembles_reordered_responses(void) {
 static void write_slices_the_payload(void) {
     setup(1500, 16, 2);
     for (unsigned i = 0; i < 5 * 512; i++) buffer[i] = (uint8_t)(0xA5 ^ i);
-    struct aoe_ata_command cmd = { .opcode = 0x34, .sectors = 5, .lba = 9, .lba48 = true, .write = true, .data = buffer };
+    struct aoe_ata_command cmd = {
+        .opcode = 0x34, .sectors = 5, .lba = 9, .lba48 = true, .write = true, .data = buffer
+    };
     CHECK(aoe_client_start(&client, &cmd, now));
     CHECK_EQ_U64(drain(), 3);
     for (unsigned i = 0; i < 3; i++) {
@@ -245,12 +257,12 @@ static void lost_request_is_retransmitted_with_backoff(void) {
     CHECK(aoe_client_start(&client, &cmd, now));
     uint64_t start = now;
     CHECK_EQ_U64(drain(), 2);
-    deliver(1);   /* request 0 is lost */
+    deliver(1); /* request 0 is lost */
     now = start + AOE_RTO_INITIAL_US - 1;
     CHECK_EQ_U64(drain(), 0);
     now = start + AOE_RTO_INITIAL_US;
     CHECK_EQ_U64(drain(), 1);
-    CHECK_EQ_U64(parsed(2).hdr.tag, parsed(0).hdr.tag);   /* same tag: the paper's has no generation */
+    CHECK_EQ_U64(parsed(2).hdr.tag, parsed(0).hdr.tag); /* same tag: the paper's has no generation */
     /* The retry is lost too: the next one comes after twice the timeout. The RTO now reflects
      * request 1's sample (answered at once), so compute from the estimator. */
     uint64_t second = now;
@@ -279,9 +291,9 @@ static void late_original_after_retry_is_a_duplicate(void) {
     drain();
     now += AOE_RTO_INITIAL_US;
     CHECK_EQ_U64(drain(), 1);
-    deliver(0);   /* the original's answer, late */
+    deliver(0); /* the original's answer, late */
     CHECK(!client.busy);
-    deliver(1);   /* the retry's answer */
+    deliver(1); /* the retry's answer */
     CHECK_EQ_U64(client.stats.duplicates, 1);
 }
 
@@ -291,11 +303,11 @@ static void duplicate_response_is_dropped(void) {
     CHECK(aoe_client_start(&client, &cmd, now));
     drain();
     deliver(0);
-    memset(disk, 0xEE, 1024);   /* a duplicate must not overwrite what arrived */
+    memset(disk, 0xEE, 1024); /* a duplicate must not overwrite what arrived */
     deliver(0);
     CHECK_EQ_U64(client.stats.duplicates, 1);
     CHECK(client.busy);
-    CHECK_EQ_U64(buffer[0], (uint8_t)0);   /* from the first copy, before the disk changed */
+    CHECK_EQ_U64(buffer[0], (uint8_t)0); /* from the first copy, before the disk changed */
     deliver(1);
     CHECK(!client.busy);
 }
@@ -306,13 +318,13 @@ static void stale_response_of_previous_command_is_dropped(void) {
     CHECK(aoe_client_start(&client, &cmd, now));
     drain();
     now += AOE_RTO_INITIAL_US;
-    drain();                   /* request retransmitted: two answers will come */
+    drain(); /* request retransmitted: two answers will come */
     deliver(1);
     CHECK(!client.busy);
     cmd = read_cmd(50, 2);
     CHECK(aoe_client_start(&client, &cmd, now));
     drain();
-    deliver(0);                /* the first command's late answer, same packet index 0 */
+    deliver(0); /* the first command's late answer, same packet index 0 */
     CHECK_EQ_U64(client.stats.stale, 1);
     CHECK(client.busy);
     deliver(2);
@@ -331,11 +343,11 @@ static void foreign_responses_are_ignored(void) {
     aoe_client_receive(&client, out, len, now);
     CHECK(client.busy);
     CHECK_EQ_U64(client.stats.ignored, 1);
-    out[18] = 9;   /* right MAC, wrong slot */
+    out[18] = 9; /* right MAC, wrong slot */
     memcpy(out + 6, target_mac, 6);
     aoe_client_receive(&client, out, len, now);
     CHECK(client.busy);
-    aoe_client_receive(&client, sent[0].bytes, sent[0].len, now);   /* our own request echoed */
+    aoe_client_receive(&client, sent[0].bytes, sent[0].len, now); /* our own request echoed */
     CHECK(client.busy);
 }
 
@@ -353,34 +365,34 @@ static void expect_dropped_as_mismatch(const uint8_t *frame, size_t len) {
     aoe_client_receive(&client, frame, len, now);
     CHECK_EQ_U64(client.stats.mismatched, before + 1);
     CHECK_EQ_U64(client.answered, 0);
-    CHECK_EQ_U64(buffer[0], 0);   /* nothing copied */
+    CHECK_EQ_U64(buffer[0], 0); /* nothing copied */
 }
 
 static void answers_must_match_their_request(void) {
     static uint8_t out[FRAME_CAP];
     size_t len = pending_read_answer(out);
-    out[AOE_HDR_LEN + 4] ^= 0x40;                   /* another LBA, same tag: 0x48 instead of 8 */
+    out[AOE_HDR_LEN + 4] ^= 0x40; /* another LBA, same tag: 0x48 instead of 8 */
     expect_dropped_as_mismatch(out, len);
 
     len = pending_read_answer(out);
-    memset(out, 0xFF, 6);                           /* broadcast instead of to us */
+    memset(out, 0xFF, 6); /* broadcast instead of to us */
     expect_dropped_as_mismatch(out, len);
     len = pending_read_answer(out);
-    memcpy(out, other_mac, 6);                      /* to another station */
-    expect_dropped_as_mismatch(out, len);
-
-    len = pending_read_answer(out);
-    out[AOE_HDR_LEN] |= AOE_AFLAG_WRITE;            /* the answer to a write */
-    expect_dropped_as_mismatch(out, len);
-    len = pending_read_answer(out);
-    out[AOE_HDR_LEN] &= (uint8_t)~AOE_AFLAG_EXT;    /* LBA28 answer to an LBA48 request */
+    memcpy(out, other_mac, 6); /* to another station */
     expect_dropped_as_mismatch(out, len);
 
     len = pending_read_answer(out);
-    out[AOE_HDR_LEN + 2] = 1;                       /* one sector of the two asked for */
+    out[AOE_HDR_LEN] |= AOE_AFLAG_WRITE; /* the answer to a write */
     expect_dropped_as_mismatch(out, len);
     len = pending_read_answer(out);
-    expect_dropped_as_mismatch(out, AOE_ATA_HDR_LEN + 512);   /* truncated: half the data */
+    out[AOE_HDR_LEN] &= (uint8_t)~AOE_AFLAG_EXT; /* LBA28 answer to an LBA48 request */
+    expect_dropped_as_mismatch(out, len);
+
+    len = pending_read_answer(out);
+    out[AOE_HDR_LEN + 2] = 1; /* one sector of the two asked for */
+    expect_dropped_as_mismatch(out, len);
+    len = pending_read_answer(out);
+    expect_dropped_as_mismatch(out, AOE_ATA_HDR_LEN + 512); /* truncated: half the data */
 
     /* The genuine answer still completes the request afterwards, with vblade's count of 0. */
     len = pending_read_answer(out);
@@ -398,7 +410,7 @@ static void lba28_answers_are_compared_in_28_bits(void) {
     drain();
     static uint8_t out[FRAME_CAP];
     size_t len = answer(0, out, 0x40, 0);
-    out[AOE_HDR_LEN + 4 + 3] |= 0xE0;   /* device-register bits above LBA 27 do not count */
+    out[AOE_HDR_LEN + 4 + 3] |= 0xE0; /* device-register bits above LBA 27 do not count */
     aoe_client_receive(&client, out, len, now);
     CHECK(!client.busy);
     CHECK_EQ_U64(client.stats.mismatched, 0);
@@ -410,7 +422,7 @@ static void failed_answer_may_point_at_the_failing_sector(void) {
     struct aoe_ata_command cmd = read_cmd(8, 2);
     CHECK(aoe_client_start(&client, &cmd, now));
     drain();
-    size_t len = answer(0, out, 0x51, 0x40);   /* UNC at another LBA: still the answer */
+    size_t len = answer(0, out, 0x51, 0x40); /* UNC at another LBA: still the answer */
     out[AOE_HDR_LEN + 4] = 9;
     aoe_client_receive(&client, out, len, now);
     CHECK(!client.busy);
@@ -419,12 +431,12 @@ static void failed_answer_may_point_at_the_failing_sector(void) {
 }
 
 static void second_target_for_the_same_slot_is_refused(void) {
-    setup(1500, 16, 2);   /* e1.1 pinned at target_mac */
+    setup(1500, 16, 2); /* e1.1 pinned at target_mac */
     uint8_t mac[6];
     CHECK(!aoe_client_take_conflict(&client, mac));
-    config_answer(other_mac, 2, 1, 16, 2);   /* another shelf: another disk, no conflict */
+    config_answer(other_mac, 2, 1, 16, 2); /* another shelf: another disk, no conflict */
     CHECK_EQ_U64(client.stats.conflicts, 0);
-    config_answer(target_mac, 1, 1, 16, 2);  /* the pinned target again (e.g. restarted) */
+    config_answer(target_mac, 1, 1, 16, 2); /* the pinned target again (e.g. restarted) */
     CHECK_EQ_U64(client.stats.conflicts, 0);
     config_answer(other_mac, 1, 1, 64, 17);
     config_answer(other_mac, 1, 1, 64, 17);
@@ -433,9 +445,9 @@ static void second_target_for_the_same_slot_is_refused(void) {
     CHECK_EQ_U64(client.target.window, 16);
     CHECK(aoe_client_take_conflict(&client, mac));
     CHECK(!memcmp(mac, other_mac, 6));
-    CHECK(!aoe_client_take_conflict(&client, mac));   /* reported once */
+    CHECK(!aoe_client_take_conflict(&client, mac)); /* reported once */
 
-    struct aoe_ata_command cmd = read_cmd(0, 2);     /* the refused target's answers do not count */
+    struct aoe_ata_command cmd = read_cmd(0, 2); /* the refused target's answers do not count */
     CHECK(aoe_client_start(&client, &cmd, now));
     drain();
     static uint8_t out[FRAME_CAP];
@@ -454,7 +466,7 @@ static void config_answers_for_other_stations_are_not_taken(void) {
     f[28] = 2;
     aoe_client_receive(&client, f, len, 0);
     CHECK(!client.target.found);
-    memset(f, 0xFF, 6);   /* a target's broadcast announcement is taken */
+    memset(f, 0xFF, 6); /* a target's broadcast announcement is taken */
     aoe_client_receive(&client, f, len, 0);
     CHECK(client.target.found);
 }
@@ -465,7 +477,7 @@ static void ata_error_is_returned(void) {
     CHECK(aoe_client_start(&client, &cmd, now));
     drain();
     static uint8_t out[FRAME_CAP];
-    size_t len = answer(1, out, 0x51, 0x10);   /* DRDY|DSC|ERR, IDNF */
+    size_t len = answer(1, out, 0x51, 0x10); /* DRDY|DSC|ERR, IDNF */
     aoe_client_receive(&client, out, len, now);
     CHECK(client.busy);
     deliver(0);
@@ -473,7 +485,7 @@ static void ata_error_is_returned(void) {
     CHECK(client.result.kind == AOE_RESULT_ATA_ERROR);
     CHECK_EQ_U64(client.result.status, 0x51);
     CHECK_EQ_U64(client.result.error, 0x10);
-    CHECK_EQ_U64(client.result.lba, 2);   /* the failing response's task file */
+    CHECK_EQ_U64(client.result.lba, 2); /* the failing response's task file */
     CHECK_EQ_U64(client.result.count_register, 2);
     CHECK_EQ_U64(client.stats.ata_errors, 1);
 }
@@ -505,7 +517,7 @@ static void rtt_statistics_per_packet_index(void) {
         CHECK(aoe_client_start(&client, &cmd, now));
         unsigned base = sent_count;
         CHECK_EQ_U64(drain(), 3);
-        for (unsigned i = 0; i < 3; i++) {   /* later packets wait longer, as behind vblade */
+        for (unsigned i = 0; i < 3; i++) { /* later packets wait longer, as behind vblade */
             now += 100 * (i + 1) + 10 * rep;
             deliver(base + i);
         }
@@ -530,14 +542,16 @@ static void malformed_commands_are_refused(void) {
     CHECK(!aoe_client_start(&client, &cmd, now));
     cmd = read_cmd(0, 2);
     CHECK(aoe_client_start(&client, &cmd, now));
-    CHECK(!aoe_client_start(&client, &cmd, now));   /* one at a time */
+    CHECK(!aoe_client_start(&client, &cmd, now)); /* one at a time */
     aoe_client_init(&client, client_mac, 1500, 1, 1);
-    CHECK(!aoe_client_start(&client, &cmd, now));   /* no target yet */
+    CHECK(!aoe_client_start(&client, &cmd, now)); /* no target yet */
 }
 
 static void command_without_data_is_one_frame(void) {
     setup(1500, 16, 2);
-    struct aoe_ata_command cmd = { .opcode = 0xEF, .features = 0x03, .count_register = 0x45 };   /* SET FEATURES: UDMA 5 */
+    struct aoe_ata_command cmd = { .opcode = 0xEF,
+                                   .features = 0x03,
+                                   .count_register = 0x45 }; /* SET FEATURES: UDMA 5 */
     CHECK(aoe_client_start(&client, &cmd, now));
     CHECK_EQ_U64(drain(), 1);
     aoe_frame f = parsed(0);
@@ -547,7 +561,7 @@ static void command_without_data_is_one_frame(void) {
     CHECK(!(f.ata.aflags & (AOE_AFLAG_EXT | AOE_AFLAG_WRITE)));
     static uint8_t out[FRAME_CAP];
     size_t len = answer(0, out, 0x50, 0);
-    out[AOE_HDR_LEN + 4] = 0x33;   /* an answer in the LBA registers, as READ NATIVE MAX gives */
+    out[AOE_HDR_LEN + 4] = 0x33; /* an answer in the LBA registers, as READ NATIVE MAX gives */
     out[AOE_HDR_LEN + 9] = 0x01;
     aoe_client_receive(&client, out, len, now);
     CHECK(!client.busy);
@@ -569,16 +583,16 @@ static void random_loss_duplication_and_reordering_still_deliver_the_data(void) 
         drain();
         unsigned n = 0;
         for (unsigned i = 0; i < sent_count && n < 62; i++) {
-            if (rand() % 4 == 0) continue;                                /* lost */
+            if (rand() % 4 == 0) continue; /* lost */
             answer_len[n] = answer(i, answers[n], 0x40, 0);
             n++;
-            if (rand() % 5 == 0) {                                        /* duplicated */
+            if (rand() % 5 == 0) { /* duplicated */
                 memcpy(answers[n], answers[n - 1], answer_len[n - 1]);
                 answer_len[n] = answer_len[n - 1];
                 n++;
             }
         }
-        for (unsigned i = n; i > 1; i--) {                               /* shuffled */
+        for (unsigned i = n; i > 1; i--) { /* shuffled */
             unsigned j = (unsigned)rand() % i;
             static uint8_t tmp[FRAME_CAP];
             memcpy(tmp, answers[i - 1], FRAME_CAP);
@@ -607,12 +621,12 @@ static void silence_is_reported_once_per_interval(void) {
     CHECK(!aoe_client_silence_due(&client, start + 5100000, 5000000));
     CHECK(aoe_client_silence_due(&client, start + 10000000, 5000000));
     now = start + 12000000;
-    deliver(0);                  /* progress restarts the count */
+    deliver(0); /* progress restarts the count */
     CHECK(!aoe_client_silence_due(&client, start + 16999999, 5000000));
     CHECK(aoe_client_silence_due(&client, start + 17000000, 5000000));
     deliver(1);
     CHECK(!client.busy);
-    CHECK(!aoe_client_silence_due(&client, start + 99000000, 5000000));   /* nothing running */
+    CHECK(!aoe_client_silence_due(&client, start + 99000000, 5000000)); /* nothing running */
 }
 
 /* ---- the deadline ---- */
@@ -625,7 +639,7 @@ static void silent_target_fails_the_command_at_the_deadline(void) {
     CHECK(aoe_client_start(&client, &cmd, now));
     drain();
     now = start + 5000000;
-    deliver(0);                                              /* an answer restarts the count */
+    deliver(0); /* an answer restarts the count */
     CHECK(!aoe_client_expire(&client, now + 19999999));
     CHECK(client.busy);
     CHECK(aoe_client_expire(&client, now + 20000000));
@@ -633,7 +647,7 @@ static void silent_target_fails_the_command_at_the_deadline(void) {
     CHECK(client.result.kind == AOE_RESULT_TIMEOUT);
     CHECK(client.unreachable);
     CHECK_EQ_U64(client.stats.timeouts, 1);
-    CHECK(!aoe_client_expire(&client, now + 99000000));     /* nothing running */
+    CHECK(!aoe_client_expire(&client, now + 99000000)); /* nothing running */
 }
 
 static void unreachable_target_fails_fast_and_recovers_with_its_first_answer(void) {
@@ -645,19 +659,19 @@ static void unreachable_target_fails_fast_and_recovers_with_its_first_answer(voi
     now += 20000000;
     CHECK(aoe_client_expire(&client, now));
     unsigned before = sent_count;
-    CHECK(aoe_client_start(&client, &cmd, now));            /* the next command still asks */
+    CHECK(aoe_client_start(&client, &cmd, now)); /* the next command still asks */
     CHECK(drain() > 0);
     CHECK(!aoe_client_expire(&client, now + AOE_UNREACHABLE_PROBE_US - 1));
     CHECK(aoe_client_expire(&client, now + AOE_UNREACHABLE_PROBE_US));
     CHECK(client.result.kind == AOE_RESULT_TIMEOUT);
     CHECK_EQ_U64(client.stats.timeouts, 2);
-    deliver(before);                                         /* a late answer to it: stale, still unreachable */
+    deliver(before); /* a late answer to it: stale, still unreachable */
     CHECK(client.unreachable);
     now += AOE_UNREACHABLE_PROBE_US;
     CHECK(aoe_client_start(&client, &cmd, now));
     unsigned request = sent_count;
     drain();
-    deliver(request);                                        /* the target is back */
+    deliver(request); /* the target is back */
     CHECK(!client.busy);
     CHECK(client.result.kind == AOE_RESULT_OK);
     CHECK(!client.unreachable);

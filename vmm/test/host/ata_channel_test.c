@@ -10,20 +10,16 @@
 #define ERR ATA_STATUS_ERR
 #define DRQ ATA_STATUS_DRQ
 
-static uint8_t alt_status(void) {
-    return inb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL);
-}
+static uint8_t alt_status(void) { return inb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL); }
 
 /* Reads one DRQ block as a driver does: DRQ must be up, then one REP INSW. */
 static bool pio_read_block(uint8_t *dst, size_t bytes) {
-    if (!(alt_status() & DRQ))
-        return false;
+    if (!(alt_status() & DRQ)) return false;
     return ata_channel_data_in(&fx.ch, dst, bytes) == bytes;
 }
 
 static bool pio_write_block(const uint8_t *src, size_t bytes) {
-    if (!(alt_status() & DRQ))
-        return false;
+    if (!(alt_status() & DRQ)) return false;
     return ata_channel_data_out(&fx.ch, src, bytes) == bytes;
 }
 
@@ -43,10 +39,11 @@ static void power_on_state_is_reset_signature(void) {
 struct command_case {
     int line;
     uint8_t opcode, features, count, device;
-    uint8_t status, error;   /* error checked only with ERR */
+    uint8_t status, error; /* error checked only with ERR */
     bool forwarded;
 };
-#define CASE(...) { __LINE__, __VA_ARGS__ }
+#define CASE(...)                                                                                                      \
+    { __LINE__, __VA_ARGS__ }
 
 static const struct command_case command_cases[] = {
     /* Aborted: not implemented by a disk, or not an ATA (non-packet) disk's command. */
@@ -93,28 +90,25 @@ static void command_table_outcomes(void) {
         const struct command_case *c = &command_cases[i];
         setup();
         outb(ATA_PORT_ERROR_FEATURES, c->features);
-        for (int r = ATA_PORT_LBA_LOW; r <= ATA_PORT_LBA_HIGH; r++)
-            outb(r, 0xFF);
+        for (int r = ATA_PORT_LBA_LOW; r <= ATA_PORT_LBA_HIGH; r++) outb(r, 0xFF);
         outb(ATA_PORT_COUNT, c->count);
         outb(ATA_PORT_DEVICE, c->device);
         outb(ATA_PORT_STATUS_COMMAND, c->opcode);
         bool ok = alt_status() == c->status && fx.irq.level && fx.irq.rising_edges == 1 &&
-                  (fx.disk.calls == 1) == c->forwarded &&
-                  (!(c->status & ERR) || inb(ATA_PORT_ERROR_FEATURES) == c->error);
-        if (c->forwarded)
-            ok = ok && fx.disk.last.opcode == c->opcode && fx.disk.last.buffer == NULL;
+            (fx.disk.calls == 1) == c->forwarded && (!(c->status & ERR) || inb(ATA_PORT_ERROR_FEATURES) == c->error);
+        if (c->forwarded) ok = ok && fx.disk.last.opcode == c->opcode && fx.disk.last.buffer == NULL;
         if (!ok)
             printf("# command_cases line %d (opcode 0x%02x): status 0x%02x error 0x%02x calls %u "
-                   "irq %d\n", c->line, c->opcode, alt_status(), inb(ATA_PORT_ERROR_FEATURES),
-                   fx.disk.calls, fx.irq.level);
+                   "irq %d\n",
+                   c->line, c->opcode, alt_status(), inb(ATA_PORT_ERROR_FEATURES), fx.disk.calls, fx.irq.level);
         CHECK(ok);
     }
 }
 
 static void set_features_reaches_backend_with_its_arguments(void) {
     setup();
-    outb(ATA_PORT_ERROR_FEATURES, 0x03);   /* set transfer mode */
-    outb(ATA_PORT_COUNT, 0x22);            /* MWDMA2 */
+    outb(ATA_PORT_ERROR_FEATURES, 0x03); /* set transfer mode */
+    outb(ATA_PORT_COUNT, 0x22);          /* MWDMA2 */
     outb(ATA_PORT_DEVICE, 0xA0);
     outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_SET_FEATURES);
     CHECK_EQ_U64(fx.disk.calls, 1);
@@ -167,7 +161,7 @@ static void hob_reads_back_previous_register_values(void) {
     outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, ATA_CONTROL_HOB);
     CHECK_EQ_U64(inb(ATA_PORT_COUNT), 0x12);
     CHECK_EQ_U64(inb(ATA_PORT_LBA_HIGH), 0x56);
-    outb(ATA_PORT_LBA_LOW, 0);             /* any command-block write clears HOB */
+    outb(ATA_PORT_LBA_LOW, 0); /* any command-block write clears HOB */
     CHECK_EQ_U64(inb(ATA_PORT_COUNT), 0x34);
 }
 
@@ -187,8 +181,7 @@ static void identify_device_via_pio(void) {
     CHECK_EQ_U64(alt_status(), READY);
     CHECK_EQ_U64(fx.irq.rising_edges, 1);
     uint8_t sum = 0;
-    for (unsigned i = 0; i < ATA_SECTOR_BYTES; i++)
-        sum = (uint8_t)(sum + id[i]);
+    for (unsigned i = 0; i < ATA_SECTOR_BYTES; i++) sum = (uint8_t)(sum + id[i]);
     CHECK_EQ_U64(sum, 0);
 }
 
@@ -201,8 +194,7 @@ static void identify_reports_current_multiple_setting(void) {
     CHECK(pio_read_block(id, sizeof(id)));
     CHECK_EQ_U64(id[2 * 59] | id[2 * 59 + 1] << 8, 0x1108);
     uint8_t sum = 0;
-    for (unsigned i = 0; i < ATA_SECTOR_BYTES; i++)
-        sum = (uint8_t)(sum + id[i]);
+    for (unsigned i = 0; i < ATA_SECTOR_BYTES; i++) sum = (uint8_t)(sum + id[i]);
     CHECK_EQ_U64(sum, 0);
     issue(ATA_CMD_SET_MULTIPLE, 0, 0, false);
     issue(ATA_CMD_IDENTIFY_DEVICE, 0, 0, false);
@@ -215,9 +207,8 @@ static void identify_data_through_16_and_32_bit_port_reads(void) {
     issue(ATA_CMD_IDENTIFY_DEVICE, 0, 0, false);
     CHECK_EQ_U64(ata_channel_read(&fx.ch, ATA_PORT_DATA, 2), 0);
     CHECK_EQ_U64(ata_channel_read(&fx.ch, ATA_PORT_DATA, 4), 0);
-    for (int i = 0; i < 22; i++)
-        ata_channel_read(&fx.ch, ATA_PORT_DATA, 4);
-    CHECK_EQ_U64(ata_channel_read(&fx.ch, ATA_PORT_DATA, 2), 0x8010);   /* word 47 */
+    for (int i = 0; i < 22; i++) ata_channel_read(&fx.ch, ATA_PORT_DATA, 4);
+    CHECK_EQ_U64(ata_channel_read(&fx.ch, ATA_PORT_DATA, 2), 0x8010); /* word 47 */
 }
 
 static void read_sectors_one_block_per_sector_with_interrupts(void) {
@@ -235,7 +226,7 @@ static void read_sectors_one_block_per_sector_with_interrupts(void) {
     }
     CHECK(sectors_match_pattern(data, 0x0010FE5, 3));
     CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY);
-    CHECK_EQ_U64(fx.irq.rising_edges, 3);   /* none after the last data-in block */
+    CHECK_EQ_U64(fx.irq.rising_edges, 3); /* none after the last data-in block */
 }
 
 /* LBA bits 27:24 come from the device register. */
@@ -245,7 +236,7 @@ static void lba28_high_bits_from_device_register(void) {
     outb(ATA_PORT_DEVICE, 0xE0 | 0x0F);
     outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_READ_SECTORS);
     CHECK_EQ_U64(fx.disk.last.lba, 0xF000100);
-    CHECK(inb(ATA_PORT_STATUS_COMMAND) & ERR);   /* beyond the disk: the backend's IDNF */
+    CHECK(inb(ATA_PORT_STATUS_COMMAND) & ERR); /* beyond the disk: the backend's IDNF */
     CHECK_EQ_U64(inb(ATA_PORT_ERROR_FEATURES), ATA_ERROR_IDNF);
 }
 
@@ -256,7 +247,7 @@ static void read_sectors_count_zero_is_256(void) {
     CHECK_EQ_U64(fx.disk.last.count, 256);
     CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data, sizeof(data)), sizeof(data));
     CHECK(sectors_match_pattern(data, 1000, 256));
-    CHECK_EQ_U64(fx.irq.rising_edges, 1);   /* nobody read status: the line just stayed up */
+    CHECK_EQ_U64(fx.irq.rising_edges, 1); /* nobody read status: the line just stayed up */
     CHECK_EQ_U64(alt_status(), READY);
 }
 
@@ -291,11 +282,11 @@ static void lba48_address_and_count_from_hob_registers(void) {
     setup();
     issue(ATA_CMD_READ_SECTORS_EXT, 0xA1B2C3D4E5F6ULL, 1, true);
     CHECK_EQ_U64(fx.disk.first.lba, 0xA1B2C3D4E5F6ULL);
-    CHECK(inb(ATA_PORT_STATUS_COMMAND) & ERR);   /* beyond the disk */
+    CHECK(inb(ATA_PORT_STATUS_COMMAND) & ERR); /* beyond the disk */
     issue(ATA_CMD_READ_SECTORS_EXT, 0x10, 0x0102, true);
     CHECK_EQ_U64(ata_channel_data_in(&fx.ch, data, sizeof(data)), sizeof(data));
     CHECK(sectors_match_pattern(data, 0x10, 0x102));
-    CHECK_EQ_U64(fx.disk.last.count, 0x102 % CHUNK);   /* the rest after whole chunks */
+    CHECK_EQ_U64(fx.disk.last.count, 0x102 % CHUNK); /* the rest after whole chunks */
     CHECK_EQ_U64(alt_status(), READY);
 }
 
@@ -336,8 +327,7 @@ static void read_multiple_ext_uses_lba48(void) {
 /* Data-out: DRQ right after the command with no interrupt; one interrupt after each block. */
 static void write_sectors_interrupt_after_each_block(void) {
     uint8_t data[2 * ATA_SECTOR_BYTES];
-    for (size_t i = 0; i < sizeof(data); i++)
-        data[i] = (uint8_t)(i * 5 + 3);
+    for (size_t i = 0; i < sizeof(data); i++) data[i] = (uint8_t)(i * 5 + 3);
     setup();
     issue(ATA_CMD_WRITE_SECTORS, 500, 2, false);
     CHECK_EQ_U64(alt_status(), READY | DRQ);
@@ -358,13 +348,12 @@ static void write_sectors_interrupt_after_each_block(void) {
 /* A chunk and 44 sectors: the backend gets a chunk, then 44; the data lands intact. */
 static void write_multiple_ext_across_chunks(void) {
     static uint8_t data[(CHUNK + 44) * ATA_SECTOR_BYTES];
-    for (size_t i = 0; i < sizeof(data); i++)
-        data[i] = (uint8_t)(i / 7);
+    for (size_t i = 0; i < sizeof(data); i++) data[i] = (uint8_t)(i / 7);
     setup();
     issue(ATA_CMD_SET_MULTIPLE, 0, 16, false);
     issue(ATA_CMD_WRITE_MULTIPLE_EXT, 0x10000, CHUNK + 44, true);
     CHECK_EQ_U64(ata_channel_data_out(&fx.ch, data, sizeof(data)), sizeof(data));
-    CHECK_EQ_U64(fx.disk.calls, 2);   /* SET MULTIPLE is local */
+    CHECK_EQ_U64(fx.disk.calls, 2); /* SET MULTIPLE is local */
     CHECK_EQ_U64(fx.disk.last.opcode, ATA_CMD_WRITE_SECTORS_EXT);
     CHECK_EQ_U64(fx.disk.first.count, CHUNK);
     CHECK_EQ_U64(fx.disk.last.count, 44);
@@ -443,7 +432,7 @@ static void software_reset_signature(void) {
     outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, ATA_CONTROL_SRST | ATA_CONTROL_NIEN);
     CHECK_EQ_U64(alt_status(), ATA_STATUS_BSY);
     CHECK(!fx.irq.level);
-    outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_IDENTIFY_DEVICE);   /* ignored while in reset */
+    outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_IDENTIFY_DEVICE); /* ignored while in reset */
     CHECK_EQ_U64(fx.disk.calls, 1);
     outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0);
     CHECK_EQ_U64(alt_status(), READY);
@@ -483,8 +472,8 @@ static void absent_device1_reads_status_zero(void) {
 
 /* Commands to device 1 are ignored: no backend call, no interrupt, device 0 state unchanged. */
 static void absent_device1_ignores_commands(void) {
-    const uint8_t opcodes[] = { ATA_CMD_IDENTIFY_DEVICE, ATA_CMD_IDENTIFY_PACKET_DEVICE,
-                                ATA_CMD_READ_SECTORS, ATA_CMD_SET_FEATURES, 0xFF };
+    const uint8_t opcodes[] = { ATA_CMD_IDENTIFY_DEVICE, ATA_CMD_IDENTIFY_PACKET_DEVICE, ATA_CMD_READ_SECTORS,
+                                ATA_CMD_SET_FEATURES, 0xFF };
     for (size_t i = 0; i < COUNT_OF(opcodes); i++) {
         setup();
         outb(ATA_PORT_DEVICE, 0xF0);
@@ -551,7 +540,7 @@ static void selecting_device1_releases_the_line(void) {
     fx.disk.transport_fails = true;
     unsigned edges = fx.irq.rising_edges;
     outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_SET_FEATURES);
-    CHECK_EQ_U64(fx.irq.rising_edges, edges + 1);   /* dropped by the command, raised again */
+    CHECK_EQ_U64(fx.irq.rising_edges, edges + 1); /* dropped by the command, raised again */
 }
 
 /* libata's probe of the channel, step by step: ata_devchk on both devices, SRST, the wait
@@ -571,7 +560,7 @@ static void linux_libata_probe_sequence(void) {
         outb(ATA_PORT_LBA_LOW, 0xAA);
         present[dev] = inb(ATA_PORT_COUNT) == 0x55 && inb(ATA_PORT_LBA_LOW) == 0xAA;
     }
-    CHECK(present[0] && present[1]);   /* device 0 answers the scratch test for device 1 */
+    CHECK(present[0] && present[1]); /* device 0 answers the scratch test for device 1 */
     outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0x08);
     outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0x08 | ATA_CONTROL_SRST);
     outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0x08);
@@ -583,8 +572,7 @@ static void linux_libata_probe_sequence(void) {
         outb(ATA_PORT_DEVICE, dev ? 0xB0 : 0xA0);
         uint8_t error = inb(ATA_PORT_ERROR_FEATURES);
         bool ata_signature = inb(ATA_PORT_LBA_MID) == 0 && inb(ATA_PORT_LBA_HIGH) == 0;
-        is_ata[dev] = (error == 0 || error == 1) && ata_signature &&
-                      inb(ATA_PORT_STATUS_COMMAND) != 0;
+        is_ata[dev] = (error == 0 || error == 1) && ata_signature && inb(ATA_PORT_STATUS_COMMAND) != 0;
     }
     CHECK(is_ata[0]);
     CHECK(!is_ata[1]);
@@ -609,7 +597,7 @@ static void seabios_polled_read_with_nien(void) {
     outb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL, 0x08 | ATA_CONTROL_NIEN);
     outb(ATA_PORT_DEVICE, 0xA0);
     outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_IDENTIFY_PACKET_DEVICE);
-    CHECK(inb(ATA_PORT_STATUS_COMMAND) & ERR);   /* not ATAPI: SeaBIOS then tries ATA */
+    CHECK(inb(ATA_PORT_STATUS_COMMAND) & ERR); /* not ATAPI: SeaBIOS then tries ATA */
     outb(ATA_PORT_STATUS_COMMAND, ATA_CMD_IDENTIFY_DEVICE);
     CHECK(pio_read_block(data, ATA_SECTOR_BYTES));
     issue(ATA_CMD_READ_SECTORS, 63, 2, false);

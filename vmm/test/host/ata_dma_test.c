@@ -16,8 +16,7 @@
 #define EOT true
 
 static void put_le32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* Descriptor `index` of the table at `table`; count 0x10000 is written as 0. */
@@ -31,9 +30,7 @@ static void prd(unsigned index, uint32_t address, uint32_t count, bool eot) {
     prd_at(TABLE, index, address, count, eot);
 }
 
-static uint8_t bm_status(void) {
-    return inb(ATA_PORT_BM_STATUS);
-}
+static uint8_t bm_status(void) { return inb(ATA_PORT_BM_STATUS); }
 
 /* ata_bmdma_setup: table address, direction (start bit clear). */
 static void bm_setup(uint32_t table, bool to_memory) {
@@ -41,9 +38,7 @@ static void bm_setup(uint32_t table, bool to_memory) {
     outb(ATA_PORT_BM_COMMAND, to_memory ? TO_MEMORY : 0);
 }
 
-static void bm_start(bool to_memory) {
-    outb(ATA_PORT_BM_COMMAND, (to_memory ? TO_MEMORY : 0) | START);
-}
+static void bm_start(bool to_memory) { outb(ATA_PORT_BM_COMMAND, (to_memory ? TO_MEMORY : 0) | START); }
 
 /* ata_bmdma_stop, then the interrupt handler's acknowledge of the status bits. */
 static void bm_stop_and_acknowledge(void) {
@@ -53,8 +48,7 @@ static void bm_stop_and_acknowledge(void) {
 
 static bool ram_untouched(uint32_t from, uint32_t to) {
     for (uint32_t a = from; a < to; a++)
-        if (fx.ram.bytes[a] != 0xEE)
-            return false;
+        if (fx.ram.bytes[a] != 0xEE) return false;
     return true;
 }
 
@@ -103,10 +97,8 @@ static void dma_started_before_the_command(void) {
 
 static void dma_write_gathers_from_prd_regions(void) {
     setup();
-    for (uint32_t i = 0; i < 0x600; i++)
-        fx.ram.bytes[0x60000 + i] = (uint8_t)(i * 3);
-    for (uint32_t i = 0; i < 0x200; i++)
-        fx.ram.bytes[0x7FF00 + i] = (uint8_t)(i ^ 0x5A);
+    for (uint32_t i = 0; i < 0x600; i++) fx.ram.bytes[0x60000 + i] = (uint8_t)(i * 3);
+    for (uint32_t i = 0; i < 0x200; i++) fx.ram.bytes[0x7FF00 + i] = (uint8_t)(i ^ 0x5A);
     prd(0, 0x60000, 0x600, false);
     prd(1, 0x7FF00, 0x200, EOT);
     bm_setup(TABLE, false);
@@ -125,8 +117,7 @@ static void dma_write_gathers_from_prd_regions(void) {
 static void dma_read_ext_with_64k_descriptors(void) {
     const unsigned descriptors = 2 * CHUNK * ATA_SECTOR_BYTES / 0x10000;
     setup();
-    for (unsigned i = 0; i < descriptors; i++)
-        prd(i, 0x100000 + i * 0x10000, 0x10000, i == descriptors - 1);
+    for (unsigned i = 0; i < descriptors; i++) prd(i, 0x100000 + i * 0x10000, 0x10000, i == descriptors - 1);
     bm_setup(TABLE, true);
     issue(ATA_CMD_READ_DMA_EXT, 0x8000, 2 * CHUNK, true);
     bm_start(true);
@@ -143,10 +134,8 @@ static void dma_write_ext_in_chunks(void) {
     const uint32_t bytes = sectors * ATA_SECTOR_BYTES;
     const unsigned full = bytes / 0x10000;
     setup();
-    for (uint32_t i = 0; i < bytes; i++)
-        fx.ram.bytes[0x200000 + i] = (uint8_t)(i / 512 + i);
-    for (unsigned i = 0; i < full; i++)
-        prd(i, 0x200000 + i * 0x10000, 0x10000, false);
+    for (uint32_t i = 0; i < bytes; i++) fx.ram.bytes[0x200000 + i] = (uint8_t)(i / 512 + i);
+    for (unsigned i = 0; i < full; i++) prd(i, 0x200000 + i * 0x10000, 0x10000, false);
     prd(full, 0x200000 + full * 0x10000, bytes - full * 0x10000, EOT);
     bm_setup(TABLE, false);
     issue(ATA_CMD_WRITE_DMA_EXT, 0x1000, sectors, true);
@@ -323,9 +312,9 @@ static void bm_status_register_semantics(void) {
     outb(ATA_PORT_BM_STATUS, 0xFF);
     CHECK_EQ_U64(bm_status(), ATA_BM_STATUS_DRIVE0_DMA | ATA_BM_STATUS_DRIVE1_DMA);
     bm_start(true);
-    issue(ATA_CMD_FLUSH_CACHE, 0, 0, false);   /* any device interrupt sets the bit */
+    issue(ATA_CMD_FLUSH_CACHE, 0, 0, false); /* any device interrupt sets the bit */
     CHECK_EQ_U64(bm_status(), 0x60 | ACTIVE | BM_INTERRUPT);
-    outb(ATA_PORT_BM_STATUS, 0x60);             /* writing 0 to a W1C bit keeps it */
+    outb(ATA_PORT_BM_STATUS, 0x60); /* writing 0 to a W1C bit keeps it */
     CHECK_EQ_U64(bm_status(), 0x60 | ACTIVE | BM_INTERRUPT);
     outb(ATA_PORT_BM_STATUS, BM_INTERRUPT | ACTIVE);
     CHECK_EQ_U64(bm_status(), ACTIVE);

@@ -11,13 +11,10 @@
 #define BSY ATA_STATUS_BSY
 #define TABLE 0x10000u
 
-static uint8_t alt_status(void) {
-    return inb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL);
-}
+static uint8_t alt_status(void) { return inb(ATA_PORT_ALT_STATUS_DEVICE_CONTROL); }
 
 static void put_le32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static void prd(unsigned index, uint32_t address, uint32_t count, bool eot) {
@@ -90,8 +87,7 @@ static void dma_read_resumes_chunk_by_chunk(void) {
     const unsigned descriptors = sectors * ATA_SECTOR_BYTES / 0x10000;
     setup();
     fx.disk.defer = true;
-    for (unsigned i = 0; i < descriptors; i++)
-        prd(i, 0x100000 + i * 0x10000, 0x10000, i == descriptors - 1);
+    for (unsigned i = 0; i < descriptors; i++) prd(i, 0x100000 + i * 0x10000, 0x10000, i == descriptors - 1);
     issue(ATA_CMD_READ_DMA_EXT, 0x20, sectors, true);
     bm_start(true);
     CHECK_EQ_U64(alt_status(), BSY);

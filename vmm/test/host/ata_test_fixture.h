@@ -24,15 +24,15 @@ static uint8_t pattern_byte(uint64_t lba, size_t offset) {
 
 struct fake_disk {
     uint8_t *bytes;
-    uint64_t dirty_low, dirty_high;      /* written sectors, restored by the next setup */
+    uint64_t dirty_low, dirty_high; /* written sectors, restored by the next setup */
     unsigned calls;
-    struct ata_backend_command last;     /* buffer pointer excluded from comparisons */
+    struct ata_backend_command last; /* buffer pointer excluded from comparisons */
     struct ata_backend_command first;
     bool transport_fails;
-    bool defer;                          /* answer PENDING; complete_deferred() finishes */
+    bool defer; /* answer PENDING; complete_deferred() finishes */
     const struct ata_backend_command *deferred;
     struct ata_backend_result *deferred_result;
-    uint64_t error_lba;                  /* a data command touching it fails with UNC */
+    uint64_t error_lba; /* a data command touching it fails with UNC */
     uint8_t identify[ATA_SECTOR_BYTES];
 };
 
@@ -43,7 +43,7 @@ struct fake_irq {
 
 struct fake_ram {
     uint8_t *bytes;
-    uint64_t refuse_from, refuse_to;     /* the hypervisor's protected range */
+    uint64_t refuse_from, refuse_to; /* the hypervisor's protected range */
 };
 
 static struct fixture {
@@ -56,21 +56,14 @@ static struct fixture {
 /* Executes a command on the disk; false = transport failure. */
 static bool disk_perform(struct fake_disk *disk, const struct ata_backend_command *cmd,
                          struct ata_backend_result *result) {
-    if (disk->transport_fails)
-        return false;
+    if (disk->transport_fails) return false;
     switch (cmd->opcode) {
-    case ATA_CMD_IDENTIFY_DEVICE:
-        memcpy(cmd->buffer, disk->identify, ATA_SECTOR_BYTES);
-        return true;
+    case ATA_CMD_IDENTIFY_DEVICE: memcpy(cmd->buffer, disk->identify, ATA_SECTOR_BYTES); return true;
     case ATA_CMD_READ_NATIVE_MAX:
-    case ATA_CMD_READ_NATIVE_MAX_EXT:
-        result->lba = DISK_SECTORS - 1;
-        return true;
-    default:
-        break;
+    case ATA_CMD_READ_NATIVE_MAX_EXT: result->lba = DISK_SECTORS - 1; return true;
+    default: break;
     }
-    if (cmd->buffer == NULL)
-        return true;
+    if (cmd->buffer == NULL) return true;
     if (cmd->lba + cmd->count > DISK_SECTORS ||
         (disk->error_lba >= cmd->lba && disk->error_lba < cmd->lba + cmd->count)) {
         result->status = ATA_STATUS_READY | ATA_STATUS_ERR;
@@ -81,10 +74,8 @@ static bool disk_perform(struct fake_disk *disk, const struct ata_backend_comman
     uint8_t *at = disk->bytes + cmd->lba * ATA_SECTOR_BYTES;
     if (cmd->write) {
         memcpy(at, cmd->buffer, cmd->buffer_bytes);
-        if (cmd->lba < disk->dirty_low)
-            disk->dirty_low = cmd->lba;
-        if (cmd->lba + cmd->count > disk->dirty_high)
-            disk->dirty_high = cmd->lba + cmd->count;
+        if (cmd->lba < disk->dirty_low) disk->dirty_low = cmd->lba;
+        if (cmd->lba + cmd->count > disk->dirty_high) disk->dirty_high = cmd->lba + cmd->count;
     } else {
         memcpy(cmd->buffer, at, cmd->buffer_bytes);
     }
@@ -94,8 +85,7 @@ static bool disk_perform(struct fake_disk *disk, const struct ata_backend_comman
 static enum ata_backend_outcome disk_execute(void *ctx, const struct ata_backend_command *cmd,
                                              struct ata_backend_result *result) {
     struct fake_disk *disk = ctx;
-    if (disk->calls++ == 0)
-        disk->first = *cmd;
+    if (disk->calls++ == 0) disk->first = *cmd;
     disk->last = *cmd;
     if (disk->defer) {
         disk->deferred = cmd;
@@ -117,31 +107,27 @@ static bool ram_allowed(const struct fake_ram *ram, uint64_t gpa, size_t len) {
 
 static bool ram_read(void *ctx, uint64_t gpa, void *buf, size_t len) {
     struct fake_ram *ram = ctx;
-    if (!ram_allowed(ram, gpa, len))
-        return false;
+    if (!ram_allowed(ram, gpa, len)) return false;
     memcpy(buf, ram->bytes + gpa, len);
     return true;
 }
 
 static bool ram_write(void *ctx, uint64_t gpa, const void *buf, size_t len) {
     struct fake_ram *ram = ctx;
-    if (!ram_allowed(ram, gpa, len))
-        return false;
+    if (!ram_allowed(ram, gpa, len)) return false;
     memcpy(ram->bytes + gpa, buf, len);
     return true;
 }
 
 static void irq_set_level(void *ctx, bool asserted) {
     struct fake_irq *irq = ctx;
-    if (asserted && !irq->level)
-        irq->rising_edges++;
+    if (asserted && !irq->level) irq->rising_edges++;
     irq->level = asserted;
 }
 
 static void fill_pattern(uint64_t from, uint64_t to) {
     for (uint64_t lba = from; lba < to; lba++)
-        for (size_t i = 0; i < ATA_SECTOR_BYTES; i++)
-            fx.disk.bytes[lba * ATA_SECTOR_BYTES + i] = pattern_byte(lba, i);
+        for (size_t i = 0; i < ATA_SECTOR_BYTES; i++) fx.disk.bytes[lba * ATA_SECTOR_BYTES + i] = pattern_byte(lba, i);
 }
 
 /* IDENTIFY data as a server would send it: capacity, multiple limit 16, an integrity word. */
@@ -149,15 +135,14 @@ static void fill_identify(uint8_t *id) {
     memset(id, 0, ATA_SECTOR_BYTES);
     id[2 * 47] = 16;
     id[2 * 47 + 1] = 0x80;
-    id[2 * 49 + 1] = 0x03;           /* LBA and DMA supported */
-    id[2 * 59 + 1] = 0x10;           /* a bit above the multiple setting, to be preserved */
+    id[2 * 49 + 1] = 0x03; /* LBA and DMA supported */
+    id[2 * 59 + 1] = 0x10; /* a bit above the multiple setting, to be preserved */
     id[2 * 60] = 0x00;
     id[2 * 60 + 1] = 0x10;
-    id[2 * 61] = 0x01;               /* 0x00011000 sectors */
+    id[2 * 61] = 0x01; /* 0x00011000 sectors */
     id[510] = ATA_ID_INTEGRITY_SIGNATURE;
     uint8_t sum = 0;
-    for (int i = 0; i < 511; i++)
-        sum = (uint8_t)(sum + id[i]);
+    for (int i = 0; i < 511; i++) sum = (uint8_t)(sum + id[i]);
     id[511] = (uint8_t)-sum;
 }
 
@@ -184,13 +169,9 @@ static void setup(void) {
                      (struct ata_irq){ &fx.irq, irq_set_level });
 }
 
-static uint8_t inb(enum ata_port port) {
-    return (uint8_t)ata_channel_read(&fx.ch, port, 1);
-}
+static uint8_t inb(enum ata_port port) { return (uint8_t)ata_channel_read(&fx.ch, port, 1); }
 
-static void outb(enum ata_port port, uint8_t value) {
-    ata_channel_write(&fx.ch, port, value, 1);
-}
+static void outb(enum ata_port port, uint8_t value) { ata_channel_write(&fx.ch, port, value, 1); }
 
 /* The task-file sequence Linux's ata_sff_tf_load uses: HOB bytes first for LBA48, then the
  * current bytes, the device register, and the command. */
@@ -212,8 +193,7 @@ static void issue(uint8_t opcode, uint64_t lba, uint32_t count, bool lba48) {
 static bool sectors_match_pattern(const uint8_t *data, uint64_t lba, uint32_t sectors) {
     for (uint64_t s = 0; s < sectors; s++)
         for (size_t i = 0; i < ATA_SECTOR_BYTES; i++)
-            if (data[s * ATA_SECTOR_BYTES + i] != pattern_byte(lba + s, i))
-                return false;
+            if (data[s * ATA_SECTOR_BYTES + i] != pattern_byte(lba + s, i)) return false;
     return true;
 }
 

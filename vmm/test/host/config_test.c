@@ -40,7 +40,9 @@ static void every_key(void) {
 
 static void unknown_key_names_it(void) {
     CHECK(!parse("vmm.elf colsole=com1"));
-    CHECK(!strcmp(error, "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline)"));
+    CHECK(!strcmp(
+        error,
+        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline)"));
 }
 
 static void word_without_equals_after_the_first(void) {
@@ -78,13 +80,13 @@ static void aoe_options(void) {
     CHECK_EQ_U64(parsed.aoe_slot, 7);
     CHECK(!parse("x aoe=3"));
     CHECK(!strcmp(error, "bad value for 'aoe': expected auto or <shelf>.<slot> such as 0.1"));
-    CHECK(!parse("x aoe=65535.1"));   /* the wildcard is not an address */
+    CHECK(!parse("x aoe=65535.1")); /* the wildcard is not an address */
     CHECK(!parse("x aoe=1.255"));
     CHECK(!parse("x aoe=1."));
     CHECK(!parse("x mtu=1400"));
     CHECK(!parse("x aoe_wait=0"));
-    CHECK_EQ_U64(parsed.aoe_deadline_s, 180);   /* Linux's aoe driver fails a device after 180 s */
-    CHECK(parse("x aoe_deadline=0"));           /* retry forever */
+    CHECK_EQ_U64(parsed.aoe_deadline_s, 180); /* Linux's aoe driver fails a device after 180 s */
+    CHECK(parse("x aoe_deadline=0"));         /* retry forever */
     CHECK_EQ_U64(parsed.aoe_deadline_s, 0);
     CHECK(parse("x aoe_deadline=20"));
     CHECK_EQ_U64(parsed.aoe_deadline_s, 20);

@@ -8,23 +8,23 @@
 #define GIB (1024 * MIB)
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static void check_map(const struct e820_entry *map, size_t count,
-                      const struct e820_entry *expected, size_t expected_count, int line) {
+static void check_map(const struct e820_entry *map, size_t count, const struct e820_entry *expected,
+                      size_t expected_count, int line) {
     if (count != expected_count) printf("# map checked at line %d\n", line);
     CHECK_EQ_U64(count, expected_count);
     for (size_t i = 0; i < count && i < expected_count; i++) {
-        if (map[i].base != expected[i].base || map[i].length != expected[i].length ||
-            map[i].type != expected[i].type)
+        if (map[i].base != expected[i].base || map[i].length != expected[i].length || map[i].type != expected[i].type)
             printf("# map checked at line %d, entry %zu\n", line, i);
         CHECK_EQ_U64(map[i].base, expected[i].base);
         CHECK_EQ_U64(map[i].length, expected[i].length);
         CHECK_EQ_U64(map[i].type, expected[i].type);
     }
 }
-#define CHECK_MAP(map, count, ...) do { \
-    const struct e820_entry expected_[] = { __VA_ARGS__ }; \
-    check_map(map, count, expected_, COUNT_OF(expected_), __LINE__); \
-} while (0)
+#define CHECK_MAP(map, count, ...)                                                                                     \
+    do {                                                                                                               \
+        const struct e820_entry expected_[] = { __VA_ARGS__ };                                                         \
+        check_map(map, count, expected_, COUNT_OF(expected_), __LINE__);                                               \
+    } while (0)
 
 /* What SeaBIOS reports for QEMU -m <ram> (below 4 GiB part), in firmware order. */
 static size_t seabios_map(struct e820_entry *map, uint64_t ram) {
@@ -42,16 +42,15 @@ static void normalize_keeps_a_clean_seabios_map(void) {
     struct e820_entry map[16];
     size_t n = seabios_map(map, GIB);
     CHECK(e820_normalize(map, &n, COUNT_OF(map)));
-    CHECK_MAP(map, n,
-              { 0, 0x9fc00, E820_USABLE }, { 0x9fc00, 0x400, E820_RESERVED },
+    CHECK_MAP(map, n, { 0, 0x9fc00, E820_USABLE }, { 0x9fc00, 0x400, E820_RESERVED },
               { 0xf0000, 0x10000, E820_RESERVED }, { MIB, GIB - 128 * KIB - MIB, E820_USABLE },
               { GIB - 128 * KIB, 128 * KIB, E820_RESERVED }, { 0xfffc0000, 0x40000, E820_RESERVED });
 }
 
 static void normalize_sorts_and_drops_empty_entries(void) {
     struct e820_entry map[8] = {
-        { 0x300000, 0x100000, E820_USABLE }, { 0x5000, 0, E820_RESERVED },
-        { 0x100000, 0x100000, E820_ACPI }, { 0, 0x1000, E820_USABLE }, { 0x7000, 0, E820_USABLE },
+        { 0x300000, 0x100000, E820_USABLE }, { 0x5000, 0, E820_RESERVED }, { 0x100000, 0x100000, E820_ACPI },
+        { 0, 0x1000, E820_USABLE },          { 0x7000, 0, E820_USABLE },
     };
     size_t n = 5;
     CHECK(e820_normalize(map, &n, COUNT_OF(map)));
@@ -61,7 +60,7 @@ static void normalize_sorts_and_drops_empty_entries(void) {
 
 static void normalize_merges_touching_and_overlapping_equal_types(void) {
     struct e820_entry map[8] = {
-        { 0x2000, 0x1000, E820_USABLE }, { 0, 0x1000, E820_USABLE }, { 0x1000, 0x1000, E820_USABLE },
+        { 0x2000, 0x1000, E820_USABLE }, { 0, 0x1000, E820_USABLE },       { 0x1000, 0x1000, E820_USABLE },
         { 0x2800, 0x2000, E820_USABLE }, { 0x4800, 0x800, E820_RESERVED }, { 0x5000, 0x800, E820_RESERVED },
     };
     size_t n = 6;
@@ -73,26 +72,27 @@ static void normalize_splits_usable_around_reserved_inside_it(void) {
     struct e820_entry map[4] = { { 0, 0x10000, E820_USABLE }, { 0x4000, 0x1000, E820_RESERVED } };
     size_t n = 2;
     CHECK(e820_normalize(map, &n, COUNT_OF(map)));
-    CHECK_MAP(map, n, { 0, 0x4000, E820_USABLE }, { 0x4000, 0x1000, E820_RESERVED },
-              { 0x5000, 0xb000, E820_USABLE });
+    CHECK_MAP(map, n, { 0, 0x4000, E820_USABLE }, { 0x4000, 0x1000, E820_RESERVED }, { 0x5000, 0xb000, E820_USABLE });
 }
 
 static void normalize_lets_the_riskier_type_win(void) {
     /* reserved beats NVS beats ACPI beats usable; unusable beats reserved. */
     struct e820_entry map[12] = {
-        { 0, 0x4000, E820_ACPI }, { 0x1000, 0x1000, E820_USABLE }, { 0x3000, 0x2000, E820_NVS },
+        { 0, 0x4000, E820_ACPI },          { 0x1000, 0x1000, E820_USABLE },   { 0x3000, 0x2000, E820_NVS },
         { 0x4000, 0x2000, E820_RESERVED }, { 0x5000, 0x2000, E820_UNUSABLE },
     };
     size_t n = 5;
     CHECK(e820_normalize(map, &n, COUNT_OF(map)));
-    CHECK_MAP(map, n, { 0, 0x3000, E820_ACPI }, { 0x3000, 0x1000, E820_NVS },
-              { 0x4000, 0x1000, E820_RESERVED }, { 0x5000, 0x2000, E820_UNUSABLE });
+    CHECK_MAP(map, n, { 0, 0x3000, E820_ACPI }, { 0x3000, 0x1000, E820_NVS }, { 0x4000, 0x1000, E820_RESERVED },
+              { 0x5000, 0x2000, E820_UNUSABLE });
 }
 
 static void normalize_trims_a_later_loser_and_resorts_it(void) {
     /* The usable entry loses its head to the reserved one and must move behind 0x2000. */
     struct e820_entry map[6] = {
-        { 0, 0x3000, E820_RESERVED }, { 0x1000, 0x4000, E820_USABLE }, { 0x2000, 0x800, E820_ACPI },
+        { 0, 0x3000, E820_RESERVED },
+        { 0x1000, 0x4000, E820_USABLE },
+        { 0x2000, 0x800, E820_ACPI },
     };
     size_t n = 3;
     CHECK(e820_normalize(map, &n, COUNT_OF(map)));
@@ -134,8 +134,7 @@ static uint64_t rank_of(uint32_t type) {
 static uint32_t type_at(const struct e820_entry *map, size_t count, uint64_t x) {
     uint32_t type = 0;
     for (size_t i = 0; i < count; i++)
-        if (x >= map[i].base && x - map[i].base < map[i].length &&
-            (type == 0 || rank_of(map[i].type) > rank_of(type)))
+        if (x >= map[i].base && x - map[i].base < map[i].length && (type == 0 || rank_of(map[i].type) > rank_of(type)))
             type = map[i].type;
     return type;
 }
@@ -157,8 +156,7 @@ static void normalize_matches_pointwise_definition_on_random_maps(void) {
         for (size_t i = 0; i < count; i++) {
             CHECK(map[i].length != 0);
             if (i > 0) CHECK(map[i - 1].base + map[i - 1].length <= map[i].base);
-            if (i > 0 && map[i - 1].base + map[i - 1].length == map[i].base)
-                CHECK(map[i - 1].type != map[i].type);
+            if (i > 0 && map[i - 1].base + map[i - 1].length == map[i].base) CHECK(map[i - 1].type != map[i].type);
         }
     }
 }
@@ -168,19 +166,17 @@ static void reserve_hides_hypervisor_at_top_of_low_ram(void) {
     size_t n = seabios_map(map, GIB);
     uint64_t top = GIB - 128 * KIB;
     CHECK(e820_reserve(map, &n, COUNT_OF(map), top - 16 * MIB, 16 * MIB, E820_RESERVED));
-    CHECK_MAP(map, n,
-              { 0, 0x9fc00, E820_USABLE }, { 0x9fc00, 0x400, E820_RESERVED },
+    CHECK_MAP(map, n, { 0, 0x9fc00, E820_USABLE }, { 0x9fc00, 0x400, E820_RESERVED },
               { 0xf0000, 0x10000, E820_RESERVED }, { MIB, top - 16 * MIB - MIB, E820_USABLE },
-              { top - 16 * MIB, 16 * MIB + 128 * KIB, E820_RESERVED },
-              { 0xfffc0000, 0x40000, E820_RESERVED });
+              { top - 16 * MIB, 16 * MIB + 128 * KIB, E820_RESERVED }, { 0xfffc0000, 0x40000, E820_RESERVED });
 }
 
 static void reserve_in_the_middle_splits_and_overrides_any_type(void) {
     struct e820_entry map[8] = { { 0, 0x10000, E820_USABLE }, { 0x10000, 0x1000, E820_RESERVED } };
     size_t n = 2;
     CHECK(e820_reserve(map, &n, COUNT_OF(map), 0x4000, 0x1000, E820_NVS));
-    CHECK_MAP(map, n, { 0, 0x4000, E820_USABLE }, { 0x4000, 0x1000, E820_NVS },
-              { 0x5000, 0xb000, E820_USABLE }, { 0x10000, 0x1000, E820_RESERVED });
+    CHECK_MAP(map, n, { 0, 0x4000, E820_USABLE }, { 0x4000, 0x1000, E820_NVS }, { 0x5000, 0xb000, E820_USABLE },
+              { 0x10000, 0x1000, E820_RESERVED });
     /* Punching usable over reserved really makes it usable (no precedence applies). */
     CHECK(e820_reserve(map, &n, COUNT_OF(map), 0x4000, 0x1000, E820_USABLE));
     CHECK(e820_reserve(map, &n, COUNT_OF(map), 0x10000, 0x800, E820_USABLE));
@@ -189,12 +185,13 @@ static void reserve_in_the_middle_splits_and_overrides_any_type(void) {
 
 static void reserve_spanning_several_entries_replaces_them(void) {
     struct e820_entry map[8] = {
-        { 0, 0x2000, E820_USABLE }, { 0x2000, 0x1000, E820_ACPI }, { 0x3000, 0x2000, E820_USABLE },
+        { 0, 0x2000, E820_USABLE },
+        { 0x2000, 0x1000, E820_ACPI },
+        { 0x3000, 0x2000, E820_USABLE },
     };
     size_t n = 3;
     CHECK(e820_reserve(map, &n, COUNT_OF(map), 0x1000, 0x3000, E820_RESERVED));
-    CHECK_MAP(map, n, { 0, 0x1000, E820_USABLE }, { 0x1000, 0x3000, E820_RESERVED },
-              { 0x4000, 0x1000, E820_USABLE });
+    CHECK_MAP(map, n, { 0, 0x1000, E820_USABLE }, { 0x1000, 0x3000, E820_RESERVED }, { 0x4000, 0x1000, E820_USABLE });
 }
 
 static void reserve_fails_cleanly_without_room(void) {
@@ -202,7 +199,7 @@ static void reserve_fails_cleanly_without_room(void) {
     size_t n = 1;
     CHECK(!e820_reserve(map, &n, 2, 0x4000, 0x1000, E820_RESERVED)); /* needs 3 entries */
     CHECK_MAP(map, n, { 0, 0x10000, E820_USABLE });
-    CHECK(e820_reserve(map, &n, 2, 0xf000, 0x1000, E820_RESERVED));  /* needs 2 */
+    CHECK(e820_reserve(map, &n, 2, 0xf000, 0x1000, E820_RESERVED)); /* needs 2 */
     CHECK_MAP(map, n, { 0, 0xf000, E820_USABLE }, { 0xf000, 0x1000, E820_RESERVED });
 }
 
@@ -223,8 +220,8 @@ static void find_top_free_picks_highest_aligned_fit_below_limit(void) {
 
 static void find_top_free_skips_ranges_too_small_after_alignment(void) {
     struct e820_entry map[3] = {
-        { 0x100000, 0x300000, E820_USABLE },  /* 1M-4M: holds a 2 MiB-aligned 2 MiB block at 2M */
-        { 0x500000, 0x280000, E820_USABLE },  /* 5M-7.5M: 2.5 MiB but no aligned 2 MiB block */
+        { 0x100000, 0x300000, E820_USABLE }, /* 1M-4M: holds a 2 MiB-aligned 2 MiB block at 2M */
+        { 0x500000, 0x280000, E820_USABLE }, /* 5M-7.5M: 2.5 MiB but no aligned 2 MiB block */
         { 0x800000, 0x1000, E820_RESERVED },
     };
     uint64_t base = 0;
@@ -247,7 +244,8 @@ static void legacy_sizes_for_1g_map(void) {
 
 static void legacy_sizes_for_map_above_4g_stop_at_4g_and_at_holes(void) {
     struct e820_entry map[4] = {
-        { 0, 0x9fc00, E820_USABLE }, { MIB, 8 * GIB - MIB, E820_USABLE },
+        { 0, 0x9fc00, E820_USABLE },
+        { MIB, 8 * GIB - MIB, E820_USABLE },
     };
     struct legacy_mem sizes;
     e820_legacy_sizes(map, 2, &sizes);
@@ -270,8 +268,7 @@ static void legacy_sizes_for_map_above_4g_stop_at_4g_and_at_holes(void) {
 }
 
 /* Appends one multiboot mmap entry with the given size field (>= 20; extra bytes zero). */
-static uint32_t put_multiboot_entry(uint8_t *at, uint32_t size, uint64_t base, uint64_t length,
-                                    uint32_t type) {
+static uint32_t put_multiboot_entry(uint8_t *at, uint32_t size, uint64_t base, uint64_t length, uint32_t type) {
     uint64_t fields[3] = { size, base, length };
     unsigned widths[3] = { 4, 8, 8 };
     unsigned pos = 0;
@@ -286,14 +283,13 @@ static void multiboot_map_with_varying_entry_sizes(void) {
     uint8_t mmap[128];
     uint32_t len = 0;
     len += put_multiboot_entry(mmap + len, 20, 0, 0x9fc00, 1);
-    len += put_multiboot_entry(mmap + len, 24, 0x9fc00, 0x400, 2);   /* ACPI 3.0 style */
+    len += put_multiboot_entry(mmap + len, 24, 0x9fc00, 0x400, 2);      /* ACPI 3.0 style */
     len += put_multiboot_entry(mmap + len, 21, MIB, 0x123456789ull, 1); /* odd: unaligned next */
     len += put_multiboot_entry(mmap + len, 20, 0xfffc0000, 0x40000, 2);
     struct e820_entry out[8];
     size_t n = 99;
     CHECK(e820_from_multiboot(mmap, len, out, COUNT_OF(out), &n));
-    CHECK_MAP(out, n, { 0, 0x9fc00, 1 }, { 0x9fc00, 0x400, 2 }, { MIB, 0x123456789ull, 1 },
-              { 0xfffc0000, 0x40000, 2 });
+    CHECK_MAP(out, n, { 0, 0x9fc00, 1 }, { 0x9fc00, 0x400, 2 }, { MIB, 0x123456789ull, 1 }, { 0xfffc0000, 0x40000, 2 });
 }
 
 static void multiboot_map_rejects_malformed_or_too_many_entries(void) {
@@ -302,10 +298,10 @@ static void multiboot_map_rejects_malformed_or_too_many_entries(void) {
     len += put_multiboot_entry(mmap + len, 20, 0x1000, 0x1000, 2);
     struct e820_entry out[2];
     size_t n;
-    CHECK(!e820_from_multiboot(mmap, len, out, 1, &n));        /* capacity */
-    CHECK(!e820_from_multiboot(mmap, len - 1, out, 2, &n));    /* last entry cut short */
-    CHECK(!e820_from_multiboot(mmap, len + 2, out, 2, &n));    /* stray bytes after it */
-    mmap[24] = 19;                                             /* second size field < 20 */
+    CHECK(!e820_from_multiboot(mmap, len, out, 1, &n));     /* capacity */
+    CHECK(!e820_from_multiboot(mmap, len - 1, out, 2, &n)); /* last entry cut short */
+    CHECK(!e820_from_multiboot(mmap, len + 2, out, 2, &n)); /* stray bytes after it */
+    mmap[24] = 19;                                          /* second size field < 20 */
     CHECK(!e820_from_multiboot(mmap, len, out, 2, &n));
     CHECK(e820_from_multiboot(mmap, 0, out, 2, &n));
     CHECK_EQ_U64(n, 0);

@@ -9,13 +9,34 @@
 #include "svm/vmcb.h"
 
 static const char *called;
-void svm_exit_cpuid(struct vcpu *v) { (void)v; called = "cpuid"; }
-void svm_exit_msr(struct vcpu *v) { (void)v; called = "msr"; }
-void svm_exit_ioio(struct vcpu *v) { (void)v; called = "ioio"; }
-void svm_exit_vmmcall(struct vcpu *v) { (void)v; called = "vmmcall"; }
-void svm_exit_shutdown(struct vcpu *v) { (void)v; called = "shutdown"; }
-void svm_exit_npf(struct vcpu *v) { (void)v; called = "npf"; }
-void svm_exit_svm_instruction(struct vcpu *v) { (void)v; called = "svm-instruction"; }
+void svm_exit_cpuid(struct vcpu *v) {
+    (void)v;
+    called = "cpuid";
+}
+void svm_exit_msr(struct vcpu *v) {
+    (void)v;
+    called = "msr";
+}
+void svm_exit_ioio(struct vcpu *v) {
+    (void)v;
+    called = "ioio";
+}
+void svm_exit_vmmcall(struct vcpu *v) {
+    (void)v;
+    called = "vmmcall";
+}
+void svm_exit_shutdown(struct vcpu *v) {
+    (void)v;
+    called = "shutdown";
+}
+void svm_exit_npf(struct vcpu *v) {
+    (void)v;
+    called = "npf";
+}
+void svm_exit_svm_instruction(struct vcpu *v) {
+    (void)v;
+    called = "svm-instruction";
+}
 
 static void dispatch(uint64_t code, const char *expected_handler, const char *expected_name) {
     const struct svm_exit_kind *kind = svm_exit_lookup(code);
@@ -44,8 +65,8 @@ static void intercepted_exits_reach_their_handlers(void) {
 }
 
 static void unintercepted_exits_have_no_row(void) {
-    CHECK(svm_exit_lookup(0x060) == 0);   /* physical INTR: never intercepted */
-    CHECK(svm_exit_lookup(0x078) == 0);   /* HLT */
+    CHECK(svm_exit_lookup(0x060) == 0); /* physical INTR: never intercepted */
+    CHECK(svm_exit_lookup(0x078) == 0); /* HLT */
     CHECK(svm_exit_lookup(SVM_EXIT_INVALID) == 0);
 }
 

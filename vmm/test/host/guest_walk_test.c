@@ -40,9 +40,7 @@ static void put(uint64_t gpa, uint64_t value, unsigned size) {
 static void put32(uint64_t gpa, uint64_t value) { put(gpa, value, 4); }
 static void put64(uint64_t gpa, uint64_t value) { put(gpa, value, 8); }
 
-static void reset_ram(void) {
-    memset(&ram, 0, sizeof ram);
-}
+static void reset_ram(void) { memset(&ram, 0, sizeof ram); }
 
 struct outcome {
     enum walk_result result;
@@ -56,16 +54,17 @@ static struct outcome walk(const struct guest_paging *p, uint64_t linear, unsign
     return o;
 }
 
-#define CHECK_WALK(p, linear, access, expected_result, expected_phys_or_error) do { \
-    struct outcome o_ = walk(p, linear, access); \
-    CHECK_EQ_U64(o_.result, expected_result); \
-    if ((expected_result) == WALK_OK) { \
-        CHECK_EQ_U64(o_.phys, expected_phys_or_error); \
-        CHECK_EQ_U64(o_.error, 0); \
-    } else { \
-        CHECK_EQ_U64(o_.error, expected_phys_or_error); \
-    } \
-} while (0)
+#define CHECK_WALK(p, linear, access, expected_result, expected_phys_or_error)                                         \
+    do {                                                                                                               \
+        struct outcome o_ = walk(p, linear, access);                                                                   \
+        CHECK_EQ_U64(o_.result, expected_result);                                                                      \
+        if ((expected_result) == WALK_OK) {                                                                            \
+            CHECK_EQ_U64(o_.phys, expected_phys_or_error);                                                             \
+            CHECK_EQ_U64(o_.error, 0);                                                                                 \
+        } else {                                                                                                       \
+            CHECK_EQ_U64(o_.error, expected_phys_or_error);                                                            \
+        }                                                                                                              \
+    } while (0)
 
 /* --- paging off ------------------------------------------------------------------------- */
 
@@ -80,8 +79,9 @@ static void paging_off_is_identity_within_4g(void) {
 /* --- 32-bit paging: PD at 0x1000, PT at 0x2000 ------------------------------------------ */
 
 static struct guest_paging paging32(uint64_t cr0_extra, uint64_t cr4, uint8_t max_phys_addr) {
-    return (struct guest_paging){ .cr0 = CR0_PG | 0x11 | cr0_extra, .cr3 = 0x1000, .cr4 = cr4,
-                                  .max_phys_addr = max_phys_addr };
+    return (struct guest_paging){
+        .cr0 = CR0_PG | 0x11 | cr0_extra, .cr3 = 0x1000, .cr4 = cr4, .max_phys_addr = max_phys_addr
+    };
 }
 
 static void paging32_maps_4k_pages(void) {
@@ -115,9 +115,9 @@ static void paging32_pse36_high_bits_and_reserved_bits(void) {
     put32(0x1000 + 5 * 4, 0x0C000000 | (0x08 << 13) | P | PS);
     struct guest_paging p40 = paging32(0, CR4_PSE, 40), p36 = paging32(0, CR4_PSE, 36);
     CHECK_WALK(&p40, 0x00812345, 0, WALK_OK, 0x50C012345ull);
-    CHECK_WALK(&p40, 0x00C12345, 0, WALK_RESERVED_BIT, 0x9);        /* bit 21 */
+    CHECK_WALK(&p40, 0x00C12345, 0, WALK_RESERVED_BIT, 0x9); /* bit 21 */
     CHECK_WALK(&p40, 0x01012345, W, WALK_OK, 0x100C012345ull);
-    CHECK_WALK(&p36, 0x01012345, W, WALK_RESERVED_BIT, 0xB);       /* bit 17 = phys bit 36 */
+    CHECK_WALK(&p36, 0x01012345, W, WALK_RESERVED_BIT, 0xB); /* bit 17 = phys bit 36 */
     CHECK_WALK(&p36, 0x01412345, 0, WALK_OK, 0x80C012345ull);
 }
 
@@ -125,30 +125,30 @@ static void paging32_not_present_error_codes(void) {
     reset_ram();
     put32(0x1000 + 1 * 4, 0x2000 | P | RW | US);
     struct guest_paging p = paging32(0, 0, 36);
-    CHECK_WALK(&p, 0x00000123, 0, WALK_NOT_PRESENT, 0x0);          /* PDE */
+    CHECK_WALK(&p, 0x00000123, 0, WALK_NOT_PRESENT, 0x0); /* PDE */
     CHECK_WALK(&p, 0x00000123, W | U, WALK_NOT_PRESENT, 0x6);
-    CHECK_WALK(&p, 0x00403123, W, WALK_NOT_PRESENT, 0x2);          /* PTE */
-    CHECK_WALK(&p, 0x00403123, F | U, WALK_NOT_PRESENT, 0x4);      /* no I bit without NX */
+    CHECK_WALK(&p, 0x00403123, W, WALK_NOT_PRESENT, 0x2);     /* PTE */
+    CHECK_WALK(&p, 0x00403123, F | U, WALK_NOT_PRESENT, 0x4); /* no I bit without NX */
 }
 
 static void write_to_read_only_page_depends_on_cr0_wp(void) {
     reset_ram();
     put32(0x1000 + 1 * 4, 0x2000 | P | RW | US);
-    put32(0x2000 + 3 * 4, 0xABC000 | P | US);                       /* read-only PTE */
-    put32(0x1000 + 2 * 4, 0x3000 | P | US);                         /* read-only PDE */
+    put32(0x2000 + 3 * 4, 0xABC000 | P | US); /* read-only PTE */
+    put32(0x1000 + 2 * 4, 0x3000 | P | US);   /* read-only PDE */
     put32(0x3000 + 0 * 4, 0xDEF000 | P | RW | US);
     struct guest_paging wp_off = paging32(0, 0, 36), wp_on = paging32(CR0_WP, 0, 36);
     CHECK_WALK(&wp_off, 0x00403010, W, WALK_OK, 0xABC010);
     CHECK_WALK(&wp_on, 0x00403010, W, WALK_PROTECTION, 0x3);
     CHECK_WALK(&wp_on, 0x00403010, 0, WALK_OK, 0xABC010);
-    CHECK_WALK(&wp_off, 0x00403010, W | U, WALK_PROTECTION, 0x7);  /* users never write */
+    CHECK_WALK(&wp_off, 0x00403010, W | U, WALK_PROTECTION, 0x7); /* users never write */
     CHECK_WALK(&wp_off, 0x00800010, W, WALK_OK, 0xDEF010);
-    CHECK_WALK(&wp_on, 0x00800010, W, WALK_PROTECTION, 0x3);       /* R/W=0 at the PDE */
+    CHECK_WALK(&wp_on, 0x00800010, W, WALK_PROTECTION, 0x3); /* R/W=0 at the PDE */
 }
 
 static void user_access_to_supervisor_page_faults(void) {
     reset_ram();
-    put32(0x1000 + 1 * 4, 0x2000 | P | RW);                         /* supervisor PDE */
+    put32(0x1000 + 1 * 4, 0x2000 | P | RW); /* supervisor PDE */
     put32(0x2000 + 3 * 4, 0xABC000 | P | RW | US);
     struct guest_paging p = paging32(CR0_WP, 0, 36);
     CHECK_WALK(&p, 0x00403010, 0, WALK_OK, 0xABC010);
@@ -160,10 +160,11 @@ static void user_access_to_supervisor_page_faults(void) {
 /* --- PAE: PDPT at 0x3020 (32-byte aligned), PD at 0x4000, PT at 0x5000 ------------------ */
 
 static struct guest_paging paging_pae(uint64_t efer, uint8_t max_phys_addr) {
-    return (struct guest_paging){ .cr0 = CR0_PG | CR0_WP | 0x11, .cr3 = 0x3020, .cr4 = CR4_PAE,
-                                  .efer = efer, .max_phys_addr = max_phys_addr };
+    return (struct guest_paging){
+        .cr0 = CR0_PG | CR0_WP | 0x11, .cr3 = 0x3020, .cr4 = CR4_PAE, .efer = efer, .max_phys_addr = max_phys_addr
+    };
 }
-#define PAE_LINEAR(pdpt, pd, pt, offset) \
+#define PAE_LINEAR(pdpt, pd, pt, offset)                                                                               \
     (((uint64_t)(pdpt) << 30) | ((uint64_t)(pd) << 21) | ((uint64_t)(pt) << 12) | (offset))
 
 static void build_pae_tables(void) {
@@ -191,9 +192,9 @@ static void pae_maps_4k_and_2m_pages(void) {
 static void pae_pdpte_reserved_bits(void) {
     build_pae_tables();
     struct guest_paging p = paging_pae(EFER_NXE, 36);
-    put64(0x3020 + 1 * 8, 0x4000 | P | RW);                         /* R/W is reserved here */
+    put64(0x3020 + 1 * 8, 0x4000 | P | RW); /* R/W is reserved here */
     CHECK_WALK(&p, PAE_LINEAR(1, 5, 7, 0), 0, WALK_RESERVED_BIT, 0x9);
-    put64(0x3020 + 1 * 8, 0x4000 | P | NX);                         /* so is NX */
+    put64(0x3020 + 1 * 8, 0x4000 | P | NX); /* so is NX */
     CHECK_WALK(&p, PAE_LINEAR(1, 5, 7, 0), W, WALK_RESERVED_BIT, 0xB);
     put64(0x3020 + 1 * 8, 0x4000 | P | PS);
     CHECK_WALK(&p, PAE_LINEAR(1, 5, 7, 0), 0, WALK_RESERVED_BIT, 0x9);
@@ -225,17 +226,18 @@ static void pae_reserved_bits_above_max_phys_addr(void) {
 
 /* --- long mode: PML4 0x10000, PDPT 0x11000, PD 0x12000, PT 0x13000 ---------------------- */
 
-#define LINEAR(pml4, pdpt, pd, pt, offset) \
-    (((uint64_t)(pml4) << 39) | ((uint64_t)(pdpt) << 30) | ((uint64_t)(pd) << 21) | \
-     ((uint64_t)(pt) << 12) | (offset))
-#define PML4E(i) (0x10000 + (i) * 8)
-#define PDPTE(i) (0x11000 + (i) * 8)
-#define PDE(i) (0x12000 + (i) * 8)
-#define PTE(i) (0x13000 + (i) * 8)
+#define LINEAR(pml4, pdpt, pd, pt, offset)                                                                             \
+    (((uint64_t)(pml4) << 39) | ((uint64_t)(pdpt) << 30) | ((uint64_t)(pd) << 21) | ((uint64_t)(pt) << 12) | (offset))
+#define PML4E(i) (0x10000 + (i)*8)
+#define PDPTE(i) (0x11000 + (i)*8)
+#define PDE(i) (0x12000 + (i)*8)
+#define PTE(i) (0x13000 + (i)*8)
 
 static struct guest_paging paging_long(uint64_t efer_extra) {
-    return (struct guest_paging){ .cr0 = CR0_PG | CR0_WP | 0x11, .cr3 = 0x10000 | 0x18,
-                                  .cr4 = CR4_PAE, .efer = EFER_LME | EFER_LMA | efer_extra,
+    return (struct guest_paging){ .cr0 = CR0_PG | CR0_WP | 0x11,
+                                  .cr3 = 0x10000 | 0x18,
+                                  .cr4 = CR4_PAE,
+                                  .efer = EFER_LME | EFER_LMA | efer_extra,
                                   .max_phys_addr = 40 };
 }
 
@@ -346,7 +348,10 @@ static void segment_linear_wraps_offset_to_address_size(void) {
 /* --- chunking ----------------------------------------------------------------------------- */
 
 struct chunk_log {
-    struct { uint64_t gpa; size_t offset, length; } chunks[8];
+    struct {
+        uint64_t gpa;
+        size_t offset, length;
+    } chunks[8];
     size_t count;
     size_t refuse_at; /* the callback returns false on this call number (1-based), 0: never */
 };
@@ -362,18 +367,17 @@ static bool log_chunk(void *ctx, uint64_t gpa, size_t offset, size_t length) {
     return log->count != log->refuse_at;
 }
 
-static enum walk_result chunks(const struct guest_paging *p, uint64_t linear, size_t length,
-                               unsigned access, struct chunk_log *log, uint64_t *fault,
-                               uint32_t *error) {
-    return guest_linear_chunks(p, ram_read, &ram, linear, length, access, log_chunk, log, fault,
-                               error);
+static enum walk_result chunks(const struct guest_paging *p, uint64_t linear, size_t length, unsigned access,
+                               struct chunk_log *log, uint64_t *fault, uint32_t *error) {
+    return guest_linear_chunks(p, ram_read, &ram, linear, length, access, log_chunk, log, fault, error);
 }
 
-#define CHECK_CHUNK(log, i, gpa_, offset_, length_) do { \
-    CHECK_EQ_U64((log).chunks[i].gpa, gpa_); \
-    CHECK_EQ_U64((log).chunks[i].offset, offset_); \
-    CHECK_EQ_U64((log).chunks[i].length, length_); \
-} while (0)
+#define CHECK_CHUNK(log, i, gpa_, offset_, length_)                                                                    \
+    do {                                                                                                               \
+        CHECK_EQ_U64((log).chunks[i].gpa, gpa_);                                                                       \
+        CHECK_EQ_U64((log).chunks[i].offset, offset_);                                                                 \
+        CHECK_EQ_U64((log).chunks[i].length, length_);                                                                 \
+    } while (0)
 
 static void chunks_across_a_4k_boundary(void) {
     build_long_tables();
@@ -422,18 +426,15 @@ static void chunks_fault_before_any_transfer(void) {
     uint64_t fault = 0;
     uint32_t error = 0;
     struct chunk_log log = { 0 };
-    CHECK_EQ_U64(chunks(&p, LINEAR(3, 4, 5, 6, 0xFFE), 0x200, W | U, &log, &fault, &error),
-                 WALK_PROTECTION);
+    CHECK_EQ_U64(chunks(&p, LINEAR(3, 4, 5, 6, 0xFFE), 0x200, W | U, &log, &fault, &error), WALK_PROTECTION);
     CHECK_EQ_U64(log.count, 0);
     CHECK_EQ_U64(fault, LINEAR(3, 4, 5, 7, 0));
     CHECK_EQ_U64(error, 0x7);
-    CHECK_EQ_U64(chunks(&p, LINEAR(3, 4, 5, 7, 0xFFE), 4, 0, &log, &fault, &error),
-                 WALK_NOT_PRESENT);
+    CHECK_EQ_U64(chunks(&p, LINEAR(3, 4, 5, 7, 0xFFE), 4, 0, &log, &fault, &error), WALK_NOT_PRESENT);
     CHECK_EQ_U64(fault, LINEAR(3, 4, 5, 8, 0));
     CHECK_EQ_U64(log.count, 0);
     put64(PTE(7), 0x200000 | P); /* pages 6 and 7 are two chunks; page 8 still faults */
-    CHECK_EQ_U64(chunks(&p, LINEAR(3, 4, 5, 6, 0x800), 0x1A00, 0, &log, &fault, &error),
-                 WALK_NOT_PRESENT);
+    CHECK_EQ_U64(chunks(&p, LINEAR(3, 4, 5, 6, 0x800), 0x1A00, 0, &log, &fault, &error), WALK_NOT_PRESENT);
     CHECK_EQ_U64(fault, LINEAR(3, 4, 5, 8, 0));
     CHECK_EQ_U64(log.count, 0);
 }

@@ -49,7 +49,7 @@ static void e820_extended_attributes_for_24_byte_buffers(void) {
     int15_memory_call(map, COUNT, &r, &rec);
     CHECK_EQ_U64(r.ecx, 24);
     CHECK_EQ_U64(rec.size, 24);
-    CHECK_EQ_U64(le(rec.bytes + 20, 4), 1);   /* enabled */
+    CHECK_EQ_U64(le(rec.bytes + 20, 4), 1); /* enabled */
 }
 
 static void e820_errors_set_carry(void) {
@@ -72,7 +72,7 @@ static void e801_stops_at_the_hypervisor(void) {
     struct e820_record rec;
     int15_memory_call(map, COUNT, &r, &rec);
     CHECK(!r.carry);
-    CHECK_EQ_U64(r.eax, 0xABCD3C00);              /* 15 MiB between 1 and 16 MiB; upper half kept */
+    CHECK_EQ_U64(r.eax, 0xABCD3C00); /* 15 MiB between 1 and 16 MiB; upper half kept */
     CHECK_EQ_U64(r.ecx & 0xFFFF, 0x3C00);
     CHECK_EQ_U64(r.ebx, 0xFFFF0000 | ((0x3DE00000 - 0x1000000) / 0x10000));
     CHECK_EQ_U64(r.edx & 0xFFFF, (0x3DE00000 - 0x1000000) / 0x10000);

@@ -24,14 +24,14 @@ static void rep_insw_as_tcg_reports_it(void) {
     struct io_exit e = svm_decode_ioio(info1, 0xFFFFFFFF81000000ull, 4, SEG_NONE);
     CHECK(e.in && e.string && e.rep);
     CHECK_EQ_U64(e.size, 2);
-    CHECK_EQ_U64(e.address_size, 4);          /* from the decoder */
+    CHECK_EQ_U64(e.address_size, 4); /* from the decoder */
     CHECK_EQ_U64((uint64_t)(int64_t)e.segment, (uint64_t)(int64_t)SEG_NONE);
 }
 
 static void outsb_with_hardware_decode_bits(void) {
     /* A64 (bit 9) and segment FS (4) supplied by the CPU win over the caller's guesses. */
     uint64_t info1 = 0x03F80000u | SVM_IOIO_STRING | (1u << SVM_IOIO_SIZE_SHIFT) | (4u << SVM_IOIO_ADDR_SHIFT) |
-                     (4u << SVM_IOIO_SEG_SHIFT);
+        (4u << SVM_IOIO_SEG_SHIFT);
     struct io_exit e = svm_decode_ioio(info1, 0x2000, 2, SEG_NONE);
     CHECK_EQ_U64(e.address_size, 8);
     CHECK_EQ_U64(e.segment, SEG_FS);

@@ -10,18 +10,22 @@ static uint8_t buffer[512 * 8];
 
 static void bus_master_bar_names_its_ports_or_none(void) {
     CHECK_EQ_U64(ide_bus_master_base(0xC041), 0xC040);
-    CHECK_EQ_U64(ide_bus_master_base(0xC045), 0xC040);       /* reserved low bits ignored */
-    CHECK_EQ_U64(ide_bus_master_base(0xC040), 0);            /* memory BAR */
-    CHECK_EQ_U64(ide_bus_master_base(0x0001), 0);            /* no base yet */
-    CHECK_EQ_U64(ide_bus_master_base(0xFFFFFFFF), 0);        /* sizing: all ones written */
-    CHECK_EQ_U64(ide_bus_master_base(0xFFFFFFF1), 0);        /* sizing: read back */
+    CHECK_EQ_U64(ide_bus_master_base(0xC045), 0xC040); /* reserved low bits ignored */
+    CHECK_EQ_U64(ide_bus_master_base(0xC040), 0);      /* memory BAR */
+    CHECK_EQ_U64(ide_bus_master_base(0x0001), 0);      /* no base yet */
+    CHECK_EQ_U64(ide_bus_master_base(0xFFFFFFFF), 0);  /* sizing: all ones written */
+    CHECK_EQ_U64(ide_bus_master_base(0xFFFFFFF1), 0);  /* sizing: read back */
     CHECK_EQ_U64(ide_bus_master_base(0x0000FFF1), 0);
-    CHECK_EQ_U64(ide_bus_master_base(0xFFE1), 0xFFE0);       /* the highest real window */
+    CHECK_EQ_U64(ide_bus_master_base(0xFFE1), 0xFFE0); /* the highest real window */
 }
 
 static void data_command_moves_its_sectors(void) {
-    struct ata_backend_command cmd = { .opcode = 0x24, .lba48 = true, .count = 8, .lba = 0x123456789ull,
-                                       .buffer = buffer, .buffer_bytes = sizeof buffer };
+    struct ata_backend_command cmd = { .opcode = 0x24,
+                                       .lba48 = true,
+                                       .count = 8,
+                                       .lba = 0x123456789ull,
+                                       .buffer = buffer,
+                                       .buffer_bytes = sizeof buffer };
     struct aoe_ata_command a = aoe_command_for(&cmd);
     CHECK_EQ_U64(a.opcode, 0x24);
     CHECK_EQ_U64(a.sectors, 8);
@@ -44,9 +48,9 @@ static void results_map_to_the_task_file(void) {
     struct aoe_ata_result ok = { .kind = AOE_RESULT_OK, .status = 0x50, .count_register = 0, .lba = 0xFFFFF };
     struct ata_backend_result out = { .count = 1, .lba = 7 };
     CHECK_EQ_U64(ata_result_for(&read, &ok, &out), ATA_BACKEND_DONE);
-    CHECK_EQ_U64(out.lba, 7);                  /* data commands keep the channel's view */
+    CHECK_EQ_U64(out.lba, 7); /* data commands keep the channel's view */
     CHECK_EQ_U64(ata_result_for(&native_max, &ok, &out), ATA_BACKEND_DONE);
-    CHECK_EQ_U64(out.lba, 0xFFFFF);            /* READ NATIVE MAX answers in the task file */
+    CHECK_EQ_U64(out.lba, 0xFFFFF); /* READ NATIVE MAX answers in the task file */
     struct aoe_ata_result ata_error = { .kind = AOE_RESULT_ATA_ERROR, .status = 0x51, .error = 0x10, .lba = 99 };
     CHECK_EQ_U64(ata_result_for(&read, &ata_error, &out), ATA_BACKEND_DONE);
     CHECK_EQ_U64(out.status, 0x51);
@@ -57,13 +61,13 @@ static void results_map_to_the_task_file(void) {
 }
 
 static void config_address_decoding(void) {
-    struct pci_config_target t = pci_config_decode(0x80001820u, 0xCFC);   /* 00:03.0 reg 20h */
+    struct pci_config_target t = pci_config_decode(0x80001820u, 0xCFC); /* 00:03.0 reg 20h */
     CHECK(t.enabled);
     CHECK_EQ_U64(t.address.bus, 0);
     CHECK_EQ_U64(t.address.device, 3);
     CHECK_EQ_U64(t.address.function, 0);
     CHECK_EQ_U64(t.offset, 0x20);
-    t = pci_config_decode(0x80010920u, 0xCFE);                          /* 01:01.1 reg 22h */
+    t = pci_config_decode(0x80010920u, 0xCFE); /* 01:01.1 reg 22h */
     CHECK_EQ_U64(t.address.bus, 1);
     CHECK_EQ_U64(t.address.device, 1);
     CHECK_EQ_U64(t.address.function, 1);

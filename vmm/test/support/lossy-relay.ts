@@ -43,7 +43,10 @@ export interface RelayCounts {
 }
 
 /** The impairments that can be changed while the relay runs (the deterministic ones cannot). */
-export type RelayImpairments = Pick<LossyRelayOptions, 'dropProbability' | 'duplicateProbability' | 'reorderProbability'>;
+export type RelayImpairments = Pick<
+  LossyRelayOptions,
+  'dropProbability' | 'duplicateProbability' | 'reorderProbability'
+>;
 
 export interface LossyRelay {
   process: ChildProcess;
@@ -156,7 +159,13 @@ const countsText = String.raw`forwarded (\d+) dropped (\d+) duplicated (\d+) reo
 const finalCountsPattern = new RegExp(`relay: ${countsText}`);
 
 function parseCounts(match: RegExpExecArray): RelayCounts {
-  const [forwarded, dropped, duplicated, reordered, responses] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const [forwarded, dropped, duplicated, reordered, responses] = match.slice(1, 6).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return { forwarded, dropped, duplicated, reordered, responses };
 }
 
@@ -181,7 +190,11 @@ export async function addRelayedServerLink(netns: Netns): Promise<{ serverIf: st
 
 /** Starts the relay inside the namespace; resolves once it has both interfaces open. */
 export async function startLossyRelay(options: LossyRelayOptions, readyTimeoutMs = 10_000): Promise<LossyRelay> {
-  checkProbabilities({ dropProbability: options.dropProbability, duplicateProbability: options.duplicateProbability, reorderProbability: options.reorderProbability });
+  checkProbabilities({
+    dropProbability: options.dropProbability,
+    duplicateProbability: options.duplicateProbability,
+    reorderProbability: options.reorderProbability,
+  });
   const config = {
     clientIf: options.clientIf,
     serverIf: options.serverIf,
@@ -194,9 +207,13 @@ export async function startLossyRelay(options: LossyRelayOptions, readyTimeoutMs
     seed: options.seed ?? 1,
     holdMs: options.holdMs ?? 2,
   };
-  const child = spawn('ip', ['netns', 'exec', options.netns, 'python3', '-u', '-c', relayScript, JSON.stringify(config)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'ip',
+    ['netns', 'exec', options.netns, 'python3', '-u', '-c', relayScript, JSON.stringify(config)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   // A write after the relay died fails with EPIPE; the pending control request reports it instead.
   child.stdin!.on('error', () => {});
   let out = '';
@@ -245,7 +262,12 @@ export async function startLossyRelay(options: LossyRelayOptions, readyTimeoutMs
     const id = ++lastControl;
     const from = out.length;
     child.stdin!.write(`${JSON.stringify({ id, ...impairments })}\n`);
-    const answer = await waitForOutput(new RegExp(`relay: control ${id} ${countsText}`), from, `the answer to control request ${id}`, 10_000);
+    const answer = await waitForOutput(
+      new RegExp(`relay: control ${id} ${countsText}`),
+      from,
+      `the answer to control request ${id}`,
+      10_000,
+    );
     return parseCounts(answer);
   };
 
@@ -257,7 +279,7 @@ export async function startLossyRelay(options: LossyRelayOptions, readyTimeoutMs
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       child.stdin!.end();
-      await closed;   // 'close': stdout is complete, including the final counts
+      await closed; // 'close': stdout is complete, including the final counts
       const m = finalCountsPattern.exec(out);
       return m ? parseCounts(m) : undefined;
     },

@@ -12,7 +12,8 @@ export type MediaFiles = Record<string, Buffer>;
 function stageFiles(files: MediaFiles): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vmm-media-'));
   for (const [name, content] of Object.entries(files)) {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) throw new Error(`media file name "${name}" must be a plain lower-case name`);
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(name))
+      throw new Error(`media file name "${name}" must be a plain lower-case name`);
     writeFileSync(path.join(dir, name), content);
   }
   return dir;
@@ -22,7 +23,9 @@ function stageFiles(files: MediaFiles): string {
 export function buildIso(image: string, volumeId: string, files: MediaFiles): void {
   const dir = stageFiles(files);
   try {
-    execFileSync('xorriso', ['-as', 'mkisofs', '-quiet', '-r', '-J', '-V', volumeId, '-o', image, dir], { stdio: 'pipe' });
+    execFileSync('xorriso', ['-as', 'mkisofs', '-quiet', '-r', '-J', '-V', volumeId, '-o', image, dir], {
+      stdio: 'pipe',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
