@@ -9,6 +9,7 @@ import { describeMachine } from '../../artifact/core/machine-description.js';
 import { ensureDebianImage } from '../../artifact/images/index.js';
 import { createNetns, runInShell, startMachine } from '../../artifact/testbed/index.js';
 import { parseAoeStatsBlocks } from '../../experiments/shared/hypervisor-aoe-stats.js';
+import { parseExitCountLines } from '../../experiments/shared/hypervisor-exits.js';
 import { buildServer, spawnVblade, stopProcess } from '../../server/lab.js';
 import { buildHypervisor } from '../test/support/hypervisor.js';
 import {
@@ -23,7 +24,6 @@ const workloads = [
   { name: 'read 4 KiB x 2000', dd: 'bs=4k count=2000 skip=100000' },
   { name: 'read 1 MiB x 20', dd: 'bs=1M count=20 skip=100' },
 ];
-const exitCounts = /vmm: exit counts on guest request: total (\d+) [^\n]*ioio=(\d+)/g;
 
 buildHypervisor();
 buildServer();
@@ -53,7 +53,9 @@ try {
     if (result.exitCode !== 0) throw new Error(`${workload.name}: the guest command failed: ${result.output}`);
     await machine.consoles.com2.waitFor(/aoe stats end/, 10_000);
     const console = machine.consoles.com2.text.slice(before);
-    const counts = [...console.matchAll(exitCounts)].map((m) => ({ total: Number(m[1]), ioio: Number(m[2]) }));
+    const counts = parseExitCountLines(console)
+      .filter((line) => line.when === 'on guest request')
+      .map((line) => ({ total: line.total, ioio: line.byReason['ioio'] ?? 0 }));
     const stats = parseAoeStatsBlocks(console).at(-1);
     if (counts.length < 2 || !stats) throw new Error(`${workload.name}: the hypervisor did not print its counts`);
     const commands = (stats.dataCommands.read?.count ?? 0) + (stats.dataCommands.write?.count ?? 0);

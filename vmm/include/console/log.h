@@ -9,4 +9,9 @@ void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_printf_continue(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn)) void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* What panic() prints after its message, e.g. the guest's state: the CPU backend registers it
+ * once there is a guest (the console knows nothing about backends). */
+typedef void panic_hook(void);
+void panic_set_hook(panic_hook *hook);
+
 #endif

@@ -45,6 +45,9 @@ void svm_world_switch(struct vcpu_gprs *gprs, uint64_t vmcb_pa, uint64_t host_vm
 /* The SVM VMCB of a vcpu, for SVM exit handlers. */
 static inline struct vmcb *svm_vmcb(const struct vcpu *v) { return ((struct svm_vcpu *)v->arch)->vmcb; }
 
+/* Makes panic() print this vcpu's VMCB state (src/svm/panic_dump.c). */
+void svm_panic_dump_attach(struct vcpu *v);
+
 /* Intercepts an MSR's reads and/or writes in the MSR permission bitmap. */
 void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool reads, bool writes);
 

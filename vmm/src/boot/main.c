@@ -30,7 +30,6 @@
 
 static struct hv_config config;
 static char command_line[COMMAND_LINE_MAX];
-extern struct vcpu *panic_vcpu;
 
 static __attribute__((noreturn)) void refuse(const char *why) {
     log_printf("refusing to start: %s\n", why);
@@ -97,7 +96,6 @@ static __attribute__((noreturn)) void hypervisor_main(void) {
         bios_services_install(firmware_map, firmware_map_count, hv_region.base, hv_region.size, config.boot_drive);
     struct guest_start start = { .cs_selector = boot.segment, .ip = boot.offset, .npt_root_pa = npt_build_identity() };
     struct vcpu *vcpu = svm_vcpu_create(&start);
-    panic_vcpu = vcpu;
     interrupts_init(vcpu);
     capture_network_disk(vcpu);
     log_printf("starting the guest in real mode at %04x:%04x: BIOS boot of drive %x\n", boot.segment, boot.offset,

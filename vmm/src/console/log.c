@@ -4,7 +4,6 @@
 #include <stdarg.h>
 
 #include "console/serial.h"
-#include "hv/panic_hooks.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "x86/cpu.h"
@@ -35,12 +34,16 @@ void log_printf_continue(const char *fmt, ...) {
     serial_write(text, strlen(text));
 }
 
+static panic_hook *registered_hook;
+
+void panic_set_hook(panic_hook *hook) { registered_hook = hook; }
+
 void panic(const char *fmt, ...) {
     va_list args;
     va_start(args, fmt);
     log_v("PANIC: ", fmt, args);
     va_end(args);
-    panic_dump_guest_state();
+    if (registered_hook) registered_hook();
     log_printf("halted.\n");
     cpu_halt_forever();
 }

@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Guest state for panic messages: the VMCB's exit information and save area. */
-#include "hv/panic_hooks.h"
-
-#include "console/log.h"
 #include "svm/svm.h"
 
-struct vcpu *panic_vcpu; /* set once the guest exists */
+#include "console/log.h"
 
-void panic_dump_guest_state(void) {
-    if (!panic_vcpu) return;
+static struct vcpu *panic_vcpu;
+
+static void dump_guest_state(void) {
     const struct vmcb *vmcb = svm_vmcb(panic_vcpu);
     const struct vmcb_save *s = &vmcb->save;
     const struct vcpu_gprs *g = &panic_vcpu->gprs;
@@ -21,4 +19,9 @@ void panic_dump_guest_state(void) {
     log_printf("cr0 %lx cr2 %lx cr3 %lx cr4 %lx efer %lx\n", s->cr0, s->cr2, s->cr3, s->cr4, s->efer);
     log_printf("rax %lx rbx %lx rcx %lx rdx %lx\n", s->rax, g->rbx, g->rcx, g->rdx);
     log_printf("rsi %lx rdi %lx rbp %lx\n", g->rsi, g->rdi, g->rbp);
+}
+
+void svm_panic_dump_attach(struct vcpu *v) {
+    panic_vcpu = v;
+    panic_set_hook(dump_guest_state);
 }

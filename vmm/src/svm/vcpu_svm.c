@@ -162,6 +162,7 @@ struct vcpu *svm_vcpu_create(const struct guest_start *start) {
     svm_intercept_msr(&the_vcpu, MSR_EFER, true, true);
     svm_intercept_msr(&the_vcpu, MSR_VM_HSAVE_PA, true, true);
     svm_intercept_msr(&the_vcpu, MSR_VM_CR, true, true);
+    svm_panic_dump_attach(&the_vcpu);
     return &the_vcpu;
 }
 
