@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Parsers of the patched vblade's accounting outputs (formats documented at the top of acct.c,
-// server/patches/0005-request-accounting.patch): the counters file (-a) and the trace (-t).
+// server/patches/0006-request-accounting.patch): the counters file (-a) and the trace (-t).
 
 /** One snapshot of the counters file. Byte counts are what clients issued through AoE. */
 export interface ServerCounters {
