@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { tunables } from '../core/tunables.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -80,9 +81,9 @@ export type BenchJob = z.input<typeof benchJobSchema>;
 
 /** CrystalDiskMark 3 defaults (full), a small setting for quick runs and a smaller one for smoke runs and tests. */
 export const fioPresets = {
-  full: { tests: [...fioTestNames], sizeMiB: 1000, passes: 5, runtimeSeconds: 5 },
-  quick: { tests: [...fioTestNames], sizeMiB: 32, passes: 1, runtimeSeconds: 2 },
-  smoke: { tests: [...fioTestNames], sizeMiB: 16, passes: 1, runtimeSeconds: 1 },
+  full: { tests: [...fioTestNames], ...tunables.fio.full },
+  quick: { tests: [...fioTestNames], ...tunables.fio.quick },
+  smoke: { tests: [...fioTestNames], ...tunables.fio.smoke },
 } as const;
 
 export const jobFwCfgName = 'opt/netboot-bench/job.json';

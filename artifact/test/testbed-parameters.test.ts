@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testbedParameters } from '../../experiments/shared/testbed-parameters.js';
 import type { RunOptions } from '../core/options.js';
+import { tunables } from '../core/tunables.js';
 import { openRun } from '../core/run-folder.js';
 
 const quick: RunOptions = { quick: true, reps: 1, only: null, testbed: 'emulated' };
@@ -25,6 +26,7 @@ describe('testbed parameters in the manifest', () => {
         mountOptions: 'vers=3,proto=tcp,nolock,noac,rsize=4096,wsize=4096',
       },
     });
+    expect(testbedParameters(quick).tunables).toEqual(tunables); // the whole table, every size
     expect(testbedParameters(full)).toMatchObject({
       repetitions: 5,
       fio: { sizeMiB: 1000, passes: 5 },

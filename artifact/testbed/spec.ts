@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { tunables } from '../core/tunables.js';
 /** What a test or experiment asks for: one emulated PC (QEMU `-M pc`, one CPU). */
 export interface MachineSpec {
   /** Short name: used for the QEMU process name and the log file names. */
@@ -113,9 +114,7 @@ export type SerialPort = (typeof serialPorts)[number];
 
 export const machineDefaults = {
   /** One CPU per PC, as the hypervisor supports (and as -smp 1 in qemu-args.ts). */
-  cpus: 1,
-  memoryMiB: 1024,
-  cpu: 'qemu64,+svm,+npt',
+  ...tunables.client,
   noReboot: false,
   niceness: 0,
 } as const;

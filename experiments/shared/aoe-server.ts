@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { tunables } from '../../artifact/core/tunables.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,7 +20,7 @@ import type { ClientBoot, HandedFile, HandOver } from './client-pc.js';
 
 /** The emulated client's MAC and the wire's MTU: 1500 = 2 sectors per AoE frame, as in the paper. */
 const clientMac = '52:54:00:a0:e0:01';
-export const wireMtu = 1500;
+export const wireMtu = tunables.wire.mtu;
 /**
  * Sectors in one AoE frame at an MTU, computed as the hypervisor's codec does
  * (aoe_sectors_per_frame in common/aoe/aoe.h: the data starts at byte 36 of the frame). The
@@ -31,8 +32,8 @@ const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu}`;
 /** The wire's MTU on this testbed: the hardware description's, or the emulated wire's. */
 const mtuOf = (ctx: RepetitionContext) =>
   ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.mtu : wireMtu;
-/** vblade's advertised buffer count (its default 16 overflows its socket buffer with larger windows). */
-export const serverBuffers = 64;
+/** vblade's advertised buffer count (artifact/core/tunables.ts). */
+export const serverBuffers = tunables.aoeServer.buffers;
 /** Server accounting (Figs 6, 7): the patched vblade's counters file and the sampler's output, in the raw folder. */
 export const serverCountersFile = 'vblade.counters';
 export const serverAccountingFile = 'server-accounting.jsonl';

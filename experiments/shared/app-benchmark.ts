@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: MIT
+import { tunables } from '../../artifact/core/tunables.js';
 import type { MeasurementWithoutRepetition, JobWork } from '../../artifact/core/experiment.js';
 import { runSize, type RunSize } from '../../artifact/core/options.js';
 import { appResults, appTestNames, type AppFrame } from '../../artifact/images/index.js';
 import { readJobFrames } from './guest-job.js';
 
 /** Input scale and passes: the full data sets (~125 MB tree, 2000 mails, 20 tracks) x 3, a tenth x 1, a twentieth x 1. */
-export const appBenchmarkSize: Record<RunSize, { scale: number; passes: number }> = {
-  full: { scale: 1, passes: 3 },
-  quick: { scale: 0.1, passes: 1 },
-  smoke: { scale: 0.05, passes: 1 },
-};
+export const appBenchmarkSize: Record<RunSize, { scale: number; passes: number }> = tunables.applications;
 const jobTimeoutMs: Record<RunSize, number> = { full: 60 * 60_000, quick: 15 * 60_000, smoke: 10 * 60_000 };
 
 export const appBenchmark: JobWork = {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { tunables } from '../../artifact/core/tunables.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MeasurementWithoutRepetition, JobWork } from '../../artifact/core/experiment.js';
@@ -9,11 +10,7 @@ import { readJobFrames } from './guest-job.js';
 import { parseAoeStatsBlocks } from './hypervisor-aoe-stats.js';
 
 /** 1 MiB sequential reads per run (the paper's Fig. 8: 1000), and the test file they loop over. */
-export const rttJobSize: Record<RunSize, { accesses: number; fileMiB: number }> = {
-  full: { accesses: 1000, fileMiB: 256 },
-  quick: { accesses: 50, fileMiB: 32 },
-  smoke: { accesses: 20, fileMiB: 16 },
-};
+export const rttJobSize: Record<RunSize, { accesses: number; fileMiB: number }> = tunables.rtt;
 const accessBytes = 1024 * 1024;
 /** Packet indexes the hypervisor keeps apart (AOE_STATS_INDEXES in vmm/include/aoe/aoe_stats.h). */
 const maxStatsIndexes = 1024;

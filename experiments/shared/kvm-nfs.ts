@@ -3,6 +3,7 @@
 // its own IDE disk; the host mounts the server's NFS export with the paper's options and runs the
 // stock guest image from it under QEMU/KVM (guest/kvm-host/launch.py). The server is nfs-ganesha
 // on the tap of a private namespace (server/nfs-server.ts), its cache warm as for the AoE runs.
+import { tunables } from '../../artifact/core/tunables.js';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { $ } from 'zx';
@@ -23,8 +24,8 @@ const exportPseudo = '/guest';
 const imageFile = 'disk.img';
 const hostMac = '52:54:00:a0:e0:31';
 /** The KVM host needs room for itself beside a guest as large as the other configurations' PC. */
-export const kvmHostMemoryMiB = 2048;
-export const kvmGuestMemoryMiB = 1024;
+export const kvmHostMemoryMiB = tunables.kvmNfs.hostMemoryMiB;
+export const kvmGuestMemoryMiB = tunables.kvmNfs.guestMemoryMiB;
 /** Where the host's launcher finds its configuration (guest/kvm-host/launch.py). */
 const hostConfigName = 'opt/netboot-bench/kvm-guest.json';
 

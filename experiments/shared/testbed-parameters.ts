@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { runSize, type RunOptions } from '../../artifact/core/options.js';
+import { tunables } from '../../artifact/core/tunables.js';
 import { Lanes } from '../../artifact/core/lanes.js';
 import { fioPresets } from '../../artifact/images/index.js';
 import { machineDefaults } from '../../artifact/testbed/index.js';
@@ -12,7 +13,8 @@ import { nfsServerDescription } from '../../server/nfs-server.js';
 
 /**
  * The emulated testbed's settings a run's numbers depend on, besides the code and the machine:
- * written into the run's manifest, so that runs can be compared knowing what differed.
+ * written into the run's manifest, so that runs can be compared knowing what differed. The run's
+ * own choices first (its size's jobs, lanes, sessions), then the whole tunables table.
  */
 export function testbedParameters(options: RunOptions) {
   const size = runSize(options);
@@ -48,5 +50,6 @@ export function testbedParameters(options: RunOptions) {
       guestDisk: 'IDE, cache=none (O_DIRECT on the NFS file)',
       server: nfsServerDescription,
     },
+    tunables,
   };
 }
