@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 #include "mm/e820.h"
 
 struct bios_stub_header {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 
 /* False when the range is not guest memory (the hypervisor's region, or beyond RAM). */
 bool guest_phys_read(uint64_t gpa, void *buf, size_t len);

@@ -4,7 +4,7 @@
 #ifndef HV_HYPERCALL_H
 #define HV_HYPERCALL_H
 
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 
 /* Guest tool ABI (guest/netboot-bench/hypercall.py): EAX = function, result in EAX.
  * HYPERCALL_UNKNOWN for a function we do not have, HYPERCALL_NO_AOE for an AoE function when the

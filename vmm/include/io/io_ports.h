@@ -4,7 +4,7 @@
 #ifndef IO_IO_PORTS_H
 #define IO_IO_PORTS_H
 
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 #include "io/io_exit.h"
 
 /* Routes accesses to [first, first + count) to `handler` and makes the CPU exit on them. */
@@ -16,8 +16,5 @@ void io_ports_release(struct vcpu *v, uint16_t first);
 /* Executes the access: calls the handler, moves data between it and the guest's registers or
  * memory, updates rCX/rSI/rDI, and resumes the guest after the instruction. */
 void io_exit_handle(struct vcpu *v, const struct io_exit *e);
-
-/* Backend hook (src/svm/): set or clear the intercept bit of one port. */
-void vcpu_intercept_io_port(struct vcpu *v, uint16_t port, bool intercept);
 
 #endif

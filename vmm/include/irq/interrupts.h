@@ -3,7 +3,7 @@
 #ifndef IRQ_INTERRUPTS_H
 #define IRQ_INTERRUPTS_H
 
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 
 /* Starts following the guest's PIC programming (intercepts writes to ports 20h/21h/A0h/A1h and
  * passes every access on to the real PICs). */

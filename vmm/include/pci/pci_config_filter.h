@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 #include "pci/pci.h"
 
 /* Pure decoding of a configuration access: the CF8h address register and the data port used. */

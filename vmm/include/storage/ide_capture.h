@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "ata/ata_backend.h"
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 
 /* Finds the PIIX IDE controller, claims the primary channel's ports and follows moves of its
  * bus-master BAR. False (with a console message) when there is no IDE controller. */

@@ -3,7 +3,7 @@
 #ifndef SVM_EXIT_HANDLERS_H
 #define SVM_EXIT_HANDLERS_H
 
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 
 void svm_exit_cpuid(struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "hv/vcpu.h"
+#include "hv/cpu_backend.h"
 
 typedef void (*svm_exit_handler)(struct vcpu *v);
 

@@ -19,7 +19,7 @@
 #include "mm/hv_region.h"
 #include "mm/npt.h"
 #include "mm/pages.h"
-#include "svm/svm.h"
+#include "hv/cpu_backend.h"
 #include "x86/acpi_cpus.h"
 #include "x86/cpu.h"
 #include "x86/host_cpu.h"
@@ -91,16 +91,16 @@ static __attribute__((noreturn)) void hypervisor_main(void) {
     log_printf("running at %lx-%lx (%lu MiB hidden from the guest), %lu KiB image\n", hv_region.base,
                hv_region.base + hv_region.size - 1, hv_region.size >> 20, hv_region.image_size >> 10);
     aoe_boot_setup(&config);
-    svm_enable();
+    cpu_backend_enable();
     struct bios_boot_entry boot =
         bios_services_install(firmware_map, firmware_map_count, hv_region.base, hv_region.size, config.boot_drive);
     struct guest_start start = { .cs_selector = boot.segment, .ip = boot.offset, .npt_root_pa = npt_build_identity() };
-    struct vcpu *vcpu = svm_vcpu_create(&start);
+    struct vcpu *vcpu = cpu_backend_create_vcpu(&start);
     interrupts_init(vcpu);
     capture_network_disk(vcpu);
     log_printf("starting the guest in real mode at %04x:%04x: BIOS boot of drive %x\n", boot.segment, boot.offset,
                config.boot_drive);
-    svm_vcpu_run(vcpu);
+    cpu_backend_run(vcpu);
 }
 
 void boot_main(uint32_t multiboot_info_pa) {
@@ -114,7 +114,7 @@ void boot_main(uint32_t multiboot_info_pa) {
     log_printf("netboot hypervisor starting; command line \"%s\"\n", command_line);
     if (!options_ok) refuse(error);
 
-    const char *unsupported = svm_unsupported_reason();
+    const char *unsupported = cpu_backend_unsupported_reason();
     if (unsupported) refuse(unsupported);
     check_single_cpu();
     read_memory_map(mbi);

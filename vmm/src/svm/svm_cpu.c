@@ -9,7 +9,7 @@
 #define CPUID_SVM_FEATURES 0x8000000Au
 #define CPUID_SVM_EDX_NPT (1u << 0)
 
-const char *svm_unsupported_reason(void) {
+const char *cpu_backend_unsupported_reason(void) {
     struct cpuid_regs vendor = cpuid(0, 0);
     /* "GenuineIntel": EBX="Genu" EDX="ineI" ECX="ntel" */
     if (vendor.ebx == 0x756E6547 && vendor.edx == 0x49656E69 && vendor.ecx == 0x6C65746E)
@@ -26,7 +26,7 @@ const char *svm_unsupported_reason(void) {
     return 0;
 }
 
-void svm_enable(void) {
+void cpu_backend_enable(void) {
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     void *host_save_area = pool_alloc_pages(&hv_pages, 1);
     wrmsr(MSR_VM_HSAVE_PA, pool_virt_to_phys(host_save_area));

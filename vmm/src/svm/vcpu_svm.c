@@ -138,7 +138,7 @@ static void init_intercepts(struct vmcb_control *c) {
         SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI | SVM_INTERCEPT_SKINIT;
 }
 
-struct vcpu *svm_vcpu_create(const struct guest_start *start) {
+struct vcpu *cpu_backend_create_vcpu(const struct guest_start *start) {
     struct svm_vcpu *s = &the_svm_vcpu;
     s->vmcb = pool_alloc_pages(&hv_pages, 1);
     s->vmcb_pa = pool_virt_to_phys(s->vmcb);
@@ -166,7 +166,7 @@ struct vcpu *svm_vcpu_create(const struct guest_start *start) {
     return &the_vcpu;
 }
 
-void svm_vcpu_run(struct vcpu *v) {
+void cpu_backend_run(struct vcpu *v) {
     struct svm_vcpu *s = arch(v);
     for (;;) {
         s->vmcb->save.rax = v->gprs.rax;
