@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Bus-master registers of the channel and the DMA data phase they drive. */
-#include "ata/ata_device.h"
+#include "ata_device.h"
 
 /* Offsets in the channel's 8-byte bus-master block. */
 enum { BM_COMMAND = 0, BM_STATUS = 2, BM_PRD_TABLE = 4, BM_PRD_TABLE_END = 8 };

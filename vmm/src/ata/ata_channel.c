@@ -2,7 +2,7 @@
 /* Task-file registers, device selection, software reset and the interrupt line. */
 #include "ata/ata_channel.h"
 #include "ata/ata_commands.h"
-#include "ata/ata_device.h"
+#include "ata_device.h"
 
 bool ata_device1_selected(const struct ata_channel *ch) { return (ch->device & ATA_DEVICE_DEV) != 0; }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Opcode -> protocol class -> handler. */
 #include "ata/ata_commands.h"
-#include "ata/ata_device.h"
+#include "ata_device.h"
 
 #define PIO_IN(flags)                                                                                                  \
     { ATA_CLASS_PIO_IN, ATA_CMD_SECTORS | (flags) }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Backend glue: turns the task file and the transfer's chunks into backend commands, and the
  * backend's answers into the task file the guest reads. */
-#include "ata/ata_device.h"
+#include "ata_device.h"
 
 void ata_transfer_take_chunk(struct ata_transfer *t) {
     uint32_t sectors = t->sectors_left < ATA_CHANNEL_CHUNK_SECTORS ? t->sectors_left : ATA_CHANNEL_CHUNK_SECTORS;

@@ -3,7 +3,7 @@
  * block (a sector, or the SET MULTIPLE size) at a time. Data-in interrupts before each block;
  * data-out interrupts after each block, and the first block needs no interrupt (ATA/ATAPI-6
  * PIO data-in and data-out protocols). */
-#include "ata/ata_device.h"
+#include "ata_device.h"
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 

@@ -5,7 +5,7 @@
 HOST_TEST_CC ?= cc
 HOST_TEST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -Iinclude -I../common/test
 HOST_TEST_DIR := build/host
-HOST_TEST_HEADERS := $(wildcard include/*/*.h) ../common/test/tap.h
+HOST_TEST_HEADERS := $(wildcard include/*/*.h src/*/*.h) ../common/test/tap.h
 
 # Each test program: its test source plus the module(s) it tests.
 HOST_TEST_PROGRAMS := e820_test insn_decode_test guest_walk_test ata_channel_test ata_dma_test \

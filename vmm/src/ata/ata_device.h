@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Internal to the channel's modules (ata_channel.c, ata_commands.c, ata_forward.c, ata_pio.c,
  * ata_bus_master.c): how a command reaches its end, the task-file encodings, and the hand-offs
- * between the command, PIO, DMA and backend parts. Not for the hypervisor. */
+ * between the command, PIO, DMA and backend parts. Private: it lives beside them, not in include/. */
 #ifndef ATA_ATA_DEVICE_H
 #define ATA_ATA_DEVICE_H
 
