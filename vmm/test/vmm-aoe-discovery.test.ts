@@ -8,7 +8,12 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildServer, spawnVblade, stopProcess, type RunningServer } from '../../server/lab.js';
 import { createNetns, startMachine, type Machine, type Netns, type NicModel } from '../../artifact/testbed/index.js';
 import { buildHypervisor, probeGuestImage, testLogDir, vmmImage } from './support/hypervisor.js';
-import { addRelayedServerLink, startLossyRelay, type LossyRelay } from './support/lossy-relay.js';
+import {
+  addRelayedServerLink,
+  startLossyRelay,
+  type LossyRelay,
+  type LossyRelayOptions,
+} from './support/lossy-relay.js';
 
 const timeoutMs = 120_000;
 const guestMac = '52:54:00:a0:e0:01';
@@ -37,6 +42,27 @@ async function boot(name: string, ns: Netns, append: string, model: NicModel = '
     noReboot: true,
   });
   return machine;
+}
+
+/** The probe image served read-only as e3.7 behind the lossy relay (its deterministic impairments), in a fresh namespace. */
+async function serveBehindRelay(
+  name: string,
+  impairments: Pick<LossyRelayOptions, 'dropEveryNthResponse' | 'silentAfterResponses' | 'silentSeconds'>,
+): Promise<{ ns: Netns; wire: LossyRelay }> {
+  const ns = await createNetns(`vmm-aoe-${name}-${process.pid}`);
+  netns = ns;
+  const link = await addRelayedServerLink(ns);
+  const wire = await startLossyRelay({ netns: ns.name, clientIf: ns.taps[0]!, serverIf: link.relayIf, ...impairments });
+  relay = wire;
+  vblade = spawnVblade({
+    netns: ns.name,
+    ifname: link.serverIf,
+    image: probeGuestImage,
+    shelf: 3,
+    slot: 7,
+    flags: ['-r'],
+  });
+  return { ns, wire };
 }
 
 beforeAll(() => {
@@ -120,33 +146,20 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
   test(
     'retransmits over a lossy wire, reports a silent server, and still reads every byte',
     async () => {
-      netns = await createNetns(`vmm-aoe-loss-${process.pid}`);
       // The lossy wire (support/lossy-relay.ts): every 9th response lost; after the 400th,
       // nothing for 15 s: three times the 5 s report interval, because under a loaded host the
       // hypervisor's TSC calibration has been seen to come out up to 3x fast, so its seconds pass
       // slower than the relay's.
-      const link = await addRelayedServerLink(netns);
-      relay = await startLossyRelay({
-        netns: netns.name,
-        clientIf: netns.taps[0]!,
-        serverIf: link.relayIf,
+      const { ns, wire } = await serveBehindRelay('loss', {
         dropEveryNthResponse: 9,
         silentAfterResponses: 400,
         silentSeconds: 15,
       });
-      vblade = spawnVblade({
-        netns: netns.name,
-        ifname: link.serverIf,
-        image: probeGuestImage,
-        shelf: 3,
-        slot: 7,
-        flags: ['-r'],
-      });
-      const m = await boot('aoe-loss', netns, 'aoe=3.7 aoe_wait=20');
+      const m = await boot('aoe-loss', ns, 'aoe=3.7 aoe_wait=20');
       await m.consoles.com2.waitFor(/vmm: (starting the guest|halted|AoE: .*continuing without)/, timeoutMs);
       const hv = m.consoles.com2.text;
 
-      expect(hv, relay.output()).toMatch(/AoE target e3\.7 not answering; still retrying \(\d+ s without an answer\)/);
+      expect(hv, wire.output()).toMatch(/AoE target e3\.7 not answering; still retrying \(\d+ s without an answer\)/);
       const check = /AoE: self-check read of (\d+) sectors .* FNV-1a 64 ([0-9a-f]{16})/.exec(hv);
       expect(check, hv).not.toBeNull();
       expect(check![2]).toBe(fnv1a64(probeGuestImage, 2048 * 512));
@@ -162,29 +175,13 @@ describe('hypervisor AoE discovery over a real e1000 and the patched vblade', ()
   test(
     'a target that stops answering after IDENTIFY: the boot checks fail at aoe_deadline and the hypervisor boots on without it',
     async () => {
-      netns = await createNetns(`vmm-aoe-dead-${process.pid}`);
       // The relay passes discovery and the first ATA answer (IDENTIFY), then drops every answer
       // for good: a server that dies and never comes back.
-      const link = await addRelayedServerLink(netns);
-      relay = await startLossyRelay({
-        netns: netns.name,
-        clientIf: netns.taps[0]!,
-        serverIf: link.relayIf,
-        silentAfterResponses: 2,
-        silentSeconds: 1e6,
-      });
-      vblade = spawnVblade({
-        netns: netns.name,
-        ifname: link.serverIf,
-        image: probeGuestImage,
-        shelf: 3,
-        slot: 7,
-        flags: ['-r'],
-      });
-      const m = await boot('aoe-dead', netns, 'aoe=3.7 aoe_deadline=5');
+      const { ns, wire } = await serveBehindRelay('dead', { silentAfterResponses: 2, silentSeconds: 1e6 });
+      const m = await boot('aoe-dead', ns, 'aoe=3.7 aoe_deadline=5');
       await m.consoles.com2.waitFor(/vmm: (halted|AoE: continuing without the network disk)/, timeoutMs);
       const hv = m.consoles.com2.text;
-      expect(hv, relay.output()).toMatch(/AoE: IDENTIFY: sectors \d+/);
+      expect(hv, wire.output()).toMatch(/AoE: IDENTIFY: sectors \d+/);
       expect(hv).toMatch(
         /AoE target e3\.7 gave no answer for \d+ s \(aoe_deadline=5\): the command fails with an ATA error/,
       );
