@@ -40,7 +40,7 @@ afterEach(async () => {
 
 describe('hypervisor with a real-mode probe guest', () => {
   test(
-    'boots the disk through the BIOS, hides its RAM and answers VMMCALL',
+    'boots the disk through the BIOS, hides its RAM, answers VMMCALL, and answers a reserved EFER bit with #GP',
     async () => {
       const m = await run(spec('probe'));
       await m.consoles.com1.waitFor(/probe: done\r?\n/, bootTimeoutMs);
@@ -51,6 +51,10 @@ describe('hypervisor with a real-mode probe guest', () => {
       expect(guest).toMatch(/started by the BIOS boot path, dl=80/);
       expect(guest).toMatch(/probe: lba8 netboot-probe-sector-8/);
       expect(guest).toMatch(/probe: vmmcall 564d4f4b/);
+      // A reserved EFER bit is answered with #GP, as a CPU answers it (it used to stop the hypervisor).
+      expect(guest).toMatch(/probe: efer reserved bit write #GP 01/);
+      expect(guest).toMatch(/probe: inl 1ee [0-9a-f]{8}/);
+      expect(hv).not.toMatch(/PANIC/);
 
       const map: MemoryRange[] = [...guest.matchAll(/probe: e820 ([0-9a-f]{16}) ([0-9a-f]{16}) ([0-9a-f]{8})/g)].map(
         (m) => {

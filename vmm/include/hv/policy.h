@@ -16,5 +16,9 @@ void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r)
 uint64_t efer_guest_view(uint64_t real_efer);
 /* EFER to run the guest with after it writes `written`. */
 uint64_t efer_from_guest_write(uint64_t written);
+/* The EFER bits a guest may set on this CPU, from CPUID 8000_0001h EDX/ECX: SCE, LME, LMA, and NXE,
+ * FFXSR, TCE where the CPU has them; never SVME (the guest is told there is no SVM). A write
+ * with any other bit set is answered with #GP, as a CPU answers a reserved bit. */
+uint64_t efer_writable_bits(uint32_t ext_features_edx, uint32_t ext_features_ecx);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "console/log.h"
 #include "hv/guest_memory.h"
+#include "x86/cpu.h"
 
 #define MAX_PORT_RANGES 16
 #define STRING_CHUNK 4096
@@ -37,6 +38,48 @@ static const struct io_port_handler *handler_for(uint16_t port) {
         if (port >= ranges[i].first && port - ranges[i].first < ranges[i].count) return ranges[i].handler;
     return 0;
 }
+
+/* True when one handler claims every byte of the access. */
+static bool claimed_whole(const struct io_port_handler *h, uint16_t port, unsigned size) {
+    if (!h) return false;
+    for (unsigned i = 1; i < size; i++)
+        if (handler_for((uint16_t)(port + i)) != h) return false;
+    return true;
+}
+
+/* An access whose bytes are not all one handler's (a 32-bit IN at 1EEh reaches the ATA data port
+ * at 1F0h): each byte goes where a byte access to its port would, to its handler or to the
+ * hardware, as the bus splits it; the guest gets the bytes put together. */
+static uint32_t split_read(void *ctx, uint16_t port, unsigned size) {
+    (void)ctx;
+    uint32_t value = 0;
+    for (unsigned i = 0; i < size; i++) {
+        uint16_t p = (uint16_t)(port + i);
+        const struct io_port_handler *h = handler_for(p);
+        uint32_t byte = h ? h->read(h->ctx, p, 1) & 0xFF : inb(p);
+        value |= byte << (8 * i);
+    }
+    return value;
+}
+
+static void split_write(void *ctx, uint16_t port, unsigned size, uint32_t value) {
+    (void)ctx;
+    for (unsigned i = 0; i < size; i++) {
+        uint16_t p = (uint16_t)(port + i);
+        const struct io_port_handler *h = handler_for(p);
+        uint8_t byte = (uint8_t)(value >> (8 * i));
+        if (h)
+            h->write(h->ctx, p, 1, byte);
+        else
+            outb(p, byte);
+    }
+}
+
+static const struct io_port_handler split_handler = {
+    .name = "byte-split access",
+    .read = split_read,
+    .write = split_write,
+};
 
 static uint64_t address_mask(unsigned address_size) {
     return address_size == 8 ? ~0ull : (1ull << (address_size * 8)) - 1;
@@ -115,7 +158,14 @@ static void port_string(struct vcpu *v, const struct io_port_handler *h, const s
 
 void io_exit_handle(struct vcpu *v, const struct io_exit *e) {
     const struct io_port_handler *h = handler_for(e->port);
-    if (!h) panic("I/O exit on port %x, which nothing claimed\n", e->port);
+    if (!claimed_whole(h, e->port, e->size)) {
+        static bool reported;
+        if (!reported)
+            log_printf("I/O: %u-byte access at port %x spans claimed and other ports: split into bytes\n", e->size,
+                       e->port);
+        reported = true;
+        h = &split_handler;
+    }
     if (e->string) {
         port_string(v, h, e);
         return;

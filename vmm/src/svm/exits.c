@@ -45,7 +45,13 @@ void svm_exit_msr(struct vcpu *v) {
     bool write = vmcb->control.exit_info1 == 1;
     if (msr == MSR_EFER) {
         if (write) {
-            vmcb->save.efer = efer_from_guest_write((v->gprs.rdx << 32) | (uint32_t)v->gprs.rax);
+            uint64_t written = (v->gprs.rdx << 32) | (uint32_t)v->gprs.rax;
+            struct cpuid_regs ext = cpuid(0x80000001u, 0);
+            if (written & ~efer_writable_bits(ext.edx, ext.ecx)) { /* VMRUN would fail on it */
+                vcpu_inject_exception(v, VECTOR_GP, true, 0);
+                return;
+            }
+            vmcb->save.efer = efer_from_guest_write(written);
         } else {
             uint64_t value = efer_guest_view(vmcb->save.efer);
             v->gprs.rax = (uint32_t)value;

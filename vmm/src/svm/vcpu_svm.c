@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The SVM implementation of hv/vcpu.h: VMCB set-up for a real-mode start, the accessors, and
+/* The SVM implementation of hv/cpu_backend.h: VMCB set-up for a real-mode start, the accessors, and
  * the run loop. */
 #include "svm/svm.h"
 
@@ -11,6 +11,7 @@
 #include "svm/exits.h"
 #include "x86/cpu.h"
 
+#define CR0_PE_BIT 1ull /* protected mode */
 #define IOPM_PAGES 3
 #define MSRPM_PAGES 2
 #define PAT_POWER_ON 0x0007040600070406ull
@@ -49,7 +50,7 @@ enum cpu_mode vcpu_code_mode(const struct vcpu *v) {
     const struct vmcb_save *s = &arch(v)->vmcb->save;
     if (s->rflags & RFLAGS_VM) return CPU_MODE_16; /* virtual-8086 */
     if ((s->efer & EFER_LMA) && (s->cs.attrib & (1u << 9))) return CPU_MODE_64;
-    if ((s->cr0 & 1) && (s->cs.attrib & (1u << 10))) return CPU_MODE_32;
+    if ((s->cr0 & CR0_PE_BIT) && (s->cs.attrib & (1u << 10))) return CPU_MODE_32;
     return CPU_MODE_16;
 }
 
@@ -64,7 +65,9 @@ void vcpu_paging(const struct vcpu *v, struct guest_paging *out) {
 
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, uint32_t error_code) {
     uint64_t event = vector | SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID;
-    if (has_error_code) event |= SVM_EVENT_ERROR_VALID | (uint64_t)error_code << 32;
+    /* Real mode pushes no error code (FLAGS, CS, IP only). */
+    if (has_error_code && (arch(v)->vmcb->save.cr0 & CR0_PE_BIT))
+        event |= SVM_EVENT_ERROR_VALID | (uint64_t)error_code << 32;
     arch(v)->vmcb->control.event_inject = event;
 }
 

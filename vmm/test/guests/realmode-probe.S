@@ -138,6 +138,37 @@ e820_done:
     call print_hex32
     call newline
 
+    /* A 32-bit IN at 1EEh: bytes 1F0h and 1F1h are the ATA data and error ports, which the
+     * hypervisor claims when the disk is on AoE. A PC splits such an access on the bus; the
+     * hypervisor must too, not stop. */
+    movw $0x1EE, %dx
+    inl %dx, %eax
+    pushl %eax
+    movw $msg_straddle, %si
+    call print
+    popl %eax
+    call print_hex32
+    call newline
+
+    /* EFER with reserved bit 2 set: a CPU answers #GP. The handler put in IVT slot 13 for the
+     * moment notes it and skips the 2-byte WRMSR. */
+    cli
+    pushl 13 * 4
+    movw $gp_handler, 13 * 4
+    movw %cs, 13 * 4 + 2
+    movb $0, gp_seen
+    movl $0xC0000080, %ecx
+    rdmsr
+    orl $4, %eax
+    wrmsr
+    popl 13 * 4
+    sti
+    movw $msg_efer, %si
+    call print
+    movb gp_seen, %al
+    call print_hex8
+    call newline
+
     /* LBA read (INT 13h AH=42h) of sector 8, which holds a known string */
     movb $0x42, %ah
     movb boot_drive, %dl
@@ -158,6 +189,14 @@ finished:
     call print
 4:  hlt
     jmp 4b
+
+gp_handler:
+    pushw %bp
+    movw %sp, %bp
+    addw $2, 2(%bp)            /* the return IP: past WRMSR */
+    movb $1, gp_seen
+    popw %bp
+    iret
 
 newline:
     movb $'\r', %al
@@ -195,12 +234,15 @@ dap:
     .word 0x9000, 0        /* buffer 0000:9000 */
     .quad 8                /* LBA */
 e820_buffer: .skip 24
+gp_seen: .byte 0
 msg_started: .asciz "probe: started by the BIOS boot path, dl="
 msg_e820: .asciz "probe: e820 "
 msg_e820_count: .asciz "probe: e820 entries "
 msg_e801: .asciz "probe: e801 "
 msg_int12: .asciz "probe: int12 "
 msg_vmmcall: .asciz "probe: vmmcall "
+msg_straddle: .asciz "probe: inl 1ee "
+msg_efer: .asciz "probe: efer reserved bit write #GP "
 msg_lba: .asciz "probe: lba8 "
 msg_lba_failed: .asciz "probe: lba read failed\r\n"
 msg_done: .asciz "probe: done\r\n"

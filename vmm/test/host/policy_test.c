@@ -32,10 +32,19 @@ static void efer_svme_hidden_from_reads_and_kept_on_writes(void) {
     CHECK_EQ_U64(efer_from_guest_write(0), 0x1000);
 }
 
+static void efer_reserved_bits_are_not_writable(void) {
+    CHECK_EQ_U64(efer_writable_bits(0, 0), 0x0501);                              /* SCE, LME, LMA */
+    CHECK_EQ_U64(efer_writable_bits(1u << 20, 0), 0x0D01);                       /* + NXE */
+    CHECK_EQ_U64(efer_writable_bits((1u << 20) | (1u << 25), 1u << 17), 0xCD01); /* + FFXSR, TCE */
+    CHECK(!(efer_writable_bits(0xFFFFFFFF, 0xFFFFFFFF) & (1ull << 12)));         /* never SVME */
+    CHECK(!(efer_writable_bits(0xFFFFFFFF, 0xFFFFFFFF) & (1ull << 2)));          /* bit 2: reserved */
+}
+
 int main(void) {
     TEST(svm_bit_cleared_in_extended_features);
     TEST(svm_leaf_reads_as_zero);
     TEST(other_leaves_pass_through);
     TEST(efer_svme_hidden_from_reads_and_kept_on_writes);
+    TEST(efer_reserved_bits_are_not_writable);
     return tap_finish();
 }
