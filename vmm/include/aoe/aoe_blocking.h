@@ -13,9 +13,11 @@
 /* A silent target is reported on the console after this long, and again at this interval. */
 #define AOE_SILENCE_REPORT_US 5000000u
 
-/* One non-blocking round: transmits whatever the core has due, then hands it every frame that
- * has arrived. A frame the NIC refuses (ring full) counts as lost: the retransmit timer covers
- * it. For asynchronous use (aoe_client_start, then aoe_pump on later exits until !c->busy). */
+/* One non-blocking round: queues whatever the core has due and rings the NIC's doorbell once,
+ * then hands the core every frame that has arrived and returns their buffers with one more. A
+ * frame the NIC refuses (ring full) is held and sent first in the next round, counted in
+ * stats.tx_ring_full. For asynchronous use (aoe_client_start, then aoe_pump on later exits until
+ * !c->busy). */
 void aoe_pump(struct aoe_client *c, struct nic *nic);
 
 /* Broadcasts Query Config until the wanted target answers or timeout_us passes (reporting the

@@ -26,9 +26,10 @@ struct aoe_stats {
     struct aoe_rtt_bucket rtt[2][AOE_STATS_INDEXES]; /* [0] reads, [1] writes */
     struct aoe_command_totals data_commands[2];      /* [0] reads, [1] writes */
     uint64_t commands, frames_sent, retransmits, duplicates, stale, ignored;
-    uint64_t mismatched; /* right tag and target, but not an answer to that request: dropped */
-    uint64_t conflicts;  /* Query Config answers from a second MAC for the pinned shelf.slot */
-    uint64_t timeouts;   /* commands failed because the target did not answer in time */
+    uint64_t mismatched;   /* right tag and target, but not an answer to that request: dropped */
+    uint64_t conflicts;    /* Query Config answers from a second MAC for the pinned shelf.slot */
+    uint64_t timeouts;     /* commands failed because the target did not answer in time */
+    uint64_t tx_ring_full; /* frames the NIC could not take at once (sent in the next round) */
     uint64_t ata_errors, aoe_errors, bytes_read, bytes_written;
 };
 

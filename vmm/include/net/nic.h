@@ -11,11 +11,16 @@
 struct nic {
     uint8_t mac[6];
     unsigned mtu; /* payload bytes per frame (1500 or 9000); frames are up to mtu + 14 + 4 (VLAN) */
-    /* Queues one frame (destination MAC first, no FCS); false when the transmit ring is full. */
+    /* Queues one frame (destination MAC first, no FCS) for the next doorbell; false when the
+     * transmit ring has no free slot (one always stays free, so a full ring never looks empty). */
     bool (*send)(struct nic *nic, const void *frame, size_t len);
     /* Copies the next received frame into buf and returns its length, or 0 when none is waiting.
-     * Frames longer than cap are dropped (counted by the driver). */
+     * Frames longer than cap are dropped (counted by the driver). Its buffer goes back to the
+     * hardware at the next doorbell. */
     size_t (*poll_receive)(struct nic *nic, void *buf, size_t cap);
+    /* Hands the hardware every frame queued and every receive buffer emptied since the last
+     * call: one register write each, so a burst costs one, not one per frame. */
+    void (*doorbell)(struct nic *nic);
     /* Whether the link is up now. */
     bool (*link_up)(struct nic *nic);
     void *driver; /* the driver's own state */

@@ -24,11 +24,23 @@ static void report_conflict(struct aoe_client *c) {
         c->target.shelf, c->target.slot, t[0], t[1], t[2], t[3], t[4], t[5], m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
+static size_t held_len; /* a frame in tx_frame the NIC refused: sent before any new one */
+
 void aoe_pump(struct aoe_client *c, struct nic *nic) {
+    if (held_len && nic->send(nic, tx_frame, held_len)) held_len = 0;
+    while (!held_len) {
+        size_t len = aoe_client_next_frame(c, now_us(), tx_frame, sizeof tx_frame);
+        if (!len) break;
+        if (!nic->send(nic, tx_frame, len)) {
+            held_len = len;
+            c->stats.tx_ring_full++;
+        }
+    }
+    nic->doorbell(nic);
     size_t len;
-    while ((len = aoe_client_next_frame(c, now_us(), tx_frame, sizeof tx_frame)) != 0) nic->send(nic, tx_frame, len);
     while ((len = nic->poll_receive(nic, rx_frame, sizeof rx_frame)) != 0)
         aoe_client_receive(c, rx_frame, len, now_us());
+    nic->doorbell(nic);
     report_conflict(c);
 }
 

@@ -10,9 +10,9 @@ void aoe_stats_log(const struct aoe_stats *s, const char *reason) {
     log_printf("aoe stats begin (%s)\n", reason);
     log_printf(
         "aoe stats: commands %lu, frames sent %lu, retransmits %lu, duplicates %lu, stale %lu, ignored %lu, "
-        "mismatched %lu, conflicts %lu, timeouts %lu, ATA errors %lu, AoE errors %lu, bytes read %lu, written %lu\n",
+        "mismatched %lu, conflicts %lu, timeouts %lu, tx ring full %lu, ATA errors %lu, AoE errors %lu, bytes read %lu, written %lu\n",
         s->commands, s->frames_sent, s->retransmits, s->duplicates, s->stale, s->ignored, s->mismatched, s->conflicts,
-        s->timeouts, s->ata_errors, s->aoe_errors, s->bytes_read, s->bytes_written);
+        s->timeouts, s->tx_ring_full, s->ata_errors, s->aoe_errors, s->bytes_read, s->bytes_written);
     for (unsigned write = 0; write < 2; write++) {
         const struct aoe_command_totals *t = &s->data_commands[write];
         if (!t->count) continue;

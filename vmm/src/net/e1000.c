@@ -88,7 +88,12 @@ struct e1000 {
     volatile struct legacy_rx_desc *rx;
     uint8_t *tx_buffers, *rx_buffers;
     size_t tx_buffer_size, rx_buffer_size;
-    unsigned tx_tail, rx_next;
+    unsigned tx_tail;     /* next descriptor to fill */
+    unsigned tx_clean;    /* oldest descriptor the hardware may still own */
+    bool tx_due;          /* frames queued since the last doorbell */
+    unsigned rx_next;     /* next descriptor to look at */
+    unsigned rx_returned; /* the last emptied descriptor, for RDT at the next doorbell */
+    bool rx_due;
     unsigned long rx_dropped;
 };
 
@@ -211,15 +216,18 @@ static void setup_rx(struct e1000 *e, bool jumbo) {
 
 static bool e1000_send(struct nic *nic, const void *frame, size_t len) {
     struct e1000 *e = nic->driver;
+    while (e->tx_clean != e->tx_tail && (e->tx[e->tx_clean].status & DESC_DD))
+        e->tx_clean = (e->tx_clean + 1) % RING_SIZE;
+    unsigned used = (e->tx_tail + RING_SIZE - e->tx_clean) % RING_SIZE;
+    /* One slot stays free: TDT == TDH means an empty ring to the hardware. */
+    if (len > e->tx_buffer_size || used == RING_SIZE - 1) return false;
     volatile struct legacy_tx_desc *d = &e->tx[e->tx_tail];
-    if (len > e->tx_buffer_size || !(d->status & DESC_DD)) return false;
     memcpy(e->tx_buffers + e->tx_tail * e->tx_buffer_size, frame, len);
     d->length = (uint16_t)len;
     d->cmd = TX_CMD_EOP | TX_CMD_IFCS | TX_CMD_RS;
     d->status = 0;
-    compiler_barrier(); /* descriptor written before the NIC sees the new tail */
     e->tx_tail = (e->tx_tail + 1) % RING_SIZE;
-    reg_write(e, REG_TDT, e->tx_tail);
+    e->tx_due = true;
     return true;
 }
 
@@ -236,11 +244,21 @@ static size_t e1000_poll_receive(struct nic *nic, void *buf, size_t cap) {
         else
             e->rx_dropped++;
         d->status = 0;
-        compiler_barrier();
-        reg_write(e, REG_RDT, e->rx_next); /* hand the descriptor back */
+        e->rx_returned = e->rx_next; /* handed back at the next doorbell */
+        e->rx_due = true;
         e->rx_next = (e->rx_next + 1) % RING_SIZE;
         if (whole) return len;
     }
+}
+
+static void e1000_doorbell(struct nic *nic) {
+    struct e1000 *e = nic->driver;
+    compiler_barrier(); /* descriptors written before the hardware sees the new tails */
+    if (e->tx_due) reg_write(e, REG_TDT, e->tx_tail);
+    /* RDT one past the last descriptor the hardware owns: the emptied one stays ours, as the
+     * one descriptor software always holds. */
+    if (e->rx_due) reg_write(e, REG_RDT, e->rx_returned);
+    e->tx_due = e->rx_due = false;
 }
 
 static bool e1000_link_up(struct nic *nic) { return reg_read(nic->driver, REG_STATUS) & STATUS_LU; }
@@ -274,6 +292,7 @@ struct nic *e1000_open(unsigned mtu, struct pci_address *where) {
     e->nic.mtu = mtu;
     e->nic.send = e1000_send;
     e->nic.poll_receive = e1000_poll_receive;
+    e->nic.doorbell = e1000_doorbell;
     e->nic.link_up = e1000_link_up;
     e->nic.driver = e;
     const uint8_t *m = e->nic.mac;
