@@ -7,6 +7,9 @@ import { z } from 'zod';
  * work (a CI run beside a benchmark halved a throughput here), so every repetition records the
  * CPU time of processes outside the pipeline's own tree, the CPU steal of the host's hypervisor,
  * and the load average; a repetition above the thresholds is flagged in results and report.
+ * Kernel threads (kthreadd's children: writeback, the loop device, softirqs) are recorded apart
+ * and not flagged: they carry the pipeline's own I/O (the cache-off server reads through a loop
+ * device) as much as anyone's, and /proc cannot tell whose.
  */
 export const hostActivitySchema = z
   .object({
@@ -15,8 +18,10 @@ export const hostActivitySchema = z
     seconds: z.number().min(0),
     /** 1-minute load average at the interval's start and end. */
     load1: z.tuple([z.number(), z.number()]),
-    /** CPU time of processes outside the pipeline's tree, as a share of one CPU over the interval. */
+    /** CPU time of user processes outside the pipeline's tree, as a share of one CPU over the interval. */
     otherCpuShare: z.number().min(0),
+    /** CPU time of kernel threads, the same way (absent in runs before 2026-12-05, which counted them as others). */
+    kernelCpuShare: z.number().min(0).optional(),
     /** The busiest of those processes: name and CPU seconds. */
     busiestOthers: z.array(z.object({ command: z.string(), cpuSeconds: z.number() }).strict()),
     /** Share of all CPU time the host's own hypervisor took away (steal). */
@@ -96,6 +101,10 @@ export function sampleHost(now = Date.now()): HostSample {
   };
 }
 
+/** Linux's kthreadd: every kernel thread is it or its child. */
+const kthreadd = 2;
+const isKernelThread = (pid: number, times: ProcessTimes) => pid === kthreadd || times.ppid === kthreadd;
+
 /** `root` and every process descending from it, as the end sample saw them. Pure. */
 function treeOf(root: number, processes: ReadonlyMap<number, ProcessTimes>): Set<number> {
   const tree = new Set([root]);
@@ -119,15 +128,19 @@ function treeOf(root: number, processes: ReadonlyMap<number, ProcessTimes>): Set
 export function hostActivity(start: HostSample, end: HostSample, ownPid: number, repetition: number): HostActivity {
   const seconds = Math.max((end.atMs - start.atMs) / 1000, 1e-3);
   const own = treeOf(ownPid, end.processes);
-  const others = [...end.processes]
-    .filter(([pid]) => !own.has(pid))
-    .map(([pid, times]) => ({
-      command: times.command,
-      cpuSeconds: (times.ticks - (start.processes.get(pid)?.ticks ?? 0)) / ticksPerSecond,
-    }))
+  const cpuSecondsOf = (pid: number, times: ProcessTimes) =>
+    (times.ticks - (start.processes.get(pid)?.ticks ?? 0)) / ticksPerSecond;
+  const outside = [...end.processes].filter(([pid]) => !own.has(pid));
+  const others = outside
+    .filter(([pid, times]) => !isKernelThread(pid, times))
+    .map(([pid, times]) => ({ command: times.command, cpuSeconds: cpuSecondsOf(pid, times) }))
     .filter((other) => other.cpuSeconds > 0)
     .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
   const otherCpuShare = others.reduce((sum, other) => sum + other.cpuSeconds, 0) / seconds;
+  const kernelCpuShare =
+    outside
+      .filter(([pid, times]) => isKernelThread(pid, times))
+      .reduce((sum, [pid, times]) => sum + Math.max(cpuSecondsOf(pid, times), 0), 0) / seconds;
   const allTicks = end.cpu.total - start.cpu.total;
   const stealShare = allTicks > 0 ? (end.cpu.steal - start.cpu.steal) / allTicks : 0;
   const reasons = [
@@ -148,6 +161,7 @@ export function hostActivity(start: HostSample, end: HostSample, ownPid: number,
     seconds,
     load1: [start.load1, end.load1],
     otherCpuShare,
+    kernelCpuShare,
     busiestOthers: others
       .slice(0, 3)
       .map((other) => ({ command: other.command, cpuSeconds: Number(other.cpuSeconds.toFixed(2)) })),

@@ -61,6 +61,23 @@ describe('host activity around a measured interval', () => {
     expect(activity.disturbed).toMatch(/other processes used 50 % of a CPU \(gcc\)/);
   });
 
+  test('kernel threads (writeback, the loop device) are recorded apart and do not flag the repetition', () => {
+    const start = sample(0, { total: 0, steal: 0 }, [
+      [2, { ppid: 0, command: 'kthreadd', ticks: 0 }],
+      [100, { ppid: 1, command: 'node', ticks: 0 }],
+      [300, { ppid: 2, command: 'kworker/u8:3-writeback', ticks: 0 }],
+    ]);
+    const end = sample(10_000, { total: 2000, steal: 0 }, [
+      [2, { ppid: 0, command: 'kthreadd', ticks: 0 }],
+      [100, { ppid: 1, command: 'node', ticks: 100 }],
+      [300, { ppid: 2, command: 'kworker/u8:3-writeback', ticks: 250 }],
+      [301, { ppid: 2, command: 'kworker/u8:2-loop1', ticks: 50 }],
+    ]);
+    const activity = hostActivity(start, end, 100, 1);
+    expect(activity).toMatchObject({ otherCpuShare: 0, kernelCpuShare: 0.3, busiestOthers: [] });
+    expect(activity.disturbed).toBeUndefined();
+  });
+
   test('an idle host is not flagged; steal above 5 % is', () => {
     const start = sample(0, { total: 0, steal: 0 }, [[100, { ppid: 1, command: 'node', ticks: 0 }]]);
     expect(
