@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { SerialConsole } from '../testbed/console.js';
+import { failWaitsWhenHypervisorGivesUp, SerialConsole } from '../testbed/console.js';
 
-async function consoleOver(): Promise<{
+async function consoleOver(port = 'com2'): Promise<{
   console: SerialConsole;
   say: (text: string) => Promise<void>;
   stream: PassThrough;
@@ -17,7 +17,7 @@ async function consoleOver(): Promise<{
   const stream = new PassThrough();
   let now = 0;
   const console = new SerialConsole(
-    'com2',
+    port,
     stream,
     () => (now += 10),
     await mkdtemp(path.join(os.tmpdir(), 'console-')),
@@ -70,5 +70,37 @@ describe('SerialConsole waits', () => {
     const waiting = console.waitFor(/reboot: Power down/, 5_000);
     stream.destroy();
     await expect(waiting).resolves.toBeDefined();
+  });
+
+  test("the hypervisor's last words end waits on both ports at once; a wait for those words still matches", async () => {
+    const com1 = await consoleOver('com1');
+    const com2 = await consoleOver('com2');
+    failWaitsWhenHypervisorGivesUp({ com1: com1.console, com2: com2.console });
+    const login = com1.console.waitForPrompt(/login: /, 60_000);
+    const started = com2.console.waitFor(/starting the guest/, 60_000);
+    const failure = com2.console.waitFor(/boot failed: ([^\r\n]*)/, 60_000);
+    login.catch(() => undefined);
+    started.catch(() => undefined);
+    await com2.say(
+      '[    1.162219] vmm: starting the guest in real mode\r\n[    1.169699] vmm: boot failed: INT 13h could not ',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await com2.say('read BIOS drive 80 (status 0c)\r\n');
+    expect((await failure).match[1]).toBe('INT 13h could not read BIOS drive 80 (status 0c)');
+    await expect(started).resolves.toBeDefined();
+    await expect(login).rejects.toThrow(
+      /^com2 reported: \[ +1\.169699\] vmm: boot failed: INT 13h could not read BIOS drive 80 \(status 0c\)$/,
+    );
+    // Later waits fail at once, not at their timeout.
+    await expect(com1.console.waitFor(/Linux version/, 60_000)).rejects.toThrow(/boot failed/);
+  });
+
+  test('a guest that prints the same words on COM1 ends nothing', async () => {
+    const com1 = await consoleOver('com1');
+    const com2 = await consoleOver('com2');
+    failWaitsWhenHypervisorGivesUp({ com1: com1.console, com2: com2.console });
+    const login = com1.console.waitForPrompt(/login: /, 5_000);
+    await com1.say('echo vmm: PANIC: not really\r\nvmm: PANIC: not really\r\ndebian login: ');
+    await expect(login).resolves.toBeDefined();
   });
 });

@@ -5,6 +5,17 @@ import path from 'node:path';
 import { findInTranscript, formatTimedLine, type TimedMatch, type TranscriptChunk } from './transcript.js';
 
 /**
+ * Our hypervisor's last words on its console (COM2): it stops (PANIC), finds nothing to boot
+ * (boot failed) or will not run on this CPU (refusing to start). No guest output follows.
+ */
+export const hypervisorGaveUp = /vmm: (?:PANIC|boot failed|refusing to start): /;
+
+/** A PC's COM2 is our hypervisor's console where it runs one: its last words end every wait on both ports. */
+export function failWaitsWhenHypervisorGivesUp(consoles: { com1: SerialConsole; com2?: SerialConsole }): void {
+  consoles.com2?.failWaitsOn(hypervisorGaveUp, [consoles.com1, consoles.com2]);
+}
+
+/**
  * One serial port of a running machine. Output is kept in memory (for waitFor) and written to
  * <logDir>/<machine>.<port>.log (raw bytes) and .timed.log (chunks with host timestamps).
  */
@@ -17,6 +28,9 @@ export class SerialConsole {
   /** Where the next waitFor starts looking, so consecutive waits see output in order. */
   private cursor = 0;
   private allText = '';
+  /** Set by fail(): waits that have not matched end with it. */
+  private failure: Error | undefined;
+  private fatal: { pattern: RegExp; consoles: readonly SerialConsole[]; searchedTo: number } | undefined;
 
   constructor(
     readonly port: string,
@@ -73,7 +87,10 @@ export class SerialConsole {
       };
       const onChange = () => {
         if (check()) return;
-        if (this.closed) {
+        if (this.failure !== undefined) {
+          done();
+          reject(this.failure);
+        } else if (this.closed) {
           done();
           reject(new Error(`${this.port} closed before ${pattern} appeared; last output:\n${this.tail()}`));
         }
@@ -91,6 +108,24 @@ export class SerialConsole {
       this.waiters.add(onChange);
       onChange();
     });
+  }
+
+  /**
+   * Makes a complete line of this console that matches `pattern` end every wait on `consoles`
+   * that has not matched yet, and every later one, with that line: a hypervisor that printed
+   * "boot failed" or "PANIC" will not let a login prompt appear, and a boot test or session
+   * should say so at once instead of at its timeout. A wait for the line itself still matches.
+   */
+  failWaitsOn(pattern: RegExp, consoles: readonly SerialConsole[]): void {
+    this.fatal = { pattern, consoles, searchedTo: 0 };
+    this.checkFatal();
+  }
+
+  /** Ends every wait that has not matched (see failWaitsOn). */
+  fail(error: Error): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    for (const waiter of [...this.waiters]) waiter();
   }
 
   /** Marks all output so far as seen: the next waitFor only looks at output arriving later. */
@@ -117,6 +152,20 @@ export class SerialConsole {
     this.raw.write(text, 'latin1');
     this.timed.write(formatTimedLine(chunk));
     for (const waiter of [...this.waiters]) waiter();
+    this.checkFatal();
+  }
+
+  private checkFatal(): void {
+    if (this.fatal === undefined) return;
+    const complete = this.allText.lastIndexOf('\n') + 1;
+    if (complete <= this.fatal.searchedTo) return;
+    const lines = this.allText.slice(this.fatal.searchedTo, complete);
+    this.fatal.searchedTo = complete;
+    const found = this.fatal.pattern.exec(lines);
+    if (found === null) return;
+    const line = lines.slice(lines.lastIndexOf('\n', found.index) + 1, lines.indexOf('\n', found.index)).trim();
+    const error = new Error(`${this.port} reported: ${line}`);
+    for (const console of this.fatal.consoles) console.fail(error);
   }
 
   private finish(): void {

@@ -1,55 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 #include "io/io_ports.h"
+#include "port_ranges.h"
 
 #include "console/log.h"
 #include "hv/guest_memory.h"
 #include "x86/cpu.h"
 
-#define MAX_PORT_RANGES 16
 #define STRING_CHUNK 4096
 #define RFLAGS_DF (1ull << 10)
 
-struct port_range {
-    uint16_t first, count;
-    const struct io_port_handler *handler;
-};
-
-static struct port_range ranges[MAX_PORT_RANGES];
-static unsigned range_count;
+static struct port_ranges claimed;
 
 void io_ports_claim(struct vcpu *v, uint16_t first, uint16_t count, const struct io_port_handler *handler) {
-    if (range_count == MAX_PORT_RANGES) panic("too many claimed I/O port ranges\n");
-    ranges[range_count++] = (struct port_range){ first, count, handler };
+    if (!port_ranges_add(&claimed, first, count, handler)) panic("too many claimed I/O port ranges\n");
     for (uint32_t port = first; port < (uint32_t)first + count; port++) vcpu_intercept_io_port(v, (uint16_t)port, true);
 }
 
 void io_ports_release(struct vcpu *v, uint16_t first) {
-    for (unsigned i = 0; i < range_count; i++) {
-        if (ranges[i].first != first) continue;
-        for (uint32_t port = first; port < (uint32_t)first + ranges[i].count; port++)
-            vcpu_intercept_io_port(v, (uint16_t)port, false);
-        ranges[i] = ranges[--range_count];
-        return;
-    }
+    uint16_t count = port_ranges_remove(&claimed, first);
+    for (uint32_t port = first; port < (uint32_t)first + count; port++)
+        vcpu_intercept_io_port(v, (uint16_t)port, false);
 }
 
-static const struct io_port_handler *handler_for(uint16_t port) {
-    for (unsigned i = 0; i < range_count; i++)
-        if (port >= ranges[i].first && port - ranges[i].first < ranges[i].count) return ranges[i].handler;
-    return 0;
-}
+static const struct io_port_handler *handler_for(uint16_t port) { return port_ranges_handler(&claimed, port); }
 
-/* True when one handler claims every byte of the access. */
-static bool claimed_whole(const struct io_port_handler *h, uint16_t port, unsigned size) {
-    if (!h) return false;
-    for (unsigned i = 1; i < size; i++)
-        if (handler_for((uint16_t)(port + i)) != h) return false;
-    return true;
-}
-
-/* An access whose bytes are not all one handler's (a 32-bit IN at 1EEh reaches the ATA data port
- * at 1F0h): each byte goes where a byte access to its port would, to its handler or to the
- * hardware, as the bus splits it; the guest gets the bytes put together. */
+/* An access that is not whole (port_ranges_whole): each byte goes where a byte access to its
+ * port would, to its handler or to the hardware, as the bus splits it; the guest gets the bytes
+ * put together. */
 static uint32_t split_read(void *ctx, uint16_t port, unsigned size) {
     (void)ctx;
     uint32_t value = 0;
@@ -158,7 +135,7 @@ static void port_string(struct vcpu *v, const struct io_port_handler *h, const s
 
 void io_exit_handle(struct vcpu *v, const struct io_exit *e) {
     const struct io_port_handler *h = handler_for(e->port);
-    if (!claimed_whole(h, e->port, e->size)) {
+    if (!port_ranges_whole(&claimed, e->port, e->size)) {
         static bool reported;
         if (!reported)
             log_printf("I/O: %u-byte access at port %x spans claimed and other ports: split into bytes\n", e->size,
