@@ -47,9 +47,16 @@ async function bootOverAoe(name: string, image: string): Promise<Machine> {
 }
 
 describe('network boot through the hypervisor', () => {
-  test('the real-mode probe boots from the AoE target through the BIOS; port I/O straddling the captured ports is split, not fatal', async () => {
+  test("the real-mode probe boots from the AoE target through the BIOS; port I/O straddling the captured ports is split, not fatal; the hidden NIC's BARs are fenced", async () => {
     disk = privateCopy(probeGuestImage, 'probe-image');
     const m = await bootOverAoe('aoe-probe', disk.path);
+    // The hidden NIC's BARs as the hypervisor fenced them, and the IDE bus master's ports,
+    // typed into the probe when it asks.
+    const memory = await m.consoles.com2.waitFor(/BAR\d: memory ([0-9a-f]+)-[0-9a-f]+ fenced/, 180_000);
+    const ports = await m.consoles.com2.waitFor(/BAR\d: ports ([0-9a-f]+)-[0-9a-f]+ fenced/, 10_000);
+    const busMaster = await m.consoles.com2.waitFor(/primary channel captured \(.*bus master ([0-9a-f]+)\)/, 10_000);
+    await m.consoles.com1.waitForPrompt(/probe: nic bars\? /, 180_000);
+    m.consoles.com1.send(`${memory.match[1]} ${ports.match[1]} ${busMaster.match[1]}\r`);
     await m.consoles.com1.waitFor(/probe: done\r?\n/, 180_000);
     const hv = m.consoles.com2.text;
     expect(hv).toMatch(/IDE [0-9a-f:.]+ primary channel captured/);
@@ -61,6 +68,17 @@ describe('network boot through the hypervisor', () => {
     expect(m.consoles.com1.text).toMatch(/probe: inl 1ee [0-9a-f]{8}/);
     expect(hv).toMatch(/I\/O: 4-byte access at port 1ee spans claimed and other ports: split into bytes/);
     expect(m.consoles.com1.text).toMatch(/probe: efer reserved bit write #GP 01/);
+    // The NIC through its BARs reads as an empty slot, and the probe's writes that would have
+    // stopped its receiver and transmitter went nowhere: the LBA read after them came over AoE.
+    expect(m.consoles.com1.text).toMatch(/probe: nic status ffffffff/);
+    expect(m.consoles.com1.text).toMatch(/probe: nic ioaddr ffffffff/);
+    const rctl = (BigInt(`0x${memory.match[1]}`) + 0x100n).toString(16);
+    expect(hv).toMatch(new RegExp(`fence: guest write to the hidden device at address ${rctl} dropped \\(1 so far\\)`));
+    expect(hv).toMatch(/fence: guest write to the hidden device at port [0-9a-f]+ dropped \(4 so far\)/);
+    // READ DMA into the NIC's registers: refused with the bus master's error bit (02), the
+    // device's interrupt (04) and the bus master no longer active.
+    expect(m.consoles.com1.text).toMatch(/probe: dma to nic bus master status 06/);
+    expect(hv).toMatch(new RegExp(`IDE bus master: DMA to ${memory.match[1]}-[0-9a-f]+ outside guest RAM refused`));
     expect(hv).not.toMatch(/PANIC/);
   }, 240_000);
 

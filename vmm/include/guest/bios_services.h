@@ -25,6 +25,10 @@ struct bios_boot_entry {
 struct bios_boot_entry bios_services_install(const struct e820_entry *firmware_map, size_t count, uint64_t hidden_base,
                                              uint64_t hidden_size, uint8_t boot_drive);
 
+/* True when [gpa, gpa+len) is usable RAM in the memory map the guest is shown (not the
+ * hypervisor's region, the stub, firmware or device memory). */
+bool guest_ram_covers(uint64_t gpa, size_t len);
+
 /* Handles a VMMCALL if it came from the stub; false otherwise. */
 bool bios_services_handle(struct vcpu *v, uint64_t linear_rip, unsigned insn_length);
 

@@ -39,6 +39,10 @@ bool e820_reserve(struct e820_entry *map, size_t *count, size_t capacity, uint64
 bool e820_find_top_free(const struct e820_entry *map, size_t count, uint64_t size, uint64_t align, uint64_t below,
                         uint64_t *base_out);
 
+/* True when every byte of [base, base+length) lies in entries of `type` (touching entries may
+ * share it); false for an empty or wrapping range. */
+bool e820_covers(const struct e820_entry *map, size_t count, uint64_t base, uint64_t length, uint32_t type);
+
 /* Sizes for INT 15h AX=E801h and AH=88h, from the usable memory contiguous from 1 MiB. */
 struct legacy_mem {
     uint16_t ax_kib_1m_16m;        /* E801 AX/CX: KiB between 1 MiB and 16 MiB (<= 0x3C00) */

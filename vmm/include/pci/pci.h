@@ -32,6 +32,17 @@ void pci_write16(struct pci_address a, uint8_t offset, uint16_t value);
 typedef bool (*pci_match)(uint16_t vendor, uint16_t device, uint32_t class_code);
 bool pci_find(pci_match match, struct pci_address *out);
 
+/* One base address register as the firmware assigned it. */
+struct pci_bar {
+    bool io;        /* I/O ports; otherwise memory */
+    unsigned slots; /* 2 for a 64-bit memory BAR (the next register is its high half), else 1 */
+    uint64_t base, size;
+};
+
+/* Reads and sizes BAR `index` (0-5; sized by the all-ones probe with decoding off, restored
+ * after). False when it is unimplemented or unassigned; bar->slots is set either way. */
+bool pci_bar(struct pci_address a, unsigned index, struct pci_bar *bar);
+
 /* A memory BAR: its base address and size (sized by the all-ones probe, restored after). Returns
  * false for an I/O BAR or an unassigned one. 64-bit BARs take the next slot as the high half. */
 bool pci_memory_bar(struct pci_address a, unsigned index, uint64_t *base, uint64_t *size);

@@ -11,6 +11,7 @@
 #include "console/log.h"
 #include "console/serial.h"
 #include "guest/bios_services.h"
+#include "pci/device_fence.h"
 #include "pci/pci_config_filter.h"
 #include "storage/aoe_backend.h"
 #include "storage/ide_capture.h"
@@ -83,6 +84,7 @@ static void capture_network_disk(struct vcpu *vcpu) {
     }
     pci_config_filter_init(vcpu);
     pci_config_hide(nic_address);
+    device_fence_pci_function(vcpu, nic_address);
     ide_capture_init(vcpu, aoe_backend(&session));
 }
 

@@ -26,6 +26,10 @@ static uint16_t read16(uint64_t pa) {
 
 static void write16(uint64_t pa, uint16_t v) { guest_phys_write(pa, &v, 2); }
 
+bool guest_ram_covers(uint64_t gpa, size_t len) {
+    return e820_covers(guest_map, guest_map_count, gpa, len, E820_USABLE);
+}
+
 static void log_guest_map(void) {
     log_printf("guest E820 map (%lu entries):\n", (uint64_t)guest_map_count);
     for (size_t i = 0; i < guest_map_count; i++)

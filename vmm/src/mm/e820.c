@@ -217,3 +217,16 @@ bool e820_from_multiboot(const uint8_t *mmap, uint32_t mmap_length, struct e820_
     }
     return true;
 }
+
+bool e820_covers(const struct e820_entry *map, size_t count, uint64_t base, uint64_t length, uint32_t type) {
+    if (length == 0 || base + length < base) return false;
+    uint64_t end = base + length;
+    while (base < end) {
+        size_t i = 0;
+        while (i < count && !(map[i].type == type && base - map[i].base < map[i].length)) i++;
+        if (i == count) return false;
+        base = map[i].base + map[i].length;
+        if (base == 0) return true; /* the entry runs to the top of the address space */
+    }
+    return true;
+}

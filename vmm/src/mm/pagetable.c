@@ -36,3 +36,25 @@ void pagetable_unmap_large(uint64_t *pml4, uint64_t va, uint64_t size) {
         if (pd) pd[((va + off) >> 21) & 511] = 0;
     }
 }
+
+/* A 2 MiB leaf becomes a table of 512 4 KiB leaves that map the same memory the same way. */
+static uint64_t *page_table_for(uint64_t *pd, unsigned index, struct page_pool *pool, uint64_t table_flags) {
+    uint64_t entry = pd[index];
+    if ((entry & PT_PRESENT) && !(entry & PT_LARGE)) return phys_to_virt(entry & ADDRESS_MASK);
+    uint64_t *pt = pool_alloc_pages(pool, 1);
+    if (entry & PT_PRESENT) {
+        uint64_t base = entry & ADDRESS_MASK & ~(HV_LARGE_PAGE - 1);
+        uint64_t flags = entry & 0xFFF & ~PT_LARGE;
+        for (unsigned i = 0; i < 512; i++) pt[i] = (base + (uint64_t)i * PAGE_SIZE) | flags;
+    }
+    pd[index] = pool_virt_to_phys(pt) | table_flags;
+    return pt;
+}
+
+void pagetable_map_page(uint64_t *pml4, struct page_pool *pool, uint64_t va, uint64_t pa, uint64_t table_flags,
+                        uint64_t leaf_flags) {
+    if ((va | pa) & (PAGE_SIZE - 1)) panic("pagetable_map_page: unaligned va=%lx pa=%lx\n", va, pa);
+    uint64_t *pd = directory_for(pml4, pool, va, table_flags);
+    uint64_t *pt = page_table_for(pd, (va >> 21) & 511, pool, table_flags);
+    pt[(va >> 12) & 511] = pa | leaf_flags;
+}

@@ -11,6 +11,7 @@
 #define BAR_TYPE_MASK (3u << 1)
 #define BAR_TYPE_64 (2u << 1)
 #define BAR_MEM_MASK 0xFFFFFFF0u
+#define BAR_IO_MASK 0xFFFFFFFCu
 
 static void select_register(struct pci_address a, uint8_t offset) {
     outl(PCI_CONFIG_ADDRESS,
@@ -60,32 +61,48 @@ bool pci_find(pci_match match, struct pci_address *out) {
     return false;
 }
 
-bool pci_memory_bar(struct pci_address a, unsigned index, uint64_t *base, uint64_t *size) {
+/* Writes all ones to the BAR at `offset` and reads back which bits stick, restoring it after. */
+static uint32_t size_probe(struct pci_address a, uint8_t offset) {
+    uint32_t saved = pci_read32(a, offset);
+    pci_write32(a, offset, 0xFFFFFFFFu);
+    uint32_t mask = pci_read32(a, offset);
+    pci_write32(a, offset, saved);
+    return mask;
+}
+
+bool pci_bar(struct pci_address a, unsigned index, struct pci_bar *bar) {
     uint8_t offset = (uint8_t)(PCI_BAR0 + 4 * index);
     uint32_t low = pci_read32(a, offset);
-    if (low & BAR_IO) return false;
-    bool is64 = (low & BAR_TYPE_MASK) == BAR_TYPE_64;
+    bool io = low & BAR_IO;
+    bool is64 = !io && (low & BAR_TYPE_MASK) == BAR_TYPE_64 && index < 5;
     uint32_t high = is64 ? pci_read32(a, (uint8_t)(offset + 4)) : 0;
 
     /* Sizing writes all ones; decoding must be off meanwhile, or the BAR briefly claims the top
      * of the address space. */
     uint16_t command = pci_read16(a, PCI_COMMAND);
     pci_write16(a, PCI_COMMAND, (uint16_t)(command & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO)));
-    pci_write32(a, offset, 0xFFFFFFFFu);
-    uint64_t mask = pci_read32(a, offset) & BAR_MEM_MASK;
-    pci_write32(a, offset, low);
-    if (is64) {
-        pci_write32(a, (uint8_t)(offset + 4), 0xFFFFFFFFu);
-        mask |= (uint64_t)pci_read32(a, (uint8_t)(offset + 4)) << 32;
-        pci_write32(a, (uint8_t)(offset + 4), high);
-    } else {
+    uint64_t mask = size_probe(a, offset) & (io ? BAR_IO_MASK : BAR_MEM_MASK);
+    if (io)
+        mask |= 0xFFFFFFFFFFFF0000ull; /* I/O BARs decode 16 address bits on x86 */
+    else if (is64)
+        mask |= (uint64_t)size_probe(a, (uint8_t)(offset + 4)) << 32;
+    else
         mask |= 0xFFFFFFFF00000000ull;
-    }
     pci_write16(a, PCI_COMMAND, command);
 
-    *base = ((uint64_t)high << 32) | (low & BAR_MEM_MASK);
-    *size = ~mask + 1;
-    return *base != 0 && mask != 0;
+    bar->io = io;
+    bar->slots = is64 ? 2 : 1;
+    bar->base = ((uint64_t)high << 32) | (low & (io ? BAR_IO_MASK : BAR_MEM_MASK));
+    bar->size = ~mask + 1;
+    return bar->base != 0 && (uint32_t)mask != 0;
+}
+
+bool pci_memory_bar(struct pci_address a, unsigned index, uint64_t *base, uint64_t *size) {
+    struct pci_bar bar;
+    if (!pci_bar(a, index, &bar) || bar.io) return false;
+    *base = bar.base;
+    *size = bar.size;
+    return true;
 }
 
 void pci_enable_memory_and_bus_master(struct pci_address a) {

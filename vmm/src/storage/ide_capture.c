@@ -3,6 +3,7 @@
 
 #include "ata/ata_channel.h"
 #include "console/log.h"
+#include "guest/bios_services.h"
 #include "hv/guest_memory.h"
 #include "io/io_ports.h"
 #include "irq/interrupts.h"
@@ -74,14 +75,26 @@ static void set_irq_level(void *ctx, bool asserted) {
     if (asserted) interrupts_raise_isa(capture_vcpu, PRIMARY_IRQ); /* ISA IRQ 14 is edge-triggered */
 }
 
+/* The emulated bus master reaches guest RAM only: a PRD region in device memory (the hidden
+ * NIC's registers), firmware or the hypervisor ends the transfer with an error, as a master
+ * abort would. */
+static bool dma_allowed(uint64_t gpa, size_t len, const char *direction) {
+    if (guest_ram_covers(gpa, len)) return true;
+    static bool reported;
+    if (!reported)
+        log_printf("IDE bus master: DMA %s %lx-%lx outside guest RAM refused\n", direction, gpa, gpa + len - 1);
+    reported = true;
+    return false;
+}
+
 static bool memory_read(void *ctx, uint64_t gpa, void *buf, size_t len) {
     (void)ctx;
-    return guest_phys_read(gpa, buf, len);
+    return dma_allowed(gpa, len, "from") && guest_phys_read(gpa, buf, len);
 }
 
 static bool memory_write(void *ctx, uint64_t gpa, const void *buf, size_t len) {
     (void)ctx;
-    return guest_phys_write(gpa, buf, len);
+    return dma_allowed(gpa, len, "to") && guest_phys_write(gpa, buf, len);
 }
 
 static void claim_bus_master(uint32_t bar) {

@@ -10,6 +10,7 @@
 #include "hv/hypercall.h"
 #include "hv/policy.h"
 #include "io/io_ports.h"
+#include "pci/device_fence.h"
 #include "svm/svm.h"
 #include "x86/cpu.h"
 #include "x86/tsc.h"
@@ -97,8 +98,17 @@ void svm_exit_shutdown(struct vcpu *v) {
     cpu_halt_forever();
 }
 
+#define NPF_PRESENT (1ull << 0)
+#define NPF_WRITE (1ull << 1)
+
 void svm_exit_npf(struct vcpu *v) {
     struct vmcb *vmcb = svm_vmcb(v);
+    uint64_t error = vmcb->control.exit_info1;
+    if ((error & (NPF_PRESENT | NPF_WRITE)) == (NPF_PRESENT | NPF_WRITE) &&
+        device_fence_dropped_write(vmcb->control.exit_info2)) {
+        skip_instruction(v); /* the write goes nowhere, as to an empty slot */
+        return;
+    }
     panic("guest touched hypervisor memory or an unmapped address: gpa=%lx error=%lx at linear rip %lx\n",
           vmcb->control.exit_info2, vmcb->control.exit_info1, vcpu_linear_rip(v));
 }

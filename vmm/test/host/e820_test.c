@@ -279,6 +279,22 @@ static uint32_t put_multiboot_entry(uint8_t *at, uint32_t size, uint64_t base, u
     return 4 + size;
 }
 
+static void covers_ranges_inside_one_or_touching_entries_of_the_type(void) {
+    static const struct e820_entry map[] = {
+        { 0x0, 0x9F800, E820_USABLE },       { 0x9F800, 0x800, E820_RESERVED },     { 0x100000, 0x100000, E820_USABLE },
+        { 0x200000, 0x100000, E820_USABLE }, { 0x300000, 0x100000, E820_RESERVED },
+    };
+    size_t n = sizeof map / sizeof map[0];
+    CHECK(e820_covers(map, n, 0x1000, 0x1000, E820_USABLE));
+    CHECK(e820_covers(map, n, 0x1FF000, 0x2000, E820_USABLE)); /* across two touching entries */
+    CHECK(!e820_covers(map, n, 0x9F000, 0x1000, E820_USABLE)); /* runs into the reserved tail */
+    CHECK(!e820_covers(map, n, 0xA0000, 0x10, E820_USABLE));   /* a hole */
+    CHECK(!e820_covers(map, n, 0x2FF000, 0x2000, E820_USABLE));
+    CHECK(e820_covers(map, n, 0x300000, 0x100000, E820_RESERVED));
+    CHECK(!e820_covers(map, n, 0x1000, 0, E820_USABLE));
+    CHECK(!e820_covers(map, n, ~0ull - 0xFFF, 0x2000, E820_USABLE)); /* wraps */
+}
+
 static void multiboot_map_with_varying_entry_sizes(void) {
     uint8_t mmap[128];
     uint32_t len = 0;
@@ -309,6 +325,7 @@ static void multiboot_map_rejects_malformed_or_too_many_entries(void) {
 
 int main(void) {
     TEST(normalize_keeps_a_clean_seabios_map);
+    TEST(covers_ranges_inside_one_or_touching_entries_of_the_type);
     TEST(normalize_sorts_and_drops_empty_entries);
     TEST(normalize_merges_touching_and_overlapping_equal_types);
     TEST(normalize_splits_usable_around_reserved_inside_it);

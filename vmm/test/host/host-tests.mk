@@ -23,10 +23,11 @@ HOST_TEST_MODULE_int15_test := src/guest/int15_memory.c src/mm/e820.c
 HOST_TEST_MODULE_acpi_cpus_test := src/x86/acpi_cpus.c
 HOST_TEST_MODULE_policy_test := src/hv/policy.c
 HOST_TEST_MODULE_exit_table_test := src/svm/exit_table.c
-HOST_TEST_PROGRAMS += pic_tracker_test ioio_decode_test port_ranges_test
+HOST_TEST_PROGRAMS += pic_tracker_test ioio_decode_test port_ranges_test pagetable_test
 HOST_TEST_MODULE_pic_tracker_test := src/irq/pic_tracker.c
 HOST_TEST_MODULE_ioio_decode_test := src/io/ioio_decode.c
 HOST_TEST_MODULE_port_ranges_test := src/io/port_ranges.c
+HOST_TEST_MODULE_pagetable_test := src/mm/pagetable.c src/mm/pages.c
 HOST_TEST_PROGRAMS += storage_glue_test
 HOST_TEST_MODULE_storage_glue_test := src/storage/aoe_backend_map.c src/storage/ide_bar.c src/pci/pci_config_decode.c
 # The AoE initiator core, linked with the shared frame codec (common/aoe).
