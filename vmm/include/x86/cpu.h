@@ -72,6 +72,7 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void) {
     for (;;) __asm__ volatile("cli; hlt");
 }
 
+#define MSR_TSC 0x00000010u
 #define MSR_EFER 0xC0000080u
 #define MSR_VM_CR 0xC0010114u
 #define MSR_VM_HSAVE_PA 0xC0010117u

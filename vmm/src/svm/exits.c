@@ -61,6 +61,13 @@ void svm_exit_msr(struct vcpu *v) {
         skip_instruction(v);
         return;
     }
+    if (msr == MSR_TSC && write) {
+        /* The guest sets its own clock, not the CPU's: the hypervisor's timers (AoE retransmits,
+         * deadlines, log times) run on the host TSC. RDTSC and RDMSR in the guest add the offset. */
+        vmcb->control.tsc_offset = ((v->gprs.rdx << 32) | (uint32_t)v->gprs.rax) - rdtsc();
+        skip_instruction(v);
+        return;
+    }
     /* VM_CR and VM_HSAVE_PA exist only with SVM, which the guest is told it lacks. */
     vcpu_inject_exception(v, VECTOR_GP, true, 0);
 }

@@ -162,6 +162,7 @@ struct vcpu *cpu_backend_create_vcpu(const struct guest_start *start) {
 
     the_vcpu.arch = s;
     the_vcpu.gprs.rsp = s->vmcb->save.rsp;
+    svm_intercept_msr(&the_vcpu, MSR_TSC, false, true);
     svm_intercept_msr(&the_vcpu, MSR_EFER, true, true);
     svm_intercept_msr(&the_vcpu, MSR_VM_HSAVE_PA, true, true);
     svm_intercept_msr(&the_vcpu, MSR_VM_CR, true, true);

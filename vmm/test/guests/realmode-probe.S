@@ -169,6 +169,23 @@ e820_done:
     call print_hex8
     call newline
 
+    /* WRMSR to the TSC sets the guest's clock only: the guest reads small values after it, and
+     * the hypervisor's log times (its clock) go on from where they were. */
+    xorl %eax, %eax
+    xorl %edx, %edx
+    movl $0x10, %ecx
+    wrmsr
+    rdtsc
+    pushl %eax
+    pushl %edx
+    movw $msg_tsc, %si
+    call print
+    popl %eax
+    call print_hex32
+    popl %eax
+    call print_hex32
+    call newline
+
     /* The hypervisor's NIC, hidden and fenced. The test reads its BARs and the IDE bus master's
      * ports from the hypervisor's log and types them ("<memory base> <port base> <bus master>",
      * hex) when asked; without an answer within about 3 s (no NIC hidden) the checks are skipped. The probe reads the NIC's STATUS
@@ -413,6 +430,7 @@ msg_int12: .asciz "probe: int12 "
 msg_vmmcall: .asciz "probe: vmmcall "
 msg_straddle: .asciz "probe: inl 1ee "
 msg_efer: .asciz "probe: efer reserved bit write #GP "
+msg_tsc: .asciz "probe: tsc after writing 0 "
 msg_nic_ask: .asciz "probe: nic bars? "
 msg_nic_status: .asciz "probe: nic status "
 msg_nic_ioaddr: .asciz "probe: nic ioaddr "
