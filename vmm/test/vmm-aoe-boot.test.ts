@@ -68,6 +68,11 @@ describe('network boot through the hypervisor', () => {
     expect(m.consoles.com1.text).toMatch(/probe: inl 1ee [0-9a-f]{8}/);
     expect(hv).toMatch(/I\/O: 4-byte access at port 1ee spans claimed and other ports: split into bytes/);
     expect(m.consoles.com1.text).toMatch(/probe: efer reserved bit write #GP 01/);
+    // REP INSW from the captured data port into a page that is not present: #PF at that page
+    // with 128 of 256 words done, and the instruction resumes after the guest maps it.
+    expect(m.consoles.com1.text).toMatch(
+      /probe: rep insw #PF cr2 00020000 error 00000002 ecx 00000080; after ecx 00000000 00020100 netboot-probe-sector-8/,
+    );
     // The NIC through its BARs reads as an empty slot, and the probe's writes that would have
     // stopped its receiver and transmitter went nowhere: the LBA read after them came over AoE.
     expect(m.consoles.com1.text).toMatch(/probe: nic status ffffffff/);

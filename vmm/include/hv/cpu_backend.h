@@ -41,6 +41,8 @@ uint16_t vcpu_segment_selector(const struct vcpu *v, enum insn_segment seg);
 enum cpu_mode vcpu_code_mode(const struct vcpu *v); /* 16/32/64-bit code, from CS and EFER.LMA */
 void vcpu_paging(const struct vcpu *v, struct guest_paging *out);
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, uint32_t error_code);
+/* #PF at `linear` (the guest's CR2) with `error_code`. */
+void vcpu_inject_page_fault(struct vcpu *v, uint64_t linear, uint32_t error_code);
 
 /* Prints the exit counts by reason on the hypervisor console. */
 void vcpu_log_exit_stats(const char *why);

@@ -19,6 +19,17 @@ bool guest_phys_write(uint64_t gpa, const void *buf, size_t len);
 bool guest_linear_read(const struct vcpu *v, uint64_t linear, void *buf, size_t len);
 bool guest_linear_write(const struct vcpu *v, uint64_t linear, const void *buf, size_t len);
 
+/* Why a linear range stops being reachable (guest_linear_reachable). */
+struct guest_fault {
+    bool page_fault; /* the guest's page tables refuse it: the CPU would raise #PF ... */
+    uint64_t linear; /* ... at this address (CR2) ... */
+    uint32_t error;  /* ... with this error code. False: a non-guest physical address. */
+};
+
+/* How many bytes from `linear` (up to `len`) the guest could access as a write or a read;
+ * below `len`, *fault says why the next byte is not reachable. */
+size_t guest_linear_reachable(const struct vcpu *v, uint64_t linear, size_t len, bool write, struct guest_fault *fault);
+
 /* Fetches and decodes the instruction at CS:RIP (TCG supplies no instruction bytes). */
 bool guest_fetch_insn(const struct vcpu *v, struct insn *out);
 

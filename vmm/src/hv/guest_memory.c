@@ -46,6 +46,28 @@ static bool linear_copy(const struct vcpu *v, uint64_t linear, uint8_t *buf, siz
     return true;
 }
 
+size_t guest_linear_reachable(const struct vcpu *v, uint64_t linear, size_t len, bool write,
+                              struct guest_fault *fault) {
+    struct guest_paging paging;
+    vcpu_paging(v, &paging);
+    size_t reached = 0;
+    while (reached < len) {
+        uint64_t at = linear + reached, pa;
+        uint32_t error;
+        enum walk_result r =
+            guest_linear_to_phys(&paging, read_for_walker, 0, at, write ? GUEST_ACCESS_WRITE : 0, &pa, &error);
+        size_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+        if (chunk > len - reached) chunk = len - reached;
+        if (r != WALK_OK || !is_guest_range(pa, chunk)) {
+            bool page_fault = r == WALK_NOT_PRESENT || r == WALK_PROTECTION || r == WALK_RESERVED_BIT;
+            *fault = (struct guest_fault){ page_fault, at, page_fault ? error : 0 };
+            return reached;
+        }
+        reached += chunk;
+    }
+    return reached;
+}
+
 bool guest_linear_read(const struct vcpu *v, uint64_t linear, void *buf, size_t len) {
     return linear_copy(v, linear, buf, len, false);
 }

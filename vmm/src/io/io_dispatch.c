@@ -114,6 +114,19 @@ static void port_string(struct vcpu *v, const struct io_port_handler *h, const s
     while (remaining) {
         size_t units = backwards ? 1 : (remaining < STRING_CHUNK / e->size ? remaining : STRING_CHUNK / e->size);
         uint64_t offset = *index & mask;
+        /* Only as many units as the guest's memory takes: the CPU checks the memory operand
+         * before the port access, so a unit that would fault is not read from the device. */
+        struct guest_fault fault;
+        size_t reachable = guest_linear_reachable(v, base + offset, units * e->size, e->in, &fault);
+        if (reachable < e->size) {
+            if (!fault.page_fault)
+                panic("%s guest-physical memory the guest does not own at linear %lx\n",
+                      e->in ? "INS into" : "OUTS from", fault.linear);
+            /* rCX and rSI/rDI count the units done; the guest's handler resumes the instruction. */
+            vcpu_inject_page_fault(v, fault.linear, fault.error);
+            return;
+        }
+        if (reachable < units * e->size) units = reachable / e->size;
         size_t bytes = units * e->size;
         if (!e->in && !guest_linear_read(v, base + offset, buffer, bytes))
             panic("OUTS from unmapped guest memory at %lx\n", base + offset);

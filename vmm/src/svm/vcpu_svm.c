@@ -71,6 +71,11 @@ void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, 
     arch(v)->vmcb->control.event_inject = event;
 }
 
+void vcpu_inject_page_fault(struct vcpu *v, uint64_t linear, uint32_t error_code) {
+    arch(v)->vmcb->save.cr2 = linear;
+    vcpu_inject_exception(v, 14, true, error_code);
+}
+
 void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool reads, bool writes) {
     /* Three 2 KiB vectors, 2 bits per MSR (read, write): 0-1FFFh, C000_0000h-, C001_0000h-. */
     uint32_t offset;

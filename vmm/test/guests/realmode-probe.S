@@ -17,8 +17,8 @@ _start:
     sti
     movb %dl, boot_drive
 
-    /* The rest of the probe is in sectors 2-4: load them with a CHS read (INT 13h AH=02h). */
-    movw $0x0203, %ax
+    /* The rest of the probe is in sectors 2-7: load them with a CHS read (INT 13h AH=02h). */
+    movw $0x0206, %ax
     movw $0x0002, %cx
     xorb %dh, %dh
     movw $0x7E00, %bx
@@ -54,7 +54,7 @@ putc:
     ret
 
 boot_drive: .byte 0
-msg_chs_failed: .asciz "probe: CHS read of sectors 2-4 failed\r\n"
+msg_chs_failed: .asciz "probe: CHS read of sectors 2-7 failed\r\n"
 
     .org 510
     .word 0xAA55
@@ -186,6 +186,8 @@ e820_done:
     call print_hex32
     call newline
 
+    call page_fault_in_rep_insw
+
     /* The hypervisor's NIC, hidden and fenced. The test reads its BARs and the IDE bus master's
      * ports from the hypervisor's log and types them ("<memory base> <port base> <bus master>",
      * hex) when asked; without an answer within about 3 s (no NIC hidden) the checks are skipped. The probe reads the NIC's STATUS
@@ -310,6 +312,148 @@ finished:
 4:  hlt
     jmp 4b
 
+/* REP INSW into a page that is not present, in 32-bit protected mode with paging: sector 8
+ * read by PIO into 1FF00h, whose second half is page 20000h. A CPU takes #PF at 20000h with
+ * 128 words done (ECX = 128 left) and, once the handler has mapped the page, resumes the
+ * instruction; the hypervisor, which executes the whole REP INSW for a captured port, must do
+ * the same. Prints CR2, the error code, ECX at the fault and the result. */
+#define PD 0x10000
+#define PT 0x11000
+#define PM_IDT 0x12000
+#define UNMAPPED 0x20000
+page_fault_in_rep_insw:
+    cli
+    movw $0x1F6, %dx
+    movb $0xE0, %al                     /* master, LBA */
+    outb %al, %dx
+    movw $0x1F2, %dx
+    movb $1, %al
+    outb %al, %dx
+    incw %dx
+    movb $8, %al                        /* LBA 8 */
+    outb %al, %dx
+    incw %dx
+    xorb %al, %al
+    outb %al, %dx
+    incw %dx
+    outb %al, %dx
+    movw $0x1F7, %dx
+    movb $0x20, %al                     /* READ SECTORS (PIO) */
+    outb %al, %dx
+13: inb %dx, %al
+    testb $0x80, %al                    /* BSY */
+    jnz 13b
+    testb $0x08, %al                    /* DRQ */
+    jz 13b
+
+    /* Page directory, one page table identity-mapping 4 MiB except UNMAPPED, and an IDT whose
+     * only gate is #PF. */
+    movw $(PD >> 4), %ax
+    movw %ax, %es
+    xorw %di, %di
+    xorl %eax, %eax
+    movw $(3 * 1024), %cx
+    cld
+    rep stosl
+    movl $(PT | 3), %es:0
+    movw $(PT - PD), %di
+    movl $3, %eax
+    movw $1024, %cx
+14: movl %eax, %es:(%di)
+    addl $0x1000, %eax
+    addw $4, %di
+    loop 14b
+    movl $(UNMAPPED | 2), %es:(PT - PD + (UNMAPPED >> 12) * 4)   /* writable, not present */
+    movw $pf_handler, %es:(PM_IDT - PD + 14 * 8)
+    movw $0x10, %es:(PM_IDT - PD + 14 * 8 + 2)
+    movw $0x8E00, %es:(PM_IDT - PD + 14 * 8 + 4)  /* 32-bit interrupt gate */
+    xorw %ax, %ax
+    movw %ax, %es
+
+    movzwl %sp, %esp
+    lgdt gdt_descriptor
+    lidt pm_idt_descriptor
+    movl $PD, %eax
+    movl %eax, %cr3
+    movl %cr0, %eax
+    orl $0x80000001, %eax               /* PE, PG */
+    movl %eax, %cr0
+    ljmpl $0x10, $15f
+    .code32
+15: movw $0x08, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %ss
+    movl $(UNMAPPED - 0x100), %edi
+    movl $256, %ecx
+    movw $0x1F0, %dx
+    rep insw
+    movl %ecx, pf_ecx_after
+    movl %edi, pf_edi_after
+    movl %cr0, %eax
+    andl $0x7FFFFFFF, %eax              /* paging off */
+    movl %eax, %cr0
+    ljmp $0x18, $16f
+    .code16
+16: movw $0x20, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %ss
+    movl %cr0, %eax
+    andb $0xFE, %al                     /* back to real mode */
+    movl %eax, %cr0
+    ljmp $0, $17f
+17: xorw %ax, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %ss
+    lidt real_mode_idt_descriptor
+    sti
+    movw $msg_pf, %si
+    call print
+    movl pf_cr2, %eax
+    call print_hex32
+    movw $msg_pf_error, %si
+    call print
+    movl pf_error, %eax
+    call print_hex32
+    movw $msg_pf_ecx, %si
+    call print
+    movl pf_ecx, %eax
+    call print_hex32
+    movw $msg_pf_after, %si
+    call print
+    movl pf_ecx_after, %eax
+    call print_hex32
+    movb $' ', %al
+    call putc
+    movl pf_edi_after, %eax
+    call print_hex32
+    movb $' ', %al
+    call putc
+    pushw %ds
+    movw $((UNMAPPED - 0x100) >> 4), %ax
+    movw %ax, %ds
+    xorw %si, %si
+    call print                          /* the sector's string, read across the fault */
+    popw %ds
+    jmp newline
+
+    .code32
+pf_handler:
+    pushl %eax
+    movl %cr2, %eax
+    movl %eax, pf_cr2
+    movl 4(%esp), %eax
+    movl %eax, pf_error
+    movl %ecx, pf_ecx
+    orl $1, PT + (UNMAPPED >> 12) * 4   /* map the page */
+    invlpg UNMAPPED
+    popl %eax
+    addl $4, %esp                       /* the error code */
+    iret
+    .code16
+
 /* FS gets a flat 4 GiB limit (base 0) through a moment in protected mode, so 32-bit offsets
  * reach memory-mapped devices from real mode ("unreal mode"). */
 enter_unreal_mode:
@@ -412,10 +556,24 @@ dap:
 prd_table: .long 0, 0        /* one PRD entry; 4-byte aligned after dap */
 gdt:
     .quad 0
-    .quad 0x00CF92000000FFFF   /* flat data: base 0, limit 4 GiB, writable */
+    .quad 0x00CF92000000FFFF   /* 08h flat data: base 0, limit 4 GiB, writable */
+    .quad 0x00CF9A000000FFFF   /* 10h flat 32-bit code */
+    .quad 0x00009A000000FFFF   /* 18h 16-bit code, base 0, limit 64 KiB (back to real mode) */
+    .quad 0x000092000000FFFF   /* 20h 16-bit data, base 0, limit 64 KiB */
 gdt_descriptor:
-    .word 15
+    .word 39
     .long gdt
+pm_idt_descriptor:
+    .word 32 * 8 - 1
+    .long PM_IDT
+real_mode_idt_descriptor:
+    .word 0x3FF
+    .long 0
+pf_cr2: .long 0
+pf_error: .long 0
+pf_ecx: .long 0
+pf_ecx_after: .long 0
+pf_edi_after: .long 0
 nic_memory: .long 0
 nic_ports: .word 0
 bus_master_ports: .word 0
@@ -430,6 +588,10 @@ msg_int12: .asciz "probe: int12 "
 msg_vmmcall: .asciz "probe: vmmcall "
 msg_straddle: .asciz "probe: inl 1ee "
 msg_efer: .asciz "probe: efer reserved bit write #GP "
+msg_pf: .asciz "probe: rep insw #PF cr2 "
+msg_pf_error: .asciz " error "
+msg_pf_ecx: .asciz " ecx "
+msg_pf_after: .asciz "; after ecx "
 msg_tsc: .asciz "probe: tsc after writing 0 "
 msg_nic_ask: .asciz "probe: nic bars? "
 msg_nic_status: .asciz "probe: nic status "
