@@ -246,23 +246,8 @@ e820_done:
     subw $2, %dx
     movb $0x06, %al
     outb %al, %dx                       /* clear error and interrupt */
-    movw $0x1F6, %dx
-    movb $0xE0, %al                     /* master, LBA */
-    outb %al, %dx
-    movw $0x1F2, %dx
-    movb $1, %al                        /* one sector ... */
-    outb %al, %dx
-    incw %dx
-    movb $8, %al                        /* ... at LBA 8 */
-    outb %al, %dx
-    incw %dx
-    xorb %al, %al
-    outb %al, %dx
-    incw %dx
-    outb %al, %dx
-    movw $0x1F7, %dx
     movb $0xC8, %al                     /* READ DMA */
-    outb %al, %dx
+    call ata_command_sector_8
     movw bus_master_ports, %dx
     movb $0x09, %al                     /* start, towards memory */
     outb %al, %dx
@@ -312,6 +297,29 @@ finished:
 4:  hlt
     jmp 4b
 
+/* ata_command_sector_8: issues command AL for one sector at LBA 8 on the primary master
+ * through the task file (ports 1F2h-1F7h). */
+ata_command_sector_8:
+    pushw %ax
+    movw $0x1F6, %dx
+    movb $0xE0, %al                     /* master, LBA */
+    outb %al, %dx
+    movw $0x1F2, %dx
+    movb $1, %al                        /* one sector ... */
+    outb %al, %dx
+    incw %dx
+    movb $8, %al                        /* ... at LBA 8 */
+    outb %al, %dx
+    incw %dx
+    xorb %al, %al
+    outb %al, %dx
+    incw %dx
+    outb %al, %dx
+    popw %ax
+    movw $0x1F7, %dx
+    outb %al, %dx
+    ret
+
 /* REP INSW into a page that is not present, in 32-bit protected mode with paging: sector 8
  * read by PIO into 1FF00h, whose second half is page 20000h. A CPU takes #PF at 20000h with
  * 128 words done (ECX = 128 left) and, once the handler has mapped the page, resumes the
@@ -323,23 +331,8 @@ finished:
 #define UNMAPPED 0x20000
 page_fault_in_rep_insw:
     cli
-    movw $0x1F6, %dx
-    movb $0xE0, %al                     /* master, LBA */
-    outb %al, %dx
-    movw $0x1F2, %dx
-    movb $1, %al
-    outb %al, %dx
-    incw %dx
-    movb $8, %al                        /* LBA 8 */
-    outb %al, %dx
-    incw %dx
-    xorb %al, %al
-    outb %al, %dx
-    incw %dx
-    outb %al, %dx
-    movw $0x1F7, %dx
     movb $0x20, %al                     /* READ SECTORS (PIO) */
-    outb %al, %dx
+    call ata_command_sector_8           /* leaves DX at the status port */
 13: inb %dx, %al
     testb $0x80, %al                    /* BSY */
     jnz 13b
