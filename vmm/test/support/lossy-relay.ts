@@ -171,7 +171,7 @@ function parseCounts(match: RegExpExecArray): RelayCounts {
 
 function checkProbabilities(impairments: RelayImpairments): void {
   for (const [key, p] of Object.entries(impairments)) {
-    if (p !== undefined && !(p >= 0 && p < 1)) throw new Error(`lossy relay: ${key} must be in [0, 1), got ${p}`);
+    if (p !== undefined && !(p >= 0 && p <= 1)) throw new Error(`lossy relay: ${key} must be in [0, 1], got ${p}`);
   }
 }
 
