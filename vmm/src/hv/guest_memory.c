@@ -46,26 +46,32 @@ static bool linear_copy(const struct vcpu *v, uint64_t linear, uint8_t *buf, siz
     return true;
 }
 
+/* guest_linear_chunks callback: stops at the first chunk that is not guest memory. */
+static bool count_guest_chunk(void *ctx, uint64_t gpa, size_t offset, size_t len) {
+    if (!is_guest_range(gpa, len)) return false;
+    *(size_t *)ctx = offset + len;
+    return true;
+}
+
 size_t guest_linear_reachable(const struct vcpu *v, uint64_t linear, size_t len, bool write,
                               struct guest_fault *fault) {
     struct guest_paging paging;
     vcpu_paging(v, &paging);
     size_t reached = 0;
-    while (reached < len) {
-        uint64_t at = linear + reached, pa;
-        uint32_t error;
-        enum walk_result r =
-            guest_linear_to_phys(&paging, read_for_walker, 0, at, write ? GUEST_ACCESS_WRITE : 0, &pa, &error);
-        size_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
-        if (chunk > len - reached) chunk = len - reached;
-        if (r != WALK_OK || !is_guest_range(pa, chunk)) {
-            bool page_fault = r == WALK_NOT_PRESENT || r == WALK_PROTECTION || r == WALK_RESERVED_BIT;
-            *fault = (struct guest_fault){ page_fault, at, page_fault ? error : 0 };
-            return reached;
-        }
-        reached += chunk;
+    uint64_t fault_linear = 0;
+    uint32_t error = 0;
+    enum walk_result r = guest_linear_chunks(&paging, read_for_walker, 0, linear, len, write ? GUEST_ACCESS_WRITE : 0,
+                                             count_guest_chunk, &reached, &fault_linear, &error);
+    if (r == WALK_OK) return len;
+    if (r == WALK_ABORTED) {
+        *fault = (struct guest_fault){ false, linear + reached, 0 };
+        return reached;
     }
-    return reached;
+    bool page_fault = r == WALK_NOT_PRESENT || r == WALK_PROTECTION || r == WALK_RESERVED_BIT;
+    *fault = (struct guest_fault){ page_fault, fault_linear, page_fault ? error : 0 };
+    /* Nothing was moved before a fault: the bytes up to the faulting page are reachable (the
+     * walker wraps linear addresses at 4 GiB outside long mode; len is far below that). */
+    return page_fault ? (size_t)((fault_linear - linear) & 0xFFFFFFFFu) : 0;
 }
 
 bool guest_linear_read(const struct vcpu *v, uint64_t linear, void *buf, size_t len) {
