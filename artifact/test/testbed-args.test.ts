@@ -93,6 +93,33 @@ describe('buildQemuArgs', () => {
     ]);
   });
 
+  test('q35: a PCIe chipset whose IDE devices sit on an added PIIX3 IDE function, by channel and unit', () => {
+    const args = buildQemuArgs(
+      {
+        name: 'probe-q35',
+        logDir: '/l',
+        chipset: 'q35',
+        disks: [{ kind: 'placeholder', sizeBytes: 1 << 20 }],
+        cdrom: '/i/c.iso',
+      },
+      runtime,
+    );
+    expect(args.slice(args.indexOf('-M'), args.indexOf('-M') + 2)).toEqual(['-M', 'q35']);
+    const from = args.indexOf('piix3-ide,id=piix-ide') - 1;
+    expect(args.slice(from, from + 10)).toEqual([
+      '-device',
+      'piix3-ide,id=piix-ide',
+      '-drive',
+      'driver=null-co,size=1048576,read-zeroes=on,if=none,id=ide0',
+      '-device',
+      'ide-hd,drive=ide0,bus=piix-ide.0,unit=0',
+      '-drive',
+      'file=/i/c.iso,format=raw,readonly=on,if=none,id=ide2',
+      '-device',
+      'ide-cd,drive=ide2,bus=piix-ide.1,unit=0',
+    ]);
+  });
+
   test('direct Linux boot with initrd, user networking, snapshot qcow2 with host cache off', () => {
     const args = buildQemuArgs(
       {

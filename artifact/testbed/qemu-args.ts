@@ -21,7 +21,7 @@ export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; a
     '-name',
     `${spec.name},process=qemu-${spec.name}`,
     '-M',
-    'pc',
+    spec.chipset ?? 'pc',
     '-accel',
     runtime.accel,
     '-cpu',
@@ -51,12 +51,11 @@ export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; a
     '-serial',
     'chardev:com2',
   ];
-  (spec.disks ?? []).forEach((disk, index) => args.push('-drive', driveOption(disk, index)));
+  if (spec.chipset === 'q35') args.push('-device', `piix3-ide,id=${q35IdeController}`);
+  (spec.disks ?? []).forEach((disk, index) => args.push(...ideArgs(spec, driveOption(disk), index, 'disk')));
   if (spec.cdrom !== undefined) {
-    args.push(
-      '-drive',
-      `file=${escapeOption(spec.cdrom)},format=raw,if=ide,index=${cdromIndex(spec)},media=cdrom,readonly=on`,
-    );
+    const medium = { source: `file=${escapeOption(spec.cdrom)},format=raw`, flags: ['readonly=on'] };
+    args.push(...ideArgs(spec, medium, cdromIndex(spec), 'cdrom'));
   }
   args.push(...usbArgs(spec.usbDisks ?? []));
   if (spec.kernel !== undefined) {
@@ -73,21 +72,39 @@ export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; a
   return args;
 }
 
-function driveOption(disk: DiskSpec, index: number): string {
-  if (disk.kind === 'placeholder') {
-    return `driver=null-co,size=${disk.sizeBytes},read-zeroes=on,if=ide,index=${index},media=disk`;
-  }
-  const mode = disk.mode ?? 'readWrite';
-  const options = [
-    `file=${escapeOption(disk.path)}`,
-    `format=${disk.format}`,
-    'if=ide',
-    `index=${index}`,
-    'media=disk',
+/** q35's own disk controller is AHCI: the IDE disks go on a PIIX3 IDE function added to it. */
+const q35IdeController = 'piix-ide';
+
+/**
+ * One IDE device at `index` (0-3: primary master, primary slave, secondary master, secondary
+ * slave): on pc the chipset's own channels (-drive if=ide), on q35 the added PIIX3's.
+ */
+function ideArgs(spec: MachineSpec, drive: DriveOptions, index: number, media: 'disk' | 'cdrom'): string[] {
+  if (spec.chipset !== 'q35')
+    return ['-drive', [drive.source, 'if=ide', `index=${index}`, `media=${media}`, ...drive.flags].join(',')];
+  const id = `ide${index}`;
+  const device = media === 'disk' ? 'ide-hd' : 'ide-cd';
+  const bus = `${q35IdeController}.${index >> 1}`;
+  return [
+    '-drive',
+    [drive.source, ...drive.flags, 'if=none', `id=${id}`].join(','),
+    '-device',
+    `${device},drive=${id},bus=${bus},unit=${index & 1}`,
   ];
-  if (disk.cache !== undefined) options.push(`cache=${disk.cache}`);
-  if (mode === 'snapshot') options.push('snapshot=on');
-  return options.join(',');
+}
+
+/** A -drive's block backend (file or driver) and its flags; where it attaches is ideArgs' business. */
+interface DriveOptions {
+  source: string;
+  flags: string[];
+}
+
+function driveOption(disk: DiskSpec): DriveOptions {
+  if (disk.kind === 'placeholder') return { source: `driver=null-co,size=${disk.sizeBytes},read-zeroes=on`, flags: [] };
+  const flags: string[] = [];
+  if (disk.cache !== undefined) flags.push(`cache=${disk.cache}`);
+  if ((disk.mode ?? 'readWrite') === 'snapshot') flags.push('snapshot=on');
+  return { source: `file=${escapeOption(disk.path)},format=${disk.format}`, flags };
 }
 
 /**

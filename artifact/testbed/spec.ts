@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 import { tunables } from '../core/tunables.js';
-/** What a test or experiment asks for: one emulated PC (QEMU `-M pc`, one CPU). */
+/** What a test or experiment asks for: one emulated PC (QEMU `-M pc` or `-M q35`, one CPU). */
 export interface MachineSpec {
   /** Short name: used for the QEMU process name and the log file names. */
   name: string;
+  /**
+   * 'pc' (default): i440FX with the PIIX3's IDE, PCI only. 'q35': a PCIe chipset (ECAM window
+   * described by ACPI MCFG) with the disks on a PIIX3 IDE controller added beside its AHCI, so
+   * the hypervisor's primary channel is still there.
+   */
+  chipset?: Chipset;
   /** Every byte of every serial port is written there (raw and with host-side timestamps). */
   logDir: string;
   memoryMiB?: number;
@@ -51,6 +57,8 @@ export interface MachineSpec {
 }
 
 export type Accel = 'tcg' | 'kvm';
+
+export type Chipset = 'pc' | 'q35';
 
 export type BootSource = 'disk' | 'network';
 

@@ -27,8 +27,11 @@ export const wireMtu = tunables.wire.mtu;
  * manifest records this expectation; the Fig. 8 parser reads the hypervisor's own figure.
  */
 export const aoeSectorsPerFrame = (mtu: number) => Math.floor((mtu - 36) / 512);
-/** The hypervisor's options: find the target by broadcast, frames sized to the wire's MTU. */
-const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu}`;
+/**
+ * The hypervisor's options: find the target by broadcast, frames sized to the wire's MTU, and
+ * hypercalls from user space (the guest's Fig. 9 tool resets and prints the AoE statistics).
+ */
+const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu} hypercalls=any`;
 /** The wire's MTU on this testbed: the hardware description's, or the emulated wire's. */
 const mtuOf = (ctx: RepetitionContext) =>
   ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.mtu : wireMtu;

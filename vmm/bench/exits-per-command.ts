@@ -35,6 +35,7 @@ const machine = await startMachine(
     'bench-exits',
     { image: disk.path, shelf: 1, slot: 1 },
     { netns: netns.name, tap: netns.taps[0]!, mac: '52:54:00:a0:e0:09' },
+    { append: 'aoe=1.1 hypercalls=any' }, // the guest's tool calls from user space
   ),
 );
 try {

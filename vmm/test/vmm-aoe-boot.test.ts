@@ -8,7 +8,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ensureDebianImage, withMountedRoot } from '../../artifact/images/index.js';
-import { createNetns, runInShell, startMachine, type Machine, type Netns } from '../../artifact/testbed/index.js';
+import {
+  createNetns,
+  runInShell,
+  startMachine,
+  type Machine,
+  type MachineSpec,
+  type Netns,
+} from '../../artifact/testbed/index.js';
 import { buildServer, spawnVblade, stopProcess, type RunningServer } from '../../server/lab.js';
 import { buildHypervisor, probeGuestImage } from './support/hypervisor.js';
 import { networkBootClient, privateCopy, type PrivateCopy } from './support/network-boot.js';
@@ -37,26 +44,37 @@ afterEach(async () => {
 });
 
 /** Serves `image` as e1.1 in a fresh namespace (once per test) and powers on a client that boots it. */
-async function bootOverAoe(name: string, image: string): Promise<Machine> {
+async function bootOverAoe(name: string, image: string, extra: Partial<MachineSpec> = {}): Promise<Machine> {
   netns ??= await createNetns(`vmm-aoeboot-${process.pid}`);
   vblade ??= spawnVblade({ netns: netns.name, ifname: netns.taps[0]!, image, ...target });
   machine = await startMachine(
-    networkBootClient(name, { image, ...target }, { netns: netns.name, tap: netns.taps[0]!, mac: guestMac }),
+    networkBootClient(name, { image, ...target }, { netns: netns.name, tap: netns.taps[0]!, mac: guestMac }, extra),
   );
   return machine;
 }
 
+/**
+ * Answers the probe's question with the hidden NIC's BARs as the hypervisor fenced them, the IDE
+ * bus master's ports, and the address of the NIC's configuration space in the ECAM window
+ * (`ecamBase` + its bus/device/function; 0 on a PCI chipset). Returns the memory BAR's match.
+ */
+async function answerProbe(m: Machine, ecamBase: number | undefined) {
+  const memory = await m.consoles.com2.waitFor(/BAR\d: memory ([0-9a-f]+)-[0-9a-f]+ fenced/, 180_000);
+  const ports = await m.consoles.com2.waitFor(/BAR\d: ports ([0-9a-f]+)-[0-9a-f]+ fenced/, 10_000);
+  const busMaster = await m.consoles.com2.waitFor(/primary channel captured \(.*bus master ([0-9a-f]+)\)/, 10_000);
+  const nic = /PCI ([0-9a-f]{2}):([0-9a-f]{2})\.([0-7]) hidden from the guest/.exec(m.consoles.com2.text)!;
+  const [bus, device, fn] = nic.slice(1).map((x) => parseInt(x, 16));
+  const ecam = ecamBase === undefined ? 0 : ecamBase + bus! * 2 ** 20 + device! * 2 ** 15 + fn! * 2 ** 12;
+  await m.consoles.com1.waitForPrompt(/probe: nic bars\? /, 180_000);
+  m.consoles.com1.send(`${memory.match[1]} ${ports.match[1]} ${busMaster.match[1]} ${ecam.toString(16)}\r`);
+  return { memory, ecam };
+}
+
 describe('network boot through the hypervisor', () => {
-  test("the real-mode probe boots from the AoE target through the BIOS; port I/O straddling the captured ports is split, not fatal; the hidden NIC's BARs are fenced", async () => {
+  test("the real-mode probe boots from the AoE target through the BIOS; port I/O straddling the captured ports is split, not fatal; machine-wide MSRs are the guest's own copies; the hidden NIC's BARs are fenced", async () => {
     disk = privateCopy(probeGuestImage, 'probe-image');
     const m = await bootOverAoe('aoe-probe', disk.path);
-    // The hidden NIC's BARs as the hypervisor fenced them, and the IDE bus master's ports,
-    // typed into the probe when it asks.
-    const memory = await m.consoles.com2.waitFor(/BAR\d: memory ([0-9a-f]+)-[0-9a-f]+ fenced/, 180_000);
-    const ports = await m.consoles.com2.waitFor(/BAR\d: ports ([0-9a-f]+)-[0-9a-f]+ fenced/, 10_000);
-    const busMaster = await m.consoles.com2.waitFor(/primary channel captured \(.*bus master ([0-9a-f]+)\)/, 10_000);
-    await m.consoles.com1.waitForPrompt(/probe: nic bars\? /, 180_000);
-    m.consoles.com1.send(`${memory.match[1]} ${ports.match[1]} ${busMaster.match[1]}\r`);
+    const { memory } = await answerProbe(m, undefined); // QEMU pc: PCI, no ECAM window
     await m.consoles.com1.waitFor(/probe: done\r?\n/, 180_000);
     const hv = m.consoles.com2.text;
     expect(hv).toMatch(/IDE [0-9a-f:.]+ primary channel captured/);
@@ -68,6 +86,21 @@ describe('network boot through the hypervisor', () => {
     expect(m.consoles.com1.text).toMatch(/probe: inl 1ee [0-9a-f]{8}/);
     expect(hv).toMatch(/I\/O: 4-byte access at port 1ee spans claimed and other ports: split into bytes/);
     expect(m.consoles.com1.text).toMatch(/probe: efer reserved bit write #GP 01/);
+    // Machine-wide MSRs: the guest reads back what it wrote; the CPU kept its own values.
+    expect(m.consoles.com1.text).toMatch(/probe: top_mem wrote 40000000 read 40000000/);
+    const mtrr = /probe: mtrr def type wrote ([0-9a-f]{8}) read ([0-9a-f]{8})/.exec(m.consoles.com1.text);
+    expect(mtrr?.[2]).toBe(mtrr?.[1]);
+    const cpuKeeps = (msr: string, wrote: number) => {
+      const line = new RegExp(
+        `guest wrote MSR ${msr} = ([0-9a-f]+): kept as the guest's own copy; the CPU keeps ([0-9a-f]+)`,
+      );
+      const logged = line.exec(hv);
+      expect(logged, `no line for MSR ${msr}`).not.toBeNull();
+      expect(parseInt(logged![1]!, 16)).toBe(wrote);
+      expect(parseInt(logged![2]!, 16)).not.toBe(wrote);
+    };
+    cpuKeeps('c001001a', 0x40000000);
+    cpuKeeps('2ff', parseInt(mtrr![1]!, 16));
     // REP INSW from the captured data port into a page that is not present: #PF at that page
     // with 128 of 256 words done, and the instruction resumes after the guest maps it.
     expect(m.consoles.com1.text).toMatch(
@@ -80,6 +113,8 @@ describe('network boot through the hypervisor', () => {
     const rctl = (BigInt(`0x${memory.match[1]}`) + 0x100n).toString(16);
     expect(hv).toMatch(new RegExp(`fence: guest write to the hidden device at address ${rctl} dropped \\(1 so far\\)`));
     expect(hv).toMatch(/fence: guest write to the hidden device at port [0-9a-f]+ dropped \(4 so far\)/);
+    // Its expansion ROM: SeaBIOS left the decoder off, and its address is fenced all the same.
+    expect(hv).toMatch(/PCI [0-9a-f:.]+ expansion ROM: memory [0-9a-f]+-[0-9a-f]+ fenced \(decoder was off\)/);
     // READ DMA into the NIC's registers: refused with the bus master's error bit (02), the
     // device's interrupt (04) and the bus master no longer active.
     expect(m.consoles.com1.text).toMatch(/probe: dma to nic bus master status 06/);
@@ -95,6 +130,23 @@ describe('network boot through the hypervisor', () => {
     expect(logSeconds.length).toBeGreaterThan(20);
     logSeconds.forEach((t, i) => expect(t).toBeGreaterThanOrEqual(logSeconds[i - 1] ?? 0));
     expect(logSeconds.at(-1)).toBeLessThan(600);
+    expect(hv).not.toMatch(/PANIC/);
+  }, 240_000);
+
+  test("on a PCIe chipset (q35), the hidden NIC's configuration space in the ECAM window reads as absent and ignores writes", async () => {
+    disk = privateCopy(probeGuestImage, 'probe-image');
+    const m = await bootOverAoe('aoe-probe-q35', disk.path, { chipset: 'q35' });
+    // SeaBIOS puts q35's ECAM window at B0000000h; the hypervisor finds it in the ACPI MCFG.
+    const { ecam } = await answerProbe(m, 0xb0000000);
+    // Read as an empty slot. Without the fence it reads 100e8086 (the e1000), and the probe's
+    // write of 0 to its command register stops the NIC, so the LBA read below never completes.
+    const id = await m.consoles.com1.waitFor(/probe: nic config id ([0-9a-f]{8})/, 60_000);
+    expect(id.match[1]).toBe('ffffffff');
+    await m.consoles.com1.waitFor(/probe: done\r?\n/, 180_000);
+    const hv = m.consoles.com2.text;
+    expect(hv).toMatch(new RegExp(`configuration space at ${ecam.toString(16)} \\(ECAM\\) fenced`));
+    expect(m.consoles.com1.text).toMatch(/probe: nic status ffffffff/);
+    expect(m.consoles.com1.text).toMatch(/probe: lba8 netboot-probe-sector-8/);
     expect(hv).not.toMatch(/PANIC/);
   }, 240_000);
 

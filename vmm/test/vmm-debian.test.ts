@@ -21,6 +21,7 @@ import {
   vmmImage,
   type MemoryRange,
 } from './support/hypervisor.js';
+import { guestHypercall } from './support/network-boot.js';
 
 const bootTimeoutMs = 10 * 60_000;
 let machine: Machine | undefined;
@@ -80,6 +81,11 @@ test(
     // The disk runs with bus-master DMA (ata_piix), untouched by the hypervisor.
     const ata = await guestShell(m, 'echo "@@XFER=$(cat /sys/class/ata_device/dev1.0/xfer_mode)"');
     expect(ata).toMatch(/@@XFER=XFER_(MW_DMA|UDMA)_\d/);
+
+    // A hypercall from user space (the default hypercalls=kernel) raises #UD, as VMMCALL does on a
+    // PC without the hypervisor: the process dies of SIGILL (128 + 4), the hypervisor runs on.
+    const user = await guestShell(m, `${guestHypercall('AOE_STATS_LOG')}; echo "@@HYPERCALL=$?"`);
+    expect(user).toMatch(/@@HYPERCALL=132\b/);
 
     // reboot: the platform resets, the loader starts the hypervisor again, the guest comes back.
     await waitForShell(m.consoles.com1);

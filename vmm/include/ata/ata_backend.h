@@ -60,6 +60,10 @@ struct ata_backend {
     void *ctx;
     enum ata_backend_outcome (*execute)(void *ctx, const struct ata_backend_command *cmd,
                                         struct ata_backend_result *result);
+    /* Optional (NULL: never): the disk is known to be out of reach (the AoE target is past its
+     * deadline), so the channel answers what it can itself without waiting for execute() to
+     * fail (src/ata/ata_unreachable.c). */
+    bool (*unreachable)(void *ctx);
 };
 
 #endif

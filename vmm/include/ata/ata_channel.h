@@ -122,6 +122,13 @@ struct ata_channel {
     uint8_t backend_wait; /* enum ata_backend_wait */
     struct ata_backend_command backend_command;
     struct ata_backend_result backend_result;
+
+    /* The disk's last IDENTIFY data from the backend, for answering while the backend cannot
+     * reach it (IDENTIFY, SET FEATURES transfer mode), and how many commands were so answered. */
+    bool identity_known;
+    uint8_t identity[ATA_SECTOR_BYTES];
+    uint32_t unreachable_answers;
+
     uint8_t buffer[ATA_CHANNEL_BUFFER_BYTES];
 };
 

@@ -50,6 +50,19 @@
 #define ATA_ID_MULTIPLE_SETTING_VALID 0x0100
 #define ATA_ID_WORD_INTEGRITY 255 /* low byte 0xA5: high byte makes the byte sum 0 */
 #define ATA_ID_INTEGRITY_SIGNATURE 0xA5
+#define ATA_ID_WORD_MWDMA_MODES 63 /* bits 2:0: multiword DMA modes 0-2 supported */
+#define ATA_ID_WORD_PIO_MODES 64   /* bits 1:0: PIO modes 3 and 4 supported (0-2 always are) */
+#define ATA_ID_WORD_UDMA_MODES 88  /* bits 6:0: Ultra DMA modes 0-6 supported */
+
+/* SET FEATURES subcommand (features register) 03h: the transfer mode in the count register,
+ * as its type (bits 7:3) and mode number (bits 2:0). */
+#define ATA_FEATURE_SET_TRANSFER_MODE 0x03
+#define ATA_XFER_PIO_DEFAULT 0x00 /* 00h, or 01h: PIO default mode, IORDY disabled */
+#define ATA_XFER_PIO_FLOW 0x08
+#define ATA_XFER_MWDMA 0x20
+#define ATA_XFER_UDMA 0x40
+#define ATA_XFER_TYPE_MASK 0xF8
+#define ATA_XFER_MODE_MASK 0x07
 
 /* Largest SET MULTIPLE block: IDENTIFY word 47 is 8 bits wide and powers of two are valid. */
 #define ATA_MULTIPLE_MAX_SECTORS 128

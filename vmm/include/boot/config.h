@@ -19,6 +19,9 @@ struct hv_config {
     uint16_t aoe_wait_s;     /* aoe_wait=<seconds>            default 30: boot-time discovery limit */
     uint32_t aoe_deadline_s; /* aoe_deadline=<seconds>        default 180 (as Linux's aoe): a command the
                               * target leaves unanswered this long fails; 0 = retry forever */
+    bool user_hypercalls;    /* hypercalls=kernel|any         default kernel: VMMCALL outside ring 0 gets #UD,
+                              * as on a PC without the hypervisor; any = the guest's measurement tools
+                              * call from user space (guest/netboot-bench/hypercall.py) */
 };
 
 /* Parses `cmdline` into `config` (defaults first). The first word is skipped when it has no '=':

@@ -38,7 +38,8 @@ uint64_t vcpu_rflags(const struct vcpu *v);
 void vcpu_set_rflags(struct vcpu *v, uint64_t rflags);
 uint64_t vcpu_segment_base(const struct vcpu *v, enum insn_segment seg);
 uint16_t vcpu_segment_selector(const struct vcpu *v, enum insn_segment seg);
-enum cpu_mode vcpu_code_mode(const struct vcpu *v); /* 16/32/64-bit code, from CS and EFER.LMA */
+enum cpu_mode vcpu_code_mode(const struct vcpu *v);  /* 16/32/64-bit code, from CS and EFER.LMA */
+unsigned vcpu_privilege_level(const struct vcpu *v); /* CPL: 0 in real mode, 3 in virtual-8086 mode */
 void vcpu_paging(const struct vcpu *v, struct guest_paging *out);
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, uint32_t error_code);
 /* #PF at `linear` (the guest's CR2) with `error_code`. */

@@ -8,7 +8,9 @@
 
 /* Guest tool ABI (guest/netboot-bench/hypercall.py): EAX = function, result in EAX.
  * HYPERCALL_UNKNOWN for a function we do not have, HYPERCALL_NO_AOE for an AoE function when the
- * guest's disk is local. Any privilege level may call: the functions only count and print. */
+ * guest's disk is local. Ring 0 only by default: elsewhere VMMCALL raises #UD, as on a PC without
+ * the hypervisor, so no user process can flood its console or reset its counters. With
+ * hypercalls=any (the measurement runs) any privilege level may call. */
 #define HYPERCALL_PING 0x564D0001u            /* returns HYPERCALL_PONG */
 #define HYPERCALL_LOG_STATS 0x564D0002u       /* prints exit counts on the hypervisor console */
 #define HYPERCALL_AOE_STATS_RESET 0x564D0003u /* zeroes the AoE statistics (start of an interval) */
@@ -19,5 +21,6 @@
 #define HYPERCALL_UNKNOWN 0xFFFFFFFFu
 
 void hypercall_handle(struct vcpu *v, unsigned insn_length);
+void hypercall_allow_user(bool allowed);
 
 #endif

@@ -43,6 +43,16 @@ struct pci_bar {
  * after). False when it is unimplemented or unassigned; bar->slots is set either way. */
 bool pci_bar(struct pci_address a, unsigned index, struct pci_bar *bar);
 
+/* The expansion-ROM BAR (config offset 30h) of a type-0 header: its address, size and whether
+ * its decoder is on. False when it is unimplemented or unassigned. */
+struct pci_rom {
+    uint32_t base, size;
+    bool enabled;
+};
+bool pci_rom_bar(struct pci_address a, struct pci_rom *rom);
+/* Turns the expansion ROM's decoder off (its address stays). */
+void pci_rom_disable(struct pci_address a);
+
 /* A memory BAR: its base address and size (sized by the all-ones probe, restored after). Returns
  * false for an I/O BAR or an unassigned one. 64-bit BARs take the next slot as the high half. */
 bool pci_memory_bar(struct pci_address a, unsigned index, uint64_t *base, uint64_t *size);

@@ -5,11 +5,7 @@
 #ifndef X86_ACPI_CPUS_H
 #define X86_ACPI_CPUS_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-typedef bool (*phys_read_fn)(void *ctx, uint64_t pa, void *buf, size_t len);
+#include "x86/acpi_tables.h"
 
 enum acpi_cpus_result {
     ACPI_CPUS_OK,      /* *count is the number of enabled or online-capable processors */

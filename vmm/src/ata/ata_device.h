@@ -35,6 +35,13 @@ enum ata_backend_outcome ata_forward_chunk(struct ata_channel *ch, enum ata_back
 enum ata_backend_outcome ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48, bool sectors);
 bool ata_backend_busy(const struct ata_channel *ch);
 
+/* While the backend cannot reach the disk (ata_unreachable.c): the last IDENTIFY data it
+ * returned is kept, and ata_answer_unreachable() answers the failed backend command from it
+ * when the command only describes or configures the disk (true: the command goes on as if the
+ * backend had answered). */
+void ata_identity_remember(struct ata_channel *ch);
+bool ata_answer_unreachable(struct ata_channel *ch);
+
 /* PIO data phase (ata_pio.c); the *_done functions continue after a pending chunk. */
 void ata_pio_in_ready(struct ata_channel *ch); /* the buffer holds a chunk: offer block 1 */
 void ata_pio_read_start(struct ata_channel *ch);

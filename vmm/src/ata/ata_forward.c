@@ -14,15 +14,20 @@ void ata_transfer_take_chunk(struct ata_transfer *t) {
 bool ata_backend_busy(const struct ata_channel *ch) { return ch->backend_wait != ATA_WAIT_NONE; }
 
 /* Takes the backend's answer. On failure the guest's command ends with ERR: a transport
- * failure as "aborted", a device error with the backend's error and task file. */
+ * failure as "aborted" (unless the channel can answer it itself), a device error with the
+ * backend's error and task file. */
 static bool settle(struct ata_channel *ch, bool transport_ok) {
     const struct ata_backend_command *cmd = &ch->backend_command;
     const struct ata_backend_result *result = &ch->backend_result;
     if (!transport_ok) {
+        if (ata_answer_unreachable(ch)) return true;
         ata_device_fail(ch, ATA_ERROR_ABRT);
         return false;
     }
-    if (!(result->status & (ATA_STATUS_ERR | ATA_STATUS_DF))) return true;
+    if (!(result->status & (ATA_STATUS_ERR | ATA_STATUS_DF))) {
+        if (cmd->opcode == ATA_CMD_IDENTIFY_DEVICE) ata_identity_remember(ch);
+        return true;
+    }
     ata_task_file_store(ch, cmd->lba48, result->count, result->lba);
     ata_device_fail(ch, result->error ? result->error : ATA_ERROR_ABRT);
     ch->status |= result->status & ATA_STATUS_DF;
@@ -34,6 +39,8 @@ static enum ata_backend_outcome forward(struct ata_channel *ch, enum ata_backend
     const struct ata_backend_command *cmd = &ch->backend_command;
     ch->backend_result =
         (struct ata_backend_result){ .status = ATA_STATUS_READY, .count = cmd->count, .lba = cmd->lba };
+    bool known_unreachable = ch->backend.unreachable && ch->backend.unreachable(ch->backend.ctx);
+    if (known_unreachable && ata_answer_unreachable(ch)) return ATA_BACKEND_DONE;
     enum ata_backend_outcome outcome = ch->backend.execute(ch->backend.ctx, cmd, &ch->backend_result);
     if (outcome == ATA_BACKEND_PENDING) {
         ch->backend_wait = (uint8_t)then;

@@ -120,6 +120,16 @@ static bool parse_aoe_deadline(const char *v, size_t n, struct hv_config *c) {
     return true;
 }
 
+static bool parse_hypercalls(const char *v, size_t n, struct hv_config *c) {
+    if (equals(v, n, "kernel"))
+        c->user_hypercalls = false;
+    else if (equals(v, n, "any"))
+        c->user_hypercalls = true;
+    else
+        return false;
+    return true;
+}
+
 static const struct option {
     const char *key;
     option_parser parse;
@@ -133,9 +143,10 @@ static const struct option {
     { "mtu", parse_mtu, "1500 or 9000" },
     { "aoe_wait", parse_aoe_wait, "seconds from 1 to 3600" },
     { "aoe_deadline", parse_aoe_deadline, "seconds from 0 (retry forever) to 86400" },
+    { "hypercalls", parse_hypercalls, "kernel (ring 0 only) or any (user space too)" },
 };
 
-#define KNOWN_KEYS "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline"
+#define KNOWN_KEYS "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls"
 
 static void copy_word(char *dst, size_t size, const char *src, size_t length) {
     size_t n = length < size - 1 ? length : size - 1;
@@ -152,6 +163,7 @@ static void set_defaults(struct hv_config *c) {
     c->mtu = 1500;
     c->aoe_wait_s = 30;
     c->aoe_deadline_s = 180;
+    c->user_hypercalls = false;
 }
 
 bool config_parse(const char *cmdline, struct hv_config *config, char *error, unsigned long error_size) {

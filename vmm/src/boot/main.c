@@ -12,6 +12,7 @@
 #include "console/serial.h"
 #include "guest/bios_services.h"
 #include "pci/device_fence.h"
+#include "pci/ecam.h"
 #include "pci/pci_config_filter.h"
 #include "storage/aoe_backend.h"
 #include "storage/ide_capture.h"
@@ -21,6 +22,7 @@
 #include "mm/npt.h"
 #include "mm/pages.h"
 #include "hv/cpu_backend.h"
+#include "hv/hypercall.h"
 #include "x86/acpi_cpus.h"
 #include "x86/cpu.h"
 #include "x86/host_cpu.h"
@@ -53,10 +55,11 @@ static bool read_physical(void *ctx, uint64_t pa, void *buf, size_t len) {
     return true;
 }
 
+static uint16_t ebda_segment(void) { return *(volatile uint16_t *)phys_to_virt(BDA_EBDA_SEGMENT); }
+
 static void check_single_cpu(void) {
     unsigned cpus = 1;
-    uint16_t ebda_segment = *(volatile uint16_t *)phys_to_virt(BDA_EBDA_SEGMENT);
-    enum acpi_cpus_result result = acpi_count_cpus(read_physical, 0, ebda_segment, &cpus);
+    enum acpi_cpus_result result = acpi_count_cpus(read_physical, 0, ebda_segment(), &cpus);
     if (result == ACPI_CPUS_OK && cpus > 1)
         refuse("the firmware describes more than one CPU; the guest could start the others and run them "
                "unvirtualised. The hypervisor supports one CPU so far: boot with one CPU (QEMU: -smp 1)");
@@ -85,6 +88,9 @@ static void capture_network_disk(struct vcpu *vcpu) {
     pci_config_filter_init(vcpu);
     pci_config_hide(nic_address);
     device_fence_pci_function(vcpu, nic_address);
+    uint64_t nic_config;
+    if (ecam_function_address(read_physical, 0, ebda_segment(), nic_address, &nic_config))
+        device_fence_config_space(nic_address, nic_config);
     ide_capture_init(vcpu, aoe_backend(&session));
 }
 
@@ -93,6 +99,7 @@ static __attribute__((noreturn)) void hypervisor_main(void) {
     log_printf("running at %lx-%lx (%lu MiB hidden from the guest), %lu KiB image\n", hv_region.base,
                hv_region.base + hv_region.size - 1, hv_region.size >> 20, hv_region.image_size >> 10);
     aoe_boot_setup(&config);
+    hypercall_allow_user(config.user_hypercalls);
     cpu_backend_enable();
     struct bios_boot_entry boot =
         bios_services_install(firmware_map, firmware_map_count, hv_region.base, hv_region.size, config.boot_drive);

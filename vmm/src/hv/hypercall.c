@@ -35,8 +35,19 @@ static const struct {
     { HYPERCALL_AOE_STATS_LOG, log_aoe_stats },
 };
 
+#define VECTOR_UD 6
+
+static bool user_allowed;
+
+void hypercall_allow_user(bool allowed) { user_allowed = allowed; }
+
 void hypercall_handle(struct vcpu *v, unsigned insn_length) {
+    /* The BIOS hook stubs are recognised by address; they also run in virtual-8086 mode (CPL 3). */
     if (bios_services_handle(v, vcpu_linear_rip(v), insn_length)) return;
+    if (!user_allowed && vcpu_privilege_level(v) != 0) {
+        vcpu_inject_exception(v, VECTOR_UD, false, 0);
+        return;
+    }
 
     uint32_t function = (uint32_t)v->gprs.rax;
     uint32_t result = HYPERCALL_UNKNOWN;

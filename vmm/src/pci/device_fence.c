@@ -54,6 +54,17 @@ static void fence_memory(uint64_t base, uint64_t size) {
     fenced[fenced_count++] = (struct fenced_range){ first, end - first };
 }
 
+/* The hypervisor has no use for the device's expansion ROM: its decoder goes off, and the
+ * address the firmware gave it is fenced like a BAR, so the guest reads an empty range there. */
+static void fence_rom(struct pci_address a) {
+    struct pci_rom rom;
+    if (!pci_rom_bar(a, &rom)) return;
+    if (rom.enabled) pci_rom_disable(a);
+    fence_memory(rom.base, rom.size);
+    log_printf("PCI %02x:%02x.%x expansion ROM: memory %x-%x fenced (decoder %s)\n", a.bus, a.device, a.function,
+               rom.base, rom.base + rom.size - 1, rom.enabled ? "turned off" : "was off");
+}
+
 void device_fence_pci_function(struct vcpu *v, struct pci_address a) {
     for (unsigned index = 0; index < 6;) {
         struct pci_bar bar;
@@ -69,6 +80,13 @@ void device_fence_pci_function(struct vcpu *v, struct pci_address a) {
         }
         index += bar.slots;
     }
+    fence_rom(a);
+}
+
+void device_fence_config_space(struct pci_address a, uint64_t address) {
+    fence_memory(address, PAGE_SIZE);
+    log_printf("PCI %02x:%02x.%x configuration space at %lx (ECAM) fenced: the function reads as absent\n", a.bus,
+               a.device, a.function, address);
 }
 
 bool device_fence_dropped_write(uint64_t gpa) {

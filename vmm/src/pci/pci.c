@@ -12,6 +12,9 @@
 #define BAR_TYPE_64 (2u << 1)
 #define BAR_MEM_MASK 0xFFFFFFF0u
 #define BAR_IO_MASK 0xFFFFFFFCu
+#define PCI_ROM_BAR 0x30
+#define ROM_ENABLE (1u << 0)
+#define ROM_ADDRESS_MASK 0xFFFFF800u
 
 static void select_register(struct pci_address a, uint8_t offset) {
     outl(PCI_CONFIG_ADDRESS,
@@ -96,6 +99,20 @@ bool pci_bar(struct pci_address a, unsigned index, struct pci_bar *bar) {
     bar->size = ~mask + 1;
     return bar->base != 0 && (uint32_t)mask != 0;
 }
+
+bool pci_rom_bar(struct pci_address a, struct pci_rom *rom) {
+    /* Sized with the enable bit clear, so the ROM never decodes at the probe's address. */
+    uint32_t value = pci_read32(a, PCI_ROM_BAR);
+    pci_write32(a, PCI_ROM_BAR, ROM_ADDRESS_MASK);
+    uint32_t mask = pci_read32(a, PCI_ROM_BAR) & ROM_ADDRESS_MASK;
+    pci_write32(a, PCI_ROM_BAR, value);
+    rom->base = value & ROM_ADDRESS_MASK;
+    rom->size = ~mask + 1;
+    rom->enabled = value & ROM_ENABLE;
+    return rom->base != 0 && mask != 0;
+}
+
+void pci_rom_disable(struct pci_address a) { pci_write32(a, PCI_ROM_BAR, pci_read32(a, PCI_ROM_BAR) & ~ROM_ENABLE); }
 
 bool pci_memory_bar(struct pci_address a, unsigned index, uint64_t *base, uint64_t *size) {
     struct pci_bar bar;

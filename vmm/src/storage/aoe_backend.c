@@ -12,6 +12,11 @@ static enum ata_backend_outcome execute(void *ctx, const struct ata_backend_comm
     return ata_result_for(cmd, &answer, result);
 }
 
+static bool unreachable(void *ctx) {
+    struct aoe_backend_session *session = ctx;
+    return session->client->unreachable;
+}
+
 struct ata_backend aoe_backend(struct aoe_backend_session *session) {
-    return (struct ata_backend){ .ctx = session, .execute = execute };
+    return (struct ata_backend){ .ctx = session, .execute = execute, .unreachable = unreachable };
 }

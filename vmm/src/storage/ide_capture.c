@@ -36,9 +36,20 @@ static uint32_t port_read(void *ctx, uint16_t port, unsigned size) {
     return ata_channel_read(&channel, channel_port(port), size);
 }
 
+/* Logged at the 1st, 2nd, 4th, ... answer: a guest may retry its revalidation many times. */
+static void report_unreachable_answers(uint32_t before, uint8_t opcode) {
+    uint32_t now = channel.unreachable_answers;
+    if (now == before || (now & (now - 1)) != 0) return;
+    log_printf("IDE: the network disk is unreachable: command %x answered from the hypervisor's copy of its "
+               "IDENTIFY data (%u so far)\n",
+               opcode, now);
+}
+
 static void port_write(void *ctx, uint16_t port, unsigned size, uint32_t value) {
     (void)ctx;
+    uint32_t answered = channel.unreachable_answers;
     ata_channel_write(&channel, channel_port(port), value, size);
+    report_unreachable_answers(answered, (uint8_t)value);
 }
 
 /* REP INSW/OUTSW on the data port: a whole sector (or DRQ block) in one exit. */

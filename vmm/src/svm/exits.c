@@ -7,6 +7,7 @@
 
 #include "console/log.h"
 #include "hv/guest_memory.h"
+#include "hv/host_msrs.h"
 #include "hv/hypercall.h"
 #include "hv/policy.h"
 #include "io/io_ports.h"
@@ -67,6 +68,26 @@ void svm_exit_msr(struct vcpu *v) {
         vmcb->control.tsc_offset = ((v->gprs.rdx << 32) | (uint32_t)v->gprs.rax) - rdtsc();
         skip_instruction(v);
         return;
+    }
+    if (write) {
+        uint64_t value = (v->gprs.rdx << 32) | (uint32_t)v->gprs.rax;
+        bool first;
+        if (host_msrs_write(msr, value, &first)) {
+            if (first)
+                log_printf("guest wrote MSR %x = %lx: kept as the guest's own copy; the CPU keeps %lx (logged once "
+                           "per MSR)\n",
+                           msr, value, rdmsr(msr));
+            skip_instruction(v);
+            return;
+        }
+    } else {
+        uint64_t value;
+        if (host_msrs_read(msr, &value)) {
+            v->gprs.rax = (uint32_t)value;
+            v->gprs.rdx = value >> 32;
+            skip_instruction(v);
+            return;
+        }
     }
     /* VM_CR and VM_HSAVE_PA exist only with SVM, which the guest is told it lacks. */
     vcpu_inject_exception(v, VECTOR_GP, true, 0);

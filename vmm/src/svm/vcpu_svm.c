@@ -4,6 +4,7 @@
 #include "svm/svm.h"
 
 #include "console/log.h"
+#include "hv/host_msrs.h"
 #include "io/io_ports.h"
 #include "irq/interrupts.h"
 #include "lib/string.h"
@@ -54,6 +55,8 @@ enum cpu_mode vcpu_code_mode(const struct vcpu *v) {
     return CPU_MODE_16;
 }
 
+unsigned vcpu_privilege_level(const struct vcpu *v) { return arch(v)->vmcb->save.cpl; }
+
 void vcpu_paging(const struct vcpu *v, struct guest_paging *out) {
     const struct vmcb_save *s = &arch(v)->vmcb->save;
     out->cr0 = s->cr0;
@@ -91,6 +94,22 @@ void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool reads, bool writes) {
     uint8_t *byte = &arch(v)->msr_bitmap[offset + bit / 8];
     if (reads) *byte |= (uint8_t)(1u << (bit % 8));
     if (writes) *byte |= (uint8_t)(2u << (bit % 8));
+}
+
+static uint64_t read_msr(uint32_t msr) { return rdmsr(msr); }
+
+/* The machine-wide MSRs (include/hv/host_msrs.h) this CPU has; SVM means an AMD CPU of family
+ * 0Fh or later, which has SYSCFG, TOP_MEM and TOP_MEM2. */
+static void intercept_host_msrs(struct vcpu *v) {
+    struct host_msr_presence presence = { .amd_memory_map = true };
+    if (cpuid(1, 0).edx & CPUID_1_EDX_MTRR) {
+        uint64_t cap = rdmsr(MSR_MTRR_CAP);
+        presence.mtrr = true;
+        presence.fixed_mtrrs = (cap & MTRR_CAP_FIX) != 0;
+        presence.variable_mtrrs = (unsigned)(cap & MTRR_CAP_VCNT_MASK);
+    }
+    unsigned count = host_msrs_init(&presence, read_msr);
+    for (unsigned i = 0; i < count; i++) svm_intercept_msr(v, host_msrs_at(i), true, true);
 }
 
 /* V_IRQ: the CPU delivers the vector through the guest's IDT once RFLAGS.IF = 1 (with
@@ -171,6 +190,7 @@ struct vcpu *cpu_backend_create_vcpu(const struct guest_start *start) {
     svm_intercept_msr(&the_vcpu, MSR_EFER, true, true);
     svm_intercept_msr(&the_vcpu, MSR_VM_HSAVE_PA, true, true);
     svm_intercept_msr(&the_vcpu, MSR_VM_CR, true, true);
+    intercept_host_msrs(&the_vcpu);
     svm_panic_dump_attach(&the_vcpu);
     return &the_vcpu;
 }

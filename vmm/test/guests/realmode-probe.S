@@ -186,13 +186,42 @@ e820_done:
     call print_hex32
     call newline
 
+    /* Machine-wide MSRs are the guest's own copies: it reads back what it wrote (TOP_MEM at
+     * 1 GiB; MTRRdefType with its default type switched between WB and UC), while the CPU keeps
+     * its values (the hypervisor logs both on the first write). */
+    movl $0xC001001A, %ecx
+    movl $0x40000000, %eax
+    xorl %edx, %edx
+    wrmsr
+    rdmsr
+    movw $msg_top_mem, %si
+    call print
+    call print_hex32
+    call newline
+    movl $0x2FF, %ecx
+    rdmsr
+    xorl $6, %eax
+    pushl %eax
+    wrmsr
+    movw $msg_mtrr_wrote, %si
+    call print
+    popl %eax
+    call print_hex32
+    movw $msg_read, %si
+    call print
+    movl $0x2FF, %ecx
+    rdmsr
+    call print_hex32
+    call newline
+
     call page_fault_in_rep_insw
 
     /* The hypervisor's NIC, hidden and fenced. The test reads its BARs and the IDE bus master's
-     * ports from the hypervisor's log and types them ("<memory base> <port base> <bus master>",
-     * hex) when asked; without an answer within about 3 s (no NIC hidden) the checks are skipped. The probe reads the NIC's STATUS
-     * register, then writes 0 to RCTL and TCTL through both BARs, which would stop the NIC's
-     * receiver and transmitter: the LBA read below goes over AoE after this. */
+     * ports from the hypervisor's log and types them, with the NIC's configuration space in the
+     * ECAM window ("<memory base> <port base> <bus master> <ecam or 0>", hex) when asked;
+     * without an answer within about 3 s (no NIC hidden) the checks are skipped. The probe reads
+     * the NIC's STATUS register, then writes 0 to RCTL and TCTL through both BARs, which would
+     * stop the NIC's receiver and transmitter: the LBA read below goes over AoE after this. */
     movw $msg_nic_ask, %si
     call print
     call read_hex32
@@ -204,6 +233,9 @@ e820_done:
     call read_hex32
     jc nic_skipped
     movw %ax, bus_master_ports
+    call read_hex32
+    jc nic_skipped
+    movl %eax, nic_config
     call enter_unreal_mode
     movl nic_memory, %ebx
     movl %fs:0x8(%ebx), %eax            /* STATUS */
@@ -231,6 +263,21 @@ e820_done:
     call print_hex32
     call newline
 
+    /* The NIC's configuration space in the ECAM window (a PCIe chipset; the fourth value, 0 on
+     * a PCI one): vendor and device ID, then 0 into its command register, which would turn off
+     * its memory and I/O decoding and its bus mastering. */
+    movl nic_config, %ebx
+    testl %ebx, %ebx
+    jz 17f
+    movl %fs:(%ebx), %eax
+    pushl %eax
+    movw $msg_nic_config, %si
+    call print
+    popl %eax
+    call print_hex32
+    call newline
+    movw $0, %fs:4(%ebx)
+17:
     /* Bus-master DMA aimed at the NIC's registers: READ DMA of sector 8 into a PRD region at the
      * memory BAR. A PCI bus master would write the sector over the NIC's RCTL; the emulated
      * one must refuse (error bit) and keep the NIC as it is. */
@@ -570,6 +617,7 @@ pf_edi_after: .long 0
 nic_memory: .long 0
 nic_ports: .word 0
 bus_master_ports: .word 0
+nic_config: .long 0
 read_deadline: .long 0
 e820_buffer: .skip 24
 gp_seen: .byte 0
@@ -586,7 +634,11 @@ msg_pf_error: .asciz " error "
 msg_pf_ecx: .asciz " ecx "
 msg_pf_after: .asciz "; after ecx "
 msg_tsc: .asciz "probe: tsc after writing 0 "
+msg_top_mem: .asciz "probe: top_mem wrote 40000000 read "
+msg_mtrr_wrote: .asciz "probe: mtrr def type wrote "
+msg_read: .asciz " read "
 msg_nic_ask: .asciz "probe: nic bars? "
+msg_nic_config: .asciz "probe: nic config id "
 msg_nic_status: .asciz "probe: nic status "
 msg_nic_ioaddr: .asciz "probe: nic ioaddr "
 msg_nic_dma: .asciz "probe: dma to nic bus master status "

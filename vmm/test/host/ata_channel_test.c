@@ -395,6 +395,87 @@ static void backend_transport_failure_aborts(void) {
     CHECK_EQ_U64(alt_status(), READY | ERR);
 }
 
+static uint16_t id_word(const uint8_t *id, unsigned word) { return (uint16_t)(id[2 * word] | id[2 * word + 1] << 8); }
+
+static void set_transfer_mode(uint8_t mode) {
+    outb(ATA_PORT_ERROR_FEATURES, ATA_FEATURE_SET_TRANSFER_MODE);
+    issue(ATA_CMD_SET_FEATURES, 0, mode, false);
+}
+
+/* With the server gone, libata's revalidation after a reset (IDENTIFY, then SET FEATURES for
+ * the transfer mode) is answered from the channel's copy of the disk's IDENTIFY data, so the
+ * guest keeps the disk; data and other commands still fail, and the server's own answers
+ * return with it. */
+static void unreachable_disk_answers_identify_and_mode_selection_from_its_copy(void) {
+    uint8_t before[ATA_SECTOR_BYTES], during[ATA_SECTOR_BYTES], data[ATA_SECTOR_BYTES];
+    setup();
+    fx.disk.identify[2 * 63] = 0x07;       /* MWDMA 0-2 */
+    fx.disk.identify[2 * 64] = 0x03;       /* PIO 3-4 */
+    fx.disk.identify[2 * 88] = 0x3F;       /* UDMA 0-5 ... */
+    fx.disk.identify[2 * 88 + 1] = 1 << 5; /* ... UDMA 5 selected */
+    issue(ATA_CMD_IDENTIFY_DEVICE, 0, 0, false);
+    CHECK(pio_read_block(before, sizeof(before)));
+
+    fx.disk.transport_fails = true;
+    issue(ATA_CMD_READ_SECTORS, 9, 1, false);
+    CHECK_EQ_U64(alt_status(), READY | ERR);
+    unsigned calls = fx.disk.calls;
+    issue(ATA_CMD_IDENTIFY_DEVICE, 0, 0, false);
+    CHECK_EQ_U64(fx.disk.calls, calls + 1); /* the backend is asked first */
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY | DRQ);
+    CHECK(pio_read_block(during, sizeof(during)));
+    CHECK(memcmp(before, during, sizeof(before)) == 0);
+
+    set_transfer_mode(ATA_XFER_UDMA | 4);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY);
+    issue(ATA_CMD_IDENTIFY_DEVICE, 0, 0, false);
+    CHECK(pio_read_block(during, sizeof(during)));
+    CHECK_EQ_U64(id_word(during, 88), 0x103F);
+    CHECK_EQ_U64(id_word(during, 63), 0x0007);
+    uint8_t sum = 0;
+    for (unsigned i = 0; i < ATA_SECTOR_BYTES; i++) sum = (uint8_t)(sum + during[i]);
+    CHECK_EQ_U64(sum, 0);
+    set_transfer_mode(ATA_XFER_MWDMA | 2);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY);
+    set_transfer_mode(ATA_XFER_PIO_FLOW | 4);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY);
+    CHECK_EQ_U64(fx.ch.unreachable_answers, 5);
+
+    /* What the disk would refuse, and what only the disk can do, still fail. */
+    set_transfer_mode(ATA_XFER_UDMA | 6);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY | ERR);
+    CHECK_EQ_U64(inb(ATA_PORT_ERROR_FEATURES), ATA_ERROR_ABRT);
+    outb(ATA_PORT_ERROR_FEATURES, 0x02); /* enable the write cache */
+    issue(ATA_CMD_SET_FEATURES, 0, 0, false);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY | ERR);
+    issue(ATA_CMD_FLUSH_CACHE, 0, 0, false);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY | ERR);
+    issue(ATA_CMD_READ_SECTORS, 9, 1, false);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY | ERR);
+    CHECK_EQ_U64(fx.ch.unreachable_answers, 5);
+
+    fx.disk.transport_fails = false;
+    issue(ATA_CMD_READ_SECTORS, 9, 1, false);
+    CHECK(pio_read_block(data, sizeof(data)));
+    CHECK(sectors_match_pattern(data, 9, 1));
+    issue(ATA_CMD_IDENTIFY_DEVICE, 0, 0, false);
+    CHECK(pio_read_block(during, sizeof(during)));
+    CHECK_EQ_U64(id_word(during, 88), 0x203F); /* the server's own state again */
+
+    /* Once the backend knows the disk is out of reach, they are answered without asking it
+     * (an AoE command would wait 2 s for the target first); data commands still go out. */
+    fx.disk.transport_fails = fx.disk.known_unreachable = true;
+    calls = fx.disk.calls;
+    issue(ATA_CMD_IDENTIFY_DEVICE, 0, 0, false);
+    CHECK(pio_read_block(during, sizeof(during)));
+    set_transfer_mode(ATA_XFER_UDMA | 5);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY);
+    CHECK_EQ_U64(fx.disk.calls, calls);
+    issue(ATA_CMD_READ_SECTORS, 9, 1, false);
+    CHECK_EQ_U64(inb(ATA_PORT_STATUS_COMMAND), READY | ERR);
+    CHECK_EQ_U64(fx.disk.calls, calls + 1);
+}
+
 /* A medium error in the second chunk: the first chunk's data is delivered, then ERR with the
  * failing LBA in the task file. */
 static void backend_device_error_reports_failing_lba(void) {
@@ -632,6 +713,7 @@ int main(void) {
     TEST(data_register_outside_a_transfer_floats);
     TEST(data_in_beyond_the_transfer_is_filled);
     TEST(backend_transport_failure_aborts);
+    TEST(unreachable_disk_answers_identify_and_mode_selection_from_its_copy);
     TEST(backend_device_error_reports_failing_lba);
     TEST(write_error_ends_the_command);
     TEST(software_reset_signature);

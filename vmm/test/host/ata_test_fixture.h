@@ -29,7 +29,8 @@ struct fake_disk {
     struct ata_backend_command last; /* buffer pointer excluded from comparisons */
     struct ata_backend_command first;
     bool transport_fails;
-    bool defer; /* answer PENDING; complete_deferred() finishes */
+    bool known_unreachable; /* what the backend says of its disk before a command */
+    bool defer;             /* answer PENDING; complete_deferred() finishes */
     const struct ata_backend_command *deferred;
     struct ata_backend_result *deferred_result;
     uint64_t error_lba; /* a data command touching it fails with UNC */
@@ -95,6 +96,8 @@ static enum ata_backend_outcome disk_execute(void *ctx, const struct ata_backend
     return disk_perform(disk, cmd, result) ? ATA_BACKEND_DONE : ATA_BACKEND_FAILED;
 }
 
+static bool disk_unreachable(void *ctx) { return ((struct fake_disk *)ctx)->known_unreachable; }
+
 /* The server's answer to the pending command arrives. */
 static inline void complete_deferred(void) {
     bool ok = disk_perform(&fx.disk, fx.disk.deferred, fx.disk.deferred_result);
@@ -158,13 +161,14 @@ static void setup(void) {
     fx.disk.dirty_high = 0;
     fx.disk.calls = 0;
     fx.disk.transport_fails = false;
+    fx.disk.known_unreachable = false;
     fx.disk.defer = false;
     fx.disk.error_lba = NO_LBA;
     fill_identify(fx.disk.identify);
     memset(fx.ram.bytes, 0xEE, RAM_BYTES);
     fx.ram.refuse_from = fx.ram.refuse_to = 0;
     fx.irq = (struct fake_irq){ 0 };
-    ata_channel_init(&fx.ch, (struct ata_backend){ &fx.disk, disk_execute },
+    ata_channel_init(&fx.ch, (struct ata_backend){ &fx.disk, disk_execute, disk_unreachable },
                      (struct ata_guest_memory){ &fx.ram, ram_read, ram_write },
                      (struct ata_irq){ &fx.irq, irq_set_level });
 }

@@ -42,7 +42,7 @@ static void unknown_key_names_it(void) {
     CHECK(!parse("vmm.elf colsole=com1"));
     CHECK(!strcmp(
         error,
-        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline)"));
+        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls)"));
 }
 
 static void word_without_equals_after_the_first(void) {
@@ -92,6 +92,14 @@ static void aoe_options(void) {
     CHECK_EQ_U64(parsed.aoe_deadline_s, 20);
     CHECK(!parse("x aoe_deadline=86401"));
     CHECK(!strcmp(error, "bad value for 'aoe_deadline': expected seconds from 0 (retry forever) to 86400"));
+    CHECK(parse("x"));
+    CHECK(!parsed.user_hypercalls); /* ring 0 only unless asked */
+    CHECK(parse("x hypercalls=any"));
+    CHECK(parsed.user_hypercalls);
+    CHECK(parse("x hypercalls=kernel"));
+    CHECK(!parsed.user_hypercalls);
+    CHECK(!parse("x hypercalls=user"));
+    CHECK(!strcmp(error, "bad value for 'hypercalls': expected kernel (ring 0 only) or any (user space too)"));
 }
 
 int main(void) {

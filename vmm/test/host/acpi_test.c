@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Counting CPUs in synthetic ACPI tables: RSDP search (EBDA and BIOS area), RSDT and XSDT, MADT
- * local APIC and x2APIC entries, enabled / online-capable / disabled processors, broken tables. */
+/* Synthetic ACPI tables: RSDP search (EBDA and BIOS area), RSDT and XSDT; counting CPUs in the
+ * MADT (local APIC and x2APIC entries, enabled / online-capable / disabled processors, broken
+ * tables); the ECAM window in the MCFG. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
+#include "pci/ecam.h"
 #include "x86/acpi_cpus.h"
 
 #define MEMORY_SIZE 0x200000
@@ -37,8 +39,9 @@ static void sdt_header(uint64_t pa, const char *sig, uint32_t length) {
     put32(pa + 4, length);
 }
 
-/* Lays out RSDP -> RSDT (or XSDT) -> [FACP-like dummy, MADT with `entries`]. */
-static void build_tables(uint64_t rsdp_at, bool xsdt, const uint8_t *entries, size_t entries_len) {
+/* Lays out RSDP -> RSDT (or XSDT) -> [FACP-like dummy, table `sig` with `entries` at offset 44]. */
+static void build_tables_with(const char *sig, uint64_t rsdp_at, bool xsdt, const uint8_t *entries,
+                              size_t entries_len) {
     memset(memory, 0, MEMORY_SIZE);
     uint64_t root = 0x100000, dummy = 0x100100, madt = 0x100200;
     memcpy(memory + rsdp_at, "RSD PTR ", 8);
@@ -56,8 +59,12 @@ static void build_tables(uint64_t rsdp_at, bool xsdt, const uint8_t *entries, si
         put32(root + 40, (uint32_t)madt);
     }
     sdt_header(dummy, "FACP", 36);
-    sdt_header(madt, "APIC", (uint32_t)(44 + entries_len));
+    sdt_header(madt, sig, (uint32_t)(44 + entries_len));
     memcpy(memory + madt + 44, entries, entries_len);
+}
+
+static void build_tables(uint64_t rsdp_at, bool xsdt, const uint8_t *entries, size_t entries_len) {
+    build_tables_with("APIC", rsdp_at, xsdt, entries, entries_len);
 }
 
 #define LAPIC(id, flags) 0, 8, id, id, (flags), 0, 0, 0
@@ -125,6 +132,38 @@ static void entry_running_past_the_table(void) {
     CHECK_EQ_U64(count(0x9FC0, &cpus), ACPI_CPUS_BAD_TABLE);
 }
 
+/* MCFG entry: base address, segment, first and last bus. */
+#define MCFG_ENTRY(base, segment, first, last)                                                                         \
+    (base) & 0xFF, (base) >> 8 & 0xFF, (base) >> 16 & 0xFF, (base) >> 24 & 0xFF, 0, 0, 0, 0, (segment), 0, (first),    \
+        (last), 0, 0, 0, 0
+
+static void ecam_address_of_a_function(void) {
+    /* QEMU q35: one window at B0000000h for buses 0-255 of segment 0. */
+    const uint8_t e[] = { MCFG_ENTRY(0xB0000000u, 0, 0, 255) };
+    build_tables_with("MCFG", 0xF5A40, false, e, sizeof e);
+    uint64_t address = 0;
+    CHECK(ecam_function_address(read_memory, 0, 0x9FC0, (struct pci_address){ 0, 3, 0 }, &address));
+    CHECK_EQ_U64(address, 0xB0018000u);
+    CHECK(ecam_function_address(read_memory, 0, 0x9FC0, (struct pci_address){ 2, 31, 7 }, &address));
+    CHECK_EQ_U64(address, 0xB0000000u + (2u << 20) + (31u << 15) + (7u << 12));
+}
+
+static void ecam_window_must_cover_the_bus_and_segment(void) {
+    const uint8_t e[] = { MCFG_ENTRY(0xE0000000u, 1, 0, 255), MCFG_ENTRY(0xC0000000u, 0, 4, 7) };
+    build_tables_with("MCFG", 0xF5A40, true, e, sizeof e);
+    uint64_t address = 0;
+    CHECK(!ecam_function_address(read_memory, 0, 0x9FC0, (struct pci_address){ 0, 3, 0 }, &address));
+    CHECK(ecam_function_address(read_memory, 0, 0x9FC0, (struct pci_address){ 5, 0, 0 }, &address));
+    CHECK_EQ_U64(address, 0xC0000000u + (5u << 20)); /* the base is bus 0's */
+}
+
+static void no_mcfg_no_ecam(void) {
+    const uint8_t e[] = { LAPIC(0, 1) };
+    build_tables(0xF5A40, false, e, sizeof e); /* QEMU pc: a MADT, no MCFG */
+    uint64_t address = 0;
+    CHECK(!ecam_function_address(read_memory, 0, 0x9FC0, (struct pci_address){ 0, 3, 0 }, &address));
+}
+
 int main(void) {
     memory = malloc(MEMORY_SIZE);
     TEST(one_cpu_in_the_bios_area);
@@ -134,6 +173,9 @@ int main(void) {
     TEST(bad_rsdp_checksum_is_not_an_rsdp);
     TEST(no_madt);
     TEST(entry_running_past_the_table);
+    TEST(ecam_address_of_a_function);
+    TEST(ecam_window_must_cover_the_bus_and_segment);
+    TEST(no_mcfg_no_ecam);
     free(memory);
     return tap_finish();
 }
