@@ -55,8 +55,8 @@ async function bootOverAoe(name: string, image: string, extra: Partial<MachineSp
 
 /**
  * Answers the probe's question with the hidden NIC's BARs as the hypervisor fenced them, the IDE
- * bus master's ports, and the address of the NIC's configuration space in the ECAM window
- * (`ecamBase` + its bus/device/function; 0 on a PCI chipset). Returns the memory BAR's match.
+ * bus master's ports, the address of the NIC's configuration space in the ECAM window
+ * (`ecamBase` + its bus/device/function; 0 on a PCI chipset) and the hypervisor's own base.
  */
 async function answerProbe(m: Machine, ecamBase: number | undefined) {
   const memory = await m.consoles.com2.waitFor(/BAR\d: memory ([0-9a-f]+)-[0-9a-f]+ fenced/, 180_000);
@@ -65,8 +65,10 @@ async function answerProbe(m: Machine, ecamBase: number | undefined) {
   const nic = /PCI ([0-9a-f]{2}):([0-9a-f]{2})\.([0-7]) hidden from the guest/.exec(m.consoles.com2.text)!;
   const [bus, device, fn] = nic.slice(1).map((x) => parseInt(x, 16));
   const ecam = ecamBase === undefined ? 0 : ecamBase + bus! * 2 ** 20 + device! * 2 ** 15 + fn! * 2 ** 12;
+  const hypervisor = /vmm: running at ([0-9a-f]+)-/.exec(m.consoles.com2.text)![1];
   await m.consoles.com1.waitForPrompt(/probe: nic bars\? /, 180_000);
-  m.consoles.com1.send(`${memory.match[1]} ${ports.match[1]} ${busMaster.match[1]} ${ecam.toString(16)}\r`);
+  const answer = [memory.match[1], ports.match[1], busMaster.match[1], ecam.toString(16), hypervisor];
+  m.consoles.com1.send(`${answer.join(' ')}\r`);
   return { memory, ecam };
 }
 
@@ -118,6 +120,8 @@ describe('network boot through the hypervisor', () => {
     // READ DMA into the NIC's registers: refused with the bus master's error bit (02), the
     // device's interrupt (04) and the bus master no longer active.
     expect(m.consoles.com1.text).toMatch(/probe: dma to nic bus master status 06/);
+    // READ DMA into the hypervisor's own RAM: refused the same way.
+    expect(m.consoles.com1.text).toMatch(/probe: dma to hypervisor bus master status 06/);
     expect(hv).toMatch(new RegExp(`IDE bus master: DMA to ${memory.match[1]}-[0-9a-f]+ outside guest RAM refused`));
     // The guest zeroed its TSC; the hypervisor's clock (its log times) did not move back or wrap.
     // (QEMU TCG never lets a guest's TSC write reach the host's, so only the first check fails

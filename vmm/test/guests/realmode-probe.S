@@ -218,7 +218,8 @@ e820_done:
 
     /* The hypervisor's NIC, hidden and fenced. The test reads its BARs and the IDE bus master's
      * ports from the hypervisor's log and types them, with the NIC's configuration space in the
-     * ECAM window ("<memory base> <port base> <bus master> <ecam or 0>", hex) when asked;
+     * ECAM window and the hypervisor's own base ("<memory base> <port base> <bus master> <ecam
+     * or 0> <hypervisor>", hex) when asked;
      * without an answer within about 3 s (no NIC hidden) the checks are skipped. The probe reads
      * the NIC's STATUS register, then writes 0 to RCTL and TCTL through both BARs, which would
      * stop the NIC's receiver and transmitter: the LBA read below goes over AoE after this. */
@@ -236,6 +237,9 @@ e820_done:
     call read_hex32
     jc nic_skipped
     movl %eax, nic_config
+    call read_hex32
+    jc nic_skipped
+    movl %eax, hypervisor_base
     call enter_unreal_mode
     movl nic_memory, %ebx
     movl %fs:0x8(%ebx), %eax            /* STATUS */
@@ -278,41 +282,21 @@ e820_done:
     call newline
     movw $0, %fs:4(%ebx)
 17:
-    /* Bus-master DMA aimed at the NIC's registers: READ DMA of sector 8 into a PRD region at the
-     * memory BAR. A PCI bus master would write the sector over the NIC's RCTL; the emulated
-     * one must refuse (error bit) and keep the NIC as it is. */
+    /* Bus-master DMA aimed at the NIC's registers, then at the hypervisor's own RAM (the fifth
+     * value): a PCI bus master would write the sector over the NIC's RCTL, or into the
+     * hypervisor; the emulated one must refuse (error bit) and keep both as they are. */
     movl nic_memory, %eax
-    movl %eax, prd_table
-    movl $0x80000200, prd_table + 4     /* 512 bytes, end of table */
-    movw bus_master_ports, %dx
-    xorb %al, %al
-    outb %al, %dx                       /* bus master stopped */
-    addw $4, %dx
-    movl $prd_table, %eax
-    outl %eax, %dx                      /* PRD table address */
-    subw $2, %dx
-    movb $0x06, %al
-    outb %al, %dx                       /* clear error and interrupt */
-    movb $0xC8, %al                     /* READ DMA */
-    call ata_command_sector_8
-    movw bus_master_ports, %dx
-    movb $0x09, %al                     /* start, towards memory */
-    outb %al, %dx
-    addw $2, %dx
-    movl 0x46C, %ecx
-    addl $55, %ecx
-11: inb %dx, %al
-    testb $1, %al                       /* still active */
-    jz 12f
-    cmpl 0x46C, %ecx
-    ja 11b
-12: pushw %ax
-    movw bus_master_ports, %dx
-    xorb %al, %al
-    outb %al, %dx                       /* stop */
-    movw $0x1F7, %dx
-    inb %dx, %al                        /* read the status: the interrupt is acknowledged */
+    call read_dma_sector_8_to
+    pushw %ax
     movw $msg_nic_dma, %si
+    call print
+    popw %ax
+    call print_hex8
+    call newline
+    movl hypervisor_base, %eax
+    call read_dma_sector_8_to
+    pushw %ax
+    movw $msg_hv_dma, %si
     call print
     popw %ax
     call print_hex8
@@ -343,6 +327,42 @@ finished:
     call print
 4:  hlt
     jmp 4b
+
+/* read_dma_sector_8_to: READ DMA of sector 8 into one 512-byte PRD region at EAX; returns the
+ * bus master's status in AL once it is no longer active (or after about 3 s). */
+read_dma_sector_8_to:
+    movl %eax, prd_table
+    movl $0x80000200, prd_table + 4     /* 512 bytes, end of table */
+    movw bus_master_ports, %dx
+    xorb %al, %al
+    outb %al, %dx                       /* bus master stopped */
+    addw $4, %dx
+    movl $prd_table, %eax
+    outl %eax, %dx                      /* PRD table address */
+    subw $2, %dx
+    movb $0x06, %al
+    outb %al, %dx                       /* clear error and interrupt */
+    movb $0xC8, %al                     /* READ DMA */
+    call ata_command_sector_8
+    movw bus_master_ports, %dx
+    movb $0x09, %al                     /* start, towards memory */
+    outb %al, %dx
+    addw $2, %dx
+    movl 0x46C, %ecx
+    addl $55, %ecx
+11: inb %dx, %al
+    testb $1, %al                       /* still active */
+    jz 12f
+    cmpl 0x46C, %ecx
+    ja 11b
+12: pushw %ax
+    movw bus_master_ports, %dx
+    xorb %al, %al
+    outb %al, %dx                       /* stop */
+    movw $0x1F7, %dx
+    inb %dx, %al                        /* read the status: the interrupt is acknowledged */
+    popw %ax
+    ret
 
 /* ata_command_sector_8: issues command AL for one sector at LBA 8 on the primary master
  * through the task file (ports 1F2h-1F7h). */
@@ -618,6 +638,7 @@ nic_memory: .long 0
 nic_ports: .word 0
 bus_master_ports: .word 0
 nic_config: .long 0
+hypervisor_base: .long 0
 read_deadline: .long 0
 e820_buffer: .skip 24
 gp_seen: .byte 0
@@ -642,6 +663,7 @@ msg_nic_config: .asciz "probe: nic config id "
 msg_nic_status: .asciz "probe: nic status "
 msg_nic_ioaddr: .asciz "probe: nic ioaddr "
 msg_nic_dma: .asciz "probe: dma to nic bus master status "
+msg_hv_dma: .asciz "probe: dma to hypervisor bus master status "
 msg_nic_skipped: .asciz "\r\nprobe: nic not given\r\n"
 msg_lba: .asciz "probe: lba8 "
 msg_lba_failed: .asciz "probe: lba read failed\r\n"

@@ -72,7 +72,8 @@ $(foreach program,$(HOST_TEST_PROGRAMS),$(eval $(call HOST_TEST_RULE,$(program))
 FREESTANDING_CHECK_CFLAGS := -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -mno-red-zone \
 	-mcmodel=kernel -fno-pic -mgeneral-regs-only -fno-stack-protector -Iinclude
 FREESTANDING_CHECK_DIR := build/freestanding-check
-FREESTANDING_CHECK_SOURCES := src/mm/e820.c src/x86/insn_decode.c src/mm/guest_walk.c src/io/port_ranges.c $(ATA_SOURCES)
+FREESTANDING_CHECK_SOURCES := src/mm/e820.c src/x86/insn_decode.c src/mm/guest_walk.c src/io/port_ranges.c $(ATA_SOURCES) \
+	src/hv/host_msrs.c src/x86/acpi_tables.c src/x86/acpi_cpus.c src/pci/ecam.c src/lib/string.c
 
 freestanding-check: $(HOST_TEST_HEADERS)
 	@mkdir -p $(FREESTANDING_CHECK_DIR)
