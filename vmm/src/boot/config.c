@@ -67,14 +67,19 @@ static bool parse_boot_drive(const char *v, size_t n, struct hv_config *c) {
     return true;
 }
 
-static bool parse_verbose(const char *v, size_t n, struct hv_config *c) {
-    if (equals(v, n, "0"))
-        c->verbose = false;
-    else if (equals(v, n, "1"))
-        c->verbose = true;
+/* A two-valued option: `off` or `on`. */
+static bool parse_flag(const char *v, size_t n, const char *off, const char *on, bool *flag) {
+    if (equals(v, n, off))
+        *flag = false;
+    else if (equals(v, n, on))
+        *flag = true;
     else
         return false;
     return true;
+}
+
+static bool parse_verbose(const char *v, size_t n, struct hv_config *c) {
+    return parse_flag(v, n, "0", "1", &c->verbose);
 }
 
 static bool parse_aoe(const char *v, size_t n, struct hv_config *c) {
@@ -121,13 +126,7 @@ static bool parse_aoe_deadline(const char *v, size_t n, struct hv_config *c) {
 }
 
 static bool parse_hypercalls(const char *v, size_t n, struct hv_config *c) {
-    if (equals(v, n, "kernel"))
-        c->user_hypercalls = false;
-    else if (equals(v, n, "any"))
-        c->user_hypercalls = true;
-    else
-        return false;
-    return true;
+    return parse_flag(v, n, "kernel", "any", &c->user_hypercalls);
 }
 
 static const struct option {
