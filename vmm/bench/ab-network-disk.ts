@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Benchmark: two hypervisor builds side by side on the network disk, server cache on. A is the
-// hypervisor of a git revision (default: the commit before "one doorbell per burst", 6321398^), B
-// this tree's. Each repetition boots stock Debian over AoE once with each build, in the order
-// A B, then B A, ... (host drift hits both alike), and in each boot reads the disk with O_DIRECT:
-// sequentially in 1 MiB blocks, and 4 KiB at queue depth 1. A first pass over the same range warms
-// the server's page cache; the second is timed. Prints every value, each build's mean with its
-// 95 % interval (Student t), the difference of the means (Welch), and the machine description.
-// Run as root, on an otherwise idle machine:
-//   npx tsx vmm/bench/ab-network-disk.ts [--base <rev>] [--reps <n>]
+// hypervisor of a git revision, e.g. this tree with one change reverted (git revert --no-commit,
+// commit it on a scratch branch, pass its hash); B is this tree's. Each repetition boots stock
+// Debian over AoE once with each build, in the order A B, then B A, ... (host drift hits both
+// alike), and in each boot reads the disk with O_DIRECT: sequentially in 1 MiB blocks, and 4 KiB
+// at queue depth 1. A first pass over the same range warms the server's page cache; the second is
+// timed. Prints every value, each build's mean with its 95 % interval (Student t), the difference
+// of the means (Welch), and the machine description. Both builds are booted with `aoe=1.1` only,
+// so older revisions run too. Run as root, on an otherwise idle machine:
+//   npx tsx vmm/bench/ab-network-disk.ts --base <rev> [--reps <n>]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,8 +23,10 @@ import { buildHypervisor, vmmImage } from '../test/support/hypervisor.js';
 import { networkBootClient, privateCopy } from '../test/support/network-boot.js';
 
 const { values: options } = parseArgs({
-  options: { base: { type: 'string', default: '6321398^' }, reps: { type: 'string', default: '3' } },
+  options: { base: { type: 'string' }, reps: { type: 'string', default: '3' } },
 });
+if (options.base === undefined) throw new Error('--base <rev>: give the git revision whose hypervisor is A');
+const baseRevision = options.base;
 const repetitions = Number(options.reps);
 if (!Number.isInteger(repetitions) || repetitions < 2)
   throw new Error(`--reps ${options.reps}: give a whole number of at least 2 (an interval needs two values)`);
@@ -63,10 +66,10 @@ async function timedRead(machine: Machine, dd: string): Promise<number> {
 
 buildHypervisor();
 buildServer();
-const base = buildRevision(options.base);
+const base = buildRevision(baseRevision);
 const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const builds = [
-  { label: `A ${base.commit} (${options.base})`, image: base.image },
+  { label: `A ${base.commit} (${baseRevision})`, image: base.image },
   { label: `B ${head} (this tree)`, image: vmmImage },
 ];
 const results = builds.map(() => workloads.map(() => [] as number[]));
