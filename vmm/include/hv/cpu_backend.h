@@ -41,6 +41,10 @@ uint16_t vcpu_segment_selector(const struct vcpu *v, enum insn_segment seg);
 enum cpu_mode vcpu_code_mode(const struct vcpu *v);  /* 16/32/64-bit code, from CS and EFER.LMA */
 unsigned vcpu_privilege_level(const struct vcpu *v); /* CPL: 0 in real mode, 3 in virtual-8086 mode */
 void vcpu_paging(const struct vcpu *v, struct guest_paging *out);
+/* Exception vectors the hypervisor raises in the guest. */
+#define VECTOR_UD 6  /* invalid opcode */
+#define VECTOR_GP 13 /* general protection */
+#define VECTOR_PF 14 /* page fault */
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, uint32_t error_code);
 /* #PF at `linear` (the guest's CR2) with `error_code`. */
 void vcpu_inject_page_fault(struct vcpu *v, uint64_t linear, uint32_t error_code);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* What the channel answers itself while its backend cannot reach the disk (an AoE target gone
  * past aoe_deadline, a cut wire): when a command fails for that reason, or at once when the
- * backend already knows the disk is out of reach. A guest driver whose command failed resets the channel and
- * revalidates the disk: Linux's libata sends IDENTIFY DEVICE, compares the answer with what it
+ * backend already knows the disk is out of reach. A guest driver whose command failed resets
+ * the channel and revalidates the disk: Linux's libata sends IDENTIFY DEVICE, compares the answer with what it
  * knew, and selects the transfer mode again with SET FEATURES. If those fail as well, libata
  * disables the disk for good and a server that returns finds no one using it. Neither command
  * touches the medium, and the disk's identity cannot change while nobody reaches it, so the

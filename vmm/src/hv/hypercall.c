@@ -35,8 +35,6 @@ static const struct {
     { HYPERCALL_AOE_STATS_LOG, log_aoe_stats },
 };
 
-#define VECTOR_UD 6
-
 static bool user_allowed;
 
 void hypercall_allow_user(bool allowed) { user_allowed = allowed; }

@@ -6,6 +6,7 @@
 #include "lib/string.h"
 #include "mm/npt.h"
 #include "mm/pages.h"
+#include "pci/ecam.h"
 
 #define MAX_FENCED_RANGES 8
 
@@ -84,7 +85,7 @@ void device_fence_pci_function(struct vcpu *v, struct pci_address a) {
 }
 
 void device_fence_config_space(struct pci_address a, uint64_t address) {
-    fence_memory(address, PAGE_SIZE);
+    fence_memory(address, ECAM_FUNCTION_BYTES);
     log_printf("PCI %02x:%02x.%x configuration space at %lx (ECAM) fenced: the function reads as absent\n", a.bus,
                a.device, a.function, address);
 }

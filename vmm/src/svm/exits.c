@@ -16,9 +16,6 @@
 #include "x86/cpu.h"
 #include "x86/tsc.h"
 
-#define VECTOR_UD 6
-#define VECTOR_GP 13
-
 static uint64_t exit_counts[SVM_EXIT_KIND_MAX]; /* indexed like svm_exit_kinds[] */
 static uint64_t exits_total;
 

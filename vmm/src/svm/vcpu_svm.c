@@ -76,7 +76,7 @@ void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error_code, 
 
 void vcpu_inject_page_fault(struct vcpu *v, uint64_t linear, uint32_t error_code) {
     arch(v)->vmcb->save.cr2 = linear;
-    vcpu_inject_exception(v, 14 /* #PF */, true, error_code);
+    vcpu_inject_exception(v, VECTOR_PF, true, error_code);
 }
 
 void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool reads, bool writes) {
