@@ -5,7 +5,7 @@ import { defaultReps, runOptionsSchema, runSize } from '../core/options.js';
 import type { ReproduceRequest } from './reproduce.js';
 
 export const usage = `Usage (through npm, which installs what is missing first):
-  npm run reproduce [-- --smoke|--quick] [--boot-per-experiment] [--jobs N [--parallel-boots]] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
+  npm run reproduce [-- --smoke|--quick] [--boot-per-experiment] [--jobs N [--parallel-boots]] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--profile emulated|hdd-2011] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run claims-table -- <run-id>
@@ -32,6 +32,7 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
         'run-id': { type: 'string' },
         testbed: { type: 'string', default: 'emulated' },
         hardware: { type: 'string' },
+        profile: { type: 'string' },
         installer: { type: 'string' },
         'windows-iso': { type: 'string' },
         'windows-product-key-file': { type: 'string' },
@@ -67,6 +68,7 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
     only,
     testbed: values.testbed,
     ...(configurations === null ? {} : { configurations }),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
     ...(values.installer === undefined ? {} : { installer: values.installer }),
     ...(values['windows-iso'] === undefined ? {} : { windowsIso: path.resolve(values['windows-iso']) }),
     ...(values['windows-product-key-file'] === undefined
@@ -88,6 +90,10 @@ export function parseReproduceArgs(args: readonly string[]): ReproduceRequest {
     );
   if (parsed.data.parallelBoots && (parsed.data.jobs ?? 1) === 1)
     throw new Error(`--parallel-boots goes with --jobs N (N > 1)\n${usage}`);
+  if ((parsed.data.profile ?? 'emulated') !== 'emulated' && parsed.data.testbed === 'hardware')
+    throw new Error(
+      `--profile ${parsed.data.profile} models the disks of the emulated testbed; a hardware testbed has its own\n${usage}`,
+    );
   if (values.hardware !== undefined && parsed.data.testbed !== 'hardware')
     throw new Error(`--hardware describes a hardware testbed: give it with --testbed hardware\n${usage}`);
   return { options: parsed.data, runId: values['run-id'], fresh: values.fresh ?? false, hardwareFile: values.hardware };

@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { configurationIds } from './configurations.js';
 import { debianInstallers } from '../images/recipe.js';
 
+/**
+ * What the client's local disk is (--profile). emulated: the image file on the host's own disk,
+ * opened with O_DIRECT (today's default). hdd-2011: the image behind the hard disk timing model
+ * (artifact/testbed/hdd-model) at the paper's drive, a WD Scorpio 80 GB 2.5" 5400 rpm disk.
+ */
+export const diskProfiles = ['emulated', 'hdd-2011'] as const;
+export type DiskProfile = (typeof diskProfiles)[number];
+
 /** Options of `reproduce`; recorded in the manifest so a resumed run uses the same ones. */
 export const runOptionsSchema = z
   .object({
@@ -24,6 +32,8 @@ export const runOptionsSchema = z
     reps: z.number().int().min(1).max(100),
     only: z.array(z.string()).nullable(),
     testbed: z.enum(['emulated', 'hardware']),
+    /** --profile: the client's local disk (absent: emulated, as in runs before the option existed). */
+    profile: z.enum(diskProfiles).optional(),
     /** --configurations: run only these configurations of each experiment (the others are 'not run'). */
     configurations: z.array(z.enum(configurationIds)).nullable().optional(),
     /** --installer: how the guest images are made (absent: debootstrap, as in runs before the option existed). */

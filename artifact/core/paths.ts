@@ -21,10 +21,13 @@ export const paths = {
   vmmElf: path.join(repoRoot, 'vmm', 'build', 'vmm.elf'),
   vblade: path.join(repoRoot, 'server', 'build', 'vblade'),
   aoeProbe: path.join(repoRoot, 'server', 'build', 'aoe-probe'),
+  hddModel: path.join(repoRoot, 'artifact', 'testbed', 'hdd-model'),
+  hddFilter: path.join(repoRoot, 'artifact', 'testbed', 'hdd-model', 'build', 'nbdkit-hdd-filter.so'),
   // Servers from Debian's packages (artifact/debian-packages.txt) that the testbed runs.
   dnsmasq: '/usr/sbin/dnsmasq',
   ganesha: '/usr/bin/ganesha.nfsd',
   rpcbind: '/usr/sbin/rpcbind',
+  nbdkit: '/usr/bin/nbdkit',
 };
 
 /** Folder layout inside one run folder (data/runs/<run-id>/). */

@@ -130,6 +130,7 @@ export function manifestTable(manifest: Manifest): string {
     ],
     ['Memory', `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
     ['Disk', m.disk],
+    ['Client disk profile', manifest.options.profile ?? 'emulated'],
     ['OS / kernel', `${m.os} / ${m.kernel}`],
     ['QEMU', m.qemuVersion],
     ['KVM usable', `${m.kvm.usable ? 'yes' : 'no'} (${m.kvm.reason}); accelerator used: ${m.acceleratorUsed}`],

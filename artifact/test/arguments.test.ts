@@ -61,6 +61,15 @@ describe('reproduce options', () => {
     expect(() => parseReproduceArgs(['--configurations', 'vmm-on-a-toaster'])).toThrow(/bad option --configurations/);
   });
 
+  it('--profile picks the client disk, and is refused with the accepted list or on a hardware testbed', () => {
+    expect(parseReproduceArgs(['--profile', 'hdd-2011']).options.profile).toBe('hdd-2011');
+    expect(parseReproduceArgs([]).options.profile).toBeUndefined();
+    expect(() => parseReproduceArgs(['--profile', 'ssd'])).toThrow(/bad option --profile: .*'emulated' \| 'hdd-2011'/);
+    expect(() => parseReproduceArgs(['--testbed', 'hardware', '--profile', 'hdd-2011'])).toThrow(
+      /a hardware testbed has its own/,
+    );
+  });
+
   it('--installer picks how the guest images are made', () => {
     expect(parseReproduceArgs(['--installer', 'debian-installer']).options.installer).toBe('debian-installer');
     expect(parseReproduceArgs([]).options.installer).toBeUndefined();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -88,6 +88,44 @@ describe('testbed machine (real QEMU)', () => {
       } finally {
         await machine.kill();
       }
+    },
+  );
+
+  test(
+    'a modelled disk (nbdkit + the hard disk model) boots the PC; its counters are written at power-off and the image is untouched',
+    { timeout: 120_000 },
+    async () => {
+      const image = path.join(dir, 'modelled.img');
+      await writeFile(image, Buffer.concat([await readFile(disk), Buffer.alloc(2 ** 20 - 512)]));
+      const before = await readFile(image);
+      const statsFile = path.join(dir, 'modelled.hdd.json');
+      const machine = await startMachine({
+        name: 'modelled',
+        logDir: dir,
+        memoryMiB: 64,
+        niceness: 10,
+        disks: [{ kind: 'modelled', path: image, scale: 1, writeCache: true, statsFile }],
+      });
+      try {
+        await machine.consoles.com1.waitFor(/TESTBED COM1 OK/, 60_000);
+        // The guest writes one sector through its disk: the write takes the model's time, not the image.
+        await machine.qmp('human-monitor-command', { 'command-line': 'qemu-io ide0-hd0 "write -P 0x5a 4096 512"' });
+        await machine.powerOff();
+      } finally {
+        await machine.kill();
+      }
+      const stats = JSON.parse(await readFile(statsFile, 'utf8')) as Record<string, number | boolean>;
+      expect(stats).toMatchObject({ scale: 1, writeCache: true, writes: 1 });
+      expect(stats['reads']).toBeGreaterThanOrEqual(1);
+      expect(stats['positioningMs']).toBeGreaterThan(0);
+      expect((await readFile(image)).equals(before)).toBe(true);
+      await expect(
+        startMachine({
+          name: 'modelled-missing',
+          logDir: dir,
+          disks: [{ kind: 'modelled', path: path.join(dir, 'no-such.img'), scale: 1, writeCache: true }],
+        }),
+      ).rejects.toThrow(/modelled disk: no image at .*no-such\.img/);
     },
   );
 

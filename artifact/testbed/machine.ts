@@ -10,7 +10,8 @@ import { quote } from 'zx';
 import { failWaitsWhenHypervisorGivesUp, SerialConsole } from './console.js';
 import { resolveAccel } from './kvm.js';
 import { QmpClient } from './qmp.js';
-import { buildQemuArgs, qemuBinary, socketPaths } from './qemu-args.js';
+import { serveModelledDisk, type ServedModelledDisk } from './modelled-disk.js';
+import { buildQemuArgs, modelledDiskSocket, qemuBinary, socketPaths } from './qemu-args.js';
 import { track } from './reaper.js';
 import { machineDefaults, type Accel, type MachineSpec, type SerialPort } from './spec.js';
 
@@ -61,6 +62,8 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   await mkdir(spec.logDir, { recursive: true });
   const socketDir = await mkdtemp(path.join(os.tmpdir(), 'tb-'));
   const args = buildQemuArgs(spec, { socketDir, accel });
+  const logBase = path.join(spec.logDir, spec.name);
+  const modelledDisks = await serveModelledDisks(spec, socketDir, logBase);
   // setpriv makes the kernel SIGKILL QEMU if this Node process dies without cleaning up.
   const argv = [
     ...(spec.netns === undefined ? [] : ['ip', 'netns', 'exec', spec.netns]),
@@ -72,7 +75,6 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
     qemuBinary,
     ...args,
   ];
-  const logBase = path.join(spec.logDir, spec.name);
   await writeFile(`${logBase}.cmdline`, `${argv.map((a) => quote(a)).join(' ')}\n`);
 
   const origin = performance.now();
@@ -80,6 +82,7 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   const elapsedMs = () => performance.now() - origin;
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) {
+    await modelledDisks.stop();
     await rm(socketDir, { recursive: true, force: true });
     throw new Error(`could not start ${argv[0]} (is qemu-system-x86 installed? run artifact/bootstrap.sh)`);
   }
@@ -106,6 +109,7 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   const exited = processExited.then(async (status) => {
     await Promise.all(Object.values(consoles).map((c) => c.closeLogs()));
     await new Promise<void>((r) => qemuLog.end(r));
+    await modelledDisks.stop();
     await rm(socketDir, { recursive: true, force: true });
     return status;
   });
@@ -162,6 +166,27 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
     },
     exited,
     kill,
+  };
+}
+
+/** Serves the spec's modelled disks (nbdkit, one each) before QEMU connects to them; stop() ends them and keeps nbdkit's output. */
+async function serveModelledDisks(spec: MachineSpec, socketDir: string, logBase: string) {
+  const served: { index: number; disk: ServedModelledDisk }[] = [];
+  try {
+    for (const [index, disk] of (spec.disks ?? []).entries())
+      if (disk.kind === 'modelled')
+        served.push({ index, disk: await serveModelledDisk(disk, modelledDiskSocket(socketDir, index)) });
+  } catch (error) {
+    await Promise.all(served.map(({ disk }) => disk.stop()));
+    throw error;
+  }
+  return {
+    stop: async () => {
+      for (const { index, disk } of served.splice(0)) {
+        await disk.stop();
+        if (disk.output() !== '') await writeFile(`${logBase}.disk${index}.nbdkit.log`, disk.output());
+      }
+    },
   };
 }
 

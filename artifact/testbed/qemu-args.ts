@@ -13,6 +13,9 @@ export function socketPaths(socketDir: string) {
   };
 }
 
+/** The NBD socket the modelled disk at IDE position `index` is served on (artifact/testbed/modelled-disk.ts). */
+export const modelledDiskSocket = (socketDir: string, index: number) => path.join(socketDir, `disk${index}.nbd.sock`);
+
 /** The exact QEMU argv (without the binary) for a spec. Pure: same input, same output. */
 export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; accel: Accel }): string[] {
   validateSpec(spec);
@@ -52,7 +55,9 @@ export function buildQemuArgs(spec: MachineSpec, runtime: { socketDir: string; a
     'chardev:com2',
   ];
   if (spec.chipset === 'q35') args.push('-device', `piix3-ide,id=${q35IdeController}`);
-  (spec.disks ?? []).forEach((disk, index) => args.push(...ideArgs(spec, driveOption(disk), index, 'disk')));
+  (spec.disks ?? []).forEach((disk, index) =>
+    args.push(...ideArgs(spec, driveOption(disk, modelledDiskSocket(runtime.socketDir, index)), index, 'disk')),
+  );
   if (spec.cdrom !== undefined) {
     const medium = { source: `file=${escapeOption(spec.cdrom)},format=raw`, flags: ['readonly=on'] };
     args.push(...ideArgs(spec, medium, cdromIndex(spec), 'cdrom'));
@@ -99,8 +104,10 @@ interface DriveOptions {
   flags: string[];
 }
 
-function driveOption(disk: DiskSpec): DriveOptions {
+function driveOption(disk: DiskSpec, nbdSocket: string): DriveOptions {
   if (disk.kind === 'placeholder') return { source: `driver=null-co,size=${disk.sizeBytes},read-zeroes=on`, flags: [] };
+  if (disk.kind === 'modelled')
+    return { source: `file=${escapeOption(`nbd+unix:///?socket=${nbdSocket}`)},format=raw`, flags: [] };
   const flags: string[] = [];
   if (disk.cache !== undefined) flags.push(`cache=${disk.cache}`);
   if ((disk.mode ?? 'readWrite') === 'snapshot') flags.push('snapshot=on');

@@ -62,7 +62,7 @@ export type Chipset = 'pc' | 'q35';
 
 export type BootSource = 'disk' | 'network';
 
-export type DiskSpec = ImageDisk | PlaceholderDisk;
+export type DiskSpec = ImageDisk | PlaceholderDisk | ModelledDisk;
 
 export interface ImageDisk {
   kind: 'image';
@@ -84,6 +84,22 @@ export interface ImageDisk {
 export interface PlaceholderDisk {
   kind: 'placeholder';
   sizeBytes: number;
+}
+
+/**
+ * A raw image served to QEMU over NBD by nbdkit through the hard disk timing model
+ * (artifact/testbed/hdd-model): the guest's IDE disk then takes a 2011 drive's time for each
+ * command, on the real data. The guest's writes are kept apart (nbdkit's cow filter, below the
+ * model) and dropped at power-off, like snapshot mode: the image stays as it was.
+ */
+export interface ModelledDisk {
+  kind: 'modelled';
+  path: string;
+  /** Every modelled time multiplied by this (1: the paper's drive). */
+  scale: number;
+  writeCache: boolean;
+  /** Where the model's counters go when the machine powers off (JSON). */
+  statsFile?: string;
 }
 
 /** A disk image behind a USB mass-storage device; the guest's writes reach the file. */

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
+import path from 'node:path';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
 import type { GuestImage } from '../../artifact/core/manifest.js';
 import type { DebianVariant } from '../../artifact/images/index.js';
 import type { DiskSpec } from '../../artifact/testbed/index.js';
+
+/** In a repetition's raw folder with --profile hdd-2011: the hard disk model's counters (artifact/testbed/hdd-model). */
+export const hddModelStatsFile = 'hdd-model.json';
 
 /** The Debian image of `variant` (default stock) the provision stage made for this run. */
 export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'stock'): GuestImage {
@@ -22,5 +26,17 @@ export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'sto
  */
 export function guestImageDisk(ctx: RepetitionContext, variant: DebianVariant = 'stock'): DiskSpec {
   const image = guestImage(ctx, variant);
+  // --profile hdd-2011: the paper's drive, modelled; its counters go beside the client's logs.
+  if (ctx.options.profile === 'hdd-2011') {
+    if (image.format !== 'raw')
+      throw new Error(`--profile hdd-2011 serves raw images; ${image.path} is ${image.format}`);
+    return {
+      kind: 'modelled',
+      path: image.path,
+      scale: 1,
+      writeCache: true,
+      statsFile: path.join(ctx.rawDir, hddModelStatsFile),
+    };
+  }
   return { kind: 'image', path: image.path, format: image.format, mode: 'snapshot', cache: 'none' };
 }

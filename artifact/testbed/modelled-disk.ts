@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { $ } from 'zx';
+import { paths } from '../core/paths.js';
+import { track } from './reaper.js';
+import type { ModelledDisk } from './spec.js';
+
+export interface ServedModelledDisk {
+  /** Stops nbdkit; the model's counters are in disk.statsFile once this resolves. */
+  stop(): Promise<void>;
+  /** What nbdkit printed (its errors). */
+  output(): string;
+}
+
+let filterBuilt: Promise<unknown> | undefined;
+
+/** The filter is a small C library: built on first use (make does nothing when it is current). */
+function buildFilter(): Promise<unknown> {
+  filterBuilt ??= $`make -s -C ${paths.hddModel} filter`.quiet();
+  return filterBuilt;
+}
+
+const readyTimeoutMs = 15_000;
+
+/**
+ * Serves `disk` on the unix socket `socket` with nbdkit: the file plugin on the image, nbdkit's
+ * cow filter above it (the guest's writes stay in nbdkit's temporary overlay), and the hard disk
+ * model above that, so every command the guest's disk sees, writes included, takes the modelled
+ * drive's time. nbdkit exits with this process (--exit-with-parent) if it is not stopped.
+ */
+export async function serveModelledDisk(disk: ModelledDisk, socket: string): Promise<ServedModelledDisk> {
+  if (!(disk.scale > 0)) throw new Error(`a modelled disk's scale must be above 0, not ${disk.scale}`);
+  if (!existsSync(disk.path)) throw new Error(`modelled disk: no image at ${disk.path}`);
+  await buildFilter();
+  const args = [
+    '--foreground',
+    '--exit-with-parent',
+    '--unix',
+    socket,
+    `--filter=${paths.hddFilter}`,
+    '--filter=cow',
+    'file',
+    disk.path,
+    `hdd-scale=${disk.scale}`,
+    `hdd-write-cache=${disk.writeCache ? 'on' : 'off'}`,
+    ...(disk.statsFile === undefined ? [] : [`hdd-stats=${disk.statsFile}`]),
+  ];
+  let output = '';
+  const child = spawn(paths.nbdkit, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (data: Buffer) => (output += data.toString()));
+  const untrack = track('pid', child.pid ?? 0);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    untrack();
+  };
+  const deadline = performance.now() + readyTimeoutMs;
+  while (!existsSync(socket)) {
+    if (child.exitCode !== null || child.signalCode !== null || performance.now() > deadline) {
+      await stop();
+      throw new Error(
+        `nbdkit did not serve the modelled disk ${disk.path}: ${output.trim() || 'no output'}; ` +
+          'is nbdkit installed? run artifact/bootstrap.sh',
+      );
+    }
+    await sleep(20);
+  }
+  return { stop, output: () => output };
+}
