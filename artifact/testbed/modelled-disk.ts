@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
@@ -27,7 +30,7 @@ const readyTimeoutMs = 15_000;
 
 /**
  * Serves `disk` on the unix socket `socket` with nbdkit: the file plugin on the image, nbdkit's
- * cow filter above it (the guest's writes stay in nbdkit's temporary overlay), and the hard disk
+ * cow filter above it unless disk.keepWrites (the guest's writes stay in nbdkit's temporary overlay), and the hard disk
  * model above that, so every command the guest's disk sees, writes included, takes the modelled
  * drive's time. nbdkit exits with this process (--exit-with-parent) if it is not stopped.
  */
@@ -41,7 +44,7 @@ export async function serveModelledDisk(disk: ModelledDisk, socket: string): Pro
     '--unix',
     socket,
     `--filter=${paths.hddFilter}`,
-    '--filter=cow',
+    ...(disk.keepWrites ? [] : ['--filter=cow']),
     'file',
     disk.path,
     `hdd-scale=${disk.scale}`,
@@ -72,4 +75,53 @@ export async function serveModelledDisk(disk: ModelledDisk, socket: string): Pro
     await sleep(20);
   }
   return { stop, output: () => output };
+}
+
+/**
+ * `disk` as a file on this host, for what reads files rather than NBD (the AoE server's loop
+ * device): nbdkit serves it through the model, and nbdfuse (single-threaded, so the model sees
+ * the kernel's requests in their order) shows that export as a FUSE file. Unmounted and stopped
+ * after `body`, also on failure.
+ */
+export async function withModelledFile<T>(disk: ModelledDisk, body: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hdd-'));
+  const mountPoint = path.join(dir, 'mnt');
+  await mkdir(mountPoint);
+  const served = await serveModelledDisk(disk, path.join(dir, 'nbd.sock'));
+  try {
+    const file = path.join(mountPoint, 'disk');
+    let output = '';
+    const fuse = spawn('nbdfuse', ['-s', file, '--unix', path.join(dir, 'nbd.sock')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [fuse.stdout, fuse.stderr]) stream.on('data', (data: Buffer) => (output += data.toString()));
+    const untrackPid = track('pid', fuse.pid ?? 0);
+    const untrackMount = track('mount', mountPoint);
+    const fuseExited = new Promise<void>((resolve) => fuse.once('exit', () => resolve()));
+    try {
+      const deadline = performance.now() + readyTimeoutMs;
+      const mounted = () => readFileSync('/proc/mounts', 'utf8').includes(` ${mountPoint} `);
+      while (!mounted() || (await stat(file).catch(() => undefined))?.size !== (await stat(disk.path)).size) {
+        if (fuse.exitCode !== null || fuse.signalCode !== null || performance.now() > deadline)
+          throw new Error(
+            `nbdfuse did not show the modelled disk ${disk.path} as a file: ${output.trim() || 'no output'}; ` +
+              'is libnbd-bin installed? run artifact/bootstrap.sh',
+          );
+        await sleep(20);
+      }
+      return await body(file);
+    } finally {
+      if (readFileSync('/proc/mounts', 'utf8').includes(` ${mountPoint} `))
+        await $`umount ${mountPoint}`.quiet().nothrow();
+      if (fuse.exitCode === null && fuse.signalCode === null) {
+        fuse.kill('SIGTERM');
+        await fuseExited;
+      }
+      untrackMount();
+      untrackPid();
+    }
+  } finally {
+    await served.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -100,6 +100,8 @@ export interface ModelledDisk {
   writeCache: boolean;
   /** Where the model's counters go when the machine powers off (JSON). */
   statsFile?: string;
+  /** The writes reach the image file (a server's scratch copy); absent: they stay in the overlay. */
+  keepWrites?: boolean;
 }
 
 /** A disk image behind a USB mass-storage device; the guest's writes reach the file. */

@@ -8,10 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
 import { hostScopedName, type RepetitionContext } from '../../artifact/core/experiment.js';
 import type { DebianVariant } from '../../artifact/images/index.js';
-import { guestImage, guestImageDisk } from './guest-image.js';
+import { guestImage, guestImageDisk, hddModelServerStatsFile } from './guest-image.js';
 import { paths } from '../../artifact/core/paths.js';
 import { createNetns, type NicSpec } from '../../artifact/testbed/index.js';
 import { claimServerInterface } from '../../artifact/testbed/hardware/server-interface.js';
+import { withModelledFile } from '../../artifact/testbed/modelled-disk.js';
 import { track } from '../../artifact/testbed/reaper.js';
 import { withBootServices } from '../../server/boot-services.js';
 import { spawnVblade, stopProcess } from '../../server/lab.js';
@@ -198,67 +199,107 @@ export async function withAoeTarget(
       await $`truncate -s ${disk.sizeBytes} ${scratch}`.quiet();
     }
     const sizeBytes = (await stat(scratch)).size;
-    const loop = (await $`losetup -f --show --direct-io=on ${scratch}`.quiet()).stdout.trim();
-    const untrackLoop = track('loopDevice', loop);
-    try {
-      const directIo = readFileSync(`/sys/block/${path.basename(loop)}/loop/dio`, 'utf8').trim() === '1';
-      ctx.log(
-        `server disk ${loop} over ${scratch}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}`,
-      );
-      // Linux drops a block device's page cache when its last opener closes it: this descriptor
-      // keeps the warmed cache alive from the warm-up until vblade has stopped.
-      const holder = await open(loop, 'r');
+    await withServerBacking(ctx, scratch, async (backing) => {
+      const loop = (await $`losetup -f --show --direct-io=on ${backing}`.quiet()).stdout.trim();
+      const untrackLoop = track('loopDevice', loop);
       try {
-        if (cache === 'on') await warmServerCache(ctx, loop);
-        const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
-        const netns = await createNetns(hostScopedName('aoe', ctx), {
-          mtu: mtuOf(ctx),
-          taps: hardware === undefined ? ['tap0'] : [],
-        });
+        const directIo = readFileSync(`/sys/block/${path.basename(loop)}/loop/dio`, 'utf8').trim() === '1';
+        ctx.log(
+          `server disk ${loop} over ${backing}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}`,
+        );
+        // Linux drops a block device's page cache when its last opener closes it: this descriptor
+        // keeps the warmed cache alive from the warm-up until vblade has stopped.
+        const holder = await open(loop, 'r');
         try {
-          if (hardware === undefined) {
-            const wire: AoeWire = {
-              netns: netns.name,
-              ifname: netns.taps[0]!,
-              nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' },
-              sizeBytes,
-            };
-            await serve(ctx, cache, loop, wire, body);
-          } else {
-            const release = await claimServerInterface(hardware.server.interface, netns.name, hardware.server.mtu);
-            try {
-              const handOver: HandOver = (files) => writeIntoServedDisk(ctx, loop, cache, files);
-              await serve(
-                ctx,
-                cache,
-                loop,
-                { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOver },
-                body,
-              );
-            } finally {
-              await release();
+          if (cache === 'on')
+            await warmServerCache(ctx, loop, ctx.options.profile === 'hdd-2011' ? scratch : undefined);
+          const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
+          const netns = await createNetns(hostScopedName('aoe', ctx), {
+            mtu: mtuOf(ctx),
+            taps: hardware === undefined ? ['tap0'] : [],
+          });
+          try {
+            if (hardware === undefined) {
+              const wire: AoeWire = {
+                netns: netns.name,
+                ifname: netns.taps[0]!,
+                nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' },
+                sizeBytes,
+              };
+              await serve(ctx, cache, loop, wire, body);
+            } else {
+              const release = await claimServerInterface(hardware.server.interface, netns.name, hardware.server.mtu);
+              try {
+                const handOver: HandOver = (files) => writeIntoServedDisk(ctx, loop, cache, files);
+                await serve(
+                  ctx,
+                  cache,
+                  loop,
+                  { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOver },
+                  body,
+                );
+              } finally {
+                await release();
+              }
             }
+          } finally {
+            await netns.destroy();
           }
         } finally {
-          await netns.destroy();
+          await holder.close();
         }
       } finally {
-        await holder.close();
+        await $`losetup -d ${loop}`.quiet();
+        untrackLoop();
       }
-    } finally {
-      await $`losetup -d ${loop}`.quiet();
-      untrackLoop();
-    }
+    });
   } finally {
     await rm(scratch, { force: true });
     untrackScratch();
   }
 }
 
-/** Server cache on: the served disk or image file is read once, so the server answers from RAM. */
-export function warmServerCache(ctx: RepetitionContext, disk: string) {
+/**
+ * The file the server's loop device reads: the scratch copy itself, or with --profile hdd-2011
+ * the same copy behind the hard disk model (the paper's server had the client's drive), so
+ * cache-off reads and the write-back of every write reach a modelled disk. The model's counters
+ * go to the raw folder.
+ */
+function withServerBacking(ctx: RepetitionContext, scratch: string, body: (file: string) => Promise<void>) {
+  if (ctx.options.profile !== 'hdd-2011') return body(scratch);
+  const statsFile = path.join(ctx.rawDir, hddModelServerStatsFile);
+  return withModelledFile(
+    { kind: 'modelled', path: scratch, scale: 1, writeCache: true, keepWrites: true, statsFile },
+    body,
+  );
+}
+
+/**
+ * Server cache on: the served disk or image file is read once, so the server answers from RAM.
+ * With `onlyDataOf` (the file behind a disk on the hard disk model) only the ranges of that file
+ * that hold data are read: through the modelled drive, the holes of a 4 GiB image alone would
+ * take it about 90 s, and a guest hardly reads blocks its file system never wrote.
+ */
+export async function warmServerCache(ctx: RepetitionContext, disk: string, onlyDataOf?: string): Promise<void> {
   ctx.progress('warming the server cache');
-  return $`dd if=${disk} of=/dev/null bs=1M status=none`.quiet();
+  if (onlyDataOf === undefined) {
+    await $`dd if=${disk} of=/dev/null bs=1M status=none`.quiet();
+    return;
+  }
+  const map = JSON.parse((await $`qemu-img map --output=json -f raw ${onlyDataOf}`.quiet()).stdout) as {
+    start: number;
+    length: number;
+    data: boolean;
+  }[];
+  const handle = await open(disk, 'r');
+  try {
+    const buffer = Buffer.alloc(4 << 20);
+    for (const range of map.filter((r) => r.data))
+      for (let at = range.start; at < range.start + range.length; at += buffer.length)
+        await handle.read(buffer, 0, Math.min(buffer.length, range.start + range.length - at), at);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

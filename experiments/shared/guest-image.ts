@@ -7,6 +7,8 @@ import type { DiskSpec } from '../../artifact/testbed/index.js';
 
 /** In a repetition's raw folder with --profile hdd-2011: the hard disk model's counters (artifact/testbed/hdd-model). */
 export const hddModelStatsFile = 'hdd-model.json';
+/** Likewise for the AoE server's disk (experiments/shared/aoe-server.ts). */
+export const hddModelServerStatsFile = 'hdd-model-server.json';
 
 /** The Debian image of `variant` (default stock) the provision stage made for this run. */
 export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'stock'): GuestImage {
