@@ -137,7 +137,7 @@ export async function compare(
       series: id,
       analyses: await analyseRun(layout, experiments),
       manifest,
-      run: { id, ...manifest.machine.git },
+      run: { id, ...manifest.machine.git, profile: manifest.options.profile ?? 'emulated' },
     });
   }
   const outputDir = where.outputDir ?? path.join(paths.comparisons, ids.join('__'));

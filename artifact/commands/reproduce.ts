@@ -306,7 +306,13 @@ export function redrawTasks(
         paper = await loadPaperValues();
         figures = await renderFigures(
           allExperiments,
-          [{ series: 'this run', analyses, run: { id: manifest.runId, ...manifest.machine.git } }],
+          [
+            {
+              series: 'this run',
+              analyses,
+              run: { id: manifest.runId, ...manifest.machine.git, profile: manifest.options.profile ?? 'emulated' },
+            },
+          ],
           paper,
           [layout.figures],
         );

@@ -4,6 +4,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { FigureRow } from '../core/experiment.js';
+import type { DiskProfile } from '../core/options.js';
 
 /** resvg draws no text without explicit fonts, so the PNG gets DejaVu from fonts-dejavu-core. */
 const fontFiles = [
@@ -11,16 +12,16 @@ const fontFiles = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
 ];
 
-/** What a figure names as its origin: each run, its commit, and the configurations that ran in it. */
+/** What a figure names as its origin: each run, its commit, its client disk profile, and the configurations that ran in it. */
 export interface FigureProvenance {
-  runs: { runId: string; commit: string; dirty: boolean; configurations: string[] }[];
+  runs: { runId: string; commit: string; dirty: boolean; profile: DiskProfile; configurations: string[] }[];
 }
 
 /** The subtitle line naming the runs a figure was drawn from. */
 export function provenanceLine(provenance: FigureProvenance): string {
   const runs = provenance.runs.map(
     (run) =>
-      `run ${run.runId} (commit ${run.commit.slice(0, 10)}${run.dirty ? ', uncommitted changes' : ''}; ${run.configurations.join(', ') || 'nothing ran'})`,
+      `run ${run.runId} (commit ${run.commit.slice(0, 10)}${run.dirty ? ', uncommitted changes' : ''}; disk profile ${run.profile}; ${run.configurations.join(', ') || 'nothing ran'})`,
   );
   return `drawn from ${runs.join('; ')}`;
 }

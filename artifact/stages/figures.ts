@@ -3,6 +3,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import type { Experiment, FigureRow } from '../core/experiment.js';
+import type { DiskProfile } from '../core/options.js';
 import type { PaperValue } from '../core/paper-data.js';
 import { renderSvg, specWithRows, svgToPng, type FigureProvenance } from '../report/render-figure.js';
 
@@ -10,8 +11,8 @@ export interface FigureSource {
   /** Series label in the figure: 'this run' in a run's report, the run id in a comparison. */
   series: string;
   analyses: ReadonlyMap<string, ExperimentAnalysis>;
-  /** Where the numbers come from: the run's id and the commit its manifest records. */
-  run: { id: string; commit: string; dirty: boolean };
+  /** Where the numbers come from: the run's id, the commit its manifest records, and its client disk profile. */
+  run: { id: string; commit: string; dirty: boolean; profile: DiskProfile };
 }
 
 export function figureProvenance(experiment: Experiment, sources: readonly FigureSource[]): FigureProvenance {
@@ -22,6 +23,7 @@ export function figureProvenance(experiment: Experiment, sources: readonly Figur
         runId: source.run.id,
         commit: source.run.commit,
         dirty: source.run.dirty,
+        profile: source.run.profile,
         configurations: Object.entries(configurations)
           .filter(([, analysis]) => analysis.status === 'ran')
           .map(([configuration]) => configuration),

@@ -57,16 +57,26 @@ describe('figure generation', () => {
       {
         series: 'this run',
         analyses: new Map([['fig04-boot-time', fixtureBootAnalysis]]),
-        run: { id: 'quick-1', commit: '0123456789abcdef', dirty: false },
+        run: { id: 'quick-1', commit: '0123456789abcdef', dirty: false, profile: 'emulated' },
       },
     ]);
     const spec = await specWithRows(fig04BootTime.specFile, rows, provenance);
     // The figure names where it came from, in its spec and in the drawing.
     expect((spec as { usermeta?: unknown }).usermeta).toEqual({
-      provenance: { runs: [{ runId: 'quick-1', commit: '0123456789abcdef', dirty: false, configurations: ['local'] }] },
+      provenance: {
+        runs: [
+          {
+            runId: 'quick-1',
+            commit: '0123456789abcdef',
+            dirty: false,
+            profile: 'emulated',
+            configurations: ['local'],
+          },
+        ],
+      },
     });
     const svg = await renderSvg(spec);
-    expect(svg).toContain('drawn from run quick-1 (commit 0123456789; local)');
+    expect(svg).toContain('drawn from run quick-1 (commit 0123456789; disk profile emulated; local)');
     expect(svg).toContain('mark-rect'); // bars
     expect(svg).toContain('mark-rule'); // 95 % CI whiskers
     for (const label of [
