@@ -28,6 +28,7 @@ export const paths = {
   ganesha: '/usr/bin/ganesha.nfsd',
   rpcbind: '/usr/sbin/rpcbind',
   nbdkit: '/usr/bin/nbdkit',
+  nbdfuse: '/usr/bin/nbdfuse',
 };
 
 /** Folder layout inside one run folder (data/runs/<run-id>/). */

@@ -28,11 +28,32 @@ function buildFilter(): Promise<unknown> {
 
 const readyTimeoutMs = 15_000;
 
+/** A server process (nbdkit, nbdfuse) the reaper kills if this process ends first; keeps what it prints. */
+function startTracked(command: string, args: readonly string[]) {
+  let output = '';
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (data: Buffer) => (output += data.toString()));
+  const untrack = track('pid', child.pid ?? 0);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
+  return {
+    output: () => output,
+    ended,
+    stop: async () => {
+      if (!ended()) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      untrack();
+    },
+  };
+}
+
 /**
  * Serves `disk` on the unix socket `socket` with nbdkit: the file plugin on the image, nbdkit's
- * cow filter above it unless disk.keepWrites (the guest's writes stay in nbdkit's temporary overlay), and the hard disk
- * model above that, so every command the guest's disk sees, writes included, takes the modelled
- * drive's time. nbdkit exits with this process (--exit-with-parent) if it is not stopped.
+ * cow filter above it unless disk.keepWrites (the guest's writes stay in nbdkit's temporary
+ * overlay), and the hard disk model above that, so every command the guest's disk sees, writes
+ * included, takes the modelled drive's time. nbdkit exits with this process (--exit-with-parent) if it is not stopped.
  */
 export async function serveModelledDisk(disk: ModelledDisk, socket: string): Promise<ServedModelledDisk> {
   if (!(disk.scale > 0)) throw new Error(`a modelled disk's scale must be above 0, not ${disk.scale}`);
@@ -51,30 +72,19 @@ export async function serveModelledDisk(disk: ModelledDisk, socket: string): Pro
     `hdd-write-cache=${disk.writeCache ? 'on' : 'off'}`,
     ...(disk.statsFile === undefined ? [] : [`hdd-stats=${disk.statsFile}`]),
   ];
-  let output = '';
-  const child = spawn(paths.nbdkit, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (data: Buffer) => (output += data.toString()));
-  const untrack = track('pid', child.pid ?? 0);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    untrack();
-  };
+  const nbdkit = startTracked(paths.nbdkit, args);
   const deadline = performance.now() + readyTimeoutMs;
   while (!existsSync(socket)) {
-    if (child.exitCode !== null || child.signalCode !== null || performance.now() > deadline) {
-      await stop();
+    if (nbdkit.ended() || performance.now() > deadline) {
+      await nbdkit.stop();
       throw new Error(
-        `nbdkit did not serve the modelled disk ${disk.path}: ${output.trim() || 'no output'}; ` +
+        `nbdkit did not serve the modelled disk ${disk.path}: ${nbdkit.output().trim() || 'no output'}; ` +
           'is nbdkit installed? run artifact/bootstrap.sh',
       );
     }
     await sleep(20);
   }
-  return { stop, output: () => output };
+  return { stop: nbdkit.stop, output: nbdkit.output };
 }
 
 /**
@@ -90,35 +100,24 @@ export async function withModelledFile<T>(disk: ModelledDisk, body: (file: strin
   const served = await serveModelledDisk(disk, path.join(dir, 'nbd.sock'));
   try {
     const file = path.join(mountPoint, 'disk');
-    let output = '';
-    const fuse = spawn('nbdfuse', ['-s', file, '--unix', path.join(dir, 'nbd.sock')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const stream of [fuse.stdout, fuse.stderr]) stream.on('data', (data: Buffer) => (output += data.toString()));
-    const untrackPid = track('pid', fuse.pid ?? 0);
+    const fuse = startTracked(paths.nbdfuse, ['-s', file, '--unix', path.join(dir, 'nbd.sock')]);
     const untrackMount = track('mount', mountPoint);
-    const fuseExited = new Promise<void>((resolve) => fuse.once('exit', () => resolve()));
+    const mounted = () => readFileSync('/proc/mounts', 'utf8').includes(` ${mountPoint} `);
     try {
       const deadline = performance.now() + readyTimeoutMs;
-      const mounted = () => readFileSync('/proc/mounts', 'utf8').includes(` ${mountPoint} `);
       while (!mounted() || (await stat(file).catch(() => undefined))?.size !== (await stat(disk.path)).size) {
-        if (fuse.exitCode !== null || fuse.signalCode !== null || performance.now() > deadline)
+        if (fuse.ended() || performance.now() > deadline)
           throw new Error(
-            `nbdfuse did not show the modelled disk ${disk.path} as a file: ${output.trim() || 'no output'}; ` +
+            `nbdfuse did not show the modelled disk ${disk.path} as a file: ${fuse.output().trim() || 'no output'}; ` +
               'is libnbd-bin installed? run artifact/bootstrap.sh',
           );
         await sleep(20);
       }
       return await body(file);
     } finally {
-      if (readFileSync('/proc/mounts', 'utf8').includes(` ${mountPoint} `))
-        await $`umount ${mountPoint}`.quiet().nothrow();
-      if (fuse.exitCode === null && fuse.signalCode === null) {
-        fuse.kill('SIGTERM');
-        await fuseExited;
-      }
+      if (mounted()) await $`umount ${mountPoint}`.quiet().nothrow();
+      await fuse.stop();
       untrackMount();
-      untrackPid();
     }
   } finally {
     await served.stop();
