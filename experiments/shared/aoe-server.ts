@@ -176,10 +176,10 @@ export const servedTarget = { shelf: 0, slot: 1 } as const;
  * The server's "disk" is a loop device over a scratch file, in direct-I/O mode: the loop device's
  * own page cache is then the server's only cache (on: vblade's buffered I/O through it; off: vblade
  * -d, O_DIRECT), and /sys/block/loopN/stat counts exactly what reached the disk. With the cache on,
- * the whole disk is read once before the client starts, as on a server that has served this image
- * before (the paper's cache-on boots are faster than the local disk, which only a warm cache explains).
- * The patched vblade's counters (-a) say what the client issued; both are sampled every 500 ms into
- * the raw folder (Figs 6 and 7). Everything is undone afterwards, also on failure.
+ * the whole disk is in that cache before the client starts, as on a server that has served this
+ * image before (the paper's cache-on boots are faster than the local disk, which only a warm cache
+ * explains). The patched vblade's counters (-a) say what the client issued; both are sampled every
+ * 500 ms into the raw folder (Figs 6 and 7). Everything is undone afterwards, also on failure.
  */
 export async function withAoeTarget(
   ctx: RepetitionContext,
@@ -187,16 +187,71 @@ export async function withAoeTarget(
   disk: ServedDisk,
   body: (wire: AoeWire) => Promise<void>,
 ): Promise<void> {
+  await withServedLoopDevice(ctx, cache, disk, async (loop, sizeBytes) => {
+    const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
+    const netns = await createNetns(hostScopedName('aoe', ctx), {
+      mtu: mtuOf(ctx),
+      taps: hardware === undefined ? ['tap0'] : [],
+    });
+    try {
+      if (hardware === undefined) {
+        const wire: AoeWire = {
+          netns: netns.name,
+          ifname: netns.taps[0]!,
+          nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' },
+          sizeBytes,
+        };
+        await serve(ctx, cache, loop, wire, body);
+      } else {
+        const release = await claimServerInterface(hardware.server.interface, netns.name, hardware.server.mtu);
+        try {
+          const handOver: HandOver = (files) => writeIntoServedDisk(ctx, loop, cache, files);
+          await serve(
+            ctx,
+            cache,
+            loop,
+            { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOver },
+            body,
+          );
+        } finally {
+          await release();
+        }
+      }
+    } finally {
+      await netns.destroy();
+    }
+  });
+}
+
+/**
+ * The server's disk: a loop device (direct I/O) over a scratch file holding `disk`, its cache filled
+ * when the cache is on, held open for `body` (Linux drops a block device's page cache when its last
+ * opener closes it). The time each step took goes to the session log.
+ */
+async function withServedLoopDevice(
+  ctx: RepetitionContext,
+  cache: 'on' | 'off',
+  disk: ServedDisk,
+  body: (loop: string, sizeBytes: number) => Promise<void>,
+): Promise<void> {
   const scratchDir = path.join(paths.cache, 'scratch');
   const scratch = path.join(scratchDir, `${ctx.experimentId}-${ctx.configuration}-rep${ctx.repetition}.img`);
   await mkdir(scratchDir, { recursive: true });
   const untrackScratch = track('file', scratch);
+  const steps = stepTimes();
   try {
-    if (disk.kind === 'image') {
+    // Cache on (emulated disks): the image is written through the loop device below, which fills
+    // its cache as it goes, instead of being copied and then read back in through the loop device
+    // (measured here: 3.8-4.1 s against 4.9-10.9 s for the 2 GB-allocated image).
+    let fillThroughLoop: string | undefined;
+    if (disk.kind === 'blank') await $`truncate -s ${disk.sizeBytes} ${scratch}`.quiet();
+    else if (cache === 'on' && ctx.options.profile !== 'hdd-2011') {
+      fillThroughLoop = guestImage(ctx, disk.variant).path;
+      await $`truncate -s ${(await stat(fillThroughLoop)).size} ${scratch}`.quiet();
+    } else {
       ctx.progress(`copying the ${disk.variant} image for the server`);
       await $`cp --sparse=always ${guestImage(ctx, disk.variant).path} ${scratch}`.quiet();
-    } else {
-      await $`truncate -s ${disk.sizeBytes} ${scratch}`.quiet();
+      steps.lap('copy');
     }
     const sizeBytes = (await stat(scratch)).size;
     await withServerBacking(ctx, scratch, async (backing) => {
@@ -204,47 +259,23 @@ export async function withAoeTarget(
       const untrackLoop = track('loopDevice', loop);
       try {
         const directIo = readFileSync(`/sys/block/${path.basename(loop)}/loop/dio`, 'utf8').trim() === '1';
-        ctx.log(
-          `server disk ${loop} over ${backing}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}`,
-        );
-        // Linux drops a block device's page cache when its last opener closes it: this descriptor
-        // keeps the warmed cache alive from the warm-up until vblade has stopped.
         const holder = await open(loop, 'r');
         try {
-          if (cache === 'on')
-            await warmServerCache(ctx, loop, ctx.options.profile === 'hdd-2011' ? scratch : undefined);
-          const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
-          const netns = await createNetns(hostScopedName('aoe', ctx), {
-            mtu: mtuOf(ctx),
-            taps: hardware === undefined ? ['tap0'] : [],
-          });
-          try {
-            if (hardware === undefined) {
-              const wire: AoeWire = {
-                netns: netns.name,
-                ifname: netns.taps[0]!,
-                nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' },
-                sizeBytes,
-              };
-              await serve(ctx, cache, loop, wire, body);
-            } else {
-              const release = await claimServerInterface(hardware.server.interface, netns.name, hardware.server.mtu);
-              try {
-                const handOver: HandOver = (files) => writeIntoServedDisk(ctx, loop, cache, files);
-                await serve(
-                  ctx,
-                  cache,
-                  loop,
-                  { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOver },
-                  body,
-                );
-              } finally {
-                await release();
-              }
-            }
-          } finally {
-            await netns.destroy();
+          if (fillThroughLoop !== undefined) {
+            ctx.progress('writing the image into the server disk and its cache');
+            // conv=sparse leaves the image's holes unwritten; fsync writes the data back but keeps it cached.
+            await $`dd if=${fillThroughLoop} of=${loop} bs=1M conv=sparse,fsync status=none`.quiet();
+            steps.lap('copy through the cache');
           }
+          if (cache === 'on') {
+            // Reads what is not cached yet (the holes, or everything after a plain copy).
+            await warmServerCache(ctx, loop, ctx.options.profile === 'hdd-2011' ? scratch : undefined);
+            steps.lap('warm');
+          }
+          ctx.log(
+            `server disk ${loop} over ${backing}, loop direct I/O ${directIo ? 'on' : 'off (the backing file system refused it)'}; ready in ${steps.summary()}`,
+          );
+          await body(loop, sizeBytes);
         } finally {
           await holder.close();
         }
@@ -257,6 +288,21 @@ export async function withAoeTarget(
     await rm(scratch, { force: true });
     untrackScratch();
   }
+}
+
+/** Times consecutive steps for the log: lap(name) closes a step, summary() lists them ("1.9 s: copy 1.1 s, warm 0.8 s"). */
+function stepTimes() {
+  const started = performance.now();
+  let last = started;
+  const laps: string[] = [];
+  return {
+    lap(name: string) {
+      const now = performance.now();
+      laps.push(`${name} ${((now - last) / 1000).toFixed(1)} s`);
+      last = now;
+    },
+    summary: () => `${((performance.now() - started) / 1000).toFixed(1)} s${laps.length ? `: ${laps.join(', ')}` : ''}`,
+  };
 }
 
 /**
