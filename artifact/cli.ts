@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { parseReproduceArgs, usage } from './commands/arguments.js';
-import { writeReadmeClaimsTable } from './commands/claims-table.js';
+import { writeReadmeClaimsTable, writeReadmeProfileVerdicts } from './commands/claims-table.js';
 import { compare } from './commands/compare.js';
 import { figures } from './commands/figures.js';
 import { fuzz } from './commands/fuzz.js';
@@ -27,6 +27,12 @@ async function main(argv: string[]): Promise<void> {
       await compare(rest);
       return;
     case 'claims-table': {
+      if (rest[0] === '--by-profile') {
+        const runIds = rest.slice(1);
+        if (runIds.length === 0) throw new Error(`claims-table --by-profile takes one run id or more\n${usage}`);
+        await writeReadmeProfileVerdicts(runIds);
+        return;
+      }
       const [runId, ...extra] = rest;
       if (runId === undefined || extra.length > 0) throw new Error(`claims-table takes exactly one run id\n${usage}`);
       await writeReadmeClaimsTable(runId);

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultReps, runOptionsSchema, runSize } from '../core/options.js';
+import { defaultReps, diskProfiles, runOptionsSchema, runSize } from '../core/options.js';
 import type { ReproduceRequest } from './reproduce.js';
 
 export const usage = `Usage (through npm, which installs what is missing first):
-  npm run reproduce [-- --smoke|--quick] [--boot-per-experiment] [--jobs N [--parallel-boots]] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--profile emulated|hdd-2011] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
+  npm run reproduce [-- --smoke|--quick] [--boot-per-experiment] [--jobs N [--parallel-boots]] [--only fig04 fig05 ...] [--configurations local vmm-aoe-cache-on ...] [--reps N] [--run-id ID] [--testbed emulated|hardware [--hardware FILE]] [--profile ${diskProfiles.join('|')}] [--installer debootstrap|debian-installer] [--windows-iso FILE [--windows-product-key-file FILE]] [--fresh]
   npm run figures -- <run-id>
   npm run compare -- <run-id|paper> <run-id> [...]
   npm run claims-table -- <run-id>
+  npm run claims-table -- --by-profile <run-id> [<run-id> ...]
   npm run fuzz [-- --seeds N] [--first-seed S] [--scale K]
   npm run format
   npm run doctor`;

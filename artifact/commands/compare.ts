@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { runDiskProfile } from '../core/disk-profile.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { experiments } from '../../experiments/registry.js';
@@ -137,7 +138,7 @@ export async function compare(
       series: id,
       analyses: await analyseRun(layout, experiments),
       manifest,
-      run: { id, ...manifest.machine.git, profile: manifest.options.profile ?? 'emulated' },
+      run: { id, ...manifest.machine.git, profile: runDiskProfile(manifest) },
     });
   }
   const outputDir = where.outputDir ?? path.join(paths.comparisons, ids.join('__'));

@@ -22,6 +22,8 @@ import { writeRunReport } from '../report/run-report.js';
 import { analyseRun } from '../stages/analyse.js';
 import { buildComponent, buildComponents } from '../stages/build.js';
 import { doctorChecks } from '../stages/doctor.js';
+import { resolveDiskProfile } from '../stages/disk-profile.js';
+import { describeDiskProfile, runDiskProfile, type DiskProfileRecord } from '../core/disk-profile.js';
 import { describeUnit, notRunHere, planExperiments } from '../stages/experiments.js';
 import { publishFigures, renderFigures, type RenderedFigure } from '../stages/figures.js';
 import type { ExperimentAnalysis } from '../core/analysis.js';
@@ -63,6 +65,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
     `${run.resumed ? 'Resuming' : 'Starting'} run ${run.runId} (folder ${path.relative(repoRoot, layout.root)})\n`,
   );
   let guestImages: GuestImage[] = manifest.guestImages;
+  let diskProfile: DiskProfileRecord | undefined = manifest.diskProfile;
   const blocked = new Map<CapabilityId, string>();
 
   const list = listWithTimers([
@@ -159,6 +162,23 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
       },
     },
     {
+      title: 'disk profile: the hard disk model and its scale',
+      task: async (_, task) => {
+        const log = stepLogger(layout.logs, 'disk-profile');
+        diskProfile = await resolveDiskProfile({
+          layout,
+          options: request.options,
+          guestImages,
+          log,
+          progress: (text) => (task.output = text),
+        });
+        manifest.diskProfile = diskProfile;
+        await writeManifest(layout.manifest, manifest);
+        task.output = describeDiskProfile(diskProfile);
+        log(`disk profile ${describeDiskProfile(diskProfile)}`);
+      },
+    },
+    {
       title: 'experiments',
       task: (_, task) => {
         const plan = planExperiments(selected, {
@@ -167,6 +187,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
           options: request.options,
           testbed,
           guestImages,
+          diskProfile,
           blocked,
           progress: () => undefined,
         });
@@ -310,7 +331,7 @@ export function redrawTasks(
             {
               series: 'this run',
               analyses,
-              run: { id: manifest.runId, ...manifest.machine.git, profile: manifest.options.profile ?? 'emulated' },
+              run: { id: manifest.runId, ...manifest.machine.git, profile: runDiskProfile(manifest) },
             },
           ],
           paper,

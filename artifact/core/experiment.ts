@@ -3,6 +3,7 @@ import type { CapabilityId } from './capabilities.js';
 import type { ConfigurationId } from './configurations.js';
 import type { PaperValue } from './paper-data.js';
 import type { GuestImage } from './manifest.js';
+import type { DiskProfileRecord } from './disk-profile.js';
 import type { Measurement } from './results-schema.js';
 import type { ExperimentAnalysis } from './analysis.js';
 import type { RunOptions } from './options.js';
@@ -30,6 +31,8 @@ export interface RepetitionContext {
   rawDir: string;
   /** Guest images the provision stage made (the manifest lists them). */
   guestImages: readonly GuestImage[];
+  /** What --profile resolved to (the disk profile step); absent: derived from the options (diskModelScale). */
+  diskProfile?: DiskProfileRecord;
   /** Appends a line to this step's log in the run folder. */
   log: (line: string) => void;
   /** Short progress text shown beside the step's timer. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { readJsonValidated, writeJsonAtomic } from './json-file.js';
 import { machineDescriptionSchema } from './machine-description.js';
+import { diskProfileRecordSchema } from './disk-profile.js';
 import { runOptionsSchema } from './options.js';
 import { debianInstallers } from '../images/recipe.js';
 import { clientHardwareSchema } from '../images/guest-frames.js';
@@ -33,6 +34,8 @@ export const manifestSchema = z.object({
   parameters: z.record(z.string(), z.unknown()).optional(),
   /** --testbed hardware: the description file the run used (data/testbeds/...). */
   hardwareTestbed: hardwareDescriptionSchema.optional(),
+  /** What --profile resolved to: the hard disk model's scale and, for hdd-2011-scaled, the yardstick that set it. */
+  diskProfile: diskProfileRecordSchema.optional(),
   /** The client PC as its guest saw it (the first benchmark job's client-hardware frame). */
   clientHardware: clientHardwareSchema.optional(),
 });

@@ -4,11 +4,13 @@ import { configurationIds } from './configurations.js';
 import { debianInstallers } from '../images/recipe.js';
 
 /**
- * What the client's local disk is (--profile). emulated: the image file on the host's own disk,
- * opened with O_DIRECT (today's default). hdd-2011: the image behind the hard disk timing model
+ * What the client's local disk and the server's disk are (--profile). emulated: image files on the
+ * host's own disk (today's default). hdd-2011: both behind the hard disk timing model
  * (artifact/testbed/hdd-model) at the paper's drive, a WD Scorpio 80 GB 2.5" 5400 rpm disk.
+ * hdd-2011-scaled: the same model with every disk time multiplied by a k the run measures, so that
+ * this testbed's disk:network balance is 2011's (artifact/core/disk-profile.ts).
  */
-export const diskProfiles = ['emulated', 'hdd-2011'] as const;
+export const diskProfiles = ['emulated', 'hdd-2011', 'hdd-2011-scaled'] as const;
 export type DiskProfile = (typeof diskProfiles)[number];
 
 /** Options of `reproduce`; recorded in the manifest so a resumed run uses the same ones. */

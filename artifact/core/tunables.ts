@@ -33,6 +33,11 @@ export const tunables = {
     quick: { accesses: 50, fileMiB: 32 },
     smoke: { accesses: 20, fileMiB: 16 },
   } satisfies Record<RunSize, { accesses: number; fileMiB: number }>,
+  /**
+   * --profile hdd-2011-scaled's yardstick (artifact/core/disk-profile.ts): fio seq 1M reads by the
+   * guest's own AoE initiator from a warm server, the same at every run size so k does not depend on it.
+   */
+  diskProfileYardstick: { sizeMiB: 64, passes: 3, runtimeSeconds: 5 },
   /** The KVM + NFS baseline (Figs 10, 11): the KVM host PC and its nested guest. */
   kvmNfs: { hostMemoryMiB: 2048, guestMemoryMiB: 1024 },
 } as const;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { runDiskProfile } from '../core/disk-profile.js';
 import { summarizeClientHardware } from '../core/client-hardware.js';
 import { verdictLabel, verdictLegend, type ClaimVerdict } from '../core/claims.js';
 import { configurationLabels, type ConfigurationId } from '../core/configurations.js';
@@ -130,7 +131,7 @@ export function manifestTable(manifest: Manifest): string {
     ],
     ['Memory', `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
     ['Disk', m.disk],
-    ['Client disk profile', manifest.options.profile ?? 'emulated'],
+    ['Client and server disk profile', runDiskProfile(manifest)],
     ['OS / kernel', `${m.os} / ${m.kernel}`],
     ['QEMU', m.qemuVersion],
     ['KVM usable', `${m.kvm.usable ? 'yes' : 'no'} (${m.kvm.reason}); accelerator used: ${m.acceleratorUsed}`],

@@ -4,7 +4,6 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { FigureRow } from '../core/experiment.js';
-import type { DiskProfile } from '../core/options.js';
 
 /** resvg draws no text without explicit fonts, so the PNG gets DejaVu from fonts-dejavu-core. */
 const fontFiles = [
@@ -12,9 +11,9 @@ const fontFiles = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
 ];
 
-/** What a figure names as its origin: each run, its commit, its client disk profile, and the configurations that ran in it. */
+/** What a figure names as its origin: each run, its commit, its disk profile, and the configurations that ran in it. */
 export interface FigureProvenance {
-  runs: { runId: string; commit: string; dirty: boolean; profile: DiskProfile; configurations: string[] }[];
+  runs: { runId: string; commit: string; dirty: boolean; profile: string; configurations: string[] }[];
 }
 
 /** The subtitle line naming the runs a figure was drawn from. */

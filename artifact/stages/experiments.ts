@@ -22,6 +22,7 @@ import type {
 } from '../core/experiment.js';
 import { writeJobFile } from '../images/index.js';
 import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
+import type { DiskProfileRecord } from '../core/disk-profile.js';
 import type { GuestImage } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
 import { paths, repoRoot, type RunLayout } from '../core/paths.js';
@@ -44,6 +45,8 @@ export interface ExperimentStageContext {
   /** Default: the emulated testbed. */
   testbed?: ClientTestbed;
   guestImages: readonly GuestImage[];
+  /** What --profile resolved to (reproduce's disk profile step). */
+  diskProfile?: DiskProfileRecord;
   /** Capabilities this run took away, e.g. after the hypervisor failed to build. */
   blocked?: ReadonlyMap<CapabilityId, string>;
   progress: (text: string) => void;
@@ -273,6 +276,7 @@ function repetitionContext(
     testbed: ctx.testbed ?? { kind: 'emulated' },
     rawDir,
     guestImages: ctx.guestImages,
+    ...(ctx.diskProfile === undefined ? {} : { diskProfile: ctx.diskProfile }),
     log,
     progress,
     ...(lane === undefined ? {} : { lane }),

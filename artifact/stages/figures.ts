@@ -3,7 +3,6 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import type { Experiment, FigureRow } from '../core/experiment.js';
-import type { DiskProfile } from '../core/options.js';
 import type { PaperValue } from '../core/paper-data.js';
 import { renderSvg, specWithRows, svgToPng, type FigureProvenance } from '../report/render-figure.js';
 
@@ -11,8 +10,8 @@ export interface FigureSource {
   /** Series label in the figure: 'this run' in a run's report, the run id in a comparison. */
   series: string;
   analyses: ReadonlyMap<string, ExperimentAnalysis>;
-  /** Where the numbers come from: the run's id, the commit its manifest records, and its client disk profile. */
-  run: { id: string; commit: string; dirty: boolean; profile: DiskProfile };
+  /** Where the numbers come from: the run's id, the commit its manifest records, and its disk profile. */
+  run: { id: string; commit: string; dirty: boolean; profile: string };
 }
 
 export function figureProvenance(experiment: Experiment, sources: readonly FigureSource[]): FigureProvenance {

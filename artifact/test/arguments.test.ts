@@ -63,8 +63,11 @@ describe('reproduce options', () => {
 
   it('--profile picks the client disk, and is refused with the accepted list or on a hardware testbed', () => {
     expect(parseReproduceArgs(['--profile', 'hdd-2011']).options.profile).toBe('hdd-2011');
+    expect(parseReproduceArgs(['--profile', 'hdd-2011-scaled']).options.profile).toBe('hdd-2011-scaled');
     expect(parseReproduceArgs([]).options.profile).toBeUndefined();
-    expect(() => parseReproduceArgs(['--profile', 'ssd'])).toThrow(/bad option --profile: .*'emulated' \| 'hdd-2011'/);
+    expect(() => parseReproduceArgs(['--profile', 'ssd'])).toThrow(
+      /bad option --profile: .*'emulated' \| 'hdd-2011' \| 'hdd-2011-scaled'/,
+    );
     expect(() => parseReproduceArgs(['--testbed', 'hardware', '--profile', 'hdd-2011'])).toThrow(
       /a hardware testbed has its own/,
     );

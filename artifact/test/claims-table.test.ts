@@ -4,7 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimsMarkdown, claimsOfRun, readmeClaimsTable } from '../commands/claims-table.js';
+import {
+  claimsMarkdown,
+  claimsOfRun,
+  profileColumns,
+  profileVerdictsMarkdown,
+  readmeClaimsTable,
+  readmeProfileVerdicts,
+} from '../commands/claims-table.js';
 import { repoRoot } from '../core/paths.js';
 
 describe("README's claims table", () => {
@@ -17,6 +24,38 @@ describe("README's claims table", () => {
 
   it('refuses a README without its markers, saying which', () => {
     expect(() => readmeClaimsTable('# no table here\n')).toThrow(/<!-- claims-table run=ID -->/);
+    expect(() => readmeProfileVerdicts('# no table here\n')).toThrow(/<!-- profile-verdicts runs=ID/);
+  });
+
+  it('by profile: is the table its runs give today (npm run claims-table -- --by-profile <run-id> ...)', async () => {
+    const readme = readmeProfileVerdicts(await readFile(path.join(repoRoot, 'README.md'), 'utf8'));
+    expect(readme.runIds.length).toBeGreaterThan(0);
+    expect(readme.table).toBe(profileVerdictsMarkdown(await profileColumns(readme.runIds)));
+  });
+
+  it('by profile: one column per run under its profile, one row per disk-balance claim', () => {
+    const claim = (id: string, verdict: 'reproduced' | 'differs', strength: 'confident' | 'indicative') => ({
+      id,
+      claim: `claim ${id}`,
+      paperFigure: 'Fig. 0',
+      paper: 'p',
+      ours: 'o',
+      rule: 'r',
+      verdict,
+      strength,
+    });
+    const table = profileVerdictsMarkdown([
+      { runId: 'a', profile: 'emulated', claims: [claim('C1', 'differs', 'confident')] },
+      {
+        runId: 'b',
+        profile: 'hdd-2011-scaled (k = 2.50)',
+        claims: [claim('C1', 'reproduced', 'indicative'), claim('C4', 'reproduced', 'confident')],
+      },
+    ]).split('\n');
+    expect(table[0]).toBe('| | Claim | emulated (a) | hdd-2011-scaled (k = 2.50) (b) |');
+    expect(table[2]).toBe('| C1 | claim C1 | **differs** | **indicative: reproduced** |');
+    expect(table[3]).toBe('| C4 | claim C4 | not judged | **reproduced** |');
+    expect(table).toHaveLength(5);
   });
 
   it('keeps a pipe in a cell from splitting the row', () => {

@@ -42,10 +42,14 @@ describe('a modelled disk as a file (nbdkit + the model + nbdfuse)', () => {
     const after = await readFile(image);
     expect(after.subarray(1 << 20, (1 << 20) + 4096).equals(patch)).toBe(true);
     expect(after.subarray(0, 1 << 20).equals(content.subarray(0, 1 << 20))).toBe(true);
-    const stats = JSON.parse(await readFile(statsFile, 'utf8')) as Record<string, number>;
+    const stats = JSON.parse(await readFile(statsFile, 'utf8')) as Record<string, number> & {
+      drive: Record<string, number>;
+    };
     expect(stats['reads']).toBeGreaterThan(0);
     expect(stats['writes']).toBeGreaterThan(0);
     expect(stats['positioningMs']).toBeGreaterThan(0);
+    // The counters say which drive they are of (the paper's, at scale 1), so no reader needs a copy of hdd_model.c.
+    expect(stats.drive).toMatchObject({ rpm: 5400, mediaMBps: 46, readMissOverheadMs: 0.5, readHitOverheadMs: 0.1 });
     expect(readFileSync('/proc/mounts', 'utf8')).not.toContain(path.dirname(mountedFile));
   }, 60_000);
 });

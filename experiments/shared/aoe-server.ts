@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { $ } from 'zx';
+import { diskModelScale } from '../../artifact/core/disk-profile.js';
 import { hostScopedName, type RepetitionContext } from '../../artifact/core/experiment.js';
 import type { DebianVariant } from '../../artifact/images/index.js';
 import { guestImage, guestImageDisk, hddModelServerStatsFile } from './guest-image.js';
@@ -245,7 +246,7 @@ async function withServedLoopDevice(
     // (measured here: 3.8-4.1 s against 4.9-10.9 s for the 2 GB-allocated image).
     let fillThroughLoop: string | undefined;
     if (disk.kind === 'blank') await $`truncate -s ${disk.sizeBytes} ${scratch}`.quiet();
-    else if (cache === 'on' && ctx.options.profile !== 'hdd-2011') {
+    else if (cache === 'on' && diskModelScale(ctx) === undefined) {
       fillThroughLoop = guestImage(ctx, disk.variant).path;
       await $`truncate -s ${(await stat(fillThroughLoop)).size} ${scratch}`.quiet();
     } else {
@@ -269,7 +270,7 @@ async function withServedLoopDevice(
           }
           if (cache === 'on') {
             // Reads what is not cached yet (the holes, or everything after a plain copy).
-            await warmServerCache(ctx, loop, ctx.options.profile === 'hdd-2011' ? scratch : undefined);
+            await warmServerCache(ctx, loop, diskModelScale(ctx) === undefined ? undefined : scratch);
             steps.lap('warm');
           }
           ctx.log(
@@ -312,10 +313,11 @@ function stepTimes() {
  * go to the raw folder.
  */
 function withServerBacking(ctx: RepetitionContext, scratch: string, body: (file: string) => Promise<void>) {
-  if (ctx.options.profile !== 'hdd-2011') return body(scratch);
+  const scale = diskModelScale(ctx);
+  if (scale === undefined) return body(scratch);
   const statsFile = path.join(ctx.rawDir, hddModelServerStatsFile);
   return withModelledFile(
-    { kind: 'modelled', path: scratch, scale: 1, writeCache: true, keepWrites: true, statsFile },
+    { kind: 'modelled', path: scratch, scale, writeCache: true, keepWrites: true, statsFile },
     body,
   );
 }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 import path from 'node:path';
 import type { RepetitionContext } from '../../artifact/core/experiment.js';
+import { diskModelScale } from '../../artifact/core/disk-profile.js';
 import type { GuestImage } from '../../artifact/core/manifest.js';
 import type { DebianVariant } from '../../artifact/images/index.js';
 import type { DiskSpec } from '../../artifact/testbed/index.js';
 
-/** In a repetition's raw folder with --profile hdd-2011: the hard disk model's counters (artifact/testbed/hdd-model). */
+/** In a repetition's raw folder when the disks are modelled (--profile hdd-2011...): the hard disk model's counters (artifact/testbed/hdd-model). */
 export const hddModelStatsFile = 'hdd-model.json';
 /** Likewise for the AoE server's disk (experiments/shared/aoe-server.ts). */
 export const hddModelServerStatsFile = 'hdd-model-server.json';
@@ -28,14 +29,15 @@ export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'sto
  */
 export function guestImageDisk(ctx: RepetitionContext, variant: DebianVariant = 'stock'): DiskSpec {
   const image = guestImage(ctx, variant);
-  // --profile hdd-2011: the paper's drive, modelled; its counters go beside the client's logs.
-  if (ctx.options.profile === 'hdd-2011') {
+  // --profile hdd-2011(-scaled): the paper's drive, modelled; its counters go beside the client's logs.
+  const scale = diskModelScale(ctx);
+  if (scale !== undefined) {
     if (image.format !== 'raw')
-      throw new Error(`--profile hdd-2011 serves raw images; ${image.path} is ${image.format}`);
+      throw new Error(`--profile ${ctx.options.profile} serves raw images; ${image.path} is ${image.format}`);
     return {
       kind: 'modelled',
       path: image.path,
-      scale: 1,
+      scale,
       writeCache: true,
       statsFile: path.join(ctx.rawDir, hddModelStatsFile),
     };

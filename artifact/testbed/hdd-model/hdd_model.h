@@ -23,7 +23,10 @@ struct hdd_params {
     double interface_bytes_per_s;   /* buffer to host */
     double single_track_seek_ns;    /* seek to the adjacent track, settling included */
     double full_stroke_seek_ns;     /* seek across the whole disk */
-    double command_overhead_ns;     /* the drive's firmware per command */
+    /* The drive's firmware per command, until data moves or the seek starts: */
+    double read_miss_overhead_ns;   /* a read that needs the platter */
+    double read_hit_overhead_ns;    /* a read whose first bytes are in the buffer */
+    double write_overhead_ns;       /* a write (and a flush) */
     uint64_t read_ahead_bytes;      /* how far the drive reads on past a read while idle */
     uint64_t write_cache_bytes;     /* 0: write cache off (a write completes on the media) */
 };

@@ -80,8 +80,18 @@ static void hdd_unload(void) {
     if (stats_path == NULL) return;
     FILE *out = fopen(stats_path, "w");
     if (out == NULL) return;
+    /* The drive as modelled (after scaling), so a reader of the counters needs no copy of hdd_model.c. */
+    const struct hdd_params *p = &model.params;
     fprintf(out,
-            "{\"scale\":%g,\"writeCache\":%s,\"reads\":%llu,\"writes\":%llu,\"flushes\":%llu,"
+            "{\"drive\":{\"rpm\":%u,\"mediaMBps\":%.4f,\"interfaceMBps\":%.4f,\"singleTrackSeekMs\":%.4f,"
+            "\"fullStrokeSeekMs\":%.4f,\"readMissOverheadMs\":%.4f,\"readHitOverheadMs\":%.4f,"
+            "\"writeOverheadMs\":%.4f,\"readAheadBytes\":%llu,\"writeCacheBytes\":%llu,\"capacityBytes\":%llu},",
+            p->rpm, p->media_bytes_per_s / 1e6, p->interface_bytes_per_s / 1e6, p->single_track_seek_ns / 1e6,
+            p->full_stroke_seek_ns / 1e6, p->read_miss_overhead_ns / 1e6, p->read_hit_overhead_ns / 1e6,
+            p->write_overhead_ns / 1e6, (unsigned long long)p->read_ahead_bytes,
+            (unsigned long long)p->write_cache_bytes, (unsigned long long)p->capacity_bytes);
+    fprintf(out,
+            "\"scale\":%g,\"writeCache\":%s,\"reads\":%llu,\"writes\":%llu,\"flushes\":%llu,"
             "\"readAheadHits\":%llu,\"seeks\":%llu,\"positioningMs\":%.3f,\"lateReplies\":%llu,\"lateMs\":%.3f}\n",
             scale, write_cache ? "true" : "false", (unsigned long long)model.stats.reads,
             (unsigned long long)model.stats.writes, (unsigned long long)model.stats.flushes,

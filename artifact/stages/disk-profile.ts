@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// The reproduce step between provision and experiments: what --profile resolves to. For
+// hdd-2011-scaled it measures k once per run (the yardstick boot) and keeps it in the run folder,
+// so a resumed run reuses it instead of measuring again.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { measureYardstick } from '../../experiments/shared/disk-profile-yardstick.js';
+import {
+  diskProfileRecordSchema,
+  fixedDiskProfile,
+  gigabitAoePayloadMBps,
+  scaleFromYardstick,
+  yardstickAssumption,
+  type DiskProfileRecord,
+} from '../core/disk-profile.js';
+import type { RepetitionContext } from '../core/experiment.js';
+import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
+import type { GuestImage } from '../core/manifest.js';
+import type { RunOptions } from '../core/options.js';
+import type { RunLayout } from '../core/paths.js';
+
+/** In the run folder: the resolved profile (and the scaled profile's yardstick). */
+export const diskProfileFile = 'disk-profile.json';
+
+export interface DiskProfileStageContext {
+  layout: RunLayout;
+  options: RunOptions;
+  guestImages: readonly GuestImage[];
+  log: (line: string) => void;
+  progress: (text: string) => void;
+}
+
+export async function resolveDiskProfile(ctx: DiskProfileStageContext): Promise<DiskProfileRecord> {
+  const profile = ctx.options.profile ?? 'emulated';
+  const fixed = fixedDiskProfile(profile);
+  if (fixed !== undefined) return fixed;
+
+  const file = path.join(ctx.layout.root, diskProfileFile);
+  if (existsSync(file)) {
+    const earlier = await readJsonValidated(
+      file,
+      diskProfileRecordSchema,
+      `delete it to measure the yardstick again, or start over with --fresh`,
+    );
+    if (earlier.profile === profile && earlier.modelScale !== undefined) {
+      ctx.log(`k = ${earlier.modelScale.toFixed(3)}, measured earlier in this run (${diskProfileFile})`);
+      return earlier;
+    }
+  }
+  const rawDir = path.join(ctx.layout.raw, 'disk-profile-yardstick');
+  const yardstickCtx: RepetitionContext = {
+    experimentId: 'disk-profile-yardstick',
+    configuration: 'guest-aoe-initiator',
+    repetition: 1,
+    options: ctx.options,
+    testbed: { kind: 'emulated' },
+    rawDir,
+    guestImages: ctx.guestImages,
+    log: ctx.log,
+    progress: ctx.progress,
+  };
+  const reads = await measureYardstick(yardstickCtx);
+  const { modelScale, medianMBps } = scaleFromYardstick(reads);
+  const record: DiskProfileRecord = {
+    profile,
+    modelScale,
+    yardstick: {
+      what: "fio seq 1M O_DIRECT reads by the guest-aoe-initiator client (the guest's Linux aoe module) from vblade with its cache warm, local and server disks unmodelled",
+      seqReadMBps: reads,
+      medianMBps,
+      referenceMBps: gigabitAoePayloadMBps,
+      assumption: yardstickAssumption,
+      measuredAt: new Date().toISOString(),
+    },
+  };
+  await writeJsonAtomic(file, record);
+  ctx.log(
+    `yardstick: ${reads.map((r) => r.toFixed(1)).join(', ')} MB/s (median ${medianMBps.toFixed(1)}); k = ${gigabitAoePayloadMBps.toFixed(1)} / ${medianMBps.toFixed(1)} = ${modelScale.toFixed(3)}`,
+  );
+  return record;
+}
