@@ -8,8 +8,10 @@ import { fig08AoeRtt } from './fig08-aoe-rtt/experiment.js';
 import { fig09ApplicationBenchmark } from './fig09-application-benchmark/experiment.js';
 import { fig10KvmBootTime } from './fig10-kvm-boot-time/experiment.js';
 import { fig11KvmThroughput } from './fig11-kvm-throughput/experiment.js';
+import { fig12DiskSpeedBootTime } from './fig12-disk-speed-boot-time/experiment.js';
+import { fig13DiskSpeedThroughput } from './fig13-disk-speed-throughput/experiment.js';
 
-/** Every experiment, in the paper's figure order. */
+/** Every experiment, in the paper's figure order; Figs 12 and 13 (the disk-speed sweep) go beyond the paper. */
 export const experiments: readonly Experiment[] = [
   fig04BootTime,
   fig05DiskThroughput,
@@ -19,6 +21,8 @@ export const experiments: readonly Experiment[] = [
   fig09ApplicationBenchmark,
   fig10KvmBootTime,
   fig11KvmThroughput,
+  fig12DiskSpeedBootTime,
+  fig13DiskSpeedThroughput,
 ];
 
 /** Resolves --only names: full ids or their figure prefix (fig04); unknown names get a clear error. */

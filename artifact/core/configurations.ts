@@ -14,8 +14,32 @@ export const configurationIds = [
   'windows-local',
   'windows-vmm-aoe-cache-on',
   'windows-vmm-aoe-cache-off',
+  'local-hdd-x0.25',
+  'local-hdd-x0.5',
+  'local-hdd-x1',
+  'local-hdd-x2',
+  'local-hdd-x4',
+  'local-hdd-x16',
 ] as const;
 export type ConfigurationId = (typeof configurationIds)[number];
+
+/**
+ * The disk-speed sweep (Figs 12 and 13, beyond the paper): the local configuration on the hard
+ * disk model at these speeds relative to the paper's drive (1 = the 2011 WD Scorpio; the model's
+ * times divided by the speed). The emulated `local` disk is the sweep's SSD-class point.
+ */
+export const diskSweepSpeeds = {
+  'local-hdd-x0.25': 0.25,
+  'local-hdd-x0.5': 0.5,
+  'local-hdd-x1': 1,
+  'local-hdd-x2': 2,
+  'local-hdd-x4': 4,
+  'local-hdd-x16': 16,
+} as const satisfies Partial<Record<ConfigurationId, number>>;
+export type DiskSweepConfigurationId = keyof typeof diskSweepSpeeds;
+/** The sweep's figures: boot time, and the fio rows. */
+export const sweepExperimentIds = ['fig12-disk-speed-boot-time', 'fig13-disk-speed-throughput'] as const;
+export const isDiskSweepConfiguration = (id: ConfigurationId): id is DiskSweepConfigurationId => id in diskSweepSpeeds;
 
 export const configurationLabels: Record<ConfigurationId, string> = {
   local: 'Local disk',
@@ -39,6 +63,12 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   'windows-local': 'Windows 7 guest: local disk',
   'windows-vmm-aoe-cache-on': 'Windows 7 guest: VMM + AoE, server cache on',
   'windows-vmm-aoe-cache-off': 'Windows 7 guest: VMM + AoE, server cache off',
+  'local-hdd-x0.25': 'Local disk: the 2011 drive at 1/4 speed (model)',
+  'local-hdd-x0.5': 'Local disk: the 2011 drive at 1/2 speed (model)',
+  'local-hdd-x1': 'Local disk: the 2011 drive (model)',
+  'local-hdd-x2': 'Local disk: the 2011 drive at 2x speed (model)',
+  'local-hdd-x4': 'Local disk: the 2011 drive at 4x speed (model)',
+  'local-hdd-x16': 'Local disk: the 2011 drive at 16x speed (model)',
 };
 
 /**
@@ -60,4 +90,10 @@ export const notOnHardware: Partial<Record<ConfigurationId, string>> = {
     "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
   'probe-aoe-cache-off':
     "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
+  ...Object.fromEntries(
+    Object.keys(diskSweepSpeeds).map((id) => [
+      id,
+      "puts the client's disk behind the hard disk model, which only the emulated testbed can: measure it with --testbed emulated",
+    ]),
+  ),
 };

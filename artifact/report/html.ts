@@ -131,7 +131,7 @@ export function manifestTable(manifest: Manifest): string {
     ],
     ['Memory', `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
     ['Disk', m.disk],
-    ['Client and server disk profile', runDiskProfile(manifest)],
+    ['Client and server disk profile', diskProfileDetail(manifest)],
     ['OS / kernel', `${m.os} / ${m.kernel}`],
     ['QEMU', m.qemuVersion],
     ['KVM usable', `${m.kvm.usable ? 'yes' : 'no'} (${m.kvm.reason}); accelerator used: ${m.acceleratorUsed}`],
@@ -156,4 +156,14 @@ export function manifestTable(manifest: Manifest): string {
 
 export function htmlPage(title: string, sections: readonly string[]): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${style}</style></head>\n<body><h1>${escapeHtml(title)}</h1>\n${sections.join('\n')}\n</body></html>\n`;
+}
+
+/** The profile, and for the scaled one where its k came from (the yardstick's passes and the reference rate). */
+function diskProfileDetail(manifest: Manifest): string {
+  const yardstick = manifest.diskProfile?.yardstick;
+  if (yardstick === undefined) return runDiskProfile(manifest);
+  return (
+    `${runDiskProfile(manifest)}: k = ${yardstick.referenceMBps.toFixed(1)} MB/s / ${yardstick.medianMBps.toFixed(1)} MB/s, ` +
+    `the median of ${yardstick.seqReadMBps.map((v) => v.toFixed(1)).join(', ')} MB/s (${yardstick.what}). ${yardstick.assumption}`
+  );
 }

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { hostActivity, sampleHost, type HostActivity } from '../core/host-activity.js';
 import { firstMissing, type CapabilityId } from '../core/capabilities.js';
-import { notOnHardware, type ConfigurationId } from '../core/configurations.js';
+import {
+  isDiskSweepConfiguration,
+  notOnHardware,
+  sweepExperimentIds,
+  type ConfigurationId,
+} from '../core/configurations.js';
 import { Lanes } from '../core/lanes.js';
 import type {
   ClientTestbed,
@@ -254,7 +259,18 @@ export function notRunHere(
     return `not selected (--configurations ${selected.join(' ')})`;
   if (ctx.options.smoke && configuration === 'kvm-nfs')
     return 'not run: --smoke skips the KVM + NFS baseline (a nested guest under TCG, about 17 min); run --quick or a full run for it';
+  // The sweep boots the client once per disk speed: a full run's part, or asked for by name.
+  if (ctx.options.quick && isDiskSweepConfiguration(configuration) && !sweepAskedFor(ctx.options))
+    return `not run: --${ctx.options.smoke ? 'smoke' : 'quick'} leaves out the disk-speed sweep (6 boots per repetition, the slowest about 2.5 min); name it to run it (--only fig12 --only fig13, or --configurations ${configuration})`;
   return undefined;
+}
+
+/** --only naming a sweep figure, or --configurations naming a sweep point. */
+function sweepAskedFor(options: RunOptions): boolean {
+  return (
+    (options.only ?? []).some((name) => sweepExperimentIds.some((id) => id === name || id.startsWith(`${name}-`))) ||
+    (options.configurations ?? []).some(isDiskSweepConfiguration)
+  );
 }
 
 const rawDirOf = (ctx: ExperimentStageContext, part: Pick<Part, 'experiment' | 'configuration'>, repetition: number) =>

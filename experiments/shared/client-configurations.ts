@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 import type { CapabilityId } from '../../artifact/core/capabilities.js';
-import type { ConfigurationId } from '../../artifact/core/configurations.js';
+import {
+  diskSweepSpeeds,
+  type ConfigurationId,
+  type DiskSweepConfigurationId,
+} from '../../artifact/core/configurations.js';
 import type {
   ConfigurationPlan,
   MeasurementWithoutRepetition,
@@ -10,7 +14,7 @@ import type {
 import { paths } from '../../artifact/core/paths.js';
 import { withAoeServer, withGuestAoeInitiator, withIpxeSanboot, withPxeNetworkBoot } from './aoe-server.js';
 import { bootSession } from './boot-session.js';
-import { guestImageDisk } from './guest-image.js';
+import { guestImageDisk, modelledImageDisk } from './guest-image.js';
 import { withKvmNfs } from './kvm-nfs.js';
 
 /** How a configuration's client boots and what that needs; one row per configuration, used by every experiment. */
@@ -58,7 +62,21 @@ export const clientConfigurations = {
     needs: ['nfs-server', 'kvm-host-image', 'testbed-library', 'debian-image'],
     boot: bootSession(withKvmNfs),
   },
+  // The disk-speed sweep (Figs 12, 13): `local` with its disk on the model at a given speed, whatever the run's profile.
+  'local-hdd-x0.25': sweepPoint('local-hdd-x0.25'),
+  'local-hdd-x0.5': sweepPoint('local-hdd-x0.5'),
+  'local-hdd-x1': sweepPoint('local-hdd-x1'),
+  'local-hdd-x2': sweepPoint('local-hdd-x2'),
+  'local-hdd-x4': sweepPoint('local-hdd-x4'),
+  'local-hdd-x16': sweepPoint('local-hdd-x16'),
 } as const satisfies Partial<Record<ConfigurationId, ClientConfiguration>>;
+
+function sweepPoint(id: DiskSweepConfigurationId): ClientConfiguration {
+  return {
+    needs: ['testbed-library', 'debian-image'],
+    boot: bootSession((ctx, body) => body({ disk: modelledImageDisk(ctx, 1 / diskSweepSpeeds[id]) })),
+  };
+}
 
 export type SessionConfigurationId = keyof typeof clientConfigurations;
 

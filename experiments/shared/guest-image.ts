@@ -28,19 +28,27 @@ export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'sto
  * second server cache and the cache-on vs local comparisons (C1, C4) would compare RAM with RAM.
  */
 export function guestImageDisk(ctx: RepetitionContext, variant: DebianVariant = 'stock'): DiskSpec {
-  const image = guestImage(ctx, variant);
-  // --profile hdd-2011(-scaled): the paper's drive, modelled; its counters go beside the client's logs.
+  // --profile hdd-2011(-scaled): the paper's drive, modelled.
   const scale = diskModelScale(ctx);
-  if (scale !== undefined) {
-    if (image.format !== 'raw')
-      throw new Error(`--profile ${ctx.options.profile} serves raw images; ${image.path} is ${image.format}`);
-    return {
-      kind: 'modelled',
-      path: image.path,
-      scale,
-      writeCache: true,
-      statsFile: path.join(ctx.rawDir, hddModelStatsFile),
-    };
-  }
+  if (scale !== undefined) return modelledImageDisk(ctx, scale, variant);
+  const image = guestImage(ctx, variant);
   return { kind: 'image', path: image.path, format: image.format, mode: 'snapshot', cache: 'none' };
+}
+
+/**
+ * The image behind the hard disk model with every time multiplied by `scale` (1: the paper's
+ * drive); the guest's writes stay in nbdkit's overlay, as in snapshot mode, and the model's
+ * counters go beside the client's logs.
+ */
+export function modelledImageDisk(ctx: RepetitionContext, scale: number, variant: DebianVariant = 'stock'): DiskSpec {
+  const image = guestImage(ctx, variant);
+  if (image.format !== 'raw')
+    throw new Error(`the hard disk model serves raw images; ${image.path} is ${image.format}`);
+  return {
+    kind: 'modelled',
+    path: image.path,
+    scale,
+    writeCache: true,
+    statsFile: path.join(ctx.rawDir, hddModelStatsFile),
+  };
 }
