@@ -6,6 +6,7 @@ import { ensureDebianImage, ensureWindowsImage, type DebianVariant } from '../im
 import type { ConfigurationPlan, Experiment } from '../core/experiment.js';
 import type { ConfigurationId } from '../core/configurations.js';
 import { testbedParameters } from '../../experiments/shared/testbed-parameters.js';
+import { measureYardstick } from '../../experiments/shared/disk-profile-yardstick.js';
 import { capabilitiesBuiltBy, type CapabilityId } from '../core/capabilities.js';
 import { writeManifest, type GuestImage, type Manifest } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
@@ -171,6 +172,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
           guestImages,
           log,
           progress: (text) => (task.output = text),
+          measureYardstick,
         });
         manifest.diskProfile = diskProfile;
         await writeManifest(layout.manifest, manifest);

@@ -4,7 +4,6 @@
 // so a resumed run reuses it instead of measuring again.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { measureYardstick } from '../../experiments/shared/disk-profile-yardstick.js';
 import {
   diskProfileRecordSchema,
   fixedDiskProfile,
@@ -28,6 +27,8 @@ export interface DiskProfileStageContext {
   guestImages: readonly GuestImage[];
   log: (line: string) => void;
   progress: (text: string) => void;
+  /** The yardstick boot (experiments/shared/disk-profile-yardstick.ts), handed in by the command. */
+  measureYardstick: (ctx: RepetitionContext) => Promise<number[]>;
 }
 
 export async function resolveDiskProfile(ctx: DiskProfileStageContext): Promise<DiskProfileRecord> {
@@ -59,7 +60,7 @@ export async function resolveDiskProfile(ctx: DiskProfileStageContext): Promise<
     log: ctx.log,
     progress: ctx.progress,
   };
-  const reads = await measureYardstick(yardstickCtx);
+  const reads = await ctx.measureYardstick(yardstickCtx);
   const { modelScale, medianMBps } = scaleFromYardstick(reads);
   const record: DiskProfileRecord = {
     profile,

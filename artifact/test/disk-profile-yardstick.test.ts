@@ -15,6 +15,7 @@ import { runLayout } from '../core/paths.js';
 import { ensureDebianImage } from '../images/index.js';
 import { diskProfileFile, resolveDiskProfile } from '../stages/disk-profile.js';
 import { buildServer } from '../../server/lab.js';
+import { measureYardstick } from '../../experiments/shared/disk-profile-yardstick.js';
 
 const options: RunOptions = { quick: true, reps: 1, only: null, testbed: 'emulated', profile: 'hdd-2011-scaled' };
 
@@ -33,7 +34,14 @@ describe('the scaled disk profile', () => {
 
   test('fixed profiles need no boot: emulated models nothing, hdd-2011 is the model at k = 1', async () => {
     const layout = runLayout(path.join(dir, 'fixed'));
-    const quiet = { layout, guestImages, log: () => undefined, progress: () => undefined };
+    const refuseToBoot = () => Promise.reject(new Error('a fixed profile must not boot the yardstick'));
+    const quiet = {
+      layout,
+      guestImages,
+      log: () => undefined,
+      progress: () => undefined,
+      measureYardstick: refuseToBoot,
+    };
     expect(await resolveDiskProfile({ ...quiet, options: { ...options, profile: 'emulated' } })).toEqual({
       profile: 'emulated',
     });
@@ -49,7 +57,14 @@ describe('the scaled disk profile', () => {
     async () => {
       const layout = runLayout(path.join(dir, 'scaled'));
       const lines: string[] = [];
-      const ctx = { layout, options, guestImages, log: (line: string) => lines.push(line), progress: () => undefined };
+      const ctx = {
+        layout,
+        options,
+        guestImages,
+        log: (line: string) => lines.push(line),
+        progress: () => undefined,
+        measureYardstick,
+      };
       const record = await resolveDiskProfile(ctx);
 
       const yardstick = record.yardstick!;

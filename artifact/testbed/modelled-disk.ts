@@ -11,6 +11,11 @@ import { paths } from '../core/paths.js';
 import { track } from './reaper.js';
 import type { ModelledDisk } from './spec.js';
 
+/** In a repetition's raw folder when the disks are modelled (--profile hdd-2011...): the client's local disk model's counters. */
+export const hddModelStatsFile = 'hdd-model.json';
+/** Likewise for the AoE server's disk (experiments/shared/aoe-server.ts). */
+export const hddModelServerStatsFile = 'hdd-model-server.json';
+
 export interface ServedModelledDisk {
   /** Stops nbdkit; the model's counters are in disk.statsFile once this resolves. */
   stop(): Promise<void>;

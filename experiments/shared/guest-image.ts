@@ -5,11 +5,7 @@ import { diskModelScale } from '../../artifact/core/disk-profile.js';
 import type { GuestImage } from '../../artifact/core/manifest.js';
 import type { DebianVariant } from '../../artifact/images/index.js';
 import type { DiskSpec } from '../../artifact/testbed/index.js';
-
-/** In a repetition's raw folder when the disks are modelled (--profile hdd-2011...): the hard disk model's counters (artifact/testbed/hdd-model). */
-export const hddModelStatsFile = 'hdd-model.json';
-/** Likewise for the AoE server's disk (experiments/shared/aoe-server.ts). */
-export const hddModelServerStatsFile = 'hdd-model-server.json';
+import { hddModelStatsFile } from '../../artifact/testbed/modelled-disk.js';
 
 /** The Debian image of `variant` (default stock) the provision stage made for this run. */
 export function guestImage(ctx: RepetitionContext, variant: DebianVariant = 'stock'): GuestImage {

@@ -16,7 +16,7 @@ import { $ } from 'zx';
 import { describeMachine } from '../../../core/machine-description.js';
 import { paths, repoRoot } from '../../../core/paths.js';
 import { bestOfPasses, summarise } from '../../../core/statistics.js';
-import { hddModelStatsFile } from '../../../../experiments/shared/guest-image.js';
+import { hddModelStatsFile } from '../../modelled-disk.js';
 
 const { values: options } = parseArgs({ options: { reps: { type: 'string', default: '3' } } });
 const repetitions = Number(options.reps);
