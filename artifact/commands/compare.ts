@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-import { runDiskProfile } from '../core/disk-profile.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { experiments } from '../../experiments/registry.js';
@@ -15,7 +14,7 @@ import { existingRun } from '../core/run-folder.js';
 import { htmlToPdf } from '../report/pdf.js';
 import { escapeHtml, figureSection, htmlPage, manifestTable, table } from '../report/html.js';
 import { analyseRun } from '../stages/analyse.js';
-import { renderFigures, type FigureSource } from '../stages/figures.js';
+import { figureRun, renderFigures, type FigureSource } from '../stages/figures.js';
 
 /** The word that puts the paper's stated numbers in a comparison, as one more series. */
 export const paperPseudoRun = 'paper';
@@ -138,7 +137,7 @@ export async function compare(
       series: id,
       analyses: await analyseRun(layout, experiments),
       manifest,
-      run: { id, ...manifest.machine.git, profile: runDiskProfile(manifest) },
+      run: { ...figureRun(manifest), id },
     });
   }
   const outputDir = where.outputDir ?? path.join(paths.comparisons, ids.join('__'));

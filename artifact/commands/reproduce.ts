@@ -4,7 +4,7 @@ import { experiments as allExperiments, selectExperiments } from '../../experime
 import { applicationTests } from '../../experiments/fig09-application-benchmark/experiment.js';
 import { ensureDebianImage, ensureWindowsImage, type DebianVariant } from '../images/index.js';
 import type { ConfigurationPlan, Experiment } from '../core/experiment.js';
-import type { ConfigurationId } from '../core/configurations.js';
+import { isDiskSweepConfiguration, type ConfigurationId } from '../core/configurations.js';
 import { testbedParameters } from '../../experiments/shared/testbed-parameters.js';
 import { measureYardstick } from '../../experiments/shared/disk-profile-yardstick.js';
 import { capabilitiesBuiltBy, type CapabilityId } from '../core/capabilities.js';
@@ -24,9 +24,9 @@ import { analyseRun } from '../stages/analyse.js';
 import { buildComponent, buildComponents } from '../stages/build.js';
 import { doctorChecks } from '../stages/doctor.js';
 import { resolveDiskProfile } from '../stages/disk-profile.js';
-import { describeDiskProfile, runDiskProfile, type DiskProfileRecord } from '../core/disk-profile.js';
+import { describeDiskProfile, type DiskProfileRecord } from '../core/disk-profile.js';
 import { describeUnit, notRunHere, planExperiments } from '../stages/experiments.js';
-import { publishFigures, renderFigures, type RenderedFigure } from '../stages/figures.js';
+import { figureRun, publishFigures, renderFigures, type RenderedFigure } from '../stages/figures.js';
 import type { ExperimentAnalysis } from '../core/analysis.js';
 import type { ListrTask } from 'listr2';
 
@@ -172,6 +172,7 @@ export async function reproduce(request: ReproduceRequest): Promise<string> {
           guestImages,
           log,
           progress: (text) => (task.output = text),
+          sweepPlanned: attemptsDiskSweep(selected, { options: request.options, testbed }),
           measureYardstick,
         });
         manifest.diskProfile = diskProfile;
@@ -293,6 +294,15 @@ function attemptedNeed(
   );
 }
 
+/** Whether this run will attempt a point of the disk-speed sweep (Figs 12, 13). */
+function attemptsDiskSweep(selected: readonly Experiment[], run: Parameters<typeof notRunHere>[1]): boolean {
+  return selected.some((experiment) =>
+    (Object.keys(experiment.configurations) as ConfigurationId[]).some(
+      (configuration) => isDiskSweepConfiguration(configuration) && notRunHere(configuration, run) === undefined,
+    ),
+  );
+}
+
 /** The stock image always; a variant when a configuration this run will attempt needs it. */
 function imageVariantsFor(selected: readonly Experiment[], run: Parameters<typeof notRunHere>[1]): DebianVariant[] {
   const variants = Object.entries(variantCapability)
@@ -329,13 +339,7 @@ export function redrawTasks(
         paper = await loadPaperValues();
         figures = await renderFigures(
           allExperiments,
-          [
-            {
-              series: 'this run',
-              analyses,
-              run: { id: manifest.runId, ...manifest.machine.git, profile: runDiskProfile(manifest) },
-            },
-          ],
+          [{ series: 'this run', analyses, run: figureRun(manifest) }],
           paper,
           [layout.figures],
         );

@@ -34,7 +34,10 @@ export const yardstickSchema = z.object({
 });
 export type Yardstick = z.infer<typeof yardstickSchema>;
 
-/** In the run folder and the manifest: the profile, the model's time scale, and where a scale other than 1 came from. */
+/**
+ * In the run folder and the manifest: the profile, the model's time scale, and the yardstick: where
+ * the scaled profile's k came from, or (any profile) what places 2011's balance on the sweep's axis.
+ */
 export const diskProfileRecordSchema = z.object({
   profile: z.enum(diskProfiles),
   /** Every modelled disk time is multiplied by this (1: the paper's drive); absent when no disk is modelled. */
@@ -91,6 +94,16 @@ export function diskModelScale(ctx: {
       `--profile ${profile}: the run has not measured the hard disk model's scale k (its disk profile step)`,
     );
   return scale;
+}
+
+/**
+ * Where 2011's disk:network balance sits on the disk-speed sweep's axis (the local disk's speed
+ * relative to the paper's drive): 1/k, the drive slowed as much as this testbed's network is
+ * slower than 1 GbE's AoE payload rate. Undefined when the run measured no yardstick.
+ */
+export function balanceSpeed(record: DiskProfileRecord | undefined): number | undefined {
+  const yardstick = record?.yardstick;
+  return yardstick === undefined ? undefined : yardstick.medianMBps / yardstick.referenceMBps;
 }
 
 /** A run's profile as reports and figure subtitles name it, from its manifest (older runs record only the option). */

@@ -145,6 +145,8 @@ export interface FigureInput {
   analysis: ExperimentAnalysis;
   /** Series name for this run's values (e.g. 'this run' or a run id in a comparison). */
   series: string;
+  /** Where 2011's disk:network balance sits on the disk-speed sweep's axis (1/k), if the run measured it. */
+  balanceSpeed?: number | undefined;
 }
 
 export interface Experiment {

@@ -158,12 +158,19 @@ export function htmlPage(title: string, sections: readonly string[]): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${style}</style></head>\n<body><h1>${escapeHtml(title)}</h1>\n${sections.join('\n')}\n</body></html>\n`;
 }
 
-/** The profile, and for the scaled one where its k came from (the yardstick's passes and the reference rate). */
+/**
+ * The profile, and where a measured k came from (the yardstick's passes and the reference rate):
+ * the scaled profile's model scale, or, under a fixed profile, only 2011's balance on the sweep.
+ */
 function diskProfileDetail(manifest: Manifest): string {
   const yardstick = manifest.diskProfile?.yardstick;
   if (yardstick === undefined) return runDiskProfile(manifest);
+  const use =
+    manifest.diskProfile?.profile === 'hdd-2011-scaled'
+      ? ''
+      : ` This profile keeps its own disk speeds; k only marks 2011's balance (1/k) on the disk-speed sweep (Figs 12, 13).`;
   return (
     `${runDiskProfile(manifest)}: k = ${yardstick.referenceMBps.toFixed(1)} MB/s / ${yardstick.medianMBps.toFixed(1)} MB/s, ` +
-    `the median of ${yardstick.seqReadMBps.map((v) => v.toFixed(1)).join(', ')} MB/s (${yardstick.what}). ${yardstick.assumption}`
+    `the median of ${yardstick.seqReadMBps.map((v) => v.toFixed(1)).join(', ')} MB/s (${yardstick.what}). ${yardstick.assumption}${use}`
   );
 }

@@ -2,7 +2,9 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExperimentAnalysis } from '../core/analysis.js';
+import { balanceSpeed, runDiskProfile } from '../core/disk-profile.js';
 import type { Experiment, FigureRow } from '../core/experiment.js';
+import type { Manifest } from '../core/manifest.js';
 import type { PaperValue } from '../core/paper-data.js';
 import { renderSvg, specWithRows, svgToPng, type FigureProvenance } from '../report/render-figure.js';
 
@@ -11,7 +13,26 @@ export interface FigureSource {
   series: string;
   analyses: ReadonlyMap<string, ExperimentAnalysis>;
   /** Where the numbers come from: the run's id, the commit its manifest records, and its disk profile. */
-  run: { id: string; commit: string; dirty: boolean; profile: string };
+  run: FigureRun;
+}
+
+export interface FigureRun {
+  id: string;
+  commit: string;
+  dirty: boolean;
+  profile: string;
+  /** 2011's disk:network balance on the sweep's axis (1/k), when the run measured the yardstick. */
+  balanceSpeed?: number | undefined;
+}
+
+/** What a figure says of the run its rows come from, read from the run's manifest. */
+export function figureRun(manifest: Manifest): FigureRun {
+  return {
+    id: manifest.runId,
+    ...manifest.machine.git,
+    profile: runDiskProfile(manifest),
+    balanceSpeed: balanceSpeed(manifest.diskProfile),
+  };
 }
 
 export function figureProvenance(experiment: Experiment, sources: readonly FigureSource[]): FigureProvenance {
@@ -56,7 +77,7 @@ export async function renderFigures(
       ...sources.flatMap((source) => {
         const analysis = source.analyses.get(experiment.id);
         if (!analysis) throw new Error(`no analysis of ${experiment.id} for series '${source.series}'`);
-        return experiment.figureData({ analysis, series: source.series });
+        return experiment.figureData({ analysis, series: source.series, balanceSpeed: source.run.balanceSpeed });
       }),
       ...(paper ? experiment.paperRows(paper) : []),
     ];

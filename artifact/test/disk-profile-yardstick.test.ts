@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { diskProfileRecordSchema, gigabitAoePayloadMBps } from '../core/disk-profile.js';
+import { balanceSpeed, diskProfileRecordSchema, gigabitAoePayloadMBps } from '../core/disk-profile.js';
 import type { GuestImage } from '../core/manifest.js';
 import type { RunOptions } from '../core/options.js';
 import { runLayout } from '../core/paths.js';
@@ -32,7 +32,7 @@ describe('the scaled disk profile', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('fixed profiles need no boot: emulated models nothing, hdd-2011 is the model at k = 1', async () => {
+  test('fixed profiles need no boot unless the sweep runs: emulated models nothing, hdd-2011 is the model at k = 1', async () => {
     const layout = runLayout(path.join(dir, 'fixed'));
     const refuseToBoot = () => Promise.reject(new Error('a fixed profile must not boot the yardstick'));
     const quiet = {
@@ -41,6 +41,7 @@ describe('the scaled disk profile', () => {
       log: () => undefined,
       progress: () => undefined,
       measureYardstick: refuseToBoot,
+      sweepPlanned: false,
     };
     expect(await resolveDiskProfile({ ...quiet, options: { ...options, profile: 'emulated' } })).toEqual({
       profile: 'emulated',
@@ -50,6 +51,19 @@ describe('the scaled disk profile', () => {
       modelScale: 1,
     });
     expect(existsSync(path.join(layout.root, diskProfileFile))).toBe(false);
+
+    // With the sweep planned, a fixed profile keeps its scale and the yardstick only places 2011's balance.
+    const swept = await resolveDiskProfile({
+      ...quiet,
+      options: { ...options, profile: 'hdd-2011' },
+      sweepPlanned: true,
+      measureYardstick: () => Promise.resolve([40, 50, 45]),
+    });
+    expect(swept).toMatchObject({ profile: 'hdd-2011', modelScale: 1, yardstick: { medianMBps: 45 } });
+    expect(balanceSpeed(swept)).toBeCloseTo(45 / gigabitAoePayloadMBps, 9);
+    expect(
+      await resolveDiskProfile({ ...quiet, options: { ...options, profile: 'hdd-2011' }, sweepPlanned: true }),
+    ).toEqual(swept);
   });
 
   test(
@@ -63,6 +77,7 @@ describe('the scaled disk profile', () => {
         guestImages,
         log: (line: string) => lines.push(line),
         progress: () => undefined,
+        sweepPlanned: false,
         measureYardstick,
       };
       const record = await resolveDiskProfile(ctx);

@@ -68,6 +68,26 @@ describe('the disk-speed sweep (Figs 12, 13)', () => {
     ]);
   });
 
+  it("marks 2011's balance at 1/k when the run measured the yardstick, and only across a measured sweep", () => {
+    const layout = { levels: ['local'] as const, metrics: [{ id: 'total-boot', label: 'Boot', unit: 's' }] };
+    const analysis = (configurations: ExperimentAnalysis['configurations']): ExperimentAnalysis => ({
+      experiment: 'fig12-disk-speed-boot-time',
+      figure: 12,
+      configurations,
+    });
+    const swept = analysis({ 'local-hdd-x1': ran(55), 'local-hdd-x2': ran(45), local: ran(31) });
+    const balance = (rows: ReturnType<typeof sweepFigureRows>) => rows.filter((row) => row.group === 'balance');
+    const marked = balance(
+      sweepFigureRows(layout, { analysis: swept, series: 'this run', balanceSpeed: 48.8 / 118.1 }),
+    );
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.x).toBeCloseTo(0.4132, 4);
+    expect(marked[0]!.line).toBe("2011's disk:network balance here: 1/k = 0.41x");
+    expect(balance(sweepFigureRows(layout, { analysis: swept, series: 'this run' }))).toEqual([]);
+    const unswept = analysis({ local: ran(31) });
+    expect(balance(sweepFigureRows(layout, { analysis: unswept, series: 'this run', balanceSpeed: 0.41 }))).toEqual([]);
+  });
+
   it('is in the registry under the ids the not-run rule knows', () => {
     expect(experiments.map((e) => e.id)).toEqual(expect.arrayContaining([...sweepExperimentIds]));
   });

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The disk-speed sweep's figures (12, 13): per metric, the local disk on the hard disk model as a
 // line over its speed (relative to the paper's drive, log axis), the other configurations as
-// levels across it, and where the model's line crosses the warm-server network boot's level.
+// levels across it, where the model's line crosses the warm-server network boot's level, and
+// where 2011's disk:network balance sits on this testbed (1/k, when the run measured k).
 import { scalar } from '../../artifact/core/analysis.js';
 import {
   configurationLabels,
@@ -46,9 +47,11 @@ export function crossoverSpeed(points: readonly SweepPoint[], level: number): nu
 /**
  * Rows for a sweep spec. `group` says what a row is: 'sweep' (a point of the model's line, x = its
  * speed), 'level' (another configuration's mean, drawn across the axis), 'crossover' (x = the speed
- * where the model's line meets the first level's configuration), 'missing' (not run or failed).
+ * where the model's line meets the first level's configuration), 'balance' (x = 1/k, the model's
+ * speed that stands to this testbed's network as the paper's drive stood to 1 GbE), 'missing' (not
+ * run or failed).
  */
-export function sweepFigureRows(layout: SweepLayout, { analysis, series }: FigureInput): FigureRow[] {
+export function sweepFigureRows(layout: SweepLayout, { analysis, series, balanceSpeed }: FigureInput): FigureRow[] {
   const rows: FigureRow[] = [];
   for (const metric of layout.metrics) {
     const panel = `${metric.label} (${metric.unit})`;
@@ -87,6 +90,17 @@ export function sweepFigureRows(layout: SweepLayout, { analysis, series }: Figur
         status: 'measured',
       });
     }
+    if (balanceSpeed !== undefined && points.length > 0)
+      rows.push({
+        ...base,
+        group: 'balance',
+        line: `2011's disk:network balance here: 1/k = ${balanceSpeed.toPrecision(2)}x`,
+        x: balanceSpeed,
+        value: null,
+        ciLow: null,
+        ciHigh: null,
+        status: 'measured',
+      });
     for (const [index, configuration] of layout.levels.entries()) {
       const point = scalar(analysis, configuration, metric.id);
       if (point === undefined) {
