@@ -46,7 +46,15 @@ export function profileVerdictsMarkdown(columns: readonly ProfileColumn[]): stri
     const claim = columns.flatMap((column) => column.claims).find((c) => c.id === id);
     const verdicts = columns.map((column) => {
       const verdict = column.claims.find((c) => c.id === id);
-      return verdict === undefined ? 'not judged' : `**${verdictLabel(verdict)}**`;
+      if (verdict === undefined) return 'not judged';
+      const overall = verdictLabel(verdict);
+      // Halves that disagree with the whole are named, so "not run" does not hide a reproduced half.
+      const apart = verdict.halves.filter((half) => half.verdict !== overall);
+      const detail =
+        verdict.halves.length > 1 && apart.length > 0
+          ? ` (${verdict.halves.map((half) => `${half.name}: ${half.verdict}`).join('; ')})`
+          : '';
+      return `**${overall}**${cell(detail)}`;
     });
     return `| ${id} | ${cell(claim?.claim ?? '')} | ${verdicts.join(' | ')} |`;
   });

@@ -20,6 +20,8 @@ export type ClaimVerdict = {
   rule: string;
   /** This run's numbers for each half of the claim, each followed by that half's verdict. */
   ours: string;
+  /** Each half's verdict alone, so a summary can say which half decided (e.g. "not run"). */
+  halves: { name: string; verdict: string }[];
 } & Decision;
 
 /** The Fig. 9 tests by name (experiments/fig09-application-benchmark `applicationTests`). */
@@ -538,6 +540,11 @@ function claimSpecs(tests: ApplicationTests): ClaimSpec[] {
 export function evaluateClaims(analyses: Analyses, applicationTests: ApplicationTests): ClaimVerdict[] {
   return claimSpecs(applicationTests).map(({ halves, ...claim }) => {
     const judged = halves(analyses);
-    return { ...claim, ours: judged.map(describeHalf).join('; '), ...combine(judged.map((half) => half.decision)) };
+    return {
+      ...claim,
+      ours: judged.map(describeHalf).join('; '),
+      halves: judged.map((half) => ({ name: half.name, verdict: verdictLabel(half.decision) })),
+      ...combine(judged.map((half) => half.decision)),
+    };
   });
 }

@@ -41,6 +41,7 @@ describe("README's claims table", () => {
       paper: 'p',
       ours: 'o',
       rule: 'r',
+      halves: [{ name: 'only half', verdict }],
       verdict,
       strength,
     });
@@ -58,6 +59,32 @@ describe("README's claims table", () => {
     expect(table).toHaveLength(5);
   });
 
+  it('by profile: names the halves when they disagree with the whole, so "not run" hides no result', () => {
+    const split = profileVerdictsMarkdown([
+      {
+        runId: 'c',
+        profile: 'hdd-2011-scaled (k = 2.42)',
+        claims: [
+          {
+            id: 'C1',
+            claim: 'claim C1',
+            paperFigure: 'Fig. 4',
+            paper: 'p',
+            ours: 'o',
+            rule: 'r',
+            halves: [
+              { name: 'OS boot', verdict: 'reproduced' },
+              { name: 'incl. VMM boot', verdict: 'not run' },
+            ],
+            verdict: 'not run',
+            strength: null,
+          },
+        ],
+      },
+    ]).split('\n');
+    expect(split[2]).toBe('| C1 | claim C1 | **not run** (OS boot: reproduced; incl. VMM boot: not run) |');
+  });
+
   it('keeps a pipe in a cell from splitting the row', () => {
     const table = claimsMarkdown([
       {
@@ -67,6 +94,7 @@ describe("README's claims table", () => {
         paper: 'p',
         ours: 'o',
         rule: 'r',
+        halves: [],
         verdict: 'not run',
         strength: null,
       },
