@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The KVM + NFS baseline end to end (paper 5.7): the kvm-host image is built, the emulated PC boots
 // it, the host mounts nfs-ganesha's export with the paper's options and runs the stock image under
-// nested KVM, whose fio job's results come back on the host's second serial port and parse.
-import { readFile } from 'node:fs/promises';
+// nested KVM, whose fio job's results come back on the host's second serial port and parse. A
+// nested guest that stalls is booted again once, by resuming the run as a user would.
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { $ } from 'zx';
 import { describe, expect, test } from 'vitest';
@@ -19,39 +20,48 @@ describe('the KVM + NFS baseline on the emulated testbed', () => {
     'Figs. 10 and 11 kvm-nfs in one boot: the host boots, mounts with noac,rsize=4096,wsize=4096, the nested guest boots (Fig. 10) and runs a quick fio job typed into its shell on COM2 (Fig. 11)',
     async () => {
       const output = await scratchOutputDir('netboot-kvm');
-      const run = await runCli(
-        [
-          'reproduce',
-          '--quick',
-          '--reps',
-          '1',
-          '--only',
-          'fig10',
-          '--only',
-          'fig11',
-          '--configurations',
-          'kvm-nfs',
-          '--run-id',
-          runId,
-        ],
-        { NETBOOT_OUTPUT_DIR: output },
-      );
+      const args = [
+        'reproduce',
+        '--quick',
+        '--reps',
+        '1',
+        '--only',
+        'fig10',
+        '--only',
+        'fig11',
+        '--configurations',
+        'kvm-nfs',
+        '--run-id',
+        runId,
+      ];
+      let run = await runCli(args, { NETBOOT_OUTPUT_DIR: output });
       expect(run.code, run.output).toBe(0);
       const layout = runLayout(path.join(output, 'runs', runId));
-      const result = JSON.parse(
-        await readFile(path.join(layout.results, 'fig11-kvm-throughput.json'), 'utf8'),
-      ) as ResultFile;
-      const kvm = result.configurations.find((c) => c.configuration === 'kvm-nfs')!;
+      const resultOf = async (experiment: string) =>
+        (
+          JSON.parse(await readFile(path.join(layout.results, `${experiment}.json`), 'utf8')) as ResultFile
+        ).configurations.find((c) => c.configuration === 'kvm-nfs')!;
+      // The nested guest (KVM inside the TCG-emulated PC) has once stalled silently right after GRUB
+      // loaded its initrd (CI, 2026-12-06: nothing on its console for 490 s; the host itself fine).
+      // What a user does then, this test does once: run the same command again, which resumes the
+      // run and boots the failed session anew, keeping the stalled attempt's logs beside it.
+      const first = await resultOf('fig11-kvm-throughput');
+      const resumed = first.status === 'failed' && /\/login: \/ did not appear/.test(first.reason);
+      if (resumed) {
+        console.log(`the nested guest stalled (${first.reason.slice(0, 120)}); resuming the run once`);
+        run = await runCli(args, { NETBOOT_OUTPUT_DIR: output });
+        expect(run.code, run.output).toBe(0);
+        const attempts = await readdir(path.join(layout.raw, 'sessions', 'kvm-nfs'));
+        expect(attempts.some((name) => name.startsWith('rep-1.attempt-'))).toBe(true);
+      }
+      const kvm = await resultOf('fig11-kvm-throughput');
       expect(kvm.status, JSON.stringify(kvm)).toBe('ran');
       const metrics = kvm.status === 'ran' ? kvm.measurements : [];
       for (const metric of ['seq-read', 'seq-write', 'rand512k-read', 'rand512k-write']) {
         expect(metrics.find((m) => m.metric === metric)?.value, metric).toBeGreaterThan(0);
       }
 
-      const boot = JSON.parse(
-        await readFile(path.join(layout.results, 'fig10-kvm-boot-time.json'), 'utf8'),
-      ) as ResultFile;
-      const kvmBoot = boot.configurations.find((c) => c.configuration === 'kvm-nfs')!;
+      const kvmBoot = await resultOf('fig10-kvm-boot-time');
       expect(kvmBoot.status, JSON.stringify(kvmBoot)).toBe('ran');
       for (const metric of ['vmm-boot', 'os-boot'])
         expect(
@@ -79,10 +89,12 @@ describe('the KVM + NFS baseline on the emulated testbed', () => {
       // Nothing of this run is left: no process refers to its folder (QEMU, ganesha, rpcbind), and
       // its network namespace (named after the CLI's pid, logged by the experiment) is gone.
       expect(await processesMentioning(output)).toEqual([]);
-      const netns = /on (nfs-\d+-1)\/tap0/.exec(
-        await readFile(path.join(layout.logs, 'session-kvm-nfs.log'), 'utf8'),
-      )![1]!;
-      expect((await $`ip netns list`.quiet()).stdout).not.toContain(netns);
+      const namespaces = [
+        ...(await readFile(path.join(layout.logs, 'session-kvm-nfs.log'), 'utf8')).matchAll(/on (nfs-\d+-1)\/tap0/g),
+      ].map((match) => match[1]!);
+      expect(namespaces).toHaveLength(resumed ? 2 : 1);
+      const listed = (await $`ip netns list`.quiet()).stdout;
+      for (const netns of namespaces) expect(listed).not.toContain(netns);
     },
     45 * 60_000,
   );
