@@ -26,6 +26,7 @@ import type {
   StandaloneRunner,
 } from '../core/experiment.js';
 import { writeJobFile } from '../images/index.js';
+import { ConsoleSilentError } from '../testbed/console.js';
 import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
 import type { DiskProfileRecord } from '../core/disk-profile.js';
 import type { GuestImage } from '../core/manifest.js';
@@ -305,6 +306,18 @@ async function freshRawDir(rawDir: string): Promise<void> {
   await mkdir(rawDir, { recursive: true });
 }
 
+/**
+ * Moves the files a stalled boot left in its session folder into stalled-attempt/ inside it, for
+ * diagnosis, so the second boot writes its own logs under the same names; the jobs stay.
+ */
+async function keepStalledAttempt(sessionDir: string): Promise<string> {
+  const kept = path.join(sessionDir, 'stalled-attempt');
+  await mkdir(kept);
+  for (const entry of await readdir(sessionDir, { withFileTypes: true }))
+    if (entry.isFile()) await rename(path.join(sessionDir, entry.name), path.join(kept, entry.name));
+  return kept;
+}
+
 /** Whether a part's repetition finished earlier with the same inputs; a repetition whose measurements were deleted is measured again. */
 async function finishedEarlier(ctx: ExperimentStageContext, part: Part, repetition: number): Promise<boolean> {
   const step = stepOf(part, repetition);
@@ -386,7 +399,9 @@ interface SessionJob extends SessionJobFile {
  * One repetition of a boot session: boots the configuration once with the jobs of its parts that
  * have not finished, runs them in order, and then gives each part its own raw folder (links to the
  * session's logs, its job, and session.json naming the session), parses it, and records it. A part
- * whose work did not complete (the boot or its job failed) is failed with the session's error.
+ * whose work did not complete (the boot or its job failed) is failed with the session's error. A
+ * boot whose console went silent before login (ConsoleSilentError: a stalled guest) is booted
+ * again once, its logs kept in the session's stalled-attempt/ and named in each part's session.json.
  */
 async function runSession(
   unit: Extract<RunUnit, { kind: 'session' }>,
@@ -442,16 +457,16 @@ async function runSession(
     jobs.push({ id, path: file.path, parts: [part], work, ctx: partCtx });
   }
 
-  const started = performance.now();
-  const sessionStart = sampleHost();
+  let started = performance.now();
+  let sessionStart = sampleHost();
   /** Per part: how long its work took, and what else the host did meanwhile. */
   const took = new Map<Part, { seconds: number; activity: HostActivity }>();
   let sessionError: string | undefined;
   log(
     `session ${sessionName}: start; parts ${pending.map((part) => part.experiment.id).join(', ')}; jobs ${jobs.map((job) => job.id).join(', ') || 'none'}`,
   );
-  try {
-    await unit.boot(sessionCtx, jobs, async (client) => {
+  const bootOnce = () =>
+    unit.boot(sessionCtx, jobs, async (client) => {
       const booted = (performance.now() - started) / 1000;
       const bootActivity = hostActivity(sessionStart, sampleHost(), process.pid, repetition);
       for (const part of pending)
@@ -472,6 +487,22 @@ async function runSession(
       }
       log(`session ${sessionName}: ${done.join(', ')}`);
     });
+  /** Where a boot that stalled before login left its logs, when the session booted again. */
+  let stalledAttempt: string | undefined;
+  try {
+    try {
+      await bootOnce();
+    } catch (error) {
+      if (!(error instanceof ConsoleSilentError) || took.size > 0) throw error;
+      stalledAttempt = await keepStalledAttempt(sessionDir);
+      log(
+        `session ${sessionName}: the boot stalled (${error.message.split('\n')[0]}); booting again once, the stalled attempt's logs in ${path.relative(ctx.layout.root, stalledAttempt)}`,
+      );
+      progress('the boot stalled; booting again');
+      started = performance.now();
+      sessionStart = sampleHost();
+      await bootOnce();
+    }
   } catch (error) {
     sessionError = (error as Error).message;
     log(`session ${sessionName} failed: ${sessionError}`);
@@ -503,6 +534,7 @@ async function runSession(
         parts: pending.map((other) => other.experiment.id),
         job: job?.id ?? null,
         seconds: measured.seconds,
+        ...(stalledAttempt === undefined ? {} : { stalledAttempt: path.relative(ctx.layout.root, stalledAttempt) }),
       });
       const parsed = await part.runner.parse(rawDir);
       await writeMeasurements(rawDir, parsed, repetition, measured.activity);

@@ -8,6 +8,7 @@ import type { RunOptions } from '../core/options.js';
 import { runLayout } from '../core/paths.js';
 import { StepLedger } from '../core/step-ledger.js';
 import { repetitionCode, runExperiment, runExperiments } from '../stages/experiments.js';
+import { ConsoleSilentError } from '../testbed/console.js';
 
 const options: RunOptions = { quick: true, reps: 2, only: null, testbed: 'emulated' };
 
@@ -338,6 +339,76 @@ describe('boot sessions', () => {
     });
     expect(retry.boots.map((b) => b.jobs)).toEqual([['fig09-application-benchmark-local-rep1']]);
     expect(retried.map((result) => result.configurations[0]!.status)).toEqual(['ran', 'ran', 'ran']);
+  });
+
+  /** A fake boot whose first `stalls` boots go silent before login, as the nested KVM guest sometimes does. */
+  function stallingSessions(stalls: number) {
+    const inner = fakeSessions();
+    let boots = 0;
+    const boot: SessionBoot = async (ctx, jobs, body) => {
+      boots += 1;
+      if (boots <= stalls) {
+        await writeFile(path.join(ctx.rawDir, 'client.com1.log'), 'Loading initial ramdisk ...\n');
+        throw new ConsoleSilentError(
+          `com2: no output for 300 s while booting to the login prompt (fake, boot ${boots})`,
+        );
+      }
+      await inner.boot(ctx, jobs, body);
+    };
+    return { boot, boots: inner.boots, count: () => boots };
+  }
+
+  it('a boot that stalls before login is booted again once; its logs are kept and named', async () => {
+    const ctx = await stage();
+    const { boot, boots, count } = stallingSessions(1);
+    const results = await runExperiments(
+      [
+        sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }),
+        sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1)),
+      ],
+      { ...ctx, options: { ...options, reps: 1 } },
+    );
+    expect(count()).toBe(2);
+    expect(boots.map((b) => b.ran)).toEqual([['fig05-disk-throughput-local-rep1']]);
+    expect(results.map((result) => result.configurations[0]!.status)).toEqual(['ran', 'ran']);
+    const session = path.join(ctx.layout.raw, 'sessions', 'local', 'rep-1');
+    expect(await readFile(path.join(session, 'stalled-attempt', 'client.com1.log'), 'utf8')).toBe(
+      'Loading initial ramdisk ...\n',
+    );
+    expect(await readFile(path.join(session, 'client.com1.log'), 'utf8')).toMatch(/^boot local 1\n/);
+    const fig04 = path.join(ctx.layout.raw, 'fig04-boot-time', 'local', 'rep-1');
+    expect(JSON.parse(await readFile(path.join(fig04, 'session.json'), 'utf8'))).toMatchObject({
+      stalledAttempt: 'raw/sessions/local/rep-1/stalled-attempt',
+    });
+    expect(await readFile(path.join(ctx.layout.logs, 'session-local.log'), 'utf8')).toMatch(
+      /the boot stalled \(com2: no output for 300 s .*\); booting again once/,
+    );
+  });
+
+  it('a boot that stalls twice fails its parts with the second stall; other failures are not retried', async () => {
+    const ctx = await stage();
+    const twice = stallingSessions(2);
+    const results = await runExperiments([sessionExperiment('fig04-boot-time', 4, twice.boot, { kind: 'boot' })], {
+      ...ctx,
+      options: { ...options, reps: 1 },
+    });
+    expect(twice.count()).toBe(2);
+    expect(results[0]!.configurations[0]).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/boot 2\)$/),
+    });
+
+    const other = await stage();
+    let boots = 0;
+    const failing: SessionBoot = async () => {
+      boots += 1;
+      throw new Error('QEMU exited before login (fake)');
+    };
+    await runExperiments([sessionExperiment('fig04-boot-time', 4, failing, { kind: 'boot' })], {
+      ...other,
+      options: { ...options, reps: 1 },
+    });
+    expect(boots).toBe(1);
   });
 
   it('--smoke leaves the KVM + NFS baseline out, saying so', async () => {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { failWaitsWhenHypervisorGivesUp, SerialConsole } from '../testbed/console.js';
+import { ConsoleSilentError, failWaitsWhenHypervisorGivesUp, SerialConsole } from '../testbed/console.js';
 
 async function consoleOver(port = 'com2'): Promise<{
   console: SerialConsole;
@@ -101,6 +101,37 @@ describe('SerialConsole waits', () => {
     failWaitsWhenHypervisorGivesUp({ com1: com1.console, com2: com2.console });
     const login = com1.console.waitForPrompt(/login: /, 5_000);
     await com1.say('echo vmm: PANIC: not really\r\nvmm: PANIC: not really\r\ndebian login: ');
+    await expect(login).resolves.toBeDefined();
+  });
+
+  test('a console silent for longer than allowed ends its waits with a ConsoleSilentError; output re-arms the limit', async () => {
+    const { console, say } = await consoleOver();
+    console.failWhenSilent(150, 'while booting to the login prompt');
+    const login = console.waitForPrompt(/login: /, 60_000);
+    login.catch(() => undefined);
+    // Output every 50 ms keeps the watch quiet for longer than its limit.
+    for (let i = 0; i < 5; i += 1) {
+      await say(`line ${i}\r\n`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await say('Loading initial ramdisk ...\r\n');
+    const error = await login.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(ConsoleSilentError);
+    expect((error as Error).message).toMatch(
+      /^com2: no output for 0.15 s while booting to the login prompt; last output:\n[^]*Loading initial ramdisk/,
+    );
+  });
+
+  test('a disarmed silence watch ends nothing', async () => {
+    const { console, say } = await consoleOver();
+    const disarm = console.failWhenSilent(50, 'while booting');
+    disarm();
+    await new Promise((r) => setTimeout(r, 100));
+    const login = console.waitForPrompt(/login: /, 5_000);
+    await say('debian login: ');
     await expect(login).resolves.toBeDefined();
   });
 });

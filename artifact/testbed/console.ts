@@ -16,6 +16,14 @@ export function failWaitsWhenHypervisorGivesUp(consoles: { com1: SerialConsole; 
 }
 
 /**
+ * A console that printed nothing for longer than its caller allowed (SerialConsole.failWhenSilent):
+ * the guest stalled, which a caller may answer by booting again; other failures it should not.
+ */
+export class ConsoleSilentError extends Error {
+  override readonly name = 'ConsoleSilentError';
+}
+
+/**
  * One serial port of a running machine. Output is kept in memory (for waitFor) and written to
  * <logDir>/<machine>.<port>.log (raw bytes) and .timed.log (chunks with host timestamps).
  */
@@ -31,6 +39,8 @@ export class SerialConsole {
   /** Set by fail(): waits that have not matched end with it. */
   private failure: Error | undefined;
   private fatal: { pattern: RegExp; consoles: readonly SerialConsole[]; searchedTo: number } | undefined;
+  /** Set by failWhenSilent(): re-armed by each piece of output until disarmed. */
+  private silence: { limitMs: number; waitingFor: string; timer: NodeJS.Timeout } | undefined;
 
   constructor(
     readonly port: string,
@@ -128,6 +138,20 @@ export class SerialConsole {
     for (const waiter of [...this.waiters]) waiter();
   }
 
+  /**
+   * Ends every wait that has not matched with a ConsoleSilentError once this port has printed
+   * nothing for `limitMs` (counted from now, and again from each piece of output), until the
+   * returned function disarms it. `waitingFor` says what the caller awaited, for the message.
+   */
+  failWhenSilent(limitMs: number, waitingFor: string): () => void {
+    this.disarmSilence();
+    const watch = { limitMs, waitingFor, timer: setTimeout(() => this.silent(), limitMs) };
+    this.silence = watch;
+    return () => {
+      if (this.silence === watch) this.disarmSilence();
+    };
+  }
+
   /** Marks all output so far as seen: the next waitFor only looks at output arriving later. */
   skipPending(): void {
     this.cursor = this.allText.length;
@@ -153,6 +177,23 @@ export class SerialConsole {
     this.timed.write(formatTimedLine(chunk));
     for (const waiter of [...this.waiters]) waiter();
     this.checkFatal();
+    if (this.silence !== undefined) this.silence.timer.refresh();
+  }
+
+  private silent(): void {
+    const watch = this.silence;
+    if (watch === undefined) return;
+    this.silence = undefined;
+    this.fail(
+      new ConsoleSilentError(
+        `${this.port}: no output for ${watch.limitMs / 1000} s ${watch.waitingFor}; last output:\n${this.tail()}`,
+      ),
+    );
+  }
+
+  private disarmSilence(): void {
+    if (this.silence !== undefined) clearTimeout(this.silence.timer);
+    this.silence = undefined;
   }
 
   private checkFatal(): void {
@@ -171,6 +212,7 @@ export class SerialConsole {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
+    this.disarmSilence();
     for (const waiter of [...this.waiters]) waiter();
   }
 

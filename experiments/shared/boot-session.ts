@@ -50,9 +50,15 @@ export function bootSession(serve: ServeClient): SessionBoot {
       ctx.progress('booting to login');
       const client = await startClient(ctx, boot, fwCfgFiles);
       try {
+        const guestConsole = client.consoles[boot.guestConsole ?? 'com1'];
+        const disarm =
+          boot.stallSilenceMs === undefined
+            ? undefined
+            : guestConsole?.failWhenSilent(boot.stallSilenceMs, 'while booting to the login prompt');
         const login = await waitForConsole(client, /login: /, loginTimeoutMs, boot.guestConsole, 'prompt');
+        disarm?.();
         ctx.log(`login prompt at ${(login.t / 1000).toFixed(1)} s after power-on`);
-        const console = client.consoles[boot.guestConsole ?? 'com1']!;
+        const console = guestConsole!;
         const booted: BootedClient = {
           runJob: async (job: SessionJobFile, timeoutMs: number) => {
             const guestPath = guestPaths.get(job.id);

@@ -40,6 +40,12 @@ export interface ClientBoot {
    * (the KVM + NFS baseline: its nested guest's console is the host's ttyS1). Default com1.
    */
   guestConsole?: SerialPort;
+  /**
+   * A guest console silent this long before the login prompt means the boot stalled: the wait
+   * ends with a ConsoleSilentError, and the session runner boots the configuration again once
+   * (artifact/stages/experiments.ts). Unset: only the login timeout ends a silent boot.
+   */
+  stallSilenceMs?: number;
   /** Hardware testbed: the server's end of the client's wire (a Wake-on-LAN packet leaves there). */
   wire?: WireEnd;
   /**
