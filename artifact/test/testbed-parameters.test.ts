@@ -35,6 +35,18 @@ describe('testbed parameters in the manifest', () => {
     });
   });
 
+  it('records the lanes of --jobs N, and that boot times run alone unless --parallel-boots', () => {
+    expect(testbedParameters(quick).lanes).toBe('one client PC at a time');
+    expect(testbedParameters({ ...quick, jobs: 2 }).lanes).toEqual({
+      clientsAtOnce: 2,
+      cpus: expect.any(Array),
+      bootTimesAlone: true,
+    });
+    expect(testbedParameters({ ...quick, jobs: 2, parallelBoots: true }).lanes).toMatchObject({
+      bootTimesAlone: false,
+    });
+  });
+
   it('a new run records them in manifest.json', async () => {
     const runs = await mkdtemp(path.join(os.tmpdir(), 'runs-'));
     const run = await openRun(
