@@ -5,6 +5,8 @@ export const configurationIds = [
   'vmm-local',
   'vmm-aoe-cache-on',
   'vmm-aoe-cache-off',
+  'vmm-aoe-jumbo-cache-on',
+  'vmm-aoe-jumbo-cache-off',
   'vmm-pxe-aoe-cache-on',
   'ipxe-sanboot-aoe',
   'guest-aoe-initiator',
@@ -46,6 +48,9 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   'vmm-local': 'VMM + local disk',
   'vmm-aoe-cache-on': 'VMM + AoE, server cache on',
   'vmm-aoe-cache-off': 'VMM + AoE, server cache off',
+  // Beyond the paper: the same chain with tap, server and hypervisor at a 9000-byte MTU (17 sectors per frame).
+  'vmm-aoe-jumbo-cache-on': 'VMM + AoE, jumbo frames, server cache on',
+  'vmm-aoe-jumbo-cache-off': 'VMM + AoE, jumbo frames, server cache off',
   // The paper's full chain (section 4.7): the hypervisor itself comes over the network (PXE).
   'vmm-pxe-aoe-cache-on': 'VMM loaded by PXE + AoE, server cache on',
   // Beyond the paper, the alternative users would pick: iPXE's sanboot over AoE, then the OS's own
@@ -84,6 +89,10 @@ export const notOnHardware: Partial<Record<ConfigurationId, string>> = {
   'guest-aoe-initiator':
     "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
   'kvm-nfs': 'the KVM host image is only run on the emulated testbed',
+  'vmm-aoe-jumbo-cache-on':
+    "sets the wire's MTU to 9000 for this row only, which only the emulated testbed can; on hardware, give the wire mtu 9000 in the description and measure the vmm-aoe-cache-* rows",
+  'vmm-aoe-jumbo-cache-off':
+    "sets the wire's MTU to 9000 for this row only, which only the emulated testbed can; on hardware, give the wire mtu 9000 in the description and measure the vmm-aoe-cache-* rows",
   'windows-local':
     "boots the Windows image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
   'probe-aoe-cache-on':

@@ -14,6 +14,8 @@ const configurations: SessionConfigurationId[] = [
   'vmm-aoe-cache-on',
   'vmm-pxe-aoe-cache-on',
   'vmm-aoe-cache-off',
+  'vmm-aoe-jumbo-cache-on',
+  'vmm-aoe-jumbo-cache-off',
   'ipxe-sanboot-aoe',
 ];
 

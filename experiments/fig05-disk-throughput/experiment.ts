@@ -12,6 +12,8 @@ const configurations: SessionConfigurationId[] = [
   'vmm-local',
   'vmm-aoe-cache-on',
   'vmm-aoe-cache-off',
+  'vmm-aoe-jumbo-cache-on',
+  'vmm-aoe-jumbo-cache-off',
   'guest-aoe-initiator',
   'ipxe-sanboot-aoe',
 ];

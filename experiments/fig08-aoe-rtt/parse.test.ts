@@ -8,7 +8,7 @@ import { parseProbeRtt } from '../shared/aoe-probe-rtt.js';
 const fixtures = path.join(import.meta.dirname, '..', '..', 'artifact', 'test', 'fixtures');
 
 describe('Fig. 8 RTT parser (aoe-probe rtt output fixture)', () => {
-  it('gives the mean RTT in ms by packet index, leaving out indices without a clean sample', async () => {
+  it('gives the mean RTT in ms by packet index, leaving out indices without a clean sample, and the throughput', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fig08-raw-'));
     await copyFile(path.join(fixtures, 'probe-rtt-events.jsonl'), path.join(dir, 'probe-events.jsonl'));
     const measurements = await parseProbeRtt(dir);
@@ -16,11 +16,13 @@ describe('Fig. 8 RTT parser (aoe-probe rtt output fixture)', () => {
       ['rtt', 'ms', 0],
       ['rtt', 'ms', 1],
       ['rtt', 'ms', 3],
+      ['probe-seq-read', 'MB/s', undefined],
     ]);
     expect(measurements.map((m) => m.value)).toEqual([
       expect.closeTo(0.6584, 9),
       expect.closeTo(0.6837, 9),
       expect.closeTo(1.73703, 9),
+      29.36,
     ]);
   });
 

@@ -50,19 +50,31 @@ export async function runProbeRtt(ctx: RepetitionContext, cache: 'on' | 'off'): 
   }
 }
 
-/** Mean RTT (ms) per packet index; indices without a clean sample (only retransmitted frames) are left out. */
+/**
+ * Mean RTT (ms) per packet index, indices without a clean sample (only retransmitted frames) left
+ * out; and the probe's throughput over the measured pass (MB/s), what the server gives an initiator
+ * that costs next to nothing per frame.
+ */
 export async function parseProbeRtt(rawDir: string): Promise<MeasurementWithoutRepetition[]> {
   const lines = (await readFile(path.join(rawDir, 'probe-events.jsonl'), 'utf8'))
     .split('\n')
     .filter((l) => l.trim() !== '');
   const measurements: MeasurementWithoutRepetition[] = [];
   for (const line of lines) {
-    const event = JSON.parse(line) as { event?: string; index?: number; mean_us?: number; samples?: number };
+    const event = JSON.parse(line) as {
+      event?: string;
+      index?: number;
+      mean_us?: number;
+      samples?: number;
+      MBps?: number;
+    };
+    if (event.event === 'io' && typeof event.MBps === 'number')
+      measurements.push({ metric: 'probe-seq-read', unit: 'MB/s', value: event.MBps });
     if (event.event !== 'rtt' || event.samples === undefined || event.samples === 0) continue;
     if (typeof event.index !== 'number' || typeof event.mean_us !== 'number')
       throw new Error(`${rawDir}: malformed rtt event ${line}`);
     measurements.push({ metric: 'rtt', unit: 'ms', x: event.index, value: event.mean_us / 1000 });
   }
-  if (measurements.length === 0) throw new Error(`${rawDir}: aoe-probe reported no RTT samples`);
+  if (!measurements.some((m) => m.metric === 'rtt')) throw new Error(`${rawDir}: aoe-probe reported no RTT samples`);
   return measurements;
 }

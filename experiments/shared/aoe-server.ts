@@ -38,6 +38,11 @@ const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu} hypercalls=any`;
 /** The wire's MTU on this testbed: the hardware description's, or the emulated wire's. */
 const mtuOf = (ctx: RepetitionContext) =>
   ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.mtu : wireMtu;
+/**
+ * Beyond the paper (the jumbo rows): tap, server and hypervisor at a 9000-byte MTU, 17 sectors per
+ * frame instead of 2. Only the emulated testbed sets its wire's MTU per configuration.
+ */
+export const jumboMtu = tunables.wire.jumboMtu;
 /** vblade's advertised buffer count (artifact/core/tunables.ts). */
 export const serverBuffers = tunables.aoeServer.buffers;
 /** Server accounting (Figs 6, 7): the patched vblade's counters file and the sampler's output, in the raw folder. */
@@ -83,16 +88,22 @@ export async function withAoeServer(
   ctx: RepetitionContext,
   cache: 'on' | 'off',
   body: (boot: ClientBoot) => Promise<void>,
+  mtu: number = mtuOf(ctx),
 ): Promise<void> {
   // A real PC cannot be handed a kernel the way QEMU's -kernel does: the hypervisor comes by PXE.
   if (ctx.testbed.kind === 'hardware') return withPxeNetworkBoot(ctx, cache, body);
-  await withAoeTarget(ctx, cache, { kind: 'image', variant: 'stock' }, (wire) =>
-    body({
-      ...networkClient(wire),
-      disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes },
-      kernel: paths.vmmElf,
-      append: hypervisorOptions(mtuOf(ctx)),
-    }),
+  await withAoeTarget(
+    ctx,
+    cache,
+    { kind: 'image', variant: 'stock' },
+    (wire) =>
+      body({
+        ...networkClient(wire),
+        disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes },
+        kernel: paths.vmmElf,
+        append: hypervisorOptions(mtu),
+      }),
+    mtu,
   );
 }
 
@@ -188,11 +199,12 @@ export async function withAoeTarget(
   cache: 'on' | 'off',
   disk: ServedDisk,
   body: (wire: AoeWire) => Promise<void>,
+  mtu: number = mtuOf(ctx),
 ): Promise<void> {
   await withServedLoopDevice(ctx, cache, disk, async (loop, sizeBytes) => {
     const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
     const netns = await createNetns(hostScopedName('aoe', ctx), {
-      mtu: mtuOf(ctx),
+      mtu,
       taps: hardware === undefined ? ['tap0'] : [],
     });
     try {

@@ -12,7 +12,7 @@ import type {
   SessionWork,
 } from '../../artifact/core/experiment.js';
 import { paths } from '../../artifact/core/paths.js';
-import { withAoeServer, withGuestAoeInitiator, withIpxeSanboot, withPxeNetworkBoot } from './aoe-server.js';
+import { jumboMtu, withAoeServer, withGuestAoeInitiator, withIpxeSanboot, withPxeNetworkBoot } from './aoe-server.js';
 import { bootSession } from './boot-session.js';
 import { guestImageDisk, modelledImageDisk } from './guest-image.js';
 import { withKvmNfs } from './kvm-nfs.js';
@@ -45,6 +45,15 @@ export const clientConfigurations = {
   'vmm-aoe-cache-off': {
     needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
     boot: bootSession((ctx, body) => withAoeServer(ctx, 'off', body)),
+  },
+  // Beyond the paper: the network boot with jumbo frames (tap, vblade and hypervisor at MTU 9000).
+  'vmm-aoe-jumbo-cache-on': {
+    needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
+    boot: bootSession((ctx, body) => withAoeServer(ctx, 'on', body, jumboMtu)),
+  },
+  'vmm-aoe-jumbo-cache-off': {
+    needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
+    boot: bootSession((ctx, body) => withAoeServer(ctx, 'off', body, jumboMtu)),
   },
   // The alternative without a hypervisor: iPXE sanboot, then the guest's own aoe module.
   'ipxe-sanboot-aoe': {

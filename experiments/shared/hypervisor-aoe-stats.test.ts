@@ -10,6 +10,7 @@ const console = [
   'GRUB noise',
   '[   90.000000] vmm: aoe stats begin (guest request)\r',
   '[   90.000001] vmm: aoe stats: commands 4, frames sent 2050, retransmits 2, duplicates 1, stale 0, ignored 0, ATA errors 0, AoE errors 0, bytes read 2097152, written 0\r',
+  '[   90.000002] vmm: aoe time: busy 100500 us, transmit 20000 us, doorbell 30000 us, receive 40000 us, idle 10000 us, other 500 us, frames received 2049\r',
   '[   90.000002] vmm: aoe commands read: count 4 sectors 4096 mean 25000 us max 31000 us total 100000 us\r',
   '[   90.000003] vmm: aoe rtt read index 0: count 4 mean 700 us max 900 us total 2801 us\r',
   '[   90.000004] vmm: aoe rtt read index 1: count 3 mean 800 us max 950 us total 2400 us\r',
@@ -37,6 +38,17 @@ describe('hypervisor AoE statistics parser', () => {
       { index: 1, count: 3, maxUs: 950, totalUs: 2400 },
     ]);
     expect(guest.rtt.write).toEqual([]);
+    expect(guest.time).toEqual({
+      busyUs: 100500,
+      transmitUs: 20000,
+      doorbellUs: 30000,
+      receiveUs: 40000,
+      idleUs: 10000,
+      otherUs: 500,
+      framesReceived: 2049,
+    });
+    // A hypervisor built before the time split printed no such line.
+    expect(blocks[0]!.time).toBeUndefined();
   });
 
   it('ignores a block cut off before its end line', () => {

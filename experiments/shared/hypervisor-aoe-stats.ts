@@ -18,6 +18,20 @@ export interface CommandTotals {
   maxUs: number;
 }
 
+/**
+ * Where the client's time went while commands ran (microseconds; vmm/include/aoe/aoe_stats.h):
+ * busy = inside the command loop; the rest split it (other = what no phase claimed).
+ */
+export interface ClientTimeSplit {
+  busyUs: number;
+  transmitUs: number;
+  doorbellUs: number;
+  receiveUs: number;
+  idleUs: number;
+  otherUs: number;
+  framesReceived: number;
+}
+
 export interface HypervisorAoeStats {
   reason: string;
   commands: number;
@@ -29,12 +43,16 @@ export interface HypervisorAoeStats {
   bytesWritten: number;
   dataCommands: { read?: CommandTotals; write?: CommandTotals };
   rtt: { read: RttByIndex[]; write: RttByIndex[] };
+  /** Absent from hypervisors built before the split was counted. */
+  time?: ClientTimeSplit;
 }
 
 const begin = /aoe stats begin \(([^)]*)\)\r?$/;
 const counters =
   /aoe stats: commands (\d+), frames sent (\d+), retransmits (\d+), duplicates (\d+), stale (\d+), .*bytes read (\d+), written (\d+)\r?$/;
 const commandLine = /aoe commands (read|write): count (\d+) sectors (\d+) mean \d+ us max (\d+) us total (\d+) us\r?$/;
+const timeLine =
+  /aoe time: busy (\d+) us, transmit (\d+) us, doorbell (\d+) us, receive (\d+) us, idle (\d+) us, other (\d+) us, frames received (\d+)\r?$/;
 const rttLine = /aoe rtt (read|write) index (\d+): count (\d+) mean \d+ us max (\d+) us total (\d+) us\r?$/;
 
 /** Every complete statistics block in a hypervisor console transcript, in order. */
@@ -80,6 +98,14 @@ export function parseAoeStatsBlocks(transcript: string): HypervisorAoeStats[] {
         maxUs: Number(command[4]),
         totalUs: Number(command[5]),
       };
+      continue;
+    }
+    const time = timeLine.exec(line);
+    if (time) {
+      const [busyUs, transmitUs, doorbellUs, receiveUs, idleUs, otherUs, framesReceived] = time
+        .slice(1)
+        .map(Number) as [number, number, number, number, number, number, number];
+      open.time = { busyUs, transmitUs, doorbellUs, receiveUs, idleUs, otherUs, framesReceived };
       continue;
     }
     const rtt = rttLine.exec(line);

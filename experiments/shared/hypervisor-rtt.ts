@@ -7,7 +7,7 @@ import { runSize, type RunSize } from '../../artifact/core/options.js';
 import type { RttFrame } from '../../artifact/images/index.js';
 import { clientName } from './client-pc.js';
 import { readJobFrames } from './guest-job.js';
-import { parseAoeStatsBlocks } from './hypervisor-aoe-stats.js';
+import { parseAoeStatsBlocks, type ClientTimeSplit } from './hypervisor-aoe-stats.js';
 
 /** 1 MiB sequential reads per run (the paper's Fig. 8: 1000), and the test file they loop over. */
 export const rttJobSize: Record<RunSize, { accesses: number; fileMiB: number }> = tunables.rtt;
@@ -52,7 +52,8 @@ export async function parseHypervisorRtt(rawDir: string): Promise<MeasurementWit
   const sectorsPerFrame = Number(/AoE: target \S+ found at .*, (\d+) sectors per frame/.exec(hypervisorConsole)?.[1]);
   if (!sectorsPerFrame)
     throw new Error(`${rawDir}: the hypervisor console does not say how many sectors go in one frame`);
-  const lastIndex = Math.min(accessBytes / (sectorsPerFrame * 512), maxStatsIndexes) - 1;
+  // The last request of a whole access (the 121st at 17 sectors per frame: the last one is shorter).
+  const lastIndex = Math.min(Math.ceil(accessBytes / (sectorsPerFrame * 512)), maxStatsIndexes) - 1;
   const wholeAccesses = stats.rtt.read.find((bucket) => bucket.index === lastIndex)?.count ?? 0;
   const latencyNs = (frame.fio as { jobs?: { read?: { lat_ns?: { mean?: number } } }[] }).jobs?.[0]?.read?.lat_ns?.mean;
   if (typeof latencyNs !== 'number') throw new Error(`${rawDir}: the rtt frame's fio output has no read latency`);
@@ -66,5 +67,26 @@ export async function parseHypervisorRtt(rawDir: string): Promise<MeasurementWit
     { metric: 'access-latency', unit: 'ms', value: latencyNs / 1e6 },
     { metric: 'one-command-accesses', unit: 'fraction', value: Math.min(1, wholeAccesses / frame.accesses) },
     { metric: 'retransmits', unit: 'frames', value: stats.retransmits },
+    ...perFrameSplit(stats.time),
   ];
+}
+
+/** The client's time per answer received, by phase (the Fig. 8 table's per-frame breakdown). */
+export const perFramePhases = ['busy', 'transmit', 'doorbell', 'receive', 'idle', 'other'] as const;
+
+function perFrameSplit(time: ClientTimeSplit | undefined): MeasurementWithoutRepetition[] {
+  if (time === undefined || time.framesReceived === 0) return [];
+  const totals: Record<(typeof perFramePhases)[number], number> = {
+    busy: time.busyUs,
+    transmit: time.transmitUs,
+    doorbell: time.doorbellUs,
+    receive: time.receiveUs,
+    idle: time.idleUs,
+    other: time.otherUs,
+  };
+  return perFramePhases.map((phase) => ({
+    metric: `frame-${phase}`,
+    unit: 'us',
+    value: totals[phase] / time.framesReceived,
+  }));
 }

@@ -4,7 +4,7 @@ import { tunables } from '../../artifact/core/tunables.js';
 import { Lanes } from '../../artifact/core/lanes.js';
 import { fioPresets } from '../../artifact/images/index.js';
 import { machineDefaults } from '../../artifact/testbed/index.js';
-import { aoeSectorsPerFrame, serverBuffers, wireMtu } from './aoe-server.js';
+import { aoeSectorsPerFrame, jumboMtu, serverBuffers, wireMtu } from './aoe-server.js';
 import { appBenchmarkSize } from './app-benchmark.js';
 import { rttJobSize } from './hypervisor-rtt.js';
 import { kvmGuestMemoryMiB, kvmHostMemoryMiB } from './kvm-nfs.js';
@@ -39,7 +39,13 @@ export function testbedParameters(options: RunOptions) {
       disk: 'IDE (PIIX), host cache off (O_DIRECT)',
       nic: 'e1000 (82540EM)',
     },
-    wire: { mtu: wireMtu, aoeSectorsPerFrame: aoeSectorsPerFrame(wireMtu), serverBuffers },
+    wire: {
+      mtu: wireMtu,
+      aoeSectorsPerFrame: aoeSectorsPerFrame(wireMtu),
+      jumboMtu,
+      jumboAoeSectorsPerFrame: aoeSectorsPerFrame(jumboMtu),
+      serverBuffers,
+    },
     fio: fioPresets[size],
     applications: appBenchmarkSize[size],
     rtt: rttJobSize[size],

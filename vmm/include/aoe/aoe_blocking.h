@@ -16,9 +16,10 @@
 /* One non-blocking round: queues whatever the core has due and rings the NIC's doorbell once,
  * then hands the core every frame that has arrived and returns their buffers with one more. A
  * frame the NIC refuses (ring full) is held and sent first in the next round, counted in
- * stats.tx_ring_full. For asynchronous use (aoe_client_start, then aoe_pump on later exits until
- * !c->busy). */
-void aoe_pump(struct aoe_client *c, struct nic *nic);
+ * stats.tx_ring_full. While a command runs, its time goes to stats.time. For asynchronous use
+ * (aoe_client_start, then aoe_pump on later exits until !c->busy). True when a frame went out or
+ * came in. */
+bool aoe_pump(struct aoe_client *c, struct nic *nic);
 
 /* Broadcasts Query Config until the wanted target answers or timeout_us passes (reporting the
  * search every AOE_SILENCE_REPORT_US). True when c->target is found. */

@@ -22,6 +22,15 @@ struct aoe_command_totals {
     uint64_t count, sectors, sum_us, max_us;
 };
 
+/* Where the client's time goes while it runs commands, in TSC cycles (counted by aoe_blocking.c):
+ * building and queueing request frames, the doorbells (register writes; an emulated NIC sends and
+ * takes buffers back inside them), taking answers off the ring and handling them, passes that found
+ * nothing to send or receive, and the rest of the command loop (deadline checks). */
+struct aoe_time_split {
+    uint64_t busy; /* inside aoe_execute, command start to result */
+    uint64_t transmit, doorbell, receive, idle;
+};
+
 struct aoe_stats {
     struct aoe_rtt_bucket rtt[2][AOE_STATS_INDEXES]; /* [0] reads, [1] writes */
     struct aoe_command_totals data_commands[2];      /* [0] reads, [1] writes */
@@ -31,14 +40,16 @@ struct aoe_stats {
     uint64_t timeouts;     /* commands failed because the target did not answer in time */
     uint64_t tx_ring_full; /* frames the NIC could not take at once (sent in the next round) */
     uint64_t ata_errors, aoe_errors, bytes_read, bytes_written;
+    uint64_t frames_received; /* every frame taken off the ring while a command ran */
+    struct aoe_time_split time;
 };
 
 void aoe_stats_reset(struct aoe_stats *s);
 void aoe_stats_record_rtt(struct aoe_stats *s, bool write, unsigned packet_index, uint64_t rtt_us);
 void aoe_stats_record_command(struct aoe_stats *s, bool write, uint32_t sectors, uint64_t latency_us);
-/* Logs the counters between "aoe stats begin (<reason>)" and "aoe stats end" lines: totals, one
- * line per direction of whole data commands, and one line per packet index with samples
- * (count, mean, max and total RTT in microseconds). */
+/* Logs the counters between "aoe stats begin (<reason>)" and "aoe stats end" lines: totals, the
+ * time split (microseconds), one line per direction of whole data commands, and one line per
+ * packet index with samples (count, mean, max and total RTT in microseconds). */
 void aoe_stats_log(const struct aoe_stats *s, const char *reason);
 
 #endif

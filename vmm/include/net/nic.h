@@ -14,10 +14,11 @@ struct nic {
     /* Queues one frame (destination MAC first, no FCS) for the next doorbell; false when the
      * transmit ring has no free slot (one always stays free, so a full ring never looks empty). */
     bool (*send)(struct nic *nic, const void *frame, size_t len);
-    /* Copies the next received frame into buf and returns its length, or 0 when none is waiting.
-     * Frames longer than cap are dropped (counted by the driver). Its buffer goes back to the
-     * hardware at the next doorbell. */
-    size_t (*poll_receive)(struct nic *nic, void *buf, size_t cap);
+    /* The next received frame where the hardware put it, its length in *len; NULL when none is
+     * waiting. Not copied: it stays valid until the next doorbell, which hands its buffer back to
+     * the hardware. Frames received with errors or split over buffers are dropped (counted by the
+     * driver). */
+    const void *(*poll_receive)(struct nic *nic, size_t *len);
     /* Hands the hardware every frame queued and every receive buffer emptied since the last
      * call: one register write each, so a burst costs one, not one per frame. */
     void (*doorbell)(struct nic *nic);

@@ -3,6 +3,7 @@
  * experiment driver parses these lines (experiments/shared/hypervisor-aoe-stats.ts): change both. */
 #include "aoe/aoe_stats.h"
 #include "console/log.h"
+#include "x86/tsc.h"
 
 static const char *direction[2] = { "read", "write" };
 
@@ -13,6 +14,12 @@ void aoe_stats_log(const struct aoe_stats *s, const char *reason) {
         "mismatched %lu, conflicts %lu, timeouts %lu, tx ring full %lu, ATA errors %lu, AoE errors %lu, bytes read %lu, written %lu\n",
         s->commands, s->frames_sent, s->retransmits, s->duplicates, s->stale, s->ignored, s->mismatched, s->conflicts,
         s->timeouts, s->tx_ring_full, s->ata_errors, s->aoe_errors, s->bytes_read, s->bytes_written);
+    const struct aoe_time_split *t = &s->time;
+    uint64_t accounted = t->transmit + t->doorbell + t->receive + t->idle;
+    log_printf("aoe time: busy %lu us, transmit %lu us, doorbell %lu us, receive %lu us, idle %lu us, other %lu us, "
+               "frames received %lu\n",
+               tsc_to_us(t->busy), tsc_to_us(t->transmit), tsc_to_us(t->doorbell), tsc_to_us(t->receive),
+               tsc_to_us(t->idle), tsc_to_us(t->busy > accounted ? t->busy - accounted : 0), s->frames_received);
     for (unsigned write = 0; write < 2; write++) {
         const struct aoe_command_totals *t = &s->data_commands[write];
         if (!t->count) continue;

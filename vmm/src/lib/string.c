@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 #include "lib/string.h"
 
+#include <stdint.h>
+
+/* A machine word at any address (x86 allows unaligned loads and stores), exempt from strict aliasing. */
+typedef uint64_t __attribute__((may_alias, aligned(1))) any_word;
+
+/* Eight bytes per step: the AoE path copies every sector two or three times (ring, command
+ * buffer, guest memory), and under an emulator each loop step costs several host instructions. */
 void *memcpy(void *dst, const void *src, size_t n) {
     unsigned char *d = dst;
     const unsigned char *s = src;
+    for (; n >= sizeof(any_word); n -= sizeof(any_word), d += sizeof(any_word), s += sizeof(any_word))
+        *(any_word *)d = *(const any_word *)s;
     while (n--) *d++ = *s++;
     return dst;
 }

@@ -231,23 +231,21 @@ static bool e1000_send(struct nic *nic, const void *frame, size_t len) {
     return true;
 }
 
-static size_t e1000_poll_receive(struct nic *nic, void *buf, size_t cap) {
+static const void *e1000_poll_receive(struct nic *nic, size_t *len) {
     struct e1000 *e = nic->driver;
     for (;;) {
         volatile struct legacy_rx_desc *d = &e->rx[e->rx_next];
-        if (!(d->status & DESC_DD)) return 0;
+        if (!(d->status & DESC_DD)) return NULL;
         compiler_barrier(); /* status read before the data */
-        size_t len = d->length;
-        bool whole = (d->status & RX_EOP) && !d->errors && len <= cap;
-        if (whole)
-            memcpy(buf, e->rx_buffers + e->rx_next * e->rx_buffer_size, len);
-        else
-            e->rx_dropped++;
+        bool whole = (d->status & RX_EOP) && !d->errors;
+        const uint8_t *frame = e->rx_buffers + e->rx_next * e->rx_buffer_size;
+        *len = d->length;
         d->status = 0;
         e->rx_returned = e->rx_next; /* handed back at the next doorbell */
         e->rx_due = true;
         e->rx_next = (e->rx_next + 1) % RING_SIZE;
-        if (whole) return len;
+        if (whole) return frame;
+        e->rx_dropped++;
     }
 }
 
