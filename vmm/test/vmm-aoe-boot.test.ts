@@ -155,7 +155,7 @@ describe('network boot through the hypervisor', () => {
   }, 240_000);
 
   test(
-    'stock Debian boots to login from the AoE target; it sees a local DMA disk and no NIC; 64 MiB written reach the server and read back after a reboot',
+    'stock Debian boots to login from the AoE target; it sees a local DMA disk and no NIC; 64 MiB written reach the server and read back after a reboot with the paper register split',
     async () => {
       disk = privateCopy((await ensureDebianImage()).path, 'debian-image');
       const m = await bootOverAoe('aoe-debian', disk.path);
@@ -186,9 +186,16 @@ describe('network boot through the hypervisor', () => {
       expect(hv).toMatch(/primary channel captured/);
       expect(hv).not.toMatch(/PANIC/);
 
-      // A second network boot reads the file back from the server, past the guest's page cache.
-      const again = await bootOverAoe('aoe-debian-reboot', disk.path);
+      // A second network boot reads the file back from the server, past the guest's page cache,
+      // this time with the paper's register split: Sector Count and LBA go to the placeholder disk
+      // behind the channel, and the hypervisor reads them from it at each command.
+      const again = await bootOverAoe('aoe-debian-reboot', disk.path, {
+        append: `aoe=${target.shelf}.${target.slot} ata_regs=split`,
+      });
       await again.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
+      expect(again.consoles.com2.text).toMatch(
+        /IDE: ata_regs=split: sector count and LBA \(1f2-1f5\) stay with the device/,
+      );
       const reread = await runInShell(
         again.consoles.com1,
         'echo 3 > /proc/sys/vm/drop_caches; sha256sum /root/aoe-check',

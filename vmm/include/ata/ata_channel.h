@@ -50,6 +50,19 @@ struct ata_irq {
     void (*set_level)(void *ctx, bool asserted);
 };
 
+/* The paper's register split (optional): the guest's reads and writes of Sector Count and LBA
+ * Low/Mid/High go to a real device behind the captured ports instead of the channel. The channel
+ * loads them (with their previous values, the LBA48 high bytes) when a command is written, stores
+ * back what the device itself changes (a command's result, the reset signature), and passes on
+ * Device Control's HOB bit, so the guest's reads there see what a disk would show. Arrays are
+ * indexed like the channel's task file: entries ATA_PORT_COUNT..ATA_PORT_LBA_HIGH. */
+struct ata_register_device {
+    void *ctx;
+    void (*load)(void *ctx, uint8_t written[ATA_PORT_LBA_HIGH + 1], uint8_t hob[ATA_PORT_LBA_HIGH + 1]);
+    void (*store)(void *ctx, const uint8_t written[ATA_PORT_LBA_HIGH + 1], const uint8_t hob[ATA_PORT_LBA_HIGH + 1]);
+    void (*select_hob)(void *ctx, bool hob);
+};
+
 /* Bound of one backend call and of the channel's buffer: 2048 sectors (1 MiB). A guest's 1 MiB
  * access (the paper's Fig. 8 unit; Linux issues up to 1280 KiB) then goes out as one AoE command
  * whose requests all stream through the window, instead of pieces that each wait for their last
@@ -115,6 +128,9 @@ struct ata_channel {
     bool irq_asserted;        /* the line as last reported */
     uint8_t multiple_sectors; /* SET MULTIPLE; 0 = READ/WRITE MULTIPLE disabled */
 
+    /* Set by ata_channel_split_registers; all NULL while the channel holds the whole task file. */
+    struct ata_register_device register_device;
+
     struct ata_transfer transfer;
     struct ata_bus_master bus_master;
 
@@ -135,6 +151,10 @@ struct ata_channel {
 /* Power-on state: signature in the task file, ready, no interrupt, bus master idle. */
 void ata_channel_init(struct ata_channel *ch, struct ata_backend backend, struct ata_guest_memory memory,
                       struct ata_irq irq);
+
+/* Hands Sector Count and LBA to `device` from now on (see struct ata_register_device), storing
+ * the channel's current values there first. */
+void ata_channel_split_registers(struct ata_channel *ch, struct ata_register_device device);
 
 /* One IN/OUT of 1, 2 or 4 bytes. Unused bits of a read are 0; an access to the data register
  * moves `size` bytes of the PIO transfer. */

@@ -19,6 +19,9 @@ struct hv_config {
     uint16_t aoe_wait_s;     /* aoe_wait=<seconds>            default 30: boot-time discovery limit */
     uint32_t aoe_deadline_s; /* aoe_deadline=<seconds>        default 180 (as Linux's aoe): a command the
                               * target leaves unanswered this long fails; 0 = retry forever */
+    bool split_registers;    /* ata_regs=all|split            default all: trap the whole task file; split = the
+                              * paper's: Sector Count and LBA reach the real IDE device behind the
+                              * captured channel and are read back from it at command time */
     bool user_hypercalls;    /* hypercalls=kernel|any         default kernel: VMMCALL outside ring 0 gets #UD,
                               * as on a PC without the hypervisor; any = the guest's measurement tools
                               * call from user space (guest/netboot-bench/hypercall.py) */

@@ -12,7 +12,10 @@
 #include "hv/cpu_backend.h"
 
 /* Finds the PIIX IDE controller, claims the primary channel's ports and follows moves of its
- * bus-master BAR. False (with a console message) when there is no IDE controller. */
-bool ide_capture_init(struct vcpu *v, struct ata_backend backend);
+ * bus-master BAR. With `split_registers` (ata_regs=split) Sector Count and LBA stay with the real
+ * device behind the channel (src/storage/ide_register_split.c), if one answers there; otherwise
+ * the whole task file is trapped, and the console says why. False (with a console message) when
+ * there is no IDE controller. */
+bool ide_capture_init(struct vcpu *v, struct ata_backend backend, bool split_registers);
 
 #endif

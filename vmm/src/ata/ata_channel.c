@@ -34,6 +34,10 @@ void ata_device_fail(struct ata_channel *ch, uint8_t error) {
     ata_device_interrupt(ch);
 }
 
+void ata_device_publish_task_file(struct ata_channel *ch) {
+    if (ch->register_device.store) ch->register_device.store(ch->register_device.ctx, ch->written, ch->hob);
+}
+
 void ata_device_load_signature(struct ata_channel *ch) {
     ch->written[ATA_PORT_COUNT] = ATA_SIGNATURE_COUNT;
     ch->written[ATA_PORT_LBA_LOW] = ATA_SIGNATURE_LBA_LOW;
@@ -43,6 +47,7 @@ void ata_device_load_signature(struct ata_channel *ch) {
     ch->error = ATA_DIAGNOSTIC_PASSED;
     ch->status = ATA_STATUS_READY;
     ch->transfer.phase = ATA_PHASE_IDLE;
+    ata_device_publish_task_file(ch);
 }
 
 uint64_t ata_task_file_lba(const struct ata_channel *ch, bool lba48) {
@@ -65,10 +70,24 @@ void ata_task_file_store(struct ata_channel *ch, bool lba48, uint32_t count, uin
     for (unsigned i = 0; i < 3; i++) ch->written[ATA_PORT_LBA_LOW + i] = (uint8_t)(lba >> (8 * i));
     if (!lba48) {
         ch->device = (uint8_t)((ch->device & ~ATA_DEVICE_LBA28_HIGH_MASK) | ((lba >> 24) & ATA_DEVICE_LBA28_HIGH_MASK));
-        return;
+    } else {
+        ch->hob[ATA_PORT_COUNT] = (uint8_t)(count >> 8);
+        for (unsigned i = 0; i < 3; i++) ch->hob[ATA_PORT_LBA_LOW + i] = (uint8_t)(lba >> (24 + 8 * i));
     }
-    ch->hob[ATA_PORT_COUNT] = (uint8_t)(count >> 8);
-    for (unsigned i = 0; i < 3; i++) ch->hob[ATA_PORT_LBA_LOW + i] = (uint8_t)(lba >> (24 + 8 * i));
+    ata_device_publish_task_file(ch);
+}
+
+void ata_channel_split_registers(struct ata_channel *ch, struct ata_register_device device) {
+    ch->register_device = device;
+    ata_device_publish_task_file(ch);
+    if (device.select_hob) device.select_hob(device.ctx, ch->device_control & ATA_CONTROL_HOB);
+}
+
+/* Device Control's HOB bit, mirrored at the real device under the register split. */
+static void set_hob(struct ata_channel *ch, bool hob) {
+    bool was = ch->device_control & ATA_CONTROL_HOB;
+    ch->device_control = (uint8_t)(hob ? ch->device_control | ATA_CONTROL_HOB : ch->device_control & ~ATA_CONTROL_HOB);
+    if (was != hob && ch->register_device.select_hob) ch->register_device.select_hob(ch->register_device.ctx, hob);
 }
 
 void ata_channel_init(struct ata_channel *ch, struct ata_backend backend, struct ata_guest_memory memory,
@@ -87,7 +106,8 @@ void ata_channel_init(struct ata_channel *ch, struct ata_backend backend, struct
  * after it until a pending backend command (whose answer is dropped) is done. */
 static void write_device_control(struct ata_channel *ch, uint8_t value) {
     bool was_reset = ch->device_control & ATA_CONTROL_SRST;
-    ch->device_control = value;
+    ch->device_control = (uint8_t)((value & ~ATA_CONTROL_HOB) | (ch->device_control & ATA_CONTROL_HOB));
+    set_hob(ch, value & ATA_CONTROL_HOB);
     if (value & ATA_CONTROL_SRST) {
         if (!was_reset) {
             ch->transfer.phase = ATA_PHASE_IDLE;
@@ -109,6 +129,7 @@ static void write_command(struct ata_channel *ch, uint8_t opcode) {
     if (ata_device1_selected(ch) && opcode != ATA_CMD_EXECUTE_DEVICE_DIAGNOSTIC) return;
     ch->irq_pending = false;
     ata_device_update_irq(ch);
+    if (ch->register_device.load) ch->register_device.load(ch->register_device.ctx, ch->written, ch->hob);
     ata_command_execute(ch, opcode);
 }
 
@@ -168,7 +189,7 @@ void ata_channel_write(struct ata_channel *ch, enum ata_port port, uint32_t valu
         return;
     }
     /* Any command-block write ends a HOB read-back (ATA/ATAPI-6). */
-    ch->device_control &= (uint8_t)~ATA_CONTROL_HOB;
+    set_hob(ch, false);
     switch (port) {
     case ATA_PORT_ERROR_FEATURES:
     case ATA_PORT_COUNT:

@@ -181,6 +181,7 @@ static void run_set_multiple(struct ata_channel *ch, uint8_t opcode, uint8_t fla
 static void run_check_power_mode(struct ata_channel *ch, uint8_t opcode, uint8_t flags) {
     (void)opcode, (void)flags;
     ch->written[ATA_PORT_COUNT] = ATA_POWER_MODE_ACTIVE;
+    ata_device_publish_task_file(ch);
     ata_device_complete(ch);
 }
 

@@ -27,6 +27,9 @@ void ata_device_load_signature(struct ata_channel *ch);
 uint64_t ata_task_file_lba(const struct ata_channel *ch, bool lba48);
 uint32_t ata_task_file_count(const struct ata_channel *ch, bool lba48);
 void ata_task_file_store(struct ata_channel *ch, bool lba48, uint32_t count, uint64_t lba);
+/* Under the register split, Sector Count and LBA (and their HOB values) as the channel holds them
+ * go to the real device, where the guest reads them; without it nothing happens. */
+void ata_device_publish_task_file(struct ata_channel *ch);
 
 /* Backend glue (ata_forward.c). DONE: the caller goes on. FAILED: the guest's command already
  * ended with ERR. PENDING: the device is BSY and `then` runs from ata_channel_backend_done(). */

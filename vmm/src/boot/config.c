@@ -129,6 +129,10 @@ static bool parse_hypercalls(const char *v, size_t n, struct hv_config *c) {
     return parse_flag(v, n, "kernel", "any", &c->user_hypercalls);
 }
 
+static bool parse_ata_regs(const char *v, size_t n, struct hv_config *c) {
+    return parse_flag(v, n, "all", "split", &c->split_registers);
+}
+
 static const struct option {
     const char *key;
     option_parser parse;
@@ -143,9 +147,11 @@ static const struct option {
     { "aoe_wait", parse_aoe_wait, "seconds from 1 to 3600" },
     { "aoe_deadline", parse_aoe_deadline, "seconds from 0 (retry forever) to 86400" },
     { "hypercalls", parse_hypercalls, "kernel (ring 0 only) or any (user space too)" },
+    { "ata_regs", parse_ata_regs, "all (trap the whole task file) or split (count and LBA at the real device)" },
 };
 
-#define KNOWN_KEYS "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls"
+#define KNOWN_KEYS                                                                                                     \
+    "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs"
 
 static void copy_word(char *dst, size_t size, const char *src, size_t length) {
     size_t n = length < size - 1 ? length : size - 1;
@@ -163,6 +169,7 @@ static void set_defaults(struct hv_config *c) {
     c->aoe_wait_s = 30;
     c->aoe_deadline_s = 180;
     c->user_hypercalls = false;
+    c->split_registers = false;
 }
 
 bool config_parse(const char *cmdline, struct hv_config *config, char *error, unsigned long error_size) {

@@ -10,6 +10,7 @@
 #include "pci/pci.h"
 #include "pci/pci_config_filter.h"
 #include "storage/ide_bar.h"
+#include "storage/ide_register_split.h"
 #include "x86/cpu.h"
 
 #define PRIMARY_COMMAND_BLOCK 0x1F0
@@ -81,6 +82,34 @@ static const struct io_port_handler register_handler = {
     .write = port_write,
 };
 
+static uint8_t real_inb(void *ctx, uint16_t port) {
+    (void)ctx;
+    return inb(port);
+}
+
+static void real_outb(void *ctx, uint16_t port, uint8_t value) {
+    (void)ctx;
+    outb(port, value);
+}
+
+static struct ide_ports real_ports = { NULL, PRIMARY_COMMAND_BLOCK, PRIMARY_CONTROL, real_inb, real_outb };
+
+/* The paper's split: Features/Error, Device and Command/Status trapped, Sector Count and LBA
+ * (1F2h-1F5h) left to the device behind them. Without a device there, the whole block is trapped. */
+static void claim_task_file(struct vcpu *v, bool split_registers) {
+    if (split_registers && ide_register_split_probe(&real_ports)) {
+        ata_channel_split_registers(&channel, ide_register_split_device(&real_ports));
+        io_ports_claim(v, PRIMARY_COMMAND_BLOCK + 1, 1, &register_handler);
+        io_ports_claim(v, PRIMARY_COMMAND_BLOCK + 6, 2, &register_handler);
+        log_printf("IDE: ata_regs=split: sector count and LBA (1f2-1f5) stay with the device behind the channel\n");
+        return;
+    }
+    if (split_registers)
+        log_printf("IDE: ata_regs=split needs a device behind the primary channel that holds what is written to "
+                   "1f2-1f5; none does, so the whole task file is trapped\n");
+    io_ports_claim(v, PRIMARY_COMMAND_BLOCK + 1, 7, &register_handler);
+}
+
 static void set_irq_level(void *ctx, bool asserted) {
     (void)ctx;
     if (asserted) interrupts_raise_isa(capture_vcpu, PRIMARY_IRQ); /* ISA IRQ 14 is edge-triggered */
@@ -129,7 +158,7 @@ static bool is_ide(uint16_t vendor, uint16_t device, uint32_t class_code) {
     return class_code >> 8 == PCI_CLASS_IDE;
 }
 
-bool ide_capture_init(struct vcpu *v, struct ata_backend backend) {
+bool ide_capture_init(struct vcpu *v, struct ata_backend backend, bool split_registers) {
     struct pci_address ide;
     if (!pci_find(is_ide, &ide)) {
         log_printf("no IDE controller: the network disk has nowhere to appear\n");
@@ -141,7 +170,7 @@ bool ide_capture_init(struct vcpu *v, struct ata_backend backend) {
     ata_channel_init(&channel, backend, memory, irq);
 
     io_ports_claim(v, PRIMARY_COMMAND_BLOCK, 1, &data_port_handler);
-    io_ports_claim(v, PRIMARY_COMMAND_BLOCK + 1, 7, &register_handler);
+    claim_task_file(v, split_registers);
     io_ports_claim(v, PRIMARY_CONTROL, 1, &register_handler);
     uint32_t bar = pci_read32(ide, PCI_BAR4);
     uint8_t capable = bar & 1 ? (uint8_t)(inb((uint16_t)((bar & 0xFFFC) + 2)) & BM_STATUS_DMA_CAPABLE) : 0;

@@ -179,7 +179,7 @@ static void outb(enum ata_port port, uint8_t value) { ata_channel_write(&fx.ch, 
 
 /* The task-file sequence Linux's ata_sff_tf_load uses: HOB bytes first for LBA48, then the
  * current bytes, the device register, and the command. */
-static void issue(uint8_t opcode, uint64_t lba, uint32_t count, bool lba48) {
+static inline void issue(uint8_t opcode, uint64_t lba, uint32_t count, bool lba48) {
     if (lba48) {
         outb(ATA_PORT_COUNT, (uint8_t)(count >> 8));
         outb(ATA_PORT_LBA_LOW, (uint8_t)(lba >> 24));

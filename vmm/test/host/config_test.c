@@ -42,7 +42,7 @@ static void unknown_key_names_it(void) {
     CHECK(!parse("vmm.elf colsole=com1"));
     CHECK(!strcmp(
         error,
-        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls)"));
+        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs)"));
 }
 
 static void word_without_equals_after_the_first(void) {
@@ -100,6 +100,16 @@ static void aoe_options(void) {
     CHECK(!parsed.user_hypercalls);
     CHECK(!parse("x hypercalls=user"));
     CHECK(!strcmp(error, "bad value for 'hypercalls': expected kernel (ring 0 only) or any (user space too)"));
+    CHECK(parse("x"));
+    CHECK(!parsed.split_registers); /* the whole task file trapped unless asked */
+    CHECK(parse("x ata_regs=split"));
+    CHECK(parsed.split_registers);
+    CHECK(parse("x ata_regs=all"));
+    CHECK(!parsed.split_registers);
+    CHECK(!parse("x ata_regs=paper"));
+    CHECK(!strcmp(error,
+                  "bad value for 'ata_regs': expected all (trap the whole task file) or split (count and LBA at the "
+                  "real device)"));
 }
 
 int main(void) {
