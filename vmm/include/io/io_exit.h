@@ -29,6 +29,9 @@ struct io_port_handler {
      * move up to `count` units of `size` bytes, return how many were moved. */
     size_t (*read_string)(void *ctx, uint16_t port, unsigned size, uint8_t *buf, size_t count);
     size_t (*write_string)(void *ctx, uint16_t port, unsigned size, const uint8_t *buf, size_t count);
+    /* A data register (the IDE data port): an access of any size at its port is one transfer
+     * through it, never split into byte lanes reaching the ports above, claimed or not. */
+    bool data_register;
 };
 
 /* Decodes SVM's EXITINFO1/EXITINFO2 of an IOIO exit. Address size and segment are taken from

@@ -148,7 +148,7 @@ static void port_string(struct vcpu *v, const struct io_port_handler *h, const s
 
 void io_exit_handle(struct vcpu *v, const struct io_exit *e) {
     const struct io_port_handler *h = handler_for(e->port);
-    if (!port_ranges_whole(&claimed, e->port, e->size)) {
+    if (!(h && h->data_register) && !port_ranges_whole(&claimed, e->port, e->size)) {
         static bool reported;
         if (!reported)
             log_printf("I/O: %u-byte access at port %x spans claimed and other ports: split into bytes\n", e->size,

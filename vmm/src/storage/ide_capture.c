@@ -74,6 +74,7 @@ static const struct io_port_handler data_port_handler = {
     .write = port_write,
     .read_string = data_read_string,
     .write_string = data_write_string,
+    .data_register = true, /* 32-bit PIO moves data, also when 1F2h-1F3h pass through (ata_regs=split) */
 };
 
 static const struct io_port_handler register_handler = {
