@@ -178,20 +178,26 @@ static uint8_t inb(enum ata_port port) { return (uint8_t)ata_channel_read(&fx.ch
 static void outb(enum ata_port port, uint8_t value) { ata_channel_write(&fx.ch, port, value, 1); }
 
 /* The task-file sequence Linux's ata_sff_tf_load uses: HOB bytes first for LBA48, then the
- * current bytes, the device register, and the command. */
-static inline void issue(uint8_t opcode, uint64_t lba, uint32_t count, bool lba48) {
+ * current bytes, the device register, and the command; each register written through `out`. */
+static inline void issue_through(void (*out)(enum ata_port, uint8_t), uint8_t opcode, uint64_t lba, uint32_t count,
+                                 bool lba48) {
     if (lba48) {
-        outb(ATA_PORT_COUNT, (uint8_t)(count >> 8));
-        outb(ATA_PORT_LBA_LOW, (uint8_t)(lba >> 24));
-        outb(ATA_PORT_LBA_MID, (uint8_t)(lba >> 32));
-        outb(ATA_PORT_LBA_HIGH, (uint8_t)(lba >> 40));
+        out(ATA_PORT_COUNT, (uint8_t)(count >> 8));
+        out(ATA_PORT_LBA_LOW, (uint8_t)(lba >> 24));
+        out(ATA_PORT_LBA_MID, (uint8_t)(lba >> 32));
+        out(ATA_PORT_LBA_HIGH, (uint8_t)(lba >> 40));
     }
-    outb(ATA_PORT_COUNT, (uint8_t)count);
-    outb(ATA_PORT_LBA_LOW, (uint8_t)lba);
-    outb(ATA_PORT_LBA_MID, (uint8_t)(lba >> 8));
-    outb(ATA_PORT_LBA_HIGH, (uint8_t)(lba >> 16));
-    outb(ATA_PORT_DEVICE, (uint8_t)(0xE0 | (lba48 ? 0 : (lba >> 24) & 0x0F)));
-    outb(ATA_PORT_STATUS_COMMAND, opcode);
+    out(ATA_PORT_COUNT, (uint8_t)count);
+    out(ATA_PORT_LBA_LOW, (uint8_t)lba);
+    out(ATA_PORT_LBA_MID, (uint8_t)(lba >> 8));
+    out(ATA_PORT_LBA_HIGH, (uint8_t)(lba >> 16));
+    out(ATA_PORT_DEVICE, (uint8_t)(0xE0 | (lba48 ? 0 : (lba >> 24) & 0x0F)));
+    out(ATA_PORT_STATUS_COMMAND, opcode);
+}
+
+/* The same, every register written to the channel. */
+static inline void issue(uint8_t opcode, uint64_t lba, uint32_t count, bool lba48) {
+    issue_through(outb, opcode, lba, count, lba48);
 }
 
 static bool sectors_match_pattern(const uint8_t *data, uint64_t lba, uint32_t sectors) {

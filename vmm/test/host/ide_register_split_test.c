@@ -66,18 +66,7 @@ static uint8_t guest_in(enum ata_port r) {
 
 /* Linux's ata_sff_tf_load order, as issue() in the fixture, through the split. */
 static void issue_split(uint8_t opcode, uint64_t lba, uint32_t count, bool lba48) {
-    if (lba48) {
-        guest_out(ATA_PORT_COUNT, (uint8_t)(count >> 8));
-        guest_out(ATA_PORT_LBA_LOW, (uint8_t)(lba >> 24));
-        guest_out(ATA_PORT_LBA_MID, (uint8_t)(lba >> 32));
-        guest_out(ATA_PORT_LBA_HIGH, (uint8_t)(lba >> 40));
-    }
-    guest_out(ATA_PORT_COUNT, (uint8_t)count);
-    guest_out(ATA_PORT_LBA_LOW, (uint8_t)lba);
-    guest_out(ATA_PORT_LBA_MID, (uint8_t)(lba >> 8));
-    guest_out(ATA_PORT_LBA_HIGH, (uint8_t)(lba >> 16));
-    guest_out(ATA_PORT_DEVICE, (uint8_t)(0xE0 | (lba48 ? 0 : (lba >> 24) & 0x0F)));
-    guest_out(ATA_PORT_STATUS_COMMAND, opcode);
+    issue_through(guest_out, opcode, lba, count, lba48);
 }
 
 static void probe_finds_a_latching_device_and_refuses_a_floating_bus(void) {
