@@ -89,7 +89,8 @@ export function verdictLabel(decision: Decision): string {
   return decision.strength === 'indicative' ? `indicative: ${decision.verdict}` : decision.verdict;
 }
 
-const fmt = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
+/** A measured number as the claims print it: whole from 100 up, three significant digits below. */
+export const fmt = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
 const signed = (unit: string) => (value: number) => `${value >= 0 ? '+' : ''}${fmt(value)}${unit ? ` ${unit}` : ''}`;
 const percent = (fraction: number) => `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(1)} %`;
 const repetitionsText = (n: number) => (n === 1 ? 'single repetition' : `${n} repetitions`);

@@ -76,6 +76,9 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   'local-hdd-x16': 'Local disk: the 2011 drive at 16x speed (model)',
 };
 
+const jumboOnlyEmulated =
+  "sets the wire's MTU to 9000 for this row only, which only the emulated testbed can; on hardware, give the wire mtu 9000 in the description and measure the vmm-aoe-cache-* rows";
+
 /**
  * Why a configuration cannot run on a hardware testbed; configurations not listed run there. On a
  * real PC everything comes from the network: the hypervisor by PXE (so vmm-aoe-* there are the
@@ -89,10 +92,8 @@ export const notOnHardware: Partial<Record<ConfigurationId, string>> = {
   'guest-aoe-initiator':
     "boots the stock image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
   'kvm-nfs': 'the KVM host image is only run on the emulated testbed',
-  'vmm-aoe-jumbo-cache-on':
-    "sets the wire's MTU to 9000 for this row only, which only the emulated testbed can; on hardware, give the wire mtu 9000 in the description and measure the vmm-aoe-cache-* rows",
-  'vmm-aoe-jumbo-cache-off':
-    "sets the wire's MTU to 9000 for this row only, which only the emulated testbed can; on hardware, give the wire mtu 9000 in the description and measure the vmm-aoe-cache-* rows",
+  'vmm-aoe-jumbo-cache-on': jumboOnlyEmulated,
+  'vmm-aoe-jumbo-cache-off': jumboOnlyEmulated,
   'windows-local':
     "boots the Windows image from the client's own disk, which the pipeline does not write on a real PC; measure it with --testbed emulated",
   'probe-aoe-cache-on':

@@ -4,8 +4,9 @@
 // (artifact/core/claims.ts lowerThan), and the per-frame breakdown of the hypervisor's time
 // (Fig. 8's frame-* metrics). Pure; vmm/bench/aoe-path-report.ts prints it for a run.
 import { scalar, type AnalysedPoint, type ExperimentAnalysis } from '../../artifact/core/analysis.js';
-import { lowerThan, minimumRepetitions } from '../../artifact/core/claims.js';
+import { fmt, lowerThan, minimumRepetitions } from '../../artifact/core/claims.js';
 import type { ConfigurationId } from '../../artifact/core/configurations.js';
+import { perFramePhases } from '../../experiments/shared/hypervisor-rtt.js';
 
 /** One measured mean: a metric of a configuration in an experiment. */
 interface Operand {
@@ -100,7 +101,6 @@ const pointOf = (analyses: Analyses, o: Operand): AnalysedPoint | undefined => {
   const analysis = analyses.get(o.experiment);
   return analysis ? scalar(analysis, o.configuration, o.metric) : undefined;
 };
-const fmt = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
 
 export function judgeGoal(analyses: Analyses, goal: SpeedGoal): JudgedGoal {
   const subject = pointOf(analyses, goal.subject);
@@ -136,8 +136,8 @@ export function judgeGoal(analyses: Analyses, goal: SpeedGoal): JudgedGoal {
   return { goal, verdict, indicative: repetitions < minimumRepetitions, text };
 }
 
-/** The phases of Fig. 8's per-frame breakdown (experiments/shared/hypervisor-rtt.ts perFramePhases). */
-const phases = ['transmit', 'doorbell', 'receive', 'idle', 'other'] as const;
+/** The phases that split Fig. 8's per-frame time (frame-busy is their sum). */
+const phases = perFramePhases.filter((phase) => phase !== 'busy') as Exclude<(typeof perFramePhases)[number], 'busy'>[];
 
 export interface FrameBreakdown {
   configuration: ConfigurationId;

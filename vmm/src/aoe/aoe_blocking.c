@@ -7,7 +7,7 @@
 
 /* Room for the largest frame we send: 9000-byte MTU plus the Ethernet header. Answers are read
  * where the NIC put them. */
-#define FRAME_CAPACITY (9000u + 14u)
+#define FRAME_CAPACITY (9000u + NIC_ETH_HEADER)
 
 static uint8_t tx_frame[FRAME_CAPACITY];
 
