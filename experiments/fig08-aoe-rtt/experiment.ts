@@ -14,12 +14,14 @@ const metrics = {
   retransmits: { label: 'AoE retransmissions during the reads', unit: 'frames', better: 'lower' },
   'probe-seq-read': { label: "The host initiator's 1 MiB sequential reads", unit: 'MB/s', better: 'higher' },
   // Beyond the paper: where the hypervisor's time goes, per answer it received (issue 18's breakdown).
-  'frame-busy': { label: 'Hypervisor time per answer received, in all', unit: 'us', better: 'lower' },
+  // With asynchronous completion (the default) a command's time includes the guest's own between
+  // the hypervisor's turns: it lands in frame-other.
+  'frame-busy': { label: 'Time per answer received while its command was in flight', unit: 'us', better: 'lower' },
   'frame-transmit': { label: '... building and queueing requests', unit: 'us', better: 'lower' },
   'frame-doorbell': { label: '... NIC doorbells (the emulated NIC sends inside them)', unit: 'us', better: 'lower' },
   'frame-receive': { label: '... taking answers off the ring and handling them', unit: 'us', better: 'lower' },
   'frame-idle': { label: '... polling with nothing to send or receive', unit: 'us', better: 'lower' },
-  'frame-other': { label: '... the rest of the command loop', unit: 'us', better: 'lower' },
+  'frame-other': { label: "... the rest: exits, the guest's own time between turns", unit: 'us', better: 'lower' },
 } as const;
 
 const layout: LineLayout = {

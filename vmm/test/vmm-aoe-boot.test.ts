@@ -16,6 +16,7 @@ import {
   type MachineSpec,
   type Netns,
 } from '../../artifact/testbed/index.js';
+import { parseExitCountLines } from '../../experiments/shared/hypervisor-exits.js';
 import { buildServer, spawnVblade, stopProcess, type RunningServer } from '../../server/lab.js';
 import { buildHypervisor, probeGuestImage } from './support/hypervisor.js';
 import { networkBootClient, privateCopy, type PrivateCopy } from './support/network-boot.js';
@@ -185,12 +186,18 @@ describe('network boot through the hypervisor', () => {
       const hv = m.consoles.com2.text;
       expect(hv).toMatch(/primary channel captured/);
       expect(hv).not.toMatch(/PANIC/);
+      // Asynchronous completion (the default): the guest ran and idled while commands were in
+      // flight, so the hypervisor took its interrupts and HLTs.
+      const asyncCounts = parseExitCountLines(hv).at(-1)?.byReason;
+      expect(asyncCounts?.['hlt'], hv).toBeGreaterThan(0);
+      expect(asyncCounts?.['intr'], hv).toBeGreaterThan(0);
 
       // A second network boot reads the file back from the server, past the guest's page cache,
-      // this time with the paper's register split: Sector Count and LBA go to the placeholder disk
-      // behind the channel, and the hypervisor reads them from it at each command.
+      // this time with the paper's register split (Sector Count and LBA go to the placeholder disk
+      // behind the channel, and the hypervisor reads them from it at each command) and blocking
+      // completion (each command ends inside the exit that issued it).
       const again = await bootOverAoe('aoe-debian-reboot', disk.path, {
-        append: `aoe=${target.shelf}.${target.slot} ata_regs=split`,
+        append: `aoe=${target.shelf}.${target.slot} ata_regs=split aoe_completion=blocking`,
       });
       await again.consoles.com1.waitForPrompt(/login: /, 15 * 60_000);
       expect(again.consoles.com2.text).toMatch(
@@ -202,6 +209,9 @@ describe('network boot through the hypervisor', () => {
         { timeoutMs: 5 * 60_000 },
       );
       expect(reread.output).toContain(`${guestSum}  /root/aoe-check`);
+      const blockingCounts = parseExitCountLines(again.consoles.com2.text);
+      expect(blockingCounts.length).toBeGreaterThan(0);
+      for (const line of blockingCounts) expect(line.byReason).not.toHaveProperty('hlt');
     },
     40 * 60_000,
   );

@@ -25,6 +25,20 @@ bool aoe_pump(struct aoe_client *c, struct nic *nic);
  * search every AOE_SILENCE_REPORT_US). True when c->target is found. */
 bool aoe_discover(struct aoe_client *c, struct nic *nic, uint64_t timeout_us);
 
+/* One command in steps, for running it while the guest runs: begin (false when it cannot start:
+ * no target, malformed), advance on later exits until OVER (answered, failed, or past the
+ * client's deadline: result AOE_RESULT_TIMEOUT), then finish to take the result. The console
+ * reports a silent target, the deadline and the target's return as aoe_execute() does. The
+ * command's busy time runs from begin to finish, so it includes whatever the guest did meanwhile. */
+struct aoe_command_run {
+    bool was_unreachable;
+    uint64_t started_tsc;
+};
+enum aoe_command_step { AOE_COMMAND_IDLE, AOE_COMMAND_MOVED, AOE_COMMAND_OVER };
+bool aoe_command_begin(struct aoe_client *c, const struct aoe_ata_command *cmd, struct aoe_command_run *run);
+enum aoe_command_step aoe_command_advance(struct aoe_client *c, struct nic *nic, const struct aoe_command_run *run);
+void aoe_command_finish(struct aoe_client *c, const struct aoe_command_run *run, struct aoe_ata_result *result);
+
 /* Runs one command to completion and fills result. A silent target is retried and reported
  * ("AoE target e<shelf>.<slot> not answering; still retrying") every AOE_SILENCE_REPORT_US until
  * it answers or the client's deadline passes (result AOE_RESULT_TIMEOUT; see aoe_client_expire),

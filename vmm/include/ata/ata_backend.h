@@ -60,6 +60,11 @@ struct ata_backend {
     void *ctx;
     enum ata_backend_outcome (*execute)(void *ctx, const struct ata_backend_command *cmd,
                                         struct ata_backend_result *result);
+    /* Required when execute() may return PENDING: moves the pending command on (never blocks) and
+     * says how it stands; DONE or FAILED hands result and read data over as execute() would. The
+     * hypervisor calls it from its exits while the guest runs; the channel's owner then calls
+     * ata_channel_backend_done(). */
+    enum ata_backend_outcome (*poll)(void *ctx);
     /* Optional (NULL: never): the disk is known to be out of reach (the AoE target is past its
      * deadline), so the channel answers what it can itself without waiting for execute() to
      * fail (src/ata/ata_unreachable.c). */

@@ -161,6 +161,9 @@ void ata_channel_split_registers(struct ata_channel *ch, struct ata_register_dev
 uint32_t ata_channel_read(struct ata_channel *ch, enum ata_port port, unsigned size);
 void ata_channel_write(struct ata_channel *ch, enum ata_port port, uint32_t value, unsigned size);
 
+/* Whether a backend command is PENDING (the owner polls the backend until it is done). */
+bool ata_backend_busy(const struct ata_channel *ch);
+
 /* The backend finished the command it left PENDING; transport_ok false = FAILED. */
 void ata_channel_backend_done(struct ata_channel *ch, bool transport_ok);
 

@@ -22,6 +22,9 @@ struct hv_config {
     bool split_registers;    /* ata_regs=all|split            default all: trap the whole task file; split = the
                               * paper's: Sector Count and LBA reach the real IDE device behind the
                               * captured channel and are read back from it at command time */
+    bool blocking_completion; /* aoe_completion=async|blocking default async: the guest runs while a command's
+                               * frames are in flight; blocking = each command completes inside the exit
+                               * that issued it (for comparison) */
     bool user_hypercalls;    /* hypercalls=kernel|any         default kernel: VMMCALL outside ring 0 gets #UD,
                               * as on a PC without the hypervisor; any = the guest's measurement tools
                               * call from user space (guest/netboot-bench/hypercall.py) */

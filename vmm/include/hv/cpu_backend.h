@@ -63,4 +63,10 @@ static inline uint64_t vcpu_linear_rip(const struct vcpu *v) { return vcpu_segme
 /* Sets or clears the exit on one I/O port (io_ports_claim in src/io/ keeps the table). */
 void vcpu_intercept_io_port(struct vcpu *v, uint16_t port, bool intercept);
 
+/* While on, the guest's external interrupts and its HLT exit to the hypervisor (hv/background.h):
+ * the backend hands each interrupt on to the guest, which sees it as if nothing had intervened,
+ * and turns HLT into a loop that gives the background work its turns until an interrupt would
+ * wake the guest. */
+void vcpu_intercept_interrupts(struct vcpu *v, bool on);
+
 #endif

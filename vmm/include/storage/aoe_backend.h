@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* The emulated ATA device's medium over AoE: each backend command becomes one AoE ATA command,
- * run to completion before the exit handler returns (the guest waits, as for a disk). */
+/* The emulated ATA device's medium over AoE: each backend command becomes one AoE ATA command.
+ * Asynchronous (the paper's design and the default): execute() sends the command's first requests
+ * and returns PENDING, the guest runs on with the device BSY, and poll() advances the exchange on
+ * later exits until the last answer is in. Blocking (aoe_completion=blocking, for comparison): the
+ * command runs to completion before the exit handler returns, so the guest's clock interrupts
+ * wait while its disk works. */
 #ifndef STORAGE_AOE_BACKEND_H
 #define STORAGE_AOE_BACKEND_H
 
+#include "aoe/aoe_blocking.h"
 #include "aoe/aoe_client.h"
 #include "ata/ata_backend.h"
 #include "net/nic.h"
@@ -11,6 +16,11 @@
 struct aoe_backend_session {
     struct aoe_client *client;
     struct nic *nic;
+    bool asynchronous;
+    /* The pending command (asynchronous): what the channel keeps valid until it is done. */
+    const struct ata_backend_command *pending;
+    struct ata_backend_result *pending_result;
+    struct aoe_command_run run;
 };
 
 struct ata_backend aoe_backend(struct aoe_backend_session *session);

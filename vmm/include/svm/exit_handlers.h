@@ -5,6 +5,8 @@
 
 #include "hv/cpu_backend.h"
 
+void svm_exit_intr(struct vcpu *v); /* src/svm/interrupt_exits.c: while background work runs */
+void svm_exit_hlt(struct vcpu *v);
 void svm_exit_cpuid(struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_ioio(struct vcpu *v);

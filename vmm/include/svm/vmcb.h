@@ -101,7 +101,9 @@ _Static_assert(offsetof(struct vmcb, save.g_pat) == 0x668, "gpat");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 
 /* intercept_misc1 bits */
+#define SVM_INTERCEPT_INTR (1u << 0) /* physical external interrupts */
 #define SVM_INTERCEPT_CPUID (1u << 18)
+#define SVM_INTERCEPT_HLT (1u << 24)
 #define SVM_INTERCEPT_INVLPGA (1u << 26)
 #define SVM_INTERCEPT_IOIO_PROT (1u << 27)
 #define SVM_INTERCEPT_MSR_PROT (1u << 28)
@@ -116,7 +118,9 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define SVM_INTERCEPT_SKINIT (1u << 6)
 
 /* Exit codes (APM vol. 2, table C-1) */
+#define SVM_EXIT_INTR 0x060
 #define SVM_EXIT_CPUID 0x072
+#define SVM_EXIT_HLT 0x078
 #define SVM_EXIT_INVLPGA 0x07A
 #define SVM_EXIT_IOIO 0x07B
 #define SVM_EXIT_MSR 0x07C
@@ -131,7 +135,15 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID 0xFFFFFFFFFFFFFFFFull
 
-/* event_inject */
+/* vintr */
+#define SVM_VINTR_IRQ (1ull << 8)
+#define SVM_VINTR_PRIORITY_MAX (0xFull << 16)
+#define SVM_VINTR_IGNORE_TPR (1ull << 20)
+
+/* interrupt_shadow */
+#define SVM_INTERRUPT_SHADOW (1ull << 0)
+
+/* event_inject (and exit_int_info, same layout) */
 #define SVM_EVENT_VALID (1ull << 31)
 #define SVM_EVENT_ERROR_VALID (1ull << 11)
 #define SVM_EVENT_TYPE_INTR (0ull << 8)

@@ -107,32 +107,46 @@ bool aoe_discover(struct aoe_client *c, struct nic *nic, uint64_t timeout_us) {
     return true;
 }
 
+bool aoe_command_begin(struct aoe_client *c, const struct aoe_ata_command *cmd, struct aoe_command_run *run) {
+    run->was_unreachable = c->unreachable;
+    run->started_tsc = rdtsc();
+    return aoe_client_start(c, cmd, now_us());
+}
+
+enum aoe_command_step aoe_command_advance(struct aoe_client *c, struct nic *nic, const struct aoe_command_run *run) {
+    bool moved = aoe_pump(c, nic);
+    if (!c->busy) return AOE_COMMAND_OVER;
+    uint64_t now = now_us();
+    if (aoe_client_expire(c, now)) {
+        if (!run->was_unreachable)
+            log_printf("AoE target e%u.%u gave no answer for %lu s (aoe_deadline=%lu): the command fails with an "
+                       "ATA error; until the target answers again, a command fails after %u s without an answer\n",
+                       c->target.shelf, c->target.slot, (now - c->last_progress_us) / 1000000,
+                       c->deadline_us / 1000000, AOE_UNREACHABLE_PROBE_US / 1000000);
+        return AOE_COMMAND_OVER;
+    }
+    if (aoe_client_silence_due(c, now, AOE_SILENCE_REPORT_US))
+        log_printf("AoE target e%u.%u not answering; still retrying (%lu s without an answer)\n", c->target.shelf,
+                   c->target.slot, (now - c->last_progress_us) / 1000000);
+    return moved ? AOE_COMMAND_MOVED : AOE_COMMAND_IDLE;
+}
+
+void aoe_command_finish(struct aoe_client *c, const struct aoe_command_run *run, struct aoe_ata_result *result) {
+    if (run->was_unreachable && !c->unreachable)
+        log_printf("AoE target e%u.%u answers again: service resumes\n", c->target.shelf, c->target.slot);
+    c->stats.time.busy += rdtsc() - run->started_tsc;
+    *result = c->result;
+}
+
 bool aoe_execute(struct aoe_client *c, struct nic *nic, const struct aoe_ata_command *cmd,
                  struct aoe_ata_result *result) {
-    bool was_unreachable = c->unreachable;
-    uint64_t started = rdtsc();
-    if (!aoe_client_start(c, cmd, now_us())) return false;
-    while (c->busy) {
-        bool moved = aoe_pump(c, nic);
-        uint64_t now = now_us();
-        if (aoe_client_expire(c, now)) {
-            if (!was_unreachable)
-                log_printf("AoE target e%u.%u gave no answer for %lu s (aoe_deadline=%lu): the command fails with an "
-                           "ATA error; until the target answers again, a command fails after %u s without an answer\n",
-                           c->target.shelf, c->target.slot, (now - c->last_progress_us) / 1000000,
-                           c->deadline_us / 1000000, AOE_UNREACHABLE_PROBE_US / 1000000);
-            break;
-        }
-        if (aoe_client_silence_due(c, now, AOE_SILENCE_REPORT_US))
-            log_printf("AoE target e%u.%u not answering; still retrying (%lu s without an answer)\n", c->target.shelf,
-                       c->target.slot, (now - c->last_progress_us) / 1000000);
-        /* Spin politely only while nothing moves: under an emulator PAUSE leaves the CPU loop,
-         * a few microseconds each (measured in the stats' "other" time). */
-        if (!moved) cpu_relax();
-    }
-    if (was_unreachable && !c->unreachable)
-        log_printf("AoE target e%u.%u answers again: service resumes\n", c->target.shelf, c->target.slot);
-    c->stats.time.busy += rdtsc() - started;
-    *result = c->result;
+    struct aoe_command_run run;
+    if (!aoe_command_begin(c, cmd, &run)) return false;
+    enum aoe_command_step step;
+    /* Spin politely only while nothing moves: under an emulator PAUSE leaves the CPU loop, a few
+     * microseconds each (measured in the stats' "other" time). */
+    while ((step = aoe_command_advance(c, nic, &run)) != AOE_COMMAND_OVER)
+        if (step == AOE_COMMAND_IDLE) cpu_relax();
+    aoe_command_finish(c, &run, result);
     return true;
 }

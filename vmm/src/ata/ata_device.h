@@ -36,7 +36,6 @@ void ata_device_publish_task_file(struct ata_channel *ch);
 void ata_transfer_take_chunk(struct ata_transfer *t);
 enum ata_backend_outcome ata_forward_chunk(struct ata_channel *ch, enum ata_backend_wait then);
 enum ata_backend_outcome ata_forward_non_data(struct ata_channel *ch, uint8_t opcode, bool lba48, bool sectors);
-bool ata_backend_busy(const struct ata_channel *ch);
 
 /* While the backend cannot reach the disk (ata_unreachable.c): the last IDENTIFY data it
  * returned is kept, and ata_answer_unreachable() answers the failed backend command from it

@@ -133,6 +133,10 @@ static bool parse_ata_regs(const char *v, size_t n, struct hv_config *c) {
     return parse_flag(v, n, "all", "split", &c->split_registers);
 }
 
+static bool parse_aoe_completion(const char *v, size_t n, struct hv_config *c) {
+    return parse_flag(v, n, "async", "blocking", &c->blocking_completion);
+}
+
 static const struct option {
     const char *key;
     option_parser parse;
@@ -148,10 +152,13 @@ static const struct option {
     { "aoe_deadline", parse_aoe_deadline, "seconds from 0 (retry forever) to 86400" },
     { "hypercalls", parse_hypercalls, "kernel (ring 0 only) or any (user space too)" },
     { "ata_regs", parse_ata_regs, "all (trap the whole task file) or split (count and LBA at the real device)" },
+    { "aoe_completion", parse_aoe_completion,
+      "async (the guest runs while frames are in flight) or blocking (the exit waits for the answer)" },
 };
 
 #define KNOWN_KEYS                                                                                                     \
-    "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs"
+    "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs, "      \
+    "aoe_completion"
 
 static void copy_word(char *dst, size_t size, const char *src, size_t length) {
     size_t n = length < size - 1 ? length : size - 1;
@@ -170,6 +177,7 @@ static void set_defaults(struct hv_config *c) {
     c->aoe_deadline_s = 180;
     c->user_hypercalls = false;
     c->split_registers = false;
+    c->blocking_completion = false;
 }
 
 bool config_parse(const char *cmdline, struct hv_config *config, char *error, unsigned long error_size) {

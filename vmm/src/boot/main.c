@@ -91,6 +91,7 @@ static void capture_network_disk(struct vcpu *vcpu) {
     uint64_t nic_config;
     if (ecam_function_address(read_physical, 0, ebda_segment(), nic_address, &nic_config))
         device_fence_config_space(nic_address, nic_config);
+    session.asynchronous = !config.blocking_completion;
     ide_capture_init(vcpu, aoe_backend(&session), config.split_registers);
 }
 

@@ -4,6 +4,7 @@
 #include "ata/ata_channel.h"
 #include "console/log.h"
 #include "guest/bios_services.h"
+#include "hv/background.h"
 #include "hv/guest_memory.h"
 #include "io/io_ports.h"
 #include "irq/interrupts.h"
@@ -32,9 +33,44 @@ static enum ata_port channel_port(uint16_t port) {
     return (enum ata_port)(ATA_PORT_BM_COMMAND + (port - bm_base));
 }
 
+/* A command the backend left PENDING runs on while the guest does: from the next exit on, the
+ * background work polls it (disk_turn). */
+static void follow_backend(void) {
+    if (ata_backend_busy(&channel)) background_wake(capture_vcpu);
+}
+
+static bool disk_turn(void *ctx) {
+    (void)ctx;
+    if (!ata_backend_busy(&channel)) return false;
+    enum ata_backend_outcome outcome = channel.backend.poll(channel.backend.ctx);
+    if (outcome != ATA_BACKEND_PENDING) ata_channel_backend_done(&channel, outcome == ATA_BACKEND_DONE);
+    return ata_backend_busy(&channel); /* the transfer's next chunk may be on its way already */
+}
+
+/* Status reads in a row while a command is in flight after which the guest counts as polling (the
+ * BIOS and the boot loaders do; Linux reads the status once after issuing, then waits for IRQ 14):
+ * the command is then finished inside this exit, not one turn per read. */
+#define POLLING_STATUS_READS 8
+
+static unsigned busy_status_reads;
+
+static void finish_for_polling_guest(enum ata_port p) {
+    if (p != ATA_PORT_STATUS_COMMAND && p != ATA_PORT_ALT_STATUS_DEVICE_CONTROL) return;
+    if (!ata_backend_busy(&channel)) {
+        busy_status_reads = 0;
+        return;
+    }
+    if (++busy_status_reads < POLLING_STATUS_READS) return;
+    busy_status_reads = 0;
+    background_finish(capture_vcpu);
+}
+
 static uint32_t port_read(void *ctx, uint16_t port, unsigned size) {
     (void)ctx;
-    return ata_channel_read(&channel, channel_port(port), size);
+    finish_for_polling_guest(channel_port(port));
+    uint32_t value = ata_channel_read(&channel, channel_port(port), size);
+    follow_backend(); /* a PIO read of a chunk's last word fetches the next chunk */
+    return value;
 }
 
 /* Logged at the 1st, 2nd, 4th, ... answer: a guest may retry its revalidation many times. */
@@ -49,21 +85,27 @@ static void report_unreachable_answers(uint32_t before, uint8_t opcode) {
 static void port_write(void *ctx, uint16_t port, unsigned size, uint32_t value) {
     (void)ctx;
     uint32_t answered = channel.unreachable_answers;
+    busy_status_reads = 0;
     ata_channel_write(&channel, channel_port(port), value, size);
     report_unreachable_answers(answered, (uint8_t)value);
+    follow_backend();
 }
 
 /* REP INSW/OUTSW on the data port: a whole sector (or DRQ block) in one exit. */
 static size_t data_read_string(void *ctx, uint16_t port, unsigned size, uint8_t *buf, size_t count) {
     (void)ctx;
     (void)port;
-    return ata_channel_data_in(&channel, buf, count * size) / size;
+    size_t moved = ata_channel_data_in(&channel, buf, count * size) / size;
+    follow_backend();
+    return moved;
 }
 
 static size_t data_write_string(void *ctx, uint16_t port, unsigned size, const uint8_t *buf, size_t count) {
     (void)ctx;
     (void)port;
-    return ata_channel_data_out(&channel, buf, count * size) / size;
+    size_t moved = ata_channel_data_out(&channel, buf, count * size) / size;
+    follow_backend();
+    return moved;
 }
 
 /* The data port moves sector data, so it also takes string I/O in bulk; the other registers
@@ -169,6 +211,7 @@ bool ide_capture_init(struct vcpu *v, struct ata_backend backend, bool split_reg
     struct ata_guest_memory memory = { .read = memory_read, .write = memory_write };
     struct ata_irq irq = { .set_level = set_irq_level };
     ata_channel_init(&channel, backend, memory, irq);
+    if (backend.poll) background_register(disk_turn, 0);
 
     io_ports_claim(v, PRIMARY_COMMAND_BLOCK, 1, &data_port_handler);
     claim_task_file(v, split_registers);

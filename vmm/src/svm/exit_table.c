@@ -5,6 +5,8 @@
 #include "svm/vmcb.h"
 
 const struct svm_exit_kind svm_exit_kinds[] = {
+    { SVM_EXIT_INTR, "intr", svm_exit_intr },
+    { SVM_EXIT_HLT, "hlt", svm_exit_hlt },
     { SVM_EXIT_CPUID, "cpuid", svm_exit_cpuid },
     { SVM_EXIT_MSR, "msr", svm_exit_msr },
     { SVM_EXIT_IOIO, "ioio", svm_exit_ioio },

@@ -4,6 +4,7 @@
 #include "svm/svm.h"
 
 #include "console/log.h"
+#include "hv/background.h"
 #include "hv/host_msrs.h"
 #include "io/io_ports.h"
 #include "irq/interrupts.h"
@@ -17,9 +18,6 @@
 #define MSRPM_PAGES 2
 #define PAT_POWER_ON 0x0007040600070406ull
 #define RFLAGS_VM (1ull << 17)
-#define VINTR_IRQ (1ull << 8)
-#define VINTR_PRIORITY_MAX (0xFull << 16)
-#define VINTR_IGNORE_TPR (1ull << 20)
 
 static struct vcpu the_vcpu;
 static struct svm_vcpu the_svm_vcpu;
@@ -115,7 +113,7 @@ static void intercept_host_msrs(struct vcpu *v) {
 /* V_IRQ: the CPU delivers the vector through the guest's IDT once RFLAGS.IF = 1 (with
  * V_INTR_MASKING off, the guest's IF is what counts), then clears V_IRQ itself. */
 void vcpu_inject_external_interrupt(struct vcpu *v, uint8_t vector) {
-    arch(v)->vmcb->control.vintr = VINTR_IRQ | VINTR_IGNORE_TPR | VINTR_PRIORITY_MAX | (uint64_t)vector << 32;
+    arch(v)->vmcb->control.vintr = SVM_VINTR_IRQ | SVM_VINTR_IGNORE_TPR | SVM_VINTR_PRIORITY_MAX | (uint64_t)vector << 32;
 }
 
 void vcpu_intercept_io_port(struct vcpu *v, uint16_t port, bool intercept) {
@@ -204,5 +202,6 @@ void cpu_backend_run(struct vcpu *v) {
         v->gprs.rax = s->vmcb->save.rax;
         v->gprs.rsp = s->vmcb->save.rsp;
         svm_handle_exit(v);
+        background_turn_now(v);
     }
 }

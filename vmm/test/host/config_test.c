@@ -42,7 +42,7 @@ static void unknown_key_names_it(void) {
     CHECK(!parse("vmm.elf colsole=com1"));
     CHECK(!strcmp(
         error,
-        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs)"));
+        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs, aoe_completion)"));
 }
 
 static void word_without_equals_after_the_first(void) {
@@ -110,6 +110,15 @@ static void aoe_options(void) {
     CHECK(!strcmp(error,
                   "bad value for 'ata_regs': expected all (trap the whole task file) or split (count and LBA at the "
                   "real device)"));
+    CHECK(parse("x"));
+    CHECK(!parsed.blocking_completion); /* the paper's asynchronous completion unless asked */
+    CHECK(parse("x aoe_completion=blocking"));
+    CHECK(parsed.blocking_completion);
+    CHECK(parse("x aoe_completion=async"));
+    CHECK(!parsed.blocking_completion);
+    CHECK(!parse("x aoe_completion=sync"));
+    CHECK(!strcmp(error, "bad value for 'aoe_completion': expected async (the guest runs while frames are in flight) "
+                         "or blocking (the exit waits for the answer)"));
 }
 
 int main(void) {
