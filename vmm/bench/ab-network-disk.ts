@@ -85,8 +85,8 @@ async function measure(machine: Machine, command: string): Promise<Record<string
 const read = (dd: string) => `dd if=/dev/sda of=/dev/null ${dd} iflag=direct status=none`;
 const since = (start: string) => `$(awk -v s="${start}" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')`;
 const timerInterrupts = `$(awk '/^ *LOC:/ { print $2 }' /proc/interrupts)`;
-/** A shell loop counting while /tmp/spin exists, its count left in /tmp/spins. */
-const spinLoop = `(n=0; while [ -e /tmp/spin ]; do n=$((n+1)); done; echo $n > /tmp/spins) &`;
+/** Starts, in the background, a shell loop counting while /tmp/spin exists, its count left in /tmp/spins. */
+const startSpinLoop = `touch /tmp/spin; (n=0; while [ -e /tmp/spin ]; do n=$((n+1)); done; echo $n > /tmp/spins) &`;
 
 /** Seconds of a warmed read of `dd`. */
 async function timedRead(machine: Machine, dd: string): Promise<number> {
@@ -99,18 +99,18 @@ async function timedRead(machine: Machine, dd: string): Promise<number> {
 async function readBesideLoop(machine: Machine): Promise<{ mbs: number; loopFraction: number; ticksPerSecond: number }> {
   const alone = await measure(
     machine,
-    `touch /tmp/spin; ${spinLoop} sleep ${loopAloneSeconds}; rm /tmp/spin; wait; echo "@@SPINS=$(cat /tmp/spins)"`,
+    `${startSpinLoop} sleep ${loopAloneSeconds}; rm /tmp/spin; wait; echo "@@SPINS=$(cat /tmp/spins)"`,
   );
   const beside = await measure(
     machine,
     [
-      read(sequential.dd),
-      `touch /tmp/spin; ${spinLoop}`,
-      `t=${timerInterrupts}; s=$(date +%s.%N)`,
-      read(sequential.dd),
-      `echo "@@SECONDS=${since('$s')}"; echo "@@TICKS=$((${timerInterrupts} - t))"`,
+      `${read(sequential.dd)};`,
+      startSpinLoop,
+      `t=${timerInterrupts}; s=$(date +%s.%N);`,
+      `${read(sequential.dd)};`,
+      `echo "@@SECONDS=${since('$s')}"; echo "@@TICKS=$((${timerInterrupts} - t))";`,
       'rm /tmp/spin; wait; echo "@@SPINS=$(cat /tmp/spins)"',
-    ].join('; '),
+    ].join(' '),
   );
   const seconds = beside['SECONDS']!;
   return {

@@ -124,7 +124,7 @@ describe('hypervisor with a real-mode probe guest', () => {
       const m = await run(spec('badopt', { append: 'colsole=com1' }));
       const found = await m.consoles.com2.waitFor(/refusing to start: ([^\r\n]*)\r?\n/, bootTimeoutMs);
       expect(found.match[1]).toBe(
-        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs, aoe_completion)",
+        "unknown option 'colsole' (known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs, aoe_completion, aoe_share)",
       );
     },
     bootTimeoutMs + 30_000,

@@ -25,6 +25,9 @@ struct hv_config {
     bool blocking_completion; /* aoe_completion=async|blocking default async: the guest runs while a command's
                                * frames are in flight; blocking = each command completes inside the exit
                                * that issued it (for comparison) */
+    uint8_t aoe_share_percent; /* aoe_share=<1-99>            default 50: with async completion, the share of
+                                * the CPU the network disk takes while the guest also wants it (see
+                                * storage/aoe_backend.h) */
     bool user_hypercalls;    /* hypercalls=kernel|any         default kernel: VMMCALL outside ring 0 gets #UD,
                               * as on a PC without the hypervisor; any = the guest's measurement tools
                               * call from user space (guest/netboot-bench/hypercall.py) */

@@ -137,6 +137,13 @@ static bool parse_aoe_completion(const char *v, size_t n, struct hv_config *c) {
     return parse_flag(v, n, "async", "blocking", &c->blocking_completion);
 }
 
+static bool parse_aoe_share(const char *v, size_t n, struct hv_config *c) {
+    uint64_t percent;
+    if (!parse_number(v, n, &percent) || percent < 1 || percent > 99) return false;
+    c->aoe_share_percent = (uint8_t)percent;
+    return true;
+}
+
 static const struct option {
     const char *key;
     option_parser parse;
@@ -154,11 +161,12 @@ static const struct option {
     { "ata_regs", parse_ata_regs, "all (trap the whole task file) or split (count and LBA at the real device)" },
     { "aoe_completion", parse_aoe_completion,
       "async (the guest runs while frames are in flight) or blocking (the exit waits for the answer)" },
+    { "aoe_share", parse_aoe_share, "a percentage from 1 to 99 (the network disk's CPU share while the guest computes)" },
 };
 
 #define KNOWN_KEYS                                                                                                     \
     "known keys: console, vmm_mem, boot_drive, verbose, aoe, mtu, aoe_wait, aoe_deadline, hypercalls, ata_regs, "      \
-    "aoe_completion"
+    "aoe_completion, aoe_share"
 
 static void copy_word(char *dst, size_t size, const char *src, size_t length) {
     size_t n = length < size - 1 ? length : size - 1;
@@ -178,6 +186,7 @@ static void set_defaults(struct hv_config *c) {
     c->user_hypercalls = false;
     c->split_registers = false;
     c->blocking_completion = false;
+    c->aoe_share_percent = 50;
 }
 
 bool config_parse(const char *cmdline, struct hv_config *config, char *error, unsigned long error_size) {

@@ -92,6 +92,7 @@ static void capture_network_disk(struct vcpu *vcpu) {
     if (ecam_function_address(read_physical, 0, ebda_segment(), nic_address, &nic_config))
         device_fence_config_space(nic_address, nic_config);
     session.asynchronous = !config.blocking_completion;
+    session.share_percent = config.aoe_share_percent;
     ide_capture_init(vcpu, aoe_backend(&session), config.split_registers);
 }
 
