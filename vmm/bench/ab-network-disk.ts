@@ -96,7 +96,9 @@ async function timedRead(machine: Machine, dd: string): Promise<number> {
 }
 
 /** The sequential read with the loop beside it, and the loop alone for loopAloneSeconds. */
-async function readBesideLoop(machine: Machine): Promise<{ mbs: number; loopFraction: number; ticksPerSecond: number }> {
+async function readBesideLoop(
+  machine: Machine,
+): Promise<{ mbs: number; loopFraction: number; ticksPerSecond: number }> {
   const alone = await measure(
     machine,
     `${startSpinLoop} sleep ${loopAloneSeconds}; rm /tmp/spin; wait; echo "@@SPINS=$(cat /tmp/spins)"`,
@@ -131,7 +133,11 @@ const sides = [
     image: base?.image ?? vmmImage,
     options: options['a-options'],
   },
-  { label: `B ${head} (this tree)${withOptions(options['b-options'])}`, image: vmmImage, options: options['b-options'] },
+  {
+    label: `B ${head} (this tree)${withOptions(options['b-options'])}`,
+    image: vmmImage,
+    options: options['b-options'],
+  },
 ];
 const results = sides.map(() => metrics.map(() => [] as number[]));
 const image = (await ensureDebianImage()).path;

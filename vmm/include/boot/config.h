@@ -12,23 +12,23 @@ struct hv_config {
     uint8_t boot_drive;    /* boot_drive=<BIOS drive>       default 0x80 */
     bool verbose;          /* verbose=0|1                   default 0: log every exit */
     /* Network disk (AoE). */
-    bool aoe;                /* aoe=auto|<shelf>.<slot>       default off */
-    uint16_t aoe_shelf;      /* 0xFFFF with aoe=auto: the first target that answers */
-    uint8_t aoe_slot;        /* 0xFF with aoe=auto */
-    uint16_t mtu;            /* mtu=1500|9000                 default 1500 */
-    uint16_t aoe_wait_s;     /* aoe_wait=<seconds>            default 30: boot-time discovery limit */
-    uint32_t aoe_deadline_s; /* aoe_deadline=<seconds>        default 180 (as Linux's aoe): a command the
+    bool aoe;                  /* aoe=auto|<shelf>.<slot>       default off */
+    uint16_t aoe_shelf;        /* 0xFFFF with aoe=auto: the first target that answers */
+    uint8_t aoe_slot;          /* 0xFF with aoe=auto */
+    uint16_t mtu;              /* mtu=1500|9000                 default 1500 */
+    uint16_t aoe_wait_s;       /* aoe_wait=<seconds>            default 30: boot-time discovery limit */
+    uint32_t aoe_deadline_s;   /* aoe_deadline=<seconds>        default 180 (as Linux's aoe): a command the
                               * target leaves unanswered this long fails; 0 = retry forever */
-    bool split_registers;    /* ata_regs=all|split            default all: trap the whole task file; split = the
+    bool split_registers;      /* ata_regs=all|split            default all: trap the whole task file; split = the
                               * paper's: Sector Count and LBA reach the real IDE device behind the
                               * captured channel and are read back from it at command time */
-    bool blocking_completion; /* aoe_completion=async|blocking default async: the guest runs while a command's
+    bool blocking_completion;  /* aoe_completion=async|blocking default async: the guest runs while a command's
                                * frames are in flight; blocking = each command completes inside the exit
                                * that issued it (for comparison) */
     uint8_t aoe_share_percent; /* aoe_share=<1-99>            default 50: with async completion, the share of
                                 * the CPU the network disk takes while the guest also wants it (see
                                 * storage/aoe_backend.h) */
-    bool user_hypercalls;    /* hypercalls=kernel|any         default kernel: VMMCALL outside ring 0 gets #UD,
+    bool user_hypercalls;      /* hypercalls=kernel|any         default kernel: VMMCALL outside ring 0 gets #UD,
                               * as on a PC without the hypervisor; any = the guest's measurement tools
                               * call from user space (guest/netboot-bench/hypercall.py) */
 };

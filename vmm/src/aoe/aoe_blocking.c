@@ -121,8 +121,8 @@ enum aoe_command_step aoe_command_advance(struct aoe_client *c, struct nic *nic,
         if (!run->was_unreachable)
             log_printf("AoE target e%u.%u gave no answer for %lu s (aoe_deadline=%lu): the command fails with an "
                        "ATA error; until the target answers again, a command fails after %u s without an answer\n",
-                       c->target.shelf, c->target.slot, (now - c->last_progress_us) / 1000000,
-                       c->deadline_us / 1000000, AOE_UNREACHABLE_PROBE_US / 1000000);
+                       c->target.shelf, c->target.slot, (now - c->last_progress_us) / 1000000, c->deadline_us / 1000000,
+                       AOE_UNREACHABLE_PROBE_US / 1000000);
         return AOE_COMMAND_OVER;
     }
     if (aoe_client_silence_due(c, now, AOE_SILENCE_REPORT_US))

@@ -161,7 +161,8 @@ static const struct option {
     { "ata_regs", parse_ata_regs, "all (trap the whole task file) or split (count and LBA at the real device)" },
     { "aoe_completion", parse_aoe_completion,
       "async (the guest runs while frames are in flight) or blocking (the exit waits for the answer)" },
-    { "aoe_share", parse_aoe_share, "a percentage from 1 to 99 (the network disk's CPU share while the guest computes)" },
+    { "aoe_share", parse_aoe_share,
+      "a percentage from 1 to 99 (the network disk's CPU share while the guest computes)" },
 };
 
 #define KNOWN_KEYS                                                                                                     \

@@ -113,7 +113,8 @@ static void intercept_host_msrs(struct vcpu *v) {
 /* V_IRQ: the CPU delivers the vector through the guest's IDT once RFLAGS.IF = 1 (with
  * V_INTR_MASKING off, the guest's IF is what counts), then clears V_IRQ itself. */
 void vcpu_inject_external_interrupt(struct vcpu *v, uint8_t vector) {
-    arch(v)->vmcb->control.vintr = SVM_VINTR_IRQ | SVM_VINTR_IGNORE_TPR | SVM_VINTR_PRIORITY_MAX | (uint64_t)vector << 32;
+    arch(v)->vmcb->control.vintr =
+        SVM_VINTR_IRQ | SVM_VINTR_IGNORE_TPR | SVM_VINTR_PRIORITY_MAX | (uint64_t)vector << 32;
 }
 
 void vcpu_intercept_io_port(struct vcpu *v, uint16_t port, bool intercept) {

@@ -79,8 +79,8 @@ void host_cpu_init(void) {
 }
 
 void host_idt_for_interrupts(bool on) {
-    struct descriptor_pointer idtr = on ? (struct descriptor_pointer){ sizeof interrupt_idt - 1,
-                                                                       (uint64_t)(uintptr_t)interrupt_idt }
-                                        : (struct descriptor_pointer){ sizeof host_idt - 1, (uint64_t)(uintptr_t)host_idt };
+    struct descriptor_pointer idtr = on
+        ? (struct descriptor_pointer){ sizeof interrupt_idt - 1, (uint64_t)(uintptr_t)interrupt_idt }
+        : (struct descriptor_pointer){ sizeof host_idt - 1, (uint64_t)(uintptr_t)host_idt };
     __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
 }

@@ -168,9 +168,9 @@ static void setup(void) {
     memset(fx.ram.bytes, 0xEE, RAM_BYTES);
     fx.ram.refuse_from = fx.ram.refuse_to = 0;
     fx.irq = (struct fake_irq){ 0 };
-    ata_channel_init(&fx.ch, (struct ata_backend){ .ctx = &fx.disk, .execute = disk_execute, .unreachable = disk_unreachable },
-                     (struct ata_guest_memory){ &fx.ram, ram_read, ram_write },
-                     (struct ata_irq){ &fx.irq, irq_set_level });
+    ata_channel_init(
+        &fx.ch, (struct ata_backend){ .ctx = &fx.disk, .execute = disk_execute, .unreachable = disk_unreachable },
+        (struct ata_guest_memory){ &fx.ram, ram_read, ram_write }, (struct ata_irq){ &fx.irq, irq_set_level });
 }
 
 static uint8_t inb(enum ata_port port) { return (uint8_t)ata_channel_read(&fx.ch, port, 1); }

@@ -117,16 +117,18 @@ static void aoe_options(void) {
     CHECK(parse("x aoe_completion=async"));
     CHECK(!parsed.blocking_completion);
     CHECK(!parse("x aoe_completion=sync"));
-    CHECK(!strcmp(error, "bad value for 'aoe_completion': expected async (the guest runs while frames are in flight) "
-                         "or blocking (the exit waits for the answer)"));
+    CHECK(!strcmp(error,
+                  "bad value for 'aoe_completion': expected async (the guest runs while frames are in flight) "
+                  "or blocking (the exit waits for the answer)"));
     CHECK(parse("x"));
     CHECK_EQ_U64(parsed.aoe_share_percent, 50);
     CHECK(parse("x aoe_share=90"));
     CHECK_EQ_U64(parsed.aoe_share_percent, 90);
     CHECK(!parse("x aoe_share=100")); /* 100 would never give the guest a turn: that is aoe_completion=blocking */
     CHECK(!parse("x aoe_share=0"));
-    CHECK(!strcmp(error, "bad value for 'aoe_share': expected a percentage from 1 to 99 (the network disk's CPU share "
-                         "while the guest computes)"));
+    CHECK(!strcmp(error,
+                  "bad value for 'aoe_share': expected a percentage from 1 to 99 (the network disk's CPU share "
+                  "while the guest computes)"));
 }
 
 int main(void) {
