@@ -111,3 +111,69 @@ export function parseTrace(text: string): Trace {
   });
   return { open: header[1]!, records };
 }
+
+/** aoe-parallel's own statistics file (-p; format at the top of server/parallel/acct.h). */
+export interface ParallelStats {
+  batches: number;
+  frames: number;
+  maxBatch: number;
+  ioOps: number;
+  ioRequests: number;
+  maxMerge: number;
+  maxInflight: number;
+  maxOpsInflight: number;
+  deferred: number;
+}
+
+const statsKeys: Record<string, keyof ParallelStats> = {
+  batches: 'batches',
+  frames: 'frames',
+  max_batch: 'maxBatch',
+  io_ops: 'ioOps',
+  io_requests: 'ioRequests',
+  max_merge: 'maxMerge',
+  max_inflight: 'maxInflight',
+  max_ops_inflight: 'maxOpsInflight',
+  deferred: 'deferred',
+};
+
+/** Parses the one-line aoe-parallel-stats file; throws with the reason on anything else. */
+export function parseParallelStats(text: string): ParallelStats {
+  const line = text.trim();
+  const fields = line.split(/\s+/);
+  if (fields[0] !== 'aoe-parallel-stats' || fields[1] !== 'v1')
+    throw new Error(`not an aoe-parallel-stats v1 line: '${line.slice(0, 80)}'`);
+  const out: Partial<ParallelStats> = {};
+  for (const field of fields.slice(2)) {
+    const [key, value] = field.split('=');
+    const name = statsKeys[key ?? ''];
+    if (!name || value === undefined || !/^\d+$/.test(value)) throw new Error(`bad stats field '${field}'`);
+    out[name] = Number(value);
+  }
+  for (const name of Object.values(statsKeys))
+    if (out[name] === undefined) throw new Error(`stats line lacks '${name}': '${line}'`);
+  return out as ParallelStats;
+}
+
+/**
+ * The most requests a trace shows in flight at once: each request spans [receipt, receipt +
+ * service); the receipt time has 1 us resolution, so each span is shortened by 2 us to keep a
+ * serial server's back-to-back requests (next receipt within the same microsecond as the last
+ * answer) from counting as overlapping.
+ */
+export function maxInFlight(records: TraceRecord[]): number {
+  const slackNs = 2000;
+  const t0 = Math.min(...records.map((r) => r.timeUs)); // ns since then stay exact in a double
+  const events: [number, number][] = [];
+  for (const r of records) {
+    const start = (r.timeUs - t0) * 1000;
+    const end = start + r.serviceNs - slackNs;
+    if (end <= start) continue;
+    events.push([start, 1], [end, -1]);
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // an end before a start at the same instant
+  let now = 0;
+  let most = records.length > 0 ? 1 : 0;
+  for (const [, delta] of events) most = Math.max(most, (now += delta));
+  return most;
+}

@@ -9,10 +9,21 @@ import { track } from '../artifact/testbed/reaper.js';
 export const serverDir = fileURLToPath(new URL('.', import.meta.url));
 export const patchedVblade = `${serverDir}build/vblade`;
 export const aoeProbe = `${serverDir}build/aoe-probe`;
+/** The parallel AoE server (server/parallel/): vblade's command line and answers, io_uring I/O. */
+export const parallelServer = `${serverDir}build/aoe-parallel`;
 /** Debian's unpatched binary (package vblade), the benchmark's baseline. */
 export const debianVblade = '/usr/sbin/vblade';
 
-/** Builds server/build/vblade and server/build/aoe-probe (no-op when up to date). */
+/**
+ * The servers the conformance tests run against (describe.each): our patched vblade and
+ * aoe-parallel must give the same answers. `parallel`: it keeps many requests in flight.
+ */
+export const conformanceServers = [
+  { name: 'vblade', binary: patchedVblade, parallel: false },
+  { name: 'aoe-parallel', binary: parallelServer, parallel: true },
+] as const;
+
+/** Builds server/build/vblade, aoe-probe and aoe-parallel (no-op when up to date). */
 export function buildServer(): void {
   execFileSync('make', ['-s', '-C', serverDir], { stdio: ['ignore', 'ignore', 'pipe'] });
 }

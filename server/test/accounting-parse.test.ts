@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The accounting parsers on hand-written samples of the formats documented in acct.c.
+// The accounting parsers on hand-written samples of the formats documented in acct.c (and
+// aoe-parallel's statistics in server/parallel/acct.h).
 import { describe, expect, test } from 'vitest';
-import { parseCounters, parseTrace } from '../accounting.js';
+import { maxInFlight, parseCounters, parseParallelStats, parseTrace, type TraceRecord } from '../accounting.js';
 
 const counters =
   'vblade-counters v1 time_us=1795735762218787 read_bytes=512000 write_bytes=1024 read_cmds=500 ' +
@@ -60,5 +61,39 @@ describe('parseTrace', () => {
     expect(() => parseTrace('hello\n')).toThrow(/not a vblade-trace v1 file/);
     expect(() => parseTrace(trace + '1 ec 0 1\n')).toThrow(/line 6 has 4 fields/);
     expect(() => parseTrace(trace + '1 ec zz 1 0 1 0 40 00 0\n')).toThrow(/line 6 .*not a number/);
+  });
+});
+
+describe('parseParallelStats', () => {
+  const line =
+    'aoe-parallel-stats v1 batches=3 frames=70 max_batch=64 io_ops=2 io_requests=66 max_merge=64 ' +
+    'max_inflight=64 max_ops_inflight=1 deferred=0\n';
+  test('reads every field', () => {
+    expect(parseParallelStats(line)).toEqual({
+      batches: 3,
+      frames: 70,
+      maxBatch: 64,
+      ioOps: 2,
+      ioRequests: 66,
+      maxMerge: 64,
+      maxInflight: 64,
+      maxOpsInflight: 1,
+      deferred: 0,
+    });
+  });
+  test('rejects other files and missing or malformed fields', () => {
+    expect(() => parseParallelStats('vblade-counters v1')).toThrow(/not an aoe-parallel-stats v1 line/);
+    expect(() => parseParallelStats(line.replace(' deferred=0', ''))).toThrow(/lacks 'deferred'/);
+    expect(() => parseParallelStats(line.replace('frames=70', 'frames=x'))).toThrow(/bad stats field/);
+  });
+});
+
+describe('maxInFlight', () => {
+  const at = (timeUs: number, serviceNs: number) => ({ timeUs, serviceNs }) as TraceRecord;
+  test('back-to-back requests of a serial server count as one, even within the same microsecond', () => {
+    expect(maxInFlight([at(100, 50_000), at(150, 40_000), at(190, 30_000)])).toBe(1);
+  });
+  test('requests received together and answered later are all in flight', () => {
+    expect(maxInFlight([at(100, 50_000), at(100, 60_000), at(100, 70_000), at(200, 10_000)])).toBe(3);
   });
 });

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { aoeProbe, buildServer, patchedVblade, serverDir } from '../lab.js';
+import { aoeProbe, buildServer, parallelServer, patchedVblade, serverDir } from '../lab.js';
 
 let scratch: string;
 
@@ -24,9 +24,9 @@ function fetchInScratch(version: string, sums: string) {
   return spawnSync('bash', [join(scratch, 'fetch-source.sh'), version, join(scratch, 'src')], { encoding: 'utf8' });
 }
 
-test('make -C server builds the patched vblade and aoe-probe', () => {
+test('make -C server builds the patched vblade, aoe-probe and aoe-parallel', () => {
   buildServer();
-  expect(existsSync(patchedVblade) && existsSync(aoeProbe)).toBe(true);
+  expect(existsSync(patchedVblade) && existsSync(aoeProbe) && existsSync(parallelServer)).toBe(true);
   // every patch of the series is applied to the built tree
   const series = readFileSync(join(serverDir, 'patches/series'), 'utf8')
     .split('\n')

@@ -33,13 +33,24 @@ static const char *const kind_names[FUZZ_KIND_COUNT] = {
 /* Top tag byte of bad-version frames; their answers should carry AoE error 5. */
 #define BAD_VERSION_TAG 0xB5000000u
 
+/* FNV-1a of one answer. The run's digest is the sum of its answers' hashes: it does not depend on
+ * the order the answers came in, so a concurrent server's digest equals a serial one's when they
+ * answered the same frames with the same bytes. */
+static uint64_t answer_hash(const uint8_t *p, size_t n) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
 /* Reads what came back within timeout_ns; counts all and the "unsupported version" answers. */
-static void drain(const aoe_link *link, uint64_t timeout_ns, uint64_t *answers, uint64_t *version_errors) {
+static void drain(const aoe_link *link, uint64_t timeout_ns, uint64_t *answers, uint64_t *version_errors,
+                  uint64_t *digest) {
     uint8_t buf[65536];
     long got;
     while ((got = link_recv(link, buf, sizeof buf, timeout_ns)) > 0) {
         aoe_frame f;
         (*answers)++;
+        *digest += answer_hash(buf, (size_t)got);
         if (aoe_parse(buf, (size_t)got, &f) == AOE_PARSE_OK && f.is_error &&
             f.hdr.error == AOE_ERR_UNSUPPORTED_VERSION && (f.hdr.tag & 0xFF000000u) == BAD_VERSION_TAG)
             (*version_errors)++;
@@ -127,7 +138,7 @@ int cmd_fuzz(const probe_args *a) {
     aoe_link link;
     aoe_session s;
     if (session_open(a, &link, &s) < 0) return 1;
-    uint64_t rng = a->o->seed, sent[FUZZ_KIND_COUNT] = { 0 }, answers = 0, version_errors = 0;
+    uint64_t rng = a->o->seed, sent[FUZZ_KIND_COUNT] = { 0 }, answers = 0, version_errors = 0, digest = 0;
     uint8_t frame[2048];
     for (uint64_t n = 0; n < a->o->frames; n++) {
         enum fuzz_kind kind = (enum fuzz_kind)(splitmix64(&rng) % FUZZ_KIND_COUNT);
@@ -138,12 +149,12 @@ int cmd_fuzz(const probe_args *a) {
         }
         sent[kind]++;
         /* pause every 16 frames: the server's socket buffer (16 frames by default) must not overflow */
-        drain(&link, n % 16 == 15 ? 2000000u : 0, &answers, &version_errors);
+        drain(&link, n % 16 == 15 ? 2000000u : 0, &answers, &version_errors, &digest);
     }
-    drain(&link, 500000000u, &answers, &version_errors); /* until 0.5 s of silence */
+    drain(&link, 500000000u, &answers, &version_errors, &digest); /* until 0.5 s of silence */
     printf("{\"event\":\"fuzz\",\"frames\":%llu,\"answers\":%llu,\"unsupported_version_answers\":%llu",
            (unsigned long long)a->o->frames, (unsigned long long)answers, (unsigned long long)version_errors);
     for (int k = 0; k < FUZZ_KIND_COUNT; k++) printf(",\"%s\":%llu", kind_names[k], (unsigned long long)sent[k]);
-    printf("}\n");
+    printf(",\"answers_digest\":\"%016llx\"}\n", (unsigned long long)digest);
     return 0;
 }
