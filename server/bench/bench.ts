@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Server benchmark: patched vblade (accounting off, counters only, counters + trace) vs Debian's
-// unpatched vblade on the same veth pair in a private network namespace. 1 MiB sequential and
+// unpatched vblade vs our parallel server (aoe-parallel, server/parallel/) on the same veth pair in a private network namespace. 1 MiB sequential and
 // 4 KiB random reads and writes, server page cache on and off (O_DIRECT), MTU 1500 and 9000,
 // 1/16/64 frames in flight; server CPU time per frame; the mean RTT by packet index within a
 // 1 MiB read (the paper's Fig. 8, host side). Prints tables and the machine. All servers run at
@@ -12,7 +12,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { AoeLab, buildServer, debianVblade, patchedVblade, type ProbeResult, type RunningServer } from '../lab.js';
+import {
+  AoeLab,
+  buildServer,
+  debianVblade,
+  parallelServer,
+  patchedVblade,
+  type ProbeResult,
+  type RunningServer,
+} from '../lab.js';
 
 interface ServerKind {
   name: string;
@@ -30,6 +38,7 @@ const servers: ServerKind[] = [
     binary: patchedVblade,
     flags: (prefix) => ['-a', `${prefix}counters`, '-t', `${prefix}trace`],
   },
+  { name: 'parallel', binary: parallelServer, flags: () => [] },
 ];
 
 const args = process.argv.slice(2);
@@ -257,6 +266,7 @@ function report(
       'patched/debian',
       'counters/patched',
       'acct/patched',
+      'parallel/patched',
     ].join('\t'),
   );
   const groups = new Map<string, Row[]>();
@@ -264,27 +274,35 @@ function report(
     const key = `${r.cache}|${r.mtu}|${r.workload}|${r.window}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const ratios: Record<string, number[]> = { 'patched/debian': [], 'counters/patched': [], 'acct/patched': [] };
+  const ratios: Record<string, number[]> = {
+    'patched/debian': [],
+    'counters/patched': [],
+    'acct/patched': [],
+    'parallel/patched': [],
+  };
   for (const group of groups.values()) {
     const by = (name: string) => group.find((r) => r.server === name)!;
     const [debian, patched, counters, acct] = [by('debian'), by('patched'), by('patched+counters'), by('patched+acct')];
+    const parallel = by('parallel');
     const cell = (r: Row) =>
       `${median(r.MBps).toFixed(1)} (${Math.min(...r.MBps).toFixed(1)}-${Math.max(...r.MBps).toFixed(1)})` +
       (r.retransmits ? ` ${r.retransmits}rtx` : '');
     const pd = median(patched.MBps) / median(debian.MBps);
     const cp = median(counters.MBps) / median(patched.MBps);
     const ap = median(acct.MBps) / median(patched.MBps);
+    const pp = median(parallel.MBps) / median(patched.MBps);
     ratios['patched/debian']!.push(pd);
     ratios['counters/patched']!.push(cp);
     ratios['acct/patched']!.push(ap);
+    ratios['parallel/patched']!.push(pp);
     console.log(
       [
         patched.cache,
         patched.mtu,
         patched.workload,
         patched.window,
-        ...[debian, patched, counters, acct].map(cell),
-        ...[pd, cp, ap].map((x) => x.toFixed(2)),
+        ...servers.map((s) => cell(by(s.name))),
+        ...[pd, cp, ap, pp].map((x) => x.toFixed(2)),
       ].join('\t'),
     );
   }
