@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 // vblade never outlives the pipeline that started it: killed with SIGKILL (no cleanup runs), the
 // pipeline's vblade dies with it, so it cannot keep its loop device and namespace (or, on the
-// hardware testbed, the server's NIC) busy.
+// hardware testbed, the server's NIC) busy. And a server survives being stopped and continued
+// (^Z and fg, or SIGSTOP/SIGCONT as the concurrency tests do): with accounting on, vblade's socket
+// has a receive timeout, and such a read ends with EINTR when the process is stopped.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { AoeLab, buildServer, patchedVblade } from '../lab.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AoeLab, buildServer, conformanceServers, patchedVblade } from '../lab.js';
 
 let lab: AoeLab;
 let dir: string;
@@ -56,3 +58,26 @@ test('a pipeline killed with SIGKILL takes its vblade with it', async () => {
     await new Promise((r) => setTimeout(r, 100));
   expect(existsSync(`/proc/${vblade}`), `vblade (pid ${vblade}) outlived its pipeline`).toBe(false);
 }, 60_000);
+
+describe.each(conformanceServers)('$name', ({ binary }) => {
+  test('stopped and continued 30 times, the server with accounting on still serves', async () => {
+    const server = await lab.startServer({
+      binary,
+      image: join(dir, 'disk.img'),
+      flags: ['-a', join(dir, 'counters.txt'), '-t', join(dir, 'trace.log')],
+    });
+    try {
+      // before the fix of patches/0006, vblade died within the first ten cycles on an idle host
+      for (let cycle = 0; cycle < 30; cycle++) {
+        server.process.kill('SIGSTOP');
+        await new Promise((r) => setTimeout(r, 20));
+        server.process.kill('SIGCONT');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect((await lab.probe(['read', '--lba', '0', '--sectors', '64'])).code).toBe(0);
+      expect(server.alive(), server.output()).toBe(true);
+    } finally {
+      await lab.stopServer(server);
+    }
+  }, 60_000);
+});
