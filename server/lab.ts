@@ -170,17 +170,40 @@ export class AoeLab {
     this.servers = this.servers.filter((s) => s !== server.process);
   }
 
-  /** Runs aoe-probe SUBCOMMAND --if <client end> [--target <server>] ...args, parses its JSON lines. */
-  probe(args: string[]): Promise<ProbeResult> {
+  /**
+   * Adds a client interface with its own MAC on the client end (a macvlan): several initiators
+   * with distinct MACs on one wire, as the per-client overlays need. Returns its name.
+   */
+  addClient(name: string, mac: string): string {
+    run('ip', [
+      '-n',
+      this.ns,
+      'link',
+      'add',
+      name,
+      'link',
+      this.clientIf,
+      'address',
+      mac,
+      'type',
+      'macvlan',
+      'mode',
+      'bridge',
+    ]);
+    run('ip', ['-n', this.ns, 'link', 'set', name, 'up']);
+    return name;
+  }
+
+  /**
+   * Runs aoe-probe SUBCOMMAND --if <client end, or ifname> [--target <server>] ...args, parses
+   * its JSON lines.
+   */
+  probe(args: string[], ifname = this.clientIf): Promise<ProbeResult> {
     const [subcommand, ...rest] = args;
     const target = subcommand === 'discover' || rest.includes('--target') ? [] : ['--target', this.target];
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', this.ns, aoeProbe, subcommand!, '--if', this.clientIf, ...target, ...rest],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn('ip', ['netns', 'exec', this.ns, aoeProbe, subcommand!, '--if', ifname, ...target, ...rest], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -2,11 +2,13 @@
 /* aoe-parallel: an AoE target serving one disk image with many requests in flight (io_uring),
  * the same ATA command set and answers as our patched vblade, and vblade's command line:
  *   aoe-parallel [-b bufcnt] [-d] [-s] [-r] [-f] [-a counters] [-t trace] [-p stats]
- *                [-m mac[,mac...]] SHELF SLOT IFACE IMAGE
+ *                [-m mac[,mac...]] [-c dir | -C dir] SHELF SLOT IFACE IMAGE
  * -b: buffers = concurrent requests = the buffer count Query Config advertises (default 64,
  * an initiator's 64-frame window); -d O_DIRECT (the paper's "cache off"); -s O_SYNC; -r
  * read-only; -f FLUSH CACHE does fdatasync; -a/-t vblade's counters and trace (acct.h); -p
- * aoe-parallel's own statistics; -m only these initiator MACs are served. */
+ * aoe-parallel's own statistics; -m only these initiator MACs are served; -c DIR per-client
+ * copy-on-write overlays in DIR, kept across restarts, -C DIR the same but discarded at start
+ * (overlay.h): IMAGE is then opened read-only and every client sees its own writes only. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -20,6 +22,7 @@
 #include "acct.h"
 #include "aoe.h"
 #include "link.h"
+#include "overlay.h"
 #include "server.h"
 #include "target.h"
 
@@ -29,7 +32,7 @@
 static void usage(void) {
     fprintf(stderr,
             "usage: aoe-parallel [-b bufcnt] [-d] [-s] [-r] [-f] [-a countersfile] [-t tracefile] "
-            "[-p statsfile] [-m mac[,mac...]] shelf slot netif filename\n");
+            "[-p statsfile] [-m mac[,mac...]] [-c overlaydir | -C overlaydir] shelf slot netif filename\n");
     exit(1);
 }
 
@@ -69,7 +72,9 @@ int main(int argc, char **argv) {
     bool readonly = false, syncflush = false;
     const char *counters = NULL, *trace = NULL, *stats = NULL;
     char *masks = NULL;
-    while ((ch = getopt(argc, argv, "b:dsrfa:t:p:m:")) != -1) {
+    const char *overlays = NULL;
+    bool fresh = false;
+    while ((ch = getopt(argc, argv, "b:dsrfa:t:p:m:c:C:")) != -1) {
         switch (ch) {
         case 'b': bufcnt = atoi(optarg); break;
         case 'd': omode |= O_DIRECT; break;
@@ -80,6 +85,11 @@ int main(int argc, char **argv) {
         case 't': trace = optarg; break;
         case 'p': stats = optarg; break;
         case 'm': masks = optarg; break;
+        case 'c':
+        case 'C':
+            overlays = optarg;
+            fresh = ch == 'C';
+            break;
         default: usage();
         }
     }
@@ -90,7 +100,13 @@ int main(int argc, char **argv) {
         fprintf(stderr, "aoe-parallel: -b %d: the buffer count is 1 to %d\n", bufcnt, MAX_BUFCNT);
         exit(1);
     }
-    omode |= readonly ? O_RDONLY : O_RDWR;
+    if (overlays && readonly) {
+        fprintf(stderr, "aoe-parallel: -r and -%c: a read-only export has no writes to keep in overlays; use one\n",
+                fresh ? 'C' : 'c');
+        exit(1);
+    }
+    int extra = omode; /* O_DIRECT, O_SYNC: the overlays get them too */
+    omode |= readonly || overlays ? O_RDONLY : O_RDWR;
     int fd = open(argv[3], omode);
     if (fd < 0) {
         perror("open");
@@ -102,6 +118,8 @@ int main(int argc, char **argv) {
         fputs("0-sector file size is too small\n", stderr);
         exit(1);
     }
+    static overlay_store store;
+    if (overlays && overlay_store_open(&store, overlays, (uint64_t)sectors, extra, fresh) < 0) exit(1);
     aoe_wire wire;
     if (wire_open(&wire, argv[2], bufcnt) < 0) return 1;
 
@@ -136,5 +154,5 @@ int main(int argc, char **argv) {
         size_t len = target_advertisement(&target, frame, target.nmasks ? target.masks[i] : broadcast);
         if (wire_send(&wire, &out, &len, 1) < 0) perror("aoe-parallel: advertisement");
     }
-    return server_run(&target, &wire, fd, bufcnt);
+    return server_run(&target, &wire, fd, overlays ? &store : NULL, bufcnt);
 }

@@ -2,6 +2,7 @@
 #include "merge.h"
 
 static bool before(const merge_item *a, size_t ia, const merge_item *b, size_t ib) {
+    if (a->file != b->file) return a->file < b->file;
     if (a->write != b->write) return !a->write;
     if (a->lba != b->lba) return a->lba < b->lba;
     return ia < ib;
@@ -25,8 +26,8 @@ size_t merge_plan(const merge_item *items, size_t n, size_t max_items, unsigned 
         if (nruns > 0) {
             merge_run *run = &runs[nruns - 1];
             const merge_item *last = &items[order[run->first + run->count - 1]];
-            if (last->write == cur->write && last->lba + last->sectors == cur->lba && run->count < max_items &&
-                run_sectors + cur->sectors <= max_sectors) {
+            if (last->file == cur->file && last->write == cur->write && last->lba + last->sectors == cur->lba &&
+                run->count < max_items && run_sectors + cur->sectors <= max_sectors) {
                 run->count++;
                 run_sectors += cur->sectors;
                 continue;

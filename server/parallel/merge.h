@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 typedef struct {
+    unsigned file; /* which file: requests merge only within one (0 the image, else an overlay) */
     bool write;
     uint64_t lba;
     unsigned sectors; /* > 0 */
@@ -21,9 +22,9 @@ typedef struct {
     size_t count;
 } merge_run;
 
-/* Orders items by direction, then LBA, then arrival, into order[] (indexes into items) and
- * groups them into runs: each run is one direction and consecutive sectors without gap or
- * overlap, at most max_items items and max_sectors sectors. Returns the number of runs (runs[]
+/* Orders items by file, then direction, then LBA, then arrival, into order[] (indexes into
+ * items) and groups them into runs: each run is one file and direction and consecutive sectors
+ * without gap or overlap, at most max_items items and max_sectors sectors. Returns the number of runs (runs[]
  * must hold n). */
 size_t merge_plan(const merge_item *items, size_t n, size_t max_items, unsigned max_sectors, size_t *order,
                   merge_run *runs);

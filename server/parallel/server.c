@@ -11,7 +11,15 @@
  * is the data's: a request that overlaps a write in flight (or a write overlapping anything in
  * flight) waits until that finishes, so every read sees the writes received before it, as with
  * vblade's one-at-a-time loop. A FLUSH with -f (fdatasync) likewise waits for the writes in
- * flight, so it covers every write answered before it. */
+ * flight, so it covers every write answered before it.
+ *
+ * Overlays (-c/-C, overlay.h): each I/O is planned as pieces, each of one file: a write is one
+ * piece in its client's overlay; a read is split by the client's sector map (cow_map.h) into
+ * pieces from the overlay and from the image; without overlays every request is one piece of
+ * the image. Pieces, not requests, are merged, and a request is answered when its last piece is
+ * done. Requests of different clients never wait for each other then: they share no written
+ * sector. A split piece's data is 512-byte aligned, which O_DIRECT on 512-byte-sector storage
+ * accepts. */
 #define _GNU_SOURCE
 #include "server.h"
 
@@ -26,6 +34,7 @@
 
 #include "acct.h"
 #include "aoe.h"
+#include "cow_map.h"
 #include "merge.h"
 
 #define PAGE 4096u
@@ -37,6 +46,17 @@
 
 typedef enum { R_FREE, R_PENDING, R_INFLIGHT } request_state;
 
+struct request;
+
+/* Part of a request's I/O that touches one file. */
+typedef struct piece {
+    struct request *r;
+    overlay *ov; /* the overlay it reads or writes, NULL for the image */
+    uint8_t *data;
+    uint64_t lba;
+    unsigned sectors;
+} piece;
+
 typedef struct request {
     uint8_t *buf; /* frame; data at buf + 36 is page-aligned */
     size_t len;
@@ -44,31 +64,44 @@ typedef struct request {
     target_result res;
     request_state state;
     bool deferred;
+    uint8_t client[6]; /* the sender's MAC, kept before the answer is written over the frame */
+    overlay *ov;       /* with overlays: the client's entry */
+    piece *parts;      /* room for max_parts pieces */
+    unsigned parts_left;
+    long result; /* bytes moved by its pieces so far, or the first failure (-errno) */
 } request;
 
 typedef struct op {
     ata_action kind;
-    request *reqs[MERGE_MAX_ITEMS]; /* in LBA order */
-    unsigned nreq;
+    int fd;
+    overlay *ov;                    /* the file's overlay, NULL for the image */
+    piece *pieces[MERGE_MAX_ITEMS]; /* in LBA order */
+    unsigned npieces;
     struct iovec iov[MERGE_MAX_ITEMS];
     unsigned iov_first, niov; /* iov[iov_first..niov) is what is left after a short transfer */
     uint64_t offset;          /* bytes, of what is left */
     size_t total, done;
-    bool busy;
 } op;
 
 static struct {
     aoe_target *t;
     const aoe_wire *w;
     int fd;
-    int n;            /* bufcnt */
-    size_t frame_cap; /* bytes from a frame's start */
-    size_t data_cap;  /* bytes from its data */
+    overlay_store *store; /* per-client overlays, or NULL */
+    int n;                /* bufcnt */
+    unsigned max_parts;   /* pieces a request can need: 1 without overlays */
+    size_t frame_cap;     /* bytes from a frame's start */
+    size_t data_cap;      /* bytes from its data */
     request *req;
     int *free_stack, nfree;
     request **pending; /* FIFO of requests waiting for an overlapping write */
     int npending;
-    op *ops;
+    /* start_pending's scratch, one entry per piece that can start at once */
+    request **go;
+    piece **planned;
+    merge_item *items;
+    size_t *order;
+    merge_run *runs;
     uint8_t *verify_sink;
     struct io_uring ring;
     bool sock_ready, poll_armed;
@@ -102,16 +135,24 @@ static void pool_init(int mtu) {
     s.req = calloc((size_t)s.n, sizeof *s.req);
     s.free_stack = calloc((size_t)s.n, sizeof *s.free_stack);
     s.pending = calloc((size_t)s.n, sizeof *s.pending);
-    s.ops = calloc((size_t)s.n, sizeof *s.ops);
+    size_t pieces = (size_t)s.n * s.max_parts;
+    piece *parts = calloc(pieces, sizeof *parts);
+    s.go = calloc((size_t)s.n, sizeof *s.go);
+    s.planned = calloc(pieces, sizeof *s.planned);
+    s.items = calloc(pieces, sizeof *s.items);
+    s.order = calloc(pieces, sizeof *s.order);
+    s.runs = calloc(pieces, sizeof *s.runs);
     s.answers = calloc((size_t)s.n, sizeof *s.answers);
     s.answer_bufs = calloc((size_t)s.n, sizeof *s.answer_bufs);
     s.answer_lens = calloc((size_t)s.n, sizeof *s.answer_lens);
-    if (!s.req || !s.free_stack || !s.pending || !s.ops || !s.answers || !s.answer_bufs || !s.answer_lens) {
+    if (!s.req || !s.free_stack || !s.pending || !parts || !s.go || !s.planned || !s.items || !s.order || !s.runs ||
+        !s.answers || !s.answer_bufs || !s.answer_lens) {
         fprintf(stderr, "aoe-parallel: out of memory\n");
         exit(1);
     }
     for (int i = 0; i < s.n; i++) {
         s.req[i].buf = block + (size_t)i * stride + PAGE - AOE_ATA_HDR_LEN;
+        s.req[i].parts = parts + (size_t)i * s.max_parts;
         s.free_stack[i] = s.n - 1 - i;
     }
     s.nfree = s.n;
@@ -153,6 +194,7 @@ static bool is_write(const request *r) { return r->res.io.action == ATA_WRITE; }
  * the same sectors. */
 static bool overlaps(const request *a, const request *b) {
     if (!is_write(a) && !is_write(b)) return false;
+    if (s.store && memcmp(a->client, b->client, 6) != 0) return false; /* their writes go to different overlays */
     if (a->res.io.action == ATA_FLUSH || b->res.io.action == ATA_FLUSH) return true;
     return a->res.io.lba < b->res.io.lba + b->res.io.sectors && b->res.io.lba < a->res.io.lba + a->res.io.sectors;
 }
@@ -184,39 +226,35 @@ static void prep(op *o) {
     struct io_uring_sqe *e = sqe();
     switch (o->kind) {
     case ATA_READ:
-    case ATA_VERIFY: io_uring_prep_readv(e, s.fd, o->iov + o->iov_first, o->niov - o->iov_first, o->offset); break;
-    case ATA_WRITE: io_uring_prep_writev(e, s.fd, o->iov + o->iov_first, o->niov - o->iov_first, o->offset); break;
-    default: io_uring_prep_fsync(e, s.fd, IORING_FSYNC_DATASYNC); break;
+    case ATA_VERIFY: io_uring_prep_readv(e, o->fd, o->iov + o->iov_first, o->niov - o->iov_first, o->offset); break;
+    case ATA_WRITE: io_uring_prep_writev(e, o->fd, o->iov + o->iov_first, o->niov - o->iov_first, o->offset); break;
+    default: io_uring_prep_fsync(e, o->fd, IORING_FSYNC_DATASYNC); break;
     }
     io_uring_sqe_set_data(e, o);
 }
 
-static op *new_op(ata_action kind) {
-    for (int i = 0; i < s.n; i++)
-        if (!s.ops[i].busy) {
-            op *o = &s.ops[i];
-            memset(o, 0, sizeof *o);
-            o->busy = true;
-            o->kind = kind;
-            return o;
-        }
-    fprintf(stderr, "aoe-parallel: no free operation (bug)\n");
-    exit(1);
+static op *new_op(ata_action kind, overlay *ov) {
+    op *o = calloc(1, sizeof *o);
+    if (!o) {
+        fprintf(stderr, "aoe-parallel: out of memory\n");
+        exit(1);
+    }
+    o->kind = kind;
+    o->ov = ov;
+    o->fd = ov ? ov->fd : s.fd;
+    return o;
 }
 
-static void add_to_op(op *o, request *r) {
-    void *base = r->res.io.action == ATA_VERIFY ? s.verify_sink : r->buf + AOE_ATA_HDR_LEN;
-    size_t bytes = (size_t)r->res.io.sectors * 512;
-    if (o->nreq == 0) o->offset = r->res.io.lba * 512;
-    o->reqs[o->nreq++] = r;
+static void add_to_op(op *o, piece *p) {
+    size_t bytes = (size_t)p->sectors * 512;
+    if (o->npieces == 0) o->offset = p->lba * 512;
+    o->pieces[o->npieces++] = p;
     if (o->kind != ATA_FLUSH) {
-        o->iov[o->niov].iov_base = base;
+        o->iov[o->niov].iov_base = p->data;
         o->iov[o->niov].iov_len = bytes;
         o->niov++;
         o->total += bytes;
     }
-    r->state = R_INFLIGHT;
-    s.inflight++;
 }
 
 static void submitted(op *o) {
@@ -224,24 +262,38 @@ static void submitted(op *o) {
     s.ops_inflight++;
     if (o->kind != ATA_FLUSH) {
         pstats.io_ops++;
-        pstats.io_requests += o->nreq;
-        if (o->nreq > pstats.max_merge) pstats.max_merge = o->nreq;
+        pstats.io_requests += o->npieces;
+        if (o->npieces > pstats.max_merge) pstats.max_merge = o->npieces;
     }
 }
 
-/* Starts what may start among the waiting requests, in arrival order: reads and writes merged
- * where adjacent, READ VERIFY and FLUSH on their own. */
+/* Plans r's pieces into r->parts (see the top of this file); returns how many. */
+static unsigned plan_pieces(request *r) {
+    static cow_run runs[256]; /* a request's sectors: READ VERIFY's 256 at most */
+    const ata_io *io = &r->res.io;
+    uint8_t *data = io->action == ATA_VERIFY ? s.verify_sink : r->buf + AOE_ATA_HDR_LEN;
+    overlay *ov = r->ov && r->ov->state == OVERLAY_READY ? r->ov : NULL;
+    if (!ov || io->action == ATA_WRITE || io->action == ATA_FLUSH) {
+        r->parts[0] = (piece){ r, ov, data, io->lba, io->sectors };
+        return 1;
+    }
+    size_t n = cow_runs(ov->map, io->lba, io->sectors, runs);
+    for (size_t k = 0; k < n; k++)
+        r->parts[k] = (piece){ r, runs[k].overlay ? ov : NULL, data + (runs[k].lba - io->lba) * 512, runs[k].lba,
+                               runs[k].sectors };
+    return (unsigned)n;
+}
+
+/* Starts what may start among the waiting requests, in arrival order: the pieces of reads and
+ * writes merged where adjacent in one file, READ VERIFY and FLUSH on their own. */
 static void start_pending(void) {
-    request *go[s.n > 0 ? s.n : 1];
-    merge_item items[s.n > 0 ? s.n : 1];
-    size_t order[s.n > 0 ? s.n : 1];
-    merge_run runs[s.n > 0 ? s.n : 1];
     int ngo = 0, keep = 0;
     for (int i = 0; i < s.npending; i++) {
         request *r = s.pending[i];
         if (may_start(r, keep)) {
-            go[ngo++] = r;
+            s.go[ngo++] = r;
             r->state = R_INFLIGHT; /* later waiting requests must see it as in flight */
+            s.inflight++;
         } else {
             if (!r->deferred) pstats.deferred++;
             r->deferred = true;
@@ -250,23 +302,28 @@ static void start_pending(void) {
     }
     s.npending = keep;
     size_t nitems = 0;
-    request *rw[s.n > 0 ? s.n : 1];
     for (int i = 0; i < ngo; i++) {
-        request *r = go[i];
-        r->state = R_PENDING; /* add_to_op marks it in flight */
-        if (r->res.io.action == ATA_READ || r->res.io.action == ATA_WRITE) {
-            items[nitems] = (merge_item){ r->res.io.action == ATA_WRITE, r->res.io.lba, r->res.io.sectors };
-            rw[nitems++] = r;
-            continue;
+        request *r = s.go[i];
+        unsigned n = plan_pieces(r);
+        r->parts_left = n;
+        r->result = 0;
+        for (unsigned k = 0; k < n; k++) {
+            piece *p = &r->parts[k];
+            if (r->res.io.action == ATA_READ || r->res.io.action == ATA_WRITE) {
+                s.items[nitems] = (merge_item){ p->ov ? p->ov->id : 0, is_write(r), p->lba, p->sectors };
+                s.planned[nitems++] = p;
+                continue;
+            }
+            op *o = new_op(r->res.io.action, p->ov);
+            add_to_op(o, p);
+            submitted(o);
         }
-        op *o = new_op(r->res.io.action);
-        add_to_op(o, r);
-        submitted(o);
     }
-    size_t nruns = merge_plan(items, nitems, MERGE_MAX_ITEMS, MERGE_MAX_SECTORS, order, runs);
+    size_t nruns = merge_plan(s.items, nitems, MERGE_MAX_ITEMS, MERGE_MAX_SECTORS, s.order, s.runs);
     for (size_t k = 0; k < nruns; k++) {
-        op *o = new_op(items[order[runs[k].first]].write ? ATA_WRITE : ATA_READ);
-        for (size_t j = 0; j < runs[k].count; j++) add_to_op(o, rw[order[runs[k].first + j]]);
+        piece *first = s.planned[s.order[s.runs[k].first]];
+        op *o = new_op(first->r->res.io.action, first->ov);
+        for (size_t j = 0; j < s.runs[k].count; j++) add_to_op(o, s.planned[s.order[s.runs[k].first + j]]);
         submitted(o);
     }
     if (s.inflight > pstats.max_inflight) pstats.max_inflight = s.inflight;
@@ -275,6 +332,7 @@ static void start_pending(void) {
 
 /* One received frame: dropped, answered now, or queued for I/O. */
 static void handle_frame(request *r) {
+    memcpy(r->client, r->buf + 6, 6);
     r->res = target_receive(s.t, r->buf, r->len, s.frame_cap, s.data_cap);
     r->deferred = false;
     switch (r->res.verdict) {
@@ -286,6 +344,16 @@ static void handle_frame(request *r) {
         target_finish_io(s.t, r->buf, &r->res, 0);
         queue_answer(r);
         return;
+    }
+    if (s.store) {
+        r->ov = overlay_client(s.store, r->client);
+        if (r->res.io.action == ATA_WRITE) overlay_make(s.store, r->ov);
+        bool broken = r->ov->state == OVERLAY_BROKEN;
+        if (broken || (r->ov->state == OVERLAY_NONE && r->res.io.action == ATA_FLUSH)) { /* nothing written yet */
+            target_finish_io(s.t, r->buf, &r->res, broken ? -EIO : 0);
+            queue_answer(r);
+            return;
+        }
     }
     r->state = R_PENDING;
     s.pending[s.npending++] = r;
@@ -319,7 +387,18 @@ static void receive(void) {
     for (int i = 0; i < got; i++) handle_frame(batch[i]);
 }
 
-/* An operation's submission completed with res: continue a short transfer, or answer. */
+/* One piece of r moved result (bytes, or -errno): r is answered when it was its last. */
+static void piece_done(piece *p, long result) {
+    request *r = p->r;
+    if (r->result >= 0) r->result = result < 0 ? result : r->result + result;
+    if (--r->parts_left > 0) return;
+    target_finish_io(s.t, r->buf, &r->res, r->result);
+    s.inflight--;
+    queue_answer(r);
+}
+
+/* An operation's submission completed with res: continue a short transfer, or finish its pieces
+ * (a write's sectors now live in the overlay; a FLUSH writes the client's map back after). */
 static void complete(op *o, int res) {
     if (res > 0 && o->kind != ATA_FLUSH && o->done + (size_t)res < o->total) {
         o->done += (size_t)res;
@@ -334,22 +413,22 @@ static void complete(op *o, int res) {
     s.ops_inflight--;
     if (res > 0) o->done += (size_t)res;
     size_t left = o->done;
-    for (unsigned i = 0; i < o->nreq; i++) {
-        request *r = o->reqs[i];
+    for (unsigned i = 0; i < o->npieces; i++) {
+        piece *p = o->pieces[i];
         long result;
-        if (o->kind == ATA_FLUSH)
+        if (o->kind == ATA_FLUSH) {
             result = res;
-        else {
-            size_t want = (size_t)r->res.io.sectors * 512;
+            if (res >= 0 && o->ov) result = overlay_sync_map(o->ov);
+        } else {
+            size_t want = (size_t)p->sectors * 512;
             size_t got = left < want ? left : want;
             left -= got;
             result = got == 0 && res < 0 ? res : (long)got;
+            if (o->kind == ATA_WRITE && o->ov) cow_mark(o->ov->map, p->lba, (unsigned)(got / 512));
         }
-        target_finish_io(s.t, r->buf, &r->res, result);
-        s.inflight--;
-        queue_answer(r);
+        piece_done(p, result);
     }
-    o->busy = false;
+    free(o);
 }
 
 /* Reaps every completion already posted. */
@@ -374,10 +453,12 @@ static void arm_poll(void) {
     s.poll_armed = true;
 }
 
-int server_run(aoe_target *t, const aoe_wire *w, int fd, int bufcnt) {
+int server_run(aoe_target *t, const aoe_wire *w, int fd, overlay_store *store, int bufcnt) {
     s.t = t;
     s.w = w;
     s.fd = fd;
+    s.store = store;
+    s.max_parts = store ? 256 : 1;
     s.n = bufcnt;
     pool_init(w->mtu);
     unsigned entries = 8;

@@ -6,10 +6,11 @@
 #define PARALLEL_SERVER_H
 
 #include "link.h"
+#include "overlay.h"
 #include "target.h"
 
-/* Serves t on w from the backing store fd with bufcnt concurrent requests; returns only on a
- * fatal error (exit status). */
-int server_run(aoe_target *t, const aoe_wire *w, int fd, int bufcnt);
+/* Serves t on w from the backing store fd (with store, read-only, beneath per-client overlays)
+ * with bufcnt concurrent requests; returns only on a fatal error (exit status). */
+int server_run(aoe_target *t, const aoe_wire *w, int fd, overlay_store *store, int bufcnt);
 
 #endif

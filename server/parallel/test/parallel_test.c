@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Host unit tests of aoe-parallel's pure parts: the ATA command table (ata.c), the AoE target's
- * answers to good and bad frames (target.c) and the merge planner (merge.c). Expected values come
+ * answers to good and bad frames (target.c), the merge planner (merge.c) and the copy-on-write
+ * sector map (cow_map.c). Expected values come
  * from the ATA/AoE specifications and our vblade patches' What/Why headers, not from the code. */
 #include <stdlib.h>
 
 #include "aoe.h"
 #include "ata.h"
+#include "cow_map.h"
 #include "merge.h"
 #include "tap.h"
 #include "target.h"
@@ -271,7 +273,7 @@ static void merge_adjacent_reads(void) {
     merge_item items[64];
     size_t order[64];
     merge_run runs[64];
-    for (unsigned i = 0; i < 64; i++) items[i] = (merge_item){ false, 1000 + 2 * i, 2 };
+    for (unsigned i = 0; i < 64; i++) items[i] = (merge_item){ .lba = 1000 + 2 * i, .sectors = 2 };
     CHECK_EQ_U64(plan(items, 64, 64, order, runs), 1);
     CHECK_EQ_U64(runs[0].count, 64);
     CHECK_EQ_U64(plan(items, 64, 16, order, runs), 4); /* at most 16 per submission */
@@ -279,10 +281,10 @@ static void merge_adjacent_reads(void) {
 
 static void merge_sorts_and_splits(void) {
     merge_item items[] = {
-        { false, 104, 2 }, { false, 100, 2 }, { false, 102, 2 }, /* out of order: one run 100..105 */
-        { true, 106, 2 },                                        /* a write: its own run */
-        { false, 108, 2 },                                       /* gap after 105: new run */
-        { false, 108, 2 },                                       /* same sectors again: not merged */
+        { 0, false, 104, 2 }, { 0, false, 100, 2 }, { 0, false, 102, 2 }, /* out of order: one run 100..105 */
+        { 0, true, 106, 2 },                                              /* a write: its own run */
+        { 0, false, 108, 2 },                                             /* gap after 105: new run */
+        { 0, false, 108, 2 },                                             /* same sectors again: not merged */
     };
     size_t order[6];
     merge_run runs[6];
@@ -295,6 +297,52 @@ static void merge_sorts_and_splits(void) {
     CHECK_EQ_U64(runs[1].count, 1);
     CHECK_EQ_U64(runs[2].count, 1);
     CHECK_EQ_U64(items[order[runs[3].first]].write, 1);
+}
+
+/* Two clients' adjacent reads, one from the image and one from an overlay, are different files. */
+static void merge_keeps_files_apart(void) {
+    merge_item items[] = { { 2, false, 100, 2 }, { 0, false, 102, 2 }, { 0, false, 100, 2 }, { 2, false, 102, 2 } };
+    size_t order[4];
+    merge_run runs[4];
+    CHECK_EQ_U64(plan(items, 4, 64, order, runs), 2);
+    CHECK_EQ_U64(runs[0].count, 2);
+    CHECK_EQ_U64(items[order[0]].file, 0);
+    CHECK_EQ_U64(items[order[0]].lba, 100);
+    CHECK_EQ_U64(runs[1].count, 2);
+    CHECK_EQ_U64(items[order[runs[1].first]].file, 2);
+}
+
+static void cow_map_runs(void) {
+    uint8_t map[16] = { 0 };
+    cow_run runs[32];
+    CHECK_EQ_U64(cow_map_bytes(1), 1);
+    CHECK_EQ_U64(cow_map_bytes(8), 1);
+    CHECK_EQ_U64(cow_map_bytes(9), 2);
+    CHECK_EQ_U64(cow_runs(map, 5, 20, runs), 1); /* nothing written: one run from the base */
+    CHECK_EQ_U64(runs[0].overlay, 0);
+    CHECK_EQ_U64(runs[0].lba, 5);
+    CHECK_EQ_U64(runs[0].sectors, 20);
+    cow_mark(map, 7, 3);  /* 7, 8, 9: across a byte boundary */
+    cow_mark(map, 15, 1); /* the last bit of byte 1 */
+    CHECK_EQ_U64(map[0], 0x80);
+    CHECK_EQ_U64(map[1], 0x83);
+    CHECK(!cow_in_overlay(map, 6) && cow_in_overlay(map, 7) && cow_in_overlay(map, 9) && !cow_in_overlay(map, 10));
+    size_t n = cow_runs(map, 5, 12, runs); /* 5..16: base 5-6, overlay 7-9, base 10-14, overlay 15, base 16 */
+    CHECK_EQ_U64(n, 5);
+    CHECK_EQ_U64(runs[0].lba, 5);
+    CHECK_EQ_U64(runs[0].sectors, 2);
+    CHECK_EQ_U64(runs[1].overlay, 1);
+    CHECK_EQ_U64(runs[1].lba, 7);
+    CHECK_EQ_U64(runs[1].sectors, 3);
+    CHECK_EQ_U64(runs[2].overlay, 0);
+    CHECK_EQ_U64(runs[2].sectors, 5);
+    CHECK_EQ_U64(runs[3].lba, 15);
+    CHECK_EQ_U64(runs[3].sectors, 1);
+    CHECK_EQ_U64(runs[4].lba, 16);
+    CHECK_EQ_U64(runs[4].overlay, 0);
+    CHECK_EQ_U64(cow_runs(map, 7, 3, runs), 1); /* all in the overlay */
+    CHECK_EQ_U64(runs[0].overlay, 1);
+    CHECK_EQ_U64(cow_runs(map, 0, 0, runs), 0);
 }
 
 int main(void) {
@@ -311,5 +359,7 @@ int main(void) {
     TEST(verify_and_flush);
     TEST(merge_adjacent_reads);
     TEST(merge_sorts_and_splits);
+    TEST(merge_keeps_files_apart);
+    TEST(cow_map_runs);
     return tap_finish();
 }
