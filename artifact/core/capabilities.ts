@@ -30,6 +30,7 @@ export const capabilityIds = [
   'hypervisor-aoe',
   'hypervisor-rtt-trace',
   'aoe-server',
+  'parallel-aoe-server',
   'aoe-probe',
   'server-accounting',
   'pxe-boot-services',
@@ -75,6 +76,14 @@ const checks: Record<CapabilityId, () => CapabilityStatus> = {
     existsSync(paths.vblade)
       ? { available: true, reason: '' }
       : { available: false, reason: 'patched vblade not built (server/build/vblade missing; run make -C server)' },
+  'parallel-aoe-server': () =>
+    existsSync(paths.aoeParallel)
+      ? { available: true, reason: '' }
+      : {
+          available: false,
+          reason:
+            'aoe-parallel not built (server/build/aoe-parallel missing; run make -C server, which needs liburing-dev)',
+        },
   'aoe-probe': () =>
     existsSync(paths.aoeProbe)
       ? { available: true, reason: '' }

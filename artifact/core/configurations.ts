@@ -7,6 +7,8 @@ export const configurationIds = [
   'vmm-aoe-cache-off',
   'vmm-aoe-jumbo-cache-on',
   'vmm-aoe-jumbo-cache-off',
+  'vmm-aoe-parallel-cache-on',
+  'vmm-aoe-parallel-cache-off',
   'vmm-pxe-aoe-cache-on',
   'ipxe-sanboot-aoe',
   'guest-aoe-initiator',
@@ -51,6 +53,9 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   // Beyond the paper: the same chain with tap, server and hypervisor at a 9000-byte MTU (17 sectors per frame).
   'vmm-aoe-jumbo-cache-on': 'VMM + AoE, jumbo frames, server cache on',
   'vmm-aoe-jumbo-cache-off': 'VMM + AoE, jumbo frames, server cache off',
+  // Beyond the paper (its 5.5 proposal): our parallel server, aoe-parallel, in vblade's place.
+  'vmm-aoe-parallel-cache-on': 'VMM + AoE, parallel server, server cache on',
+  'vmm-aoe-parallel-cache-off': 'VMM + AoE, parallel server, server cache off',
   // The paper's full chain (section 4.7): the hypervisor itself comes over the network (PXE).
   'vmm-pxe-aoe-cache-on': 'VMM loaded by PXE + AoE, server cache on',
   // Beyond the paper, the alternative users would pick: iPXE's sanboot over AoE, then the OS's own

@@ -20,6 +20,7 @@ export const paths = {
   cache: path.join(repoRoot, '.cache'),
   vmmElf: path.join(repoRoot, 'vmm', 'build', 'vmm.elf'),
   vblade: path.join(repoRoot, 'server', 'build', 'vblade'),
+  aoeParallel: path.join(repoRoot, 'server', 'build', 'aoe-parallel'),
   aoeProbe: path.join(repoRoot, 'server', 'build', 'aoe-probe'),
   hddModel: path.join(repoRoot, 'artifact', 'testbed', 'hdd-model'),
   hddFilter: path.join(repoRoot, 'artifact', 'testbed', 'hdd-model', 'build', 'nbdkit-hdd-filter.so'),

@@ -262,6 +262,8 @@ export function notRunHere(
     return 'not run: --smoke skips the KVM + NFS baseline (a nested guest under TCG, about 17 min); run --quick or a full run for it';
   if (ctx.options.smoke && configuration === 'vmm-aoe-jumbo-cache-off')
     return 'not run: --smoke runs the jumbo-frame rows with the server cache on only; run --quick or a full run for this one';
+  if (ctx.options.smoke && configuration.startsWith('vmm-aoe-parallel-'))
+    return 'not run: --smoke leaves out the parallel-server rows (beyond the paper; vmm/test/vmm-aoe-overlays boots from that server in the tests); run --quick or a full run for them';
   // The sweep boots the client once per disk speed: a full run's part, or asked for by name.
   if (ctx.options.quick && isDiskSweepConfiguration(configuration) && !sweepAskedFor(ctx.options))
     return `not run: --${ctx.options.smoke ? 'smoke' : 'quick'} leaves out the disk-speed sweep (6 boots per repetition, the slowest about 2.5 min); name it to run it (--only fig12 --only fig13, or --configurations ${configuration})`;

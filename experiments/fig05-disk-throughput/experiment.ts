@@ -14,6 +14,8 @@ const configurations: SessionConfigurationId[] = [
   'vmm-aoe-cache-off',
   'vmm-aoe-jumbo-cache-on',
   'vmm-aoe-jumbo-cache-off',
+  'vmm-aoe-parallel-cache-on',
+  'vmm-aoe-parallel-cache-off',
   'guest-aoe-initiator',
   'ipxe-sanboot-aoe',
 ];

@@ -30,6 +30,8 @@ const layout: LineLayout = {
     'vmm-aoe-cache-off',
     'vmm-aoe-jumbo-cache-on',
     'vmm-aoe-jumbo-cache-off',
+    'vmm-aoe-parallel-cache-on',
+    'vmm-aoe-parallel-cache-off',
     'probe-aoe-cache-on',
     'probe-aoe-cache-off',
   ],
@@ -44,11 +46,21 @@ export const fig08AoeRtt: Experiment = {
   title: 'RTT of each AoE request packet by its index within one 1024 KB sequential read',
   metrics,
   configurations: {
-    ...inBootSessions(['vmm-aoe-cache-on', 'vmm-aoe-cache-off', 'vmm-aoe-jumbo-cache-on', 'vmm-aoe-jumbo-cache-off'], {
-      work: hypervisorRtt,
-      parse: parseHypervisorRtt,
-      needs: ['hypervisor-rtt-trace', 'guest-benchmark'],
-    }),
+    ...inBootSessions(
+      [
+        'vmm-aoe-cache-on',
+        'vmm-aoe-cache-off',
+        'vmm-aoe-jumbo-cache-on',
+        'vmm-aoe-jumbo-cache-off',
+        'vmm-aoe-parallel-cache-on',
+        'vmm-aoe-parallel-cache-off',
+      ],
+      {
+        work: hypervisorRtt,
+        parse: parseHypervisorRtt,
+        needs: ['hypervisor-rtt-trace', 'guest-benchmark'],
+      },
+    ),
     'probe-aoe-cache-on': {
       needs: ['aoe-server', 'aoe-probe', 'debian-image'],
       runner: { run: (ctx) => runProbeRtt(ctx, 'on'), parse: parseProbeRtt },

@@ -76,6 +76,15 @@ function networkClient(wire: AoeWire): ClientBoot {
   };
 }
 
+/** Which AoE server serves the disk: the patched vblade (the paper's), or our parallel server. */
+export type AoeServerProgram = 'vblade' | 'aoe-parallel';
+
+/** How a configuration's server runs: the wire's MTU (jumbo rows) and the program. */
+export interface AoeServerOptions {
+  mtu?: number;
+  program?: AoeServerProgram;
+}
+
 /** What the server exports: a scratch copy of a Debian image (network boot), or an empty disk. */
 export type ServedDisk = { kind: 'image'; variant: DebianVariant } | { kind: 'blank'; sizeBytes: number };
 
@@ -88,10 +97,12 @@ export async function withAoeServer(
   ctx: RepetitionContext,
   cache: 'on' | 'off',
   body: (boot: ClientBoot) => Promise<void>,
-  mtu: number = mtuOf(ctx),
+  options: AoeServerOptions = {},
 ): Promise<void> {
+  const mtu = options.mtu ?? mtuOf(ctx);
+  const program = options.program ?? 'vblade';
   // A real PC cannot be handed a kernel the way QEMU's -kernel does: the hypervisor comes by PXE.
-  if (ctx.testbed.kind === 'hardware') return withPxeNetworkBoot(ctx, cache, body);
+  if (ctx.testbed.kind === 'hardware') return withPxeNetworkBoot(ctx, cache, body, program);
   await withAoeTarget(
     ctx,
     cache,
@@ -104,6 +115,7 @@ export async function withAoeServer(
         append: hypervisorOptions(mtu),
       }),
     mtu,
+    program,
   );
 }
 
@@ -121,19 +133,30 @@ export async function withPxeNetworkBoot(
   ctx: RepetitionContext,
   cache: 'on' | 'off',
   body: (boot: ClientBoot) => Promise<void>,
+  program: AoeServerProgram = 'vblade',
 ): Promise<void> {
-  await withAoeTarget(ctx, cache, { kind: 'image', variant: 'stock' }, (wire) =>
-    withBootServices(
-      {
-        netns: wire.netns,
-        ifname: wire.ifname,
-        mode: bootMode(ctx),
-        program: { kind: 'multiboot', image: paths.vmmElf, options: hypervisorOptions(mtuOf(ctx)) },
-        logDir: ctx.rawDir,
-      },
-      () =>
-        body({ ...networkClient(wire), disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes }, bootFrom: 'network' }),
-    ),
+  await withAoeTarget(
+    ctx,
+    cache,
+    { kind: 'image', variant: 'stock' },
+    (wire) =>
+      withBootServices(
+        {
+          netns: wire.netns,
+          ifname: wire.ifname,
+          mode: bootMode(ctx),
+          program: { kind: 'multiboot', image: paths.vmmElf, options: hypervisorOptions(mtuOf(ctx)) },
+          logDir: ctx.rawDir,
+        },
+        () =>
+          body({
+            ...networkClient(wire),
+            disk: { kind: 'placeholder', sizeBytes: wire.sizeBytes },
+            bootFrom: 'network',
+          }),
+      ),
+    mtuOf(ctx),
+    program,
   );
 }
 
@@ -200,6 +223,7 @@ export async function withAoeTarget(
   disk: ServedDisk,
   body: (wire: AoeWire) => Promise<void>,
   mtu: number = mtuOf(ctx),
+  program: AoeServerProgram = 'vblade',
 ): Promise<void> {
   await withServedLoopDevice(ctx, cache, disk, async (loop, sizeBytes) => {
     const hardware = ctx.testbed.kind === 'hardware' ? ctx.testbed.description : undefined;
@@ -215,7 +239,7 @@ export async function withAoeTarget(
           nic: { kind: 'tap', tap: netns.taps[0]!, mac: clientMac, model: 'e1000' },
           sizeBytes,
         };
-        await serve(ctx, cache, loop, wire, body);
+        await serve(ctx, cache, program, loop, wire, body);
       } else {
         const release = await claimServerInterface(hardware.server.interface, netns.name, hardware.server.mtu);
         try {
@@ -223,6 +247,7 @@ export async function withAoeTarget(
           await serve(
             ctx,
             cache,
+            program,
             loop,
             { netns: netns.name, ifname: hardware.server.interface, sizeBytes, handOver },
             body,
@@ -407,28 +432,30 @@ async function writeIntoServedDisk(
 async function serve(
   ctx: RepetitionContext,
   cache: 'on' | 'off',
+  program: AoeServerProgram,
   loop: string,
   wire: AoeWire,
   body: (wire: AoeWire) => Promise<void>,
 ): Promise<void> {
   const counters = path.join(ctx.rawDir, serverCountersFile);
   const flags = ['-b', String(serverBuffers), ...(cache === 'off' ? ['-d'] : []), '-a', counters];
-  const vblade = spawnVblade({
+  // aoe-parallel takes vblade's options, and -b is also its concurrency
+  const server = spawnVblade({
     netns: wire.netns,
     ifname: wire.ifname,
     image: loop,
     ...servedTarget,
     flags,
-    binary: paths.vblade,
+    binary: program === 'vblade' ? paths.vblade : paths.aoeParallel,
   });
   ctx.log(
-    `vblade ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${wire.netns}/${wire.ifname}: ${loop}`,
+    `${program} ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${wire.netns}/${wire.ifname}: ${loop}`,
   );
   try {
-    // vblade writes its counters file once it has opened the disk.
+    // the server writes its counters file once it has opened the disk
     for (let waited = 0; !existsSync(counters); waited += 50) {
-      if (!vblade.alive() || waited > 10_000)
-        throw new Error(`vblade did not start: ${vblade.output().trim() || 'no output'}`);
+      if (!server.alive() || waited > 10_000)
+        throw new Error(`${program} did not start: ${server.output().trim() || 'no output'}`);
       await sleep(50);
     }
     const sampler = startAccountingSampler({ countersFile: counters, blockDev: loop, intervalMs: samplingIntervalMs });
@@ -442,7 +469,7 @@ async function serve(
       );
     }
   } finally {
-    await stopProcess(vblade.process);
-    await writeFile(path.join(ctx.rawDir, 'vblade.log'), vblade.output());
+    await stopProcess(server.process);
+    await writeFile(path.join(ctx.rawDir, `${program}.log`), server.output());
   }
 }

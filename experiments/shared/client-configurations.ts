@@ -49,11 +49,20 @@ export const clientConfigurations = {
   // Beyond the paper: the network boot with jumbo frames (tap, vblade and hypervisor at MTU 9000).
   'vmm-aoe-jumbo-cache-on': {
     needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
-    boot: bootSession((ctx, body) => withAoeServer(ctx, 'on', body, jumboMtu)),
+    boot: bootSession((ctx, body) => withAoeServer(ctx, 'on', body, { mtu: jumboMtu })),
   },
   'vmm-aoe-jumbo-cache-off': {
     needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],
-    boot: bootSession((ctx, body) => withAoeServer(ctx, 'off', body, jumboMtu)),
+    boot: bootSession((ctx, body) => withAoeServer(ctx, 'off', body, { mtu: jumboMtu })),
+  },
+  // Beyond the paper: aoe-parallel (server/parallel) serves the image in vblade's place.
+  'vmm-aoe-parallel-cache-on': {
+    needs: ['hypervisor-aoe', 'parallel-aoe-server', 'testbed-library', 'debian-image'],
+    boot: bootSession((ctx, body) => withAoeServer(ctx, 'on', body, { program: 'aoe-parallel' })),
+  },
+  'vmm-aoe-parallel-cache-off': {
+    needs: ['hypervisor-aoe', 'parallel-aoe-server', 'testbed-library', 'debian-image'],
+    boot: bootSession((ctx, body) => withAoeServer(ctx, 'off', body, { program: 'aoe-parallel' })),
   },
   // The alternative without a hypervisor: iPXE sanboot, then the guest's own aoe module.
   'ipxe-sanboot-aoe': {

@@ -9,7 +9,8 @@ import { experiments } from '../../experiments/registry.js';
 import { readManifest } from '../../artifact/core/manifest.js';
 import { existingRun } from '../../artifact/core/run-folder.js';
 import { readAnalyses } from '../../artifact/stages/analyse.js';
-import { aoePathGoals, aoePathMarkdown, frameBreakdowns, judgeGoal } from './aoe-path-goals.js';
+import { judgeGoal } from '../../artifact/core/speed-goals.js';
+import { aoePathGoals, aoePathMarkdown, frameBreakdowns } from './aoe-path-goals.js';
 
 const [runId, ...extra] = process.argv.slice(2);
 if (runId === undefined || extra.length > 0) throw new Error('usage: npx tsx vmm/bench/aoe-path-report.ts <run-id>');

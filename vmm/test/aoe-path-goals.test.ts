@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentAnalysis } from '../../artifact/core/analysis.js';
 import { summarise } from '../../artifact/core/statistics.js';
-import { aoePathGoals, aoePathMarkdown, frameBreakdowns, judgeGoal } from '../bench/aoe-path-goals.js';
+import { judgeGoal } from '../../artifact/core/speed-goals.js';
+import { aoePathGoals, aoePathMarkdown, frameBreakdowns } from '../bench/aoe-path-goals.js';
 
 /** An analysis whose configurations each ran the given scalar metrics, three repetitions each. */
 function analysis(experiment: string, rows: Record<string, Record<string, number[]>>): ExperimentAnalysis {
