@@ -39,7 +39,7 @@ export function composeClientDisk(base: string, dir: string, mac: string, out: s
   const target = openSync(out, 'r+');
   try {
     const inOverlay = (lba: number) => ((bits[lba >> 3]! >> (lba & 7)) & 1) === 1;
-    for (let lba = 0; lba < sectors; ) {
+    for (let lba = 0; lba < sectors;) {
       if (bits[lba >> 3] === 0) {
         lba = (lba | 7) + 1; // a byte of sectors none of which was written
         continue;

@@ -2,7 +2,7 @@
 import type { Experiment } from '../../artifact/core/experiment.js';
 import { parseProbeRtt, runProbeRtt } from '../shared/aoe-probe-rtt.js';
 import { hypervisorRtt, parseHypervisorRtt } from '../shared/hypervisor-rtt.js';
-import { inBootSessions } from '../shared/client-configurations.js';
+import { inBootSessions, type SessionConfigurationId } from '../shared/client-configurations.js';
 import { lineFigureRows, type LineLayout } from '../shared/line-figure.js';
 import { panelsOf } from '../shared/metric-panels.js';
 import { specBeside, textBeside } from '../shared/spec-file.js';
@@ -24,17 +24,18 @@ const metrics = {
   'frame-other': { label: "... the rest: exits, the guest's own time between turns", unit: 'us', better: 'lower' },
 } as const;
 
+/** The rows measured through the hypervisor, in boot sessions. */
+const hypervisorConfigurations: SessionConfigurationId[] = [
+  'vmm-aoe-cache-on',
+  'vmm-aoe-cache-off',
+  'vmm-aoe-jumbo-cache-on',
+  'vmm-aoe-jumbo-cache-off',
+  'vmm-aoe-parallel-cache-on',
+  'vmm-aoe-parallel-cache-off',
+];
+
 const layout: LineLayout = {
-  configurations: [
-    'vmm-aoe-cache-on',
-    'vmm-aoe-cache-off',
-    'vmm-aoe-jumbo-cache-on',
-    'vmm-aoe-jumbo-cache-off',
-    'vmm-aoe-parallel-cache-on',
-    'vmm-aoe-parallel-cache-off',
-    'probe-aoe-cache-on',
-    'probe-aoe-cache-off',
-  ],
+  configurations: [...hypervisorConfigurations, 'probe-aoe-cache-on', 'probe-aoe-cache-off'],
   metrics: panelsOf({ rtt: metrics.rtt }),
   arrange: 'panel-per-metric',
 };
@@ -46,21 +47,11 @@ export const fig08AoeRtt: Experiment = {
   title: 'RTT of each AoE request packet by its index within one 1024 KB sequential read',
   metrics,
   configurations: {
-    ...inBootSessions(
-      [
-        'vmm-aoe-cache-on',
-        'vmm-aoe-cache-off',
-        'vmm-aoe-jumbo-cache-on',
-        'vmm-aoe-jumbo-cache-off',
-        'vmm-aoe-parallel-cache-on',
-        'vmm-aoe-parallel-cache-off',
-      ],
-      {
-        work: hypervisorRtt,
-        parse: parseHypervisorRtt,
-        needs: ['hypervisor-rtt-trace', 'guest-benchmark'],
-      },
-    ),
+    ...inBootSessions(hypervisorConfigurations, {
+      work: hypervisorRtt,
+      parse: parseHypervisorRtt,
+      needs: ['hypervisor-rtt-trace', 'guest-benchmark'],
+    }),
     'probe-aoe-cache-on': {
       needs: ['aoe-server', 'aoe-probe', 'debian-image'],
       runner: { run: (ctx) => runProbeRtt(ctx, 'on'), parse: parseProbeRtt },

@@ -180,6 +180,4 @@ void overlay_make(overlay_store *st, overlay *o) {
     if (o->state == OVERLAY_NONE) attach(st, o, true);
 }
 
-int overlay_sync_map(overlay *o) {
-    return msync(o->mapping, o->mapping_bytes, MS_SYNC) < 0 ? -errno : 0;
-}
+int overlay_sync_map(overlay *o) { return msync(o->mapping, o->mapping_bytes, MS_SYNC) < 0 ? -errno : 0; }

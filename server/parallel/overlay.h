@@ -25,8 +25,8 @@ typedef enum {
 typedef struct {
     uint8_t mac[6];
     overlay_state state;
-    unsigned id; /* 1, 2, ...: a client's number in this run (0 stands for the base) */
-    int fd;      /* the .img file */
+    unsigned id;  /* 1, 2, ...: a client's number in this run (0 stands for the base) */
+    int fd;       /* the .img file */
     uint8_t *map; /* cow_map.h bitmap, mapped from the .map file */
     void *mapping;
     size_t mapping_bytes;

@@ -1,39 +1,8 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import type { ExperimentAnalysis } from '../../artifact/core/analysis.js';
 import { judgeGoal } from '../../artifact/core/speed-goals.js';
-import { summarise } from '../../artifact/core/statistics.js';
+import { syntheticAnalysis as analysis } from '../../artifact/test/support/synthetic-analysis.js';
 import { parallelServerGoals } from '../bench/parallel-goals.js';
-
-/** Metrics of a configuration: a scalar's three repetitions, or a series' repetitions by x. */
-type Rows = Record<string, Record<string, number[] | Record<number, number[]>>>;
-
-function analysis(experiment: string, rows: Rows): ExperimentAnalysis {
-  return {
-    experiment,
-    figure: 0,
-    configurations: Object.fromEntries(
-      Object.entries(rows).map(([configuration, metrics]) => [
-        configuration,
-        {
-          status: 'ran' as const,
-          repetitions: 3,
-          metrics: Object.fromEntries(
-            Object.entries(metrics).map(([metric, values]) => [
-              metric,
-              {
-                unit: '',
-                points: Array.isArray(values)
-                  ? [{ x: null, ...summarise(values) }]
-                  : Object.entries(values).map(([x, v]) => ({ x: Number(x), ...summarise(v) })),
-              },
-            ]),
-          ),
-        },
-      ]),
-    ),
-  };
-}
 
 const goal = (id: string) => parallelServerGoals.find((g) => g.id === id)!;
 

@@ -109,9 +109,12 @@ describe('aoe-parallel per-client overlays', () => {
       await withServer(['-c', overlays], async () => {
         expect((await lab.probe(['read', '--lba', '0', '--sectors', '512', '--out', seen], ifname)).code).toBe(0);
       });
-      expect(readFileSync(composed).subarray(0, 512 * 512).equals(readFileSync(seen)), `${mac}'s composed disk`).toBe(
-        true,
-      );
+      expect(
+        readFileSync(composed)
+          .subarray(0, 512 * 512)
+          .equals(readFileSync(seen)),
+        `${mac}'s composed disk`,
+      ).toBe(true);
     }
     expect(readFileSync(join(overlays, '020000000a01.map'), 'latin1')).toMatch(
       /^aoe-parallel overlay map 1\nbase sectors 32768\nclient 02:00:00:00:0a:01\n/,

@@ -1,32 +1,8 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import type { ExperimentAnalysis } from '../../artifact/core/analysis.js';
-import { summarise } from '../../artifact/core/statistics.js';
+import { syntheticAnalysis as analysis } from '../../artifact/test/support/synthetic-analysis.js';
 import { judgeGoal } from '../../artifact/core/speed-goals.js';
 import { aoePathGoals, aoePathMarkdown, frameBreakdowns } from '../bench/aoe-path-goals.js';
-
-/** An analysis whose configurations each ran the given scalar metrics, three repetitions each. */
-function analysis(experiment: string, rows: Record<string, Record<string, number[]>>): ExperimentAnalysis {
-  return {
-    experiment,
-    figure: 0,
-    configurations: Object.fromEntries(
-      Object.entries(rows).map(([configuration, metrics]) => [
-        configuration,
-        {
-          status: 'ran' as const,
-          repetitions: 3,
-          metrics: Object.fromEntries(
-            Object.entries(metrics).map(([metric, values]) => [
-              metric,
-              { unit: '', points: [{ x: null, ...summarise(values) }] },
-            ]),
-          ),
-        },
-      ]),
-    ),
-  };
-}
 
 const goal = (id: string) => aoePathGoals.find((g) => g.id === id)!;
 
