@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Data subcommands: read, write, verify (integrity) and io (benchmark). */
+/* Data subcommands: read, write, verify (integrity), io (benchmark) and replay (a recorded
+ * stream of ATA commands, e.g. one client's boot as the server saw it). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "aoe.h"
 #include "pattern.h"
@@ -19,10 +22,11 @@ typedef struct {
     aoe_session s;
     frame_plan *plan;
     uint64_t *rtt;
-    uint8_t command, aflags;
+    bool lba28;
 } io_channel;
 
-static int channel_open(const probe_args *a, bool write, uint32_t max_sectors, io_channel *c) {
+/* A channel for commands of up to max_sectors, reads and writes. */
+static int channel_open(const probe_args *a, uint32_t max_sectors, io_channel *c) {
     if (session_open(a, &c->link, &c->s) < 0) return -1;
     unsigned frames = exchange_frame_count(&c->s, max_sectors);
     if (frames > 65536) {
@@ -33,10 +37,7 @@ static int channel_open(const probe_args *a, bool write, uint32_t max_sectors, i
     c->plan = calloc(frames, sizeof *c->plan);
     c->rtt = calloc(frames, sizeof *c->rtt);
     if (!c->plan || !c->rtt) abort();
-    bool lba28 = a->o->lba28;
-    c->command =
-        write ? (lba28 ? ATA_WRITE_SECTORS : ATA_WRITE_SECTORS_EXT) : (lba28 ? ATA_READ_SECTORS : ATA_READ_SECTORS_EXT);
-    c->aflags = (uint8_t)((lba28 ? 0 : AOE_AFLAG_EXT) | (write ? AOE_AFLAG_WRITE : 0));
+    c->lba28 = a->o->lba28;
     return 0;
 }
 
@@ -44,10 +45,12 @@ static int channel_open(const probe_args *a, bool write, uint32_t max_sectors, i
 static int channel_request(io_channel *c, bool write, uint64_t lba, uint32_t sectors, uint8_t *data, ata_exchange *x) {
     exchange_plan_io(&c->s, lba, sectors, write, c->plan);
     /* LBA28 commands carry the device register's LBA mode bit in byte 3 (as a disk expects). */
-    if (!(c->aflags & AOE_AFLAG_EXT))
+    if (c->lba28)
         for (unsigned i = 0; i < exchange_frame_count(&c->s, sectors); i++) c->plan[i].lba |= 0xE0000000ull;
-    *x = (ata_exchange){ .command = c->command,
-                         .aflags = c->aflags,
+    uint8_t command = write ? (c->lba28 ? ATA_WRITE_SECTORS : ATA_WRITE_SECTORS_EXT)
+                            : (c->lba28 ? ATA_READ_SECTORS : ATA_READ_SECTORS_EXT);
+    *x = (ata_exchange){ .command = command,
+                         .aflags = (uint8_t)((c->lba28 ? 0 : AOE_AFLAG_EXT) | (write ? AOE_AFLAG_WRITE : 0)),
                          .frames = c->plan,
                          .nframes = exchange_frame_count(&c->s, sectors),
                          .data = data,
@@ -98,7 +101,7 @@ static int transfer(const probe_args *a, bool write, bool verify) {
         return 2;
     }
     io_channel c;
-    if (channel_open(a, write, (uint32_t)o->sectors, &c) < 0) return 1;
+    if (channel_open(a, (uint32_t)o->sectors, &c) < 0) return 1;
     size_t len = (size_t)o->sectors * 512;
     uint8_t *data = calloc(1, len);
     if (!data) abort();
@@ -162,7 +165,7 @@ int cmd_io(const probe_args *a) {
         return 2;
     }
     io_channel c;
-    if (channel_open(a, write, sectors, &c) < 0) return 1;
+    if (channel_open(a, sectors, &c) < 0) return 1;
     unsigned frames = exchange_frame_count(&c.s, sectors);
     uint8_t *data = calloc(1, o->bs);
     uint64_t *latency = calloc(o->requests, sizeof *latency);
@@ -214,4 +217,114 @@ int cmd_rtt(const probe_args *a) {
     seen[O_OP] = seen[O_BS] = seen[O_REQUESTS] = seen[O_RTT] = true;
     probe_args with_defaults = { .o = &o, .seen = seen };
     return cmd_io(&with_defaults);
+}
+
+/* One command of a replay stream. */
+typedef struct {
+    uint64_t gap_us; /* the client's own time before it: from the previous command's end */
+    bool write;
+    uint64_t lba;
+    uint32_t sectors;
+} replay_command;
+
+/* Reads a replay stream: "# aoe-replay v1", then one command per line, "GAP_US r|w LBA SECTORS"
+ * (server/boot-stream.ts writes it from a server trace). Returns the count, or -1 with a message. */
+static long load_stream(const char *path, replay_command **out, uint32_t *max_sectors) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "aoe-probe replay: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char line[256];
+    long n = 0, cap = 0, number = 0;
+    replay_command *v = NULL;
+    *max_sectors = 0;
+    bool header = false;
+    while (fgets(line, sizeof line, f)) {
+        number++;
+        if (number == 1) {
+            header = strcmp(line, "# aoe-replay v1\n") == 0;
+            if (!header) break;
+            continue;
+        }
+        if (line[0] == '#' || line[0] == '\n') continue;
+        unsigned long long gap, lba;
+        unsigned sectors;
+        char op;
+        int used = 0;
+        if (sscanf(line, "%llu %c %llu %u%n", &gap, &op, &lba, &sectors, &used) != 4 || (op != 'r' && op != 'w') ||
+            sectors == 0 || (line[used] != '\n' && line[used] != '\0')) {
+            fprintf(stderr, "aoe-probe replay: %s line %ld is not 'GAP_US r|w LBA SECTORS': %s", path, number, line);
+            free(v);
+            fclose(f);
+            return -1;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            v = realloc(v, (size_t)cap * sizeof *v);
+            if (!v) abort();
+        }
+        v[n++] = (replay_command){ gap, op == 'w', lba, sectors };
+        if (sectors > *max_sectors) *max_sectors = sectors;
+    }
+    fclose(f);
+    if (!header) {
+        fprintf(stderr, "aoe-probe replay: %s does not start with '# aoe-replay v1'\n", path);
+        free(v);
+        return -1;
+    }
+    if (n == 0) {
+        fprintf(stderr, "aoe-probe replay: %s has no commands\n", path);
+        free(v);
+        return -1;
+    }
+    *out = v;
+    return n;
+}
+
+static void sleep_us(uint64_t us) {
+    struct timespec ts = { .tv_sec = (time_t)(us / 1000000u), .tv_nsec = (long)(us % 1000000u) * 1000 };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+}
+
+/* replay: the stream's commands one at a time (QD1, as the hypervisor's IDE disk), each after
+ * its recorded gap, so the server sees the client's load as it came. Written data is the --seed
+ * pattern. Prints the time in commands ("disk") and in gaps, and the whole run's. */
+int cmd_replay(const probe_args *a) {
+    const probe_opts *o = a->o;
+    static const enum probe_opt_id needed[] = { O_IN };
+    if (require(a, needed, 1, "replay") < 0) return 2;
+    replay_command *cmds;
+    uint32_t max_sectors;
+    long n = load_stream(o->in, &cmds, &max_sectors);
+    if (n < 0) return 2;
+    io_channel c;
+    if (channel_open(a, max_sectors, &c) < 0) return 1;
+    uint8_t *data = calloc(max_sectors, 512);
+    if (!data) abort();
+    uint64_t disk_ns = 0, gaps_us = 0, read = 0, written = 0, t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        const replay_command *r = &cmds[i];
+        sleep_us(r->gap_us);
+        gaps_us += r->gap_us;
+        if (r->write) pattern_fill(data, r->lba, r->sectors, o->seed);
+        ata_exchange x;
+        uint64_t start = now_ns();
+        int res = channel_request(&c, r->write, r->lba, r->sectors, data, &x);
+        disk_ns += now_ns() - start;
+        if (res != EXCHANGE_OK) {
+            fprintf(stderr, "aoe-probe replay: command %ld of %ld (%c %llu+%u) failed\n", i + 1, n,
+                    r->write ? 'w' : 'r', (unsigned long long)r->lba, r->sectors);
+            print_exchange_error(r->write ? "write" : "read", res, &x);
+            return 1;
+        }
+        *(r->write ? &written : &read) += r->sectors;
+    }
+    printf("{\"event\":\"replay\",\"commands\":%ld,\"sectors_read\":%llu,\"sectors_written\":%llu,\"disk_us\":%.1f,"
+           "\"gaps_us\":%llu,\"elapsed_us\":%.1f,\"retransmits\":%llu,\"window\":%u,\"spf\":%u}\n",
+           n, (unsigned long long)read, (unsigned long long)written, disk_ns / 1e3, (unsigned long long)gaps_us,
+           (now_ns() - t0) / 1e3, (unsigned long long)c.s.retransmits, c.s.window, c.s.sectors_per_frame);
+    free(cmds);
+    free(data);
+    return 0;
 }

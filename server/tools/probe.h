@@ -77,6 +77,7 @@ int cmd_write(const probe_args *a);
 int cmd_verify(const probe_args *a);
 int cmd_io(const probe_args *a);
 int cmd_rtt(const probe_args *a);
+int cmd_replay(const probe_args *a);
 int cmd_fuzz(const probe_args *a);
 
 #endif
