@@ -8,7 +8,8 @@ import type { ConfigurationId } from './configurations.js';
 
 /**
  * One measured mean: a metric of a configuration in an experiment; with x, the point of a series
- * metric there ('last': its largest x, e.g. the last packet of Fig. 8's RTT by index).
+ * metric there ('last': its largest x that every repetition measured, e.g. the last packet of
+ * Fig. 8's RTT by index).
  */
 export interface Operand {
   experiment: string;
@@ -65,7 +66,11 @@ function pointOf(analyses: Analyses, o: Operand): AnalysedPoint | undefined {
   const entry = analysis.configurations[o.configuration];
   const points = entry?.status === 'ran' ? (entry.metrics[o.metric]?.points ?? []) : [];
   const series = points.filter((p) => p.x !== null);
-  return o.x === 'last' ? series.at(-1) : series.find((p) => p.x === o.x);
+  if (o.x !== 'last') return series.find((p) => p.x === o.x);
+  // the last point every repetition measured: a repetition whose reads were split into shorter
+  // commands has no points past its commands' length
+  const most = Math.max(...series.map((p) => p.n));
+  return series.filter((p) => p.n === most).at(-1);
 }
 
 const named = (o: Operand) => (o.x === undefined ? o.configuration : `${o.configuration} ${o.metric}[${o.x}]`);
