@@ -35,7 +35,8 @@ const loginTimeoutMs = 30 * 60_000;
 /**
  * 2 % of frames lost and 1 % sent twice, either way; 2 % held back behind the next frame. Each
  * loss costs a retransmit timeout: at 5 % the boot took 280-306 s and fio's 4 MiB 120 s in CI
- * (about 11,000 retransmits), the bulk of the test suite's time.
+ * (about 11,000 retransmits), the bulk of the test suite's time. At 2 %, run alone: login after
+ * 172 s, fio 63 s, 4,310 retransmits and 1,944 duplicates; the file 425 s instead of 658.
  */
 const lossyWire: RelayImpairments = { dropProbability: 0.02, duplicateProbability: 0.01, reorderProbability: 0.02 };
 const cleanWire: RelayImpairments = { dropProbability: 0, duplicateProbability: 0, reorderProbability: 0 };
