@@ -65,7 +65,7 @@ int overlay_store_open(overlay_store *st, const char *dir, uint64_t sectors, int
     return 0;
 }
 
-/* Maps the .map file (fd) of `bytes`; with header, writes the header first. */
+/* Maps the .map file (fd) of `bytes`; the bitmap starts after the header page. */
 static int map_file(overlay *o, int fd, size_t bytes) {
     void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (m == MAP_FAILED) return -errno;

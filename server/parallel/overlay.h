@@ -7,8 +7,9 @@
  * The base image is opened read-only, so no client's write can reach it. A client that has not
  * written reads the base; the overlay is created at its first write, or taken up again from DIR
  * when the server restarts (kept overlays survive restarts; a client rides through the restart by
- * retransmitting). Durability as a disk's: the map is written back to DIR when the client sends
- * FLUSH CACHE (after its data), not at every write. */
+ * retransmitting). Durability as a disk's with -f: FLUSH CACHE then syncs the client's data and
+ * writes its map back to DIR after it; without -f, as for the image, data and map reach DIR when
+ * the kernel writes them back (a server restart keeps them; a crash of its machine may not). */
 #ifndef PARALLEL_OVERLAY_H
 #define PARALLEL_OVERLAY_H
 

@@ -123,7 +123,8 @@ describe('aoe-parallel per-client overlays', () => {
 
   test('cache off (-d): a kept overlay (-c) survives a restart after FLUSH CACHE; -C starts from the base', async () => {
     const overlays = join(dir, 'kept');
-    await withServer(['-d', '-c', overlays], async () => {
+    // -f: the FLUSH syncs the overlay's data and writes its map back
+    await withServer(['-d', '-f', '-c', overlays], async () => {
       expect((await write(clientA, 1000, 64, 4)).code).toBe(0);
       const flush = await lab.probe(['ata', '--cmd', '0xea', '--ext'], clientA);
       expect(flush.code, flush.stderr).toBe(0);
