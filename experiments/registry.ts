@@ -10,8 +10,9 @@ import { fig10KvmBootTime } from './fig10-kvm-boot-time/experiment.js';
 import { fig11KvmThroughput } from './fig11-kvm-throughput/experiment.js';
 import { fig12DiskSpeedBootTime } from './fig12-disk-speed-boot-time/experiment.js';
 import { fig13DiskSpeedThroughput } from './fig13-disk-speed-throughput/experiment.js';
+import { fig14BootStorm } from './fig14-boot-storm/experiment.js';
 
-/** Every experiment, in the paper's figure order; Figs 12 and 13 (the disk-speed sweep) go beyond the paper. */
+/** Every experiment, in the paper's figure order; Figs 12 and 13 (the disk-speed sweep) and 14 (the boot storm) go beyond the paper. */
 export const experiments: readonly Experiment[] = [
   fig04BootTime,
   fig05DiskThroughput,
@@ -23,6 +24,7 @@ export const experiments: readonly Experiment[] = [
   fig11KvmThroughput,
   fig12DiskSpeedBootTime,
   fig13DiskSpeedThroughput,
+  fig14BootStorm,
 ];
 
 /** Resolves --only names: full ids or their figure prefix (fig04); unknown names get a clear error. */

@@ -24,6 +24,10 @@ export const configurationIds = [
   'local-hdd-x2',
   'local-hdd-x4',
   'local-hdd-x16',
+  'storm-vblade-cache-on',
+  'storm-vblade-cache-off',
+  'storm-parallel-cache-on',
+  'storm-parallel-cache-off',
 ] as const;
 export type ConfigurationId = (typeof configurationIds)[number];
 
@@ -79,7 +83,23 @@ export const configurationLabels: Record<ConfigurationId, string> = {
   'local-hdd-x2': 'Local disk: the 2011 drive at 2x speed (model)',
   'local-hdd-x4': 'Local disk: the 2011 drive at 4x speed (model)',
   'local-hdd-x16': 'Local disk: the 2011 drive at 16x speed (model)',
+  // Beyond the paper (issue 21's boot storm): N clients at once, one real boot's requests replayed.
+  'storm-vblade-cache-on': 'Boot storm: vblade, server cache on',
+  'storm-vblade-cache-off': 'Boot storm: vblade, server cache off',
+  'storm-parallel-cache-on': 'Boot storm: parallel server, server cache on',
+  'storm-parallel-cache-off': 'Boot storm: parallel server, server cache off',
 };
+
+/** The boot storm's configurations (Fig. 14, beyond the paper): its server program and cache. */
+export const stormServers = {
+  'storm-vblade-cache-on': { program: 'vblade', cache: 'on' },
+  'storm-vblade-cache-off': { program: 'vblade', cache: 'off' },
+  'storm-parallel-cache-on': { program: 'aoe-parallel', cache: 'on' },
+  'storm-parallel-cache-off': { program: 'aoe-parallel', cache: 'off' },
+} as const satisfies Partial<Record<ConfigurationId, { program: 'vblade' | 'aoe-parallel'; cache: 'on' | 'off' }>>;
+export type StormConfigurationId = keyof typeof stormServers;
+export const isStormConfiguration = (id: ConfigurationId): id is StormConfigurationId => id in stormServers;
+export const stormExperimentId = 'fig14-boot-storm';
 
 const jumboOnlyEmulated =
   "sets the wire's MTU to 9000 for this row only, which only the emulated testbed can; on hardware, give the wire mtu 9000 in the description and measure the vmm-aoe-cache-* rows";
@@ -105,6 +125,12 @@ export const notOnHardware: Partial<Record<ConfigurationId, string>> = {
     "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
   'probe-aoe-cache-off':
     "measures the server alone with the host's own initiator, no client: measure it with --testbed emulated",
+  ...Object.fromEntries(
+    Object.keys(stormServers).map((id) => [
+      id,
+      'boots emulated PCs and runs host-side initiators on one wire of this host: measure it with --testbed emulated',
+    ]),
+  ),
   ...Object.fromEntries(
     Object.keys(diskSweepSpeeds).map((id) => [
       id,

@@ -7,6 +7,8 @@ import { hostActivity, sampleHost, type HostActivity } from '../core/host-activi
 import { firstMissing, type CapabilityId } from '../core/capabilities.js';
 import {
   isDiskSweepConfiguration,
+  isStormConfiguration,
+  stormExperimentId,
   notOnHardware,
   sweepExperimentIds,
   type ConfigurationId,
@@ -265,16 +267,39 @@ export function notRunHere(
   if (ctx.options.smoke && configuration.startsWith('vmm-aoe-parallel-'))
     return 'not run: --smoke leaves out the parallel-server rows (beyond the paper; vmm/test/vmm-aoe-overlays boots from that server in the tests); run --quick or a full run for them';
   // The sweep boots the client once per disk speed: a full run's part, or asked for by name.
-  if (ctx.options.quick && isDiskSweepConfiguration(configuration) && !sweepAskedFor(ctx.options))
+  if (
+    ctx.options.quick &&
+    isDiskSweepConfiguration(configuration) &&
+    !askedFor(ctx.options, sweepExperimentIds, isDiskSweepConfiguration)
+  )
     return `not run: --${ctx.options.smoke ? 'smoke' : 'quick'} leaves out the disk-speed sweep (6 boots per repetition, the slowest about 2.5 min); name it to run it (--only fig12 --only fig13, or --configurations ${configuration})`;
+  // The storm boots real PCs and replays up to 64 boots per repetition (about 7-10 min per
+  // configuration). --smoke checks its chain once, with one server (one real boot, one replay).
+  if (
+    ctx.options.quick &&
+    isStormConfiguration(configuration) &&
+    !askedFor(ctx.options, [stormExperimentId], isStormConfiguration)
+  ) {
+    if (!ctx.options.smoke)
+      return `not run: --quick leaves out the boot storm (real boots and up to 64 replayed boots per repetition); name it to run it (--only fig14, or --configurations ${configuration})`;
+    if (configuration !== smokeStormConfiguration)
+      return `not run: --smoke runs the boot storm with ${smokeStormConfiguration} only (one real boot, one replay); name it to run it (--only fig14, or --configurations ${configuration})`;
+  }
   return undefined;
 }
 
-/** --only naming a sweep figure, or --configurations naming a sweep point. */
-function sweepAskedFor(options: RunOptions): boolean {
+/** The boot storm's one configuration in a --smoke run. */
+const smokeStormConfiguration: ConfigurationId = 'storm-parallel-cache-on';
+
+/** --only naming one of `experimentIds`, or --configurations naming a configuration of the group. */
+function askedFor(
+  options: RunOptions,
+  experimentIds: readonly string[],
+  inGroup: (id: ConfigurationId) => boolean,
+): boolean {
   return (
-    (options.only ?? []).some((name) => sweepExperimentIds.some((id) => id === name || id.startsWith(`${name}-`))) ||
-    (options.configurations ?? []).some(isDiskSweepConfiguration)
+    (options.only ?? []).some((name) => experimentIds.some((id) => id === name || id.startsWith(`${name}-`))) ||
+    (options.configurations ?? []).some(inGroup)
   );
 }
 

@@ -17,7 +17,7 @@ import { claimServerInterface } from '../../artifact/testbed/hardware/server-int
 import { withModelledFile } from '../../artifact/testbed/modelled-disk.js';
 import { track } from '../../artifact/testbed/reaper.js';
 import { withBootServices } from '../../server/boot-services.js';
-import { spawnVblade, stopProcess } from '../../server/lab.js';
+import { spawnVblade, stopProcess, type RunningServer } from '../../server/lab.js';
 import { startAccountingSampler } from '../../server/sampler.js';
 import type { ClientBoot, HandedFile, HandOver } from './client-pc.js';
 
@@ -34,7 +34,7 @@ export const aoeSectorsPerFrame = (mtu: number) => Math.floor((mtu - 36) / 512);
  * The hypervisor's options: find the target by broadcast, frames sized to the wire's MTU, and
  * hypercalls from user space (the guest's Fig. 9 tool resets and prints the AoE statistics).
  */
-const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu} hypercalls=any`;
+export const hypervisorOptions = (mtu: number) => `aoe=auto mtu=${mtu} hypercalls=any`;
 /** The wire's MTU on this testbed: the hardware description's, or the emulated wire's. */
 const mtuOf = (ctx: RepetitionContext) =>
   ctx.testbed.kind === 'hardware' ? ctx.testbed.description.server.mtu : wireMtu;
@@ -267,7 +267,7 @@ export async function withAoeTarget(
  * when the cache is on, held open for `body` (Linux drops a block device's page cache when its last
  * opener closes it). The time each step took goes to the session log.
  */
-async function withServedLoopDevice(
+export async function withServedLoopDevice(
   ctx: RepetitionContext,
   cache: 'on' | 'off',
   disk: ServedDisk,
@@ -429,6 +429,37 @@ async function writeIntoServedDisk(
   if (cache === 'on') await warmServerCache(ctx, loop);
 }
 
+/**
+ * Starts `program` as e0.1 with `flags`, which must include `-a COUNTERS`: the server writes its
+ * counters file once it has opened the disk, which is when it is ready. Logs its command line.
+ */
+export async function startAoeServer(
+  ctx: Pick<RepetitionContext, 'log'>,
+  program: AoeServerProgram,
+  where: { netns: string; ifname: string; image: string },
+  flags: readonly string[],
+): Promise<RunningServer> {
+  const counters = flags[flags.indexOf('-a') + 1];
+  if (!flags.includes('-a') || counters === undefined) throw new Error('startAoeServer needs -a COUNTERS in flags');
+  const server = spawnVblade({
+    ...where,
+    ...servedTarget,
+    flags: [...flags],
+    binary: program === 'vblade' ? paths.vblade : paths.aoeParallel,
+  });
+  ctx.log(
+    `${program} ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${where.netns}/${where.ifname}: ${where.image}`,
+  );
+  for (let waited = 0; !existsSync(counters); waited += 50) {
+    if (!server.alive() || waited > 10_000) {
+      await stopProcess(server.process);
+      throw new Error(`${program} did not start: ${server.output().trim() || 'no output'}`);
+    }
+    await sleep(50);
+  }
+  return server;
+}
+
 async function serve(
   ctx: RepetitionContext,
   cache: 'on' | 'off',
@@ -440,24 +471,8 @@ async function serve(
   const counters = path.join(ctx.rawDir, serverCountersFile);
   const flags = ['-b', String(serverBuffers), ...(cache === 'off' ? ['-d'] : []), '-a', counters];
   // aoe-parallel takes vblade's options, and -b is also its concurrency
-  const server = spawnVblade({
-    netns: wire.netns,
-    ifname: wire.ifname,
-    image: loop,
-    ...servedTarget,
-    flags,
-    binary: program === 'vblade' ? paths.vblade : paths.aoeParallel,
-  });
-  ctx.log(
-    `${program} ${flags.join(' ')} e${servedTarget.shelf}.${servedTarget.slot} on ${wire.netns}/${wire.ifname}: ${loop}`,
-  );
+  const server = await startAoeServer(ctx, program, { netns: wire.netns, ifname: wire.ifname, image: loop }, flags);
   try {
-    // the server writes its counters file once it has opened the disk
-    for (let waited = 0; !existsSync(counters); waited += 50) {
-      if (!server.alive() || waited > 10_000)
-        throw new Error(`${program} did not start: ${server.output().trim() || 'no output'}`);
-      await sleep(50);
-    }
     const sampler = startAccountingSampler({ countersFile: counters, blockDev: loop, intervalMs: samplingIntervalMs });
     try {
       await body(wire);

@@ -14,12 +14,8 @@ import { parseAoeStatsBlocks } from '../../experiments/shared/hypervisor-aoe-sta
 import { parseExitCountLines } from '../../experiments/shared/hypervisor-exits.js';
 import { buildServer, spawnVblade, stopProcess } from '../../server/lab.js';
 import { buildHypervisor } from '../test/support/hypervisor.js';
-import {
-  guestHypercall,
-  HYPERCALL_LOG_EXIT_COUNTS,
-  networkBootClient,
-  privateCopy,
-} from '../test/support/network-boot.js';
+import { guestHypercall, HYPERCALL_LOG_EXIT_COUNTS } from '../../experiments/shared/guest-hypercall.js';
+import { networkBootClient, privateCopy } from '../test/support/network-boot.js';
 
 /** dd reads at LBAs below 2^28 (Linux then uses 28-bit commands): 4 KiB and 1 MiB blocks. */
 const workloads = [

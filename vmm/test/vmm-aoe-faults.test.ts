@@ -27,7 +27,8 @@ import {
   type LossyRelay,
   type RelayImpairments,
 } from './support/lossy-relay.js';
-import { guestHypercall, networkBootClient, privateCopy, type PrivateCopy } from './support/network-boot.js';
+import { guestHypercall } from '../../experiments/shared/guest-hypercall.js';
+import { networkBootClient, privateCopy, type PrivateCopy } from './support/network-boot.js';
 
 const guestMac = '52:54:00:a0:e0:03';
 /** TCG boots Debian over AoE in 1-3 min; through the python relay, with loss, longer. */

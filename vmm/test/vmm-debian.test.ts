@@ -21,7 +21,7 @@ import {
   vmmImage,
   type MemoryRange,
 } from './support/hypervisor.js';
-import { guestHypercall } from './support/network-boot.js';
+import { guestHypercall } from '../../experiments/shared/guest-hypercall.js';
 
 const bootTimeoutMs = 10 * 60_000;
 let machine: Machine | undefined;
