@@ -20,6 +20,7 @@ describe('testbed parameters in the manifest', () => {
       fio: { sizeMiB: 32, passes: 1 },
       applications: { scale: 0.1, passes: 1 },
       rtt: { accesses: 50, fileMiB: 32 },
+      bootStorm: { clients: [1, 2, 4, 8, 16, 32, 64], replayOptions: '--window 64 --retries 12' },
       kvmNfsBaseline: {
         hostMemoryMiB: 2048,
         guestMemoryMiB: 1024,

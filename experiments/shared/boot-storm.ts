@@ -10,11 +10,12 @@
  *     and, from aoe-parallel, its own fresh overlay (server/storm.ts).
  * vblade has no per-client overlays, so two real PCs would mount one ext4 read-write at once:
  * its rows have no real N = 2 boot; its replays share the image (written data is never read back
- * by a file system). Raw files: real-n<N>/ (consoles, server log and trace), boot-stream.txt,
+ * by a file system). Raw files: real-n<N>/ (consoles, server log, trace gzipped), boot-stream.txt,
  * replay-n<N>.json.
  */
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -54,7 +55,7 @@ export const stormSizes: Record<RunSize, readonly number[]> = {
  * vmm/src/aoe/aoe_client.c takes it), and patience under load: 12 retransmissions of a frame,
  * its timer doubling from 200 ms, before a client gives up (a booting PC would wait longer still).
  */
-const replayOptions = ['--window', String(serverBuffers), '--retries', '12'];
+export const replayOptions = ['--window', String(serverBuffers), '--retries', '12'];
 
 export const bootStormMetrics = {
   'client-disk-time': {
@@ -114,10 +115,16 @@ export async function runBootStorm(
         await mkdir(dir, { recursive: true });
         ctx.progress(`${count} real PC${count > 1 ? 's' : ''} booting to login`);
         await bootRealClients(ctx, program, loop, sizeBytes, count, dir, serverFlags());
-        if (count === 1) {
-          const trace = parseTrace(await readFile(path.join(dir, 'server.trace'), 'utf8'));
-          await writeFile(path.join(ctx.rawDir, streamFile), formatStream(streamFromTrace(trace)));
-        }
+        const traceFile = path.join(dir, 'server.trace');
+        const trace = await readFile(traceFile);
+        if (count === 1)
+          await writeFile(
+            path.join(ctx.rawDir, streamFile),
+            formatStream(streamFromTrace(parseTrace(trace.toString('utf8')))),
+          );
+        // kept for a later look (4-8 MB of text per boot; a tenth of it compressed)
+        await writeFile(`${traceFile}.gz`, gzipSync(trace));
+        await rm(traceFile);
         await writeFile(path.join(dir, 'done'), '');
       }
       for (const clients of sizes) {
@@ -191,6 +198,8 @@ async function bootRealClients(
         machines.map(async (machine) => {
           const login = await machine.consoles.com1.waitForPrompt(/login: /, loginTimeoutMs);
           await runInShell(machine.consoles.com1, guestHypercall('AOE_STATS_LOG'));
+          // the block printed on this request (the boot checks printed one before)
+          await machine.consoles.com2.waitFor(/aoe stats begin \(guest request\)/, 60_000);
           await machine.consoles.com2.waitFor(/aoe stats end/, 60_000);
           return login.t;
         }),

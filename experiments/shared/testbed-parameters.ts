@@ -6,6 +6,7 @@ import { fioPresets } from '../../artifact/images/index.js';
 import { machineDefaults } from '../../artifact/testbed/index.js';
 import { aoeSectorsPerFrame, jumboMtu, serverBuffers, wireMtu } from './aoe-server.js';
 import { appBenchmarkSize } from './app-benchmark.js';
+import { replayOptions, stormSizes } from './boot-storm.js';
 import { rttJobSize } from './hypervisor-rtt.js';
 import { kvmGuestMemoryMiB, kvmHostMemoryMiB } from './kvm-nfs.js';
 import { nfsMountOptions } from '../../server/nfs-config.js';
@@ -49,6 +50,7 @@ export function testbedParameters(options: RunOptions) {
     fio: fioPresets[size],
     applications: appBenchmarkSize[size],
     rtt: rttJobSize[size],
+    bootStorm: { clients: stormSizes[size], replayOptions: replayOptions.join(' ') },
     kvmNfsBaseline: {
       hostMemoryMiB: kvmHostMemoryMiB,
       guestMemoryMiB: kvmGuestMemoryMiB,
