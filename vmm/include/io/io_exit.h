@@ -40,6 +40,25 @@ struct io_port_handler {
 struct io_exit svm_decode_ioio(uint64_t exit_info1, uint64_t exit_info2, uint8_t decoded_address_size,
                                int8_t decoded_segment);
 
+/* Decodes a VMX I/O-instruction exit (Intel SDM vol. 3, "Exit Qualification for I/O
+ * Instructions"): the exit qualification, the instruction's RIP and length (VMX reports no next
+ * RIP), and for INS/OUTS the VM-exit instruction information where the CPU reports it
+ * (IA32_VMX_BASIC bit 54: `has_instruction_info`); without it the caller passes what the
+ * instruction decoder found. Pure. */
+struct io_exit vmx_decode_io(uint64_t qualification, uint64_t rip, uint32_t instruction_length,
+                             bool has_instruction_info, uint32_t instruction_info, uint8_t decoded_address_size,
+                             int8_t decoded_segment);
+
+/* The VMX I/O exit qualification's fields. */
+#define VMX_IO_SIZE_MASK 7u /* bits 2:0: size - 1 (0, 1 or 3) */
+#define VMX_IO_IN (1u << 3)
+#define VMX_IO_STRING (1u << 4)
+#define VMX_IO_REP (1u << 5)
+#define VMX_IO_PORT_SHIFT 16
+/* The VM-exit instruction information of INS/OUTS. */
+#define VMX_IO_INFO_ADDR_SHIFT 7 /* bits 9:7: 0, 1, 2 = 16, 32, 64-bit addresses */
+#define VMX_IO_INFO_SEG_SHIFT 15 /* bits 17:15: segment of OUTS (ES = 0 ... GS = 5) */
+
 /* The SVM IOIO intercept bitmap bits for EXITINFO1. */
 #define SVM_IOIO_IN (1u << 0)
 #define SVM_IOIO_STRING (1u << 2)

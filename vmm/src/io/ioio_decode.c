@@ -25,3 +25,24 @@ struct io_exit svm_decode_ioio(uint64_t info1, uint64_t info2, uint8_t decoded_a
     if (e.string && !e.in && (info1 >> SVM_IOIO_ADDR_SHIFT & 7)) e.segment = (int8_t)(info1 >> SVM_IOIO_SEG_SHIFT & 7);
     return e;
 }
+
+struct io_exit vmx_decode_io(uint64_t qualification, uint64_t rip, uint32_t instruction_length,
+                             bool has_instruction_info, uint32_t instruction_info, uint8_t decoded_address_size,
+                             int8_t decoded_segment) {
+    struct io_exit e = {
+        .port = (uint16_t)(qualification >> VMX_IO_PORT_SHIFT),
+        .size = (uint8_t)((qualification & VMX_IO_SIZE_MASK) + 1),
+        .in = qualification & VMX_IO_IN,
+        .string = qualification & VMX_IO_STRING,
+        .rep = qualification & VMX_IO_REP,
+        .address_size = decoded_address_size,
+        .segment = decoded_segment,
+        .next_rip = rip + instruction_length,
+    };
+    if (e.string && has_instruction_info) {
+        e.address_size = (uint8_t)(2u << (instruction_info >> VMX_IO_INFO_ADDR_SHIFT & 3));
+        /* INS always writes through ES; the field is defined for OUTS only */
+        if (!e.in) e.segment = (int8_t)(instruction_info >> VMX_IO_INFO_SEG_SHIFT & 7);
+    }
+    return e;
+}

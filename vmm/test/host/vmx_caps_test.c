@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* VT-x capability MSRs: control fields from their allowed settings, the CPUs the hypervisor
+ * refuses (and why), and CR0/CR4 under the fixed bits with and without unrestricted guest. */
+#include "tap.h"
+#include "vmx/vmx_caps.h"
+
+/* A control MSR: `must` bits must be 1, only `may` bits may be 1. */
+static uint64_t control(uint32_t must, uint32_t may) { return (uint64_t)may << 32 | must; }
+
+/* What a Haswell-class CPU reports (values of the kind the SDM describes; the reserved-1 defaults
+ * 0x16 and 0x401E172 of the plain pin-based and processor-based MSRs). */
+static struct vmx_capabilities haswell(void) {
+    return (struct vmx_capabilities){
+        .feature_control = FEATURE_CONTROL_LOCKED | FEATURE_CONTROL_VMX_OUTSIDE_SMX,
+        .basic = (uint64_t)VMX_MEMORY_TYPE_WB << VMX_BASIC_MEMORY_TYPE_SHIFT | VMX_BASIC_IO_INSTRUCTION_INFO |
+            VMX_BASIC_TRUE_CONTROLS | 0x1000ull << VMX_BASIC_REGION_SIZE_SHIFT | 0x12,
+        .pinbased = control(0x16, 0x7F),
+        .procbased = control(0x0401E172u, 0xFFF9FFFEu),
+        .procbased2 = control(0, 0x000000FFu),
+        .exit = control(0x00036DFFu, 0x007FFFFFu),
+        .entry = control(0x000011FFu, 0x0000FFFFu),
+        .ept_vpid = VMX_EPT_PAGE_WALK_4 | VMX_EPT_MEMORY_TYPE_WB,
+        .cr0_fixed0 = 0x80000021u, /* PG, NE, PE */
+        .cr0_fixed1 = 0xFFFFFFFFu,
+        .cr4_fixed0 = 0x2000u, /* VMXE */
+        .cr4_fixed1 = 0x3727FFu,
+    };
+}
+
+static void control_fields(void) {
+    uint32_t value = 0xDEAD;
+    /* wanted bits are set, required bits added */
+    CHECK(vmx_control_value(control(0x16, 0x7F), 1u << 0, &value));
+    CHECK_EQ_U64(value, 0x17);
+    /* a wanted bit the CPU does not allow is refused, the value left as it was */
+    value = 0xDEAD;
+    CHECK(!vmx_control_value(control(0x16, 0x7F), 1u << 8, &value));
+    CHECK_EQ_U64(value, 0xDEAD);
+    /* the processor-based field the backend wants: HLT exits, I/O and MSR bitmaps, secondary */
+    uint32_t wanted =
+        VMX_PROC_HLT_EXITING | VMX_PROC_USE_IO_BITMAPS | VMX_PROC_USE_MSR_BITMAPS | VMX_PROC_SECONDARY_CONTROLS;
+    CHECK(vmx_control_value(haswell().procbased, wanted, &value));
+    CHECK_EQ_U64(value & wanted, wanted);
+    CHECK_EQ_U64(value & 0x0401E172u, 0x0401E172u);
+}
+
+static void a_capable_cpu_is_accepted(void) {
+    struct vmx_capabilities c = haswell();
+    CHECK(vmx_unsupported_reason(&c) == 0);
+    /* firmware that never locked the feature control MSR leaves VMX to the hypervisor */
+    c.feature_control = 0;
+    CHECK(vmx_unsupported_reason(&c) == 0);
+}
+
+static bool says(const struct vmx_capabilities *c, const char *word) {
+    const char *reason = vmx_unsupported_reason(c);
+    if (!reason) return false;
+    for (const char *p = reason; *p; p++) {
+        const char *a = p, *b = word;
+        while (*b && *a == *b) a++, b++;
+        if (!*b) return true;
+    }
+    return false;
+}
+
+static void cpus_it_refuses_say_why(void) {
+    struct vmx_capabilities c = haswell();
+    c.feature_control = FEATURE_CONTROL_LOCKED;
+    CHECK(says(&c, "disabled by the firmware"));
+
+    c = haswell();
+    c.procbased &= ~((uint64_t)VMX_PROC_SECONDARY_CONTROLS << 32); /* a Core 2: no secondary controls */
+    CHECK(says(&c, "no EPT"));
+
+    c = haswell();
+    c.procbased2 &= ~((uint64_t)VMX_PROC2_ENABLE_EPT << 32);
+    CHECK(says(&c, "no EPT"));
+
+    c = haswell();
+    c.procbased2 &= ~((uint64_t)VMX_PROC2_UNRESTRICTED_GUEST << 32); /* a Nehalem: EPT, no unrestricted guest */
+    CHECK(says(&c, "no unrestricted guest"));
+
+    c = haswell();
+    c.ept_vpid = VMX_EPT_MEMORY_TYPE_WB;
+    CHECK(says(&c, "4-level"));
+
+    c = haswell();
+    c.basic &= ~(0xFull << VMX_BASIC_MEMORY_TYPE_SHIFT);
+    CHECK(says(&c, "uncached"));
+
+    c = haswell();
+    c.procbased &= ~((uint64_t)VMX_PROC_USE_IO_BITMAPS << 32);
+    CHECK(says(&c, "I/O or MSR bitmaps"));
+}
+
+static void fixed_control_register_bits(void) {
+    struct vmx_capabilities c = haswell();
+    /* real mode at reset (CR0 = ET only): with unrestricted guest only NE is forced on */
+    CHECK_EQ_U64(vmx_fixed_cr0(&c, 0x10, true), 0x30);
+    /* without it, PE and PG are forced too: the guest could not start in real mode */
+    CHECK_EQ_U64(vmx_fixed_cr0(&c, 0x10, false), 0x80000031u);
+    /* bits FIXED1 clears are cleared */
+    c.cr0_fixed1 = 0xFFFFFFF7u;
+    CHECK_EQ_U64(vmx_fixed_cr0(&c, 0x18, true), 0x30);
+    c = haswell();
+    CHECK_EQ_U64(vmx_fixed_cr4(&c, 0), 0x2000);
+    CHECK_EQ_U64(vmx_fixed_cr4(&c, 0x800000), 0x2000); /* a bit this CPU does not have */
+}
+
+int main(void) {
+    TEST(control_fields);
+    TEST(a_capable_cpu_is_accepted);
+    TEST(cpus_it_refuses_say_why);
+    TEST(fixed_control_register_bits);
+    return tap_finish();
+}
