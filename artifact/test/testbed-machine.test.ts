@@ -156,4 +156,15 @@ describe('testbed machine (real QEMU)', () => {
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(netns.name);
     },
   );
+
+  test('a namespace with a bridge joins its taps to it (several PCs on one wire)', async () => {
+    const netns = await createNetns(`tbbridge${process.pid}`, { taps: ['tap0', 'tap1'], bridge: 'br0' });
+    try {
+      for (const tap of ['tap0', 'tap1'])
+        expect(await netns.run(['ip', '-o', 'link', 'show', tap])).toMatch(/ master br0 /);
+      expect(await netns.run(['ip', '-o', 'link', 'show', 'br0'])).toMatch(/<[^>]*\bUP\b/);
+    } finally {
+      await netns.destroy();
+    }
+  });
 });

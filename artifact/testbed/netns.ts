@@ -17,6 +17,8 @@ export interface NetnsOptions {
   /** Tap devices to create inside, brought up (default ['tap0']). */
   taps?: string[];
   mtu?: number;
+  /** A bridge of this name joining the taps: several PCs on one wire, a server listening on the bridge. */
+  bridge?: string;
 }
 
 export async function createNetns(name: string, options: NetnsOptions = {}): Promise<Netns> {
@@ -41,6 +43,11 @@ export async function createNetns(name: string, options: NetnsOptions = {}): Pro
       await $`ip -n ${name} tuntap add dev ${tap} mode tap`.quiet();
       if (options.mtu !== undefined) await $`ip -n ${name} link set ${tap} mtu ${options.mtu}`.quiet();
       await $`ip -n ${name} link set ${tap} up`.quiet();
+    }
+    if (options.bridge !== undefined) {
+      await $`ip -n ${name} link add ${options.bridge} type bridge`.quiet();
+      for (const tap of taps) await $`ip -n ${name} link set ${tap} master ${options.bridge}`.quiet();
+      await $`ip -n ${name} link set ${options.bridge} up`.quiet();
     }
   } catch (error) {
     await destroy();

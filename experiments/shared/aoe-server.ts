@@ -429,6 +429,9 @@ async function writeIntoServedDisk(
   if (cache === 'on') await warmServerCache(ctx, loop);
 }
 
+/** Either server's options for a served disk: its buffer count, and O_DIRECT (-d) with the cache off. */
+export const servingFlags = (cache: 'on' | 'off') => ['-b', String(serverBuffers), ...(cache === 'off' ? ['-d'] : [])];
+
 /**
  * Starts `program` as e0.1 with `flags`, which must include `-a COUNTERS`: the server writes its
  * counters file once it has opened the disk, which is when it is ready. Logs its command line.
@@ -469,7 +472,7 @@ async function serve(
   body: (wire: AoeWire) => Promise<void>,
 ): Promise<void> {
   const counters = path.join(ctx.rawDir, serverCountersFile);
-  const flags = ['-b', String(serverBuffers), ...(cache === 'off' ? ['-d'] : []), '-a', counters];
+  const flags = [...servingFlags(cache), '-a', counters];
   // aoe-parallel takes vblade's options, and -b is also its concurrency
   const server = await startAoeServer(ctx, program, { netns: wire.netns, ifname: wire.ifname, image: loop }, flags);
   try {

@@ -16,6 +16,7 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { mean as mathMean } from 'mathjs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -34,6 +35,7 @@ import { runReplayStorm, type StormResult } from '../../server/storm.js';
 import {
   hypervisorOptions,
   serverBuffers,
+  servingFlags,
   startAoeServer,
   wireMtu,
   withServedLoopDevice,
@@ -101,12 +103,7 @@ export async function runBootStorm(
     // Fresh per-client overlays at each start (every storm is a boot of N fresh clients), in a
     // scratch folder: 64 overlays hold hundreds of MiB nobody reads afterwards.
     const scratch = await mkdtemp(path.join(paths.cache, 'scratch', 'storm-overlays-'));
-    const serverFlags = () => [
-      '-b',
-      String(serverBuffers),
-      ...(cache === 'off' ? ['-d'] : []),
-      ...(program === 'aoe-parallel' ? ['-C', scratch] : []),
-    ];
+    const serverFlags = [...servingFlags(cache), ...(program === 'aoe-parallel' ? ['-C', scratch] : [])];
     try {
       const realCounts = program === 'aoe-parallel' && sizes.includes(2) ? [1, 2] : [1];
       for (const count of realCounts) {
@@ -114,7 +111,7 @@ export async function runBootStorm(
         if (existsSync(path.join(dir, 'done'))) continue; // resumed: this part ran
         await mkdir(dir, { recursive: true });
         ctx.progress(`${count} real PC${count > 1 ? 's' : ''} booting to login`);
-        await bootRealClients(ctx, program, loop, sizeBytes, count, dir, serverFlags());
+        await bootRealClients(ctx, program, loop, sizeBytes, count, dir, serverFlags);
         const traceFile = path.join(dir, 'server.trace');
         const trace = await readFile(traceFile);
         if (count === 1)
@@ -134,7 +131,7 @@ export async function runBootStorm(
         const result = await runReplayStorm({
           labName: hostScopedName(`storm${clients}`, ctx),
           binary: program === 'vblade' ? paths.vblade : paths.aoeParallel,
-          flags: serverFlags(),
+          flags: serverFlags,
           image: loop,
           streamFile: path.join(ctx.rawDir, streamFile),
           clients,
@@ -166,11 +163,8 @@ async function bootRealClients(
   flags: string[],
 ): Promise<void> {
   const taps = Array.from({ length: count }, (_, i) => `tap${i}`);
-  const netns = await createNetns(hostScopedName(`storm-real${count}`, ctx), { taps });
+  const netns = await createNetns(hostScopedName(`storm-real${count}`, ctx), { taps, bridge: 'br0' });
   try {
-    await netns.run(['ip', 'link', 'add', 'br0', 'type', 'bridge']);
-    for (const tap of taps) await netns.run(['ip', 'link', 'set', tap, 'master', 'br0']);
-    await netns.run(['ip', 'link', 'set', 'br0', 'up']);
     const server = await startAoeServer(ctx, program, { netns: netns.name, ifname: 'br0', image: loop }, [
       ...flags,
       '-a',
@@ -232,7 +226,7 @@ async function realDiskSeconds(dir: string, name: string): Promise<number> {
   return (us(checks) + us(guest)) / 1e6;
 }
 
-const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const mean = (values: readonly number[]) => Number(mathMean([...values]));
 
 /** The measurements of one repetition's raw folder. */
 export async function parseBootStorm(rawDir: string): Promise<MeasurementWithoutRepetition[]> {

@@ -47,10 +47,7 @@ test(
     dir = mkdtempSync(path.join(os.tmpdir(), 'vmm-overlays-'));
     const overlays = path.join(dir, 'overlays');
     // one wire: both PCs' taps and the server on a bridge
-    netns = await createNetns(`vmm-overlays-${process.pid}`, { taps: clients.map((c) => c.tap) });
-    await netns.run(['ip', 'link', 'add', 'br0', 'type', 'bridge']);
-    for (const c of clients) await netns.run(['ip', 'link', 'set', c.tap, 'master', 'br0']);
-    await netns.run(['ip', 'link', 'set', 'br0', 'up']);
+    netns = await createNetns(`vmm-overlays-${process.pid}`, { taps: clients.map((c) => c.tap), bridge: 'br0' });
     server = spawnVblade({
       binary: parallelServer,
       flags: ['-C', overlays],
