@@ -7,9 +7,9 @@
 /* A control MSR: `must` bits must be 1, only `may` bits may be 1. */
 static uint64_t control(uint32_t must, uint32_t may) { return (uint64_t)may << 32 | must; }
 
-/* What a Haswell-class CPU reports (values of the kind the SDM describes; the reserved-1 defaults
- * 0x16 and 0x401E172 of the plain pin-based and processor-based MSRs). */
-static struct vmx_capabilities haswell(void) {
+/* A made-up CPU with everything the hypervisor needs (not read from a real one); the must-be-1
+ * bits 0x16 and 0x401E172 are the SDM's default-1 classes of the pin- and processor-based fields. */
+static struct vmx_capabilities capable_cpu(void) {
     return (struct vmx_capabilities){
         .feature_control = FEATURE_CONTROL_LOCKED | FEATURE_CONTROL_VMX_OUTSIDE_SMX,
         .basic = (uint64_t)VMX_MEMORY_TYPE_WB << VMX_BASIC_MEMORY_TYPE_SHIFT | VMX_BASIC_IO_INSTRUCTION_INFO |
@@ -39,13 +39,13 @@ static void control_fields(void) {
     /* the processor-based field the backend wants: HLT exits, I/O and MSR bitmaps, secondary */
     uint32_t wanted =
         VMX_PROC_HLT_EXITING | VMX_PROC_USE_IO_BITMAPS | VMX_PROC_USE_MSR_BITMAPS | VMX_PROC_SECONDARY_CONTROLS;
-    CHECK(vmx_control_value(haswell().procbased, wanted, &value));
+    CHECK(vmx_control_value(capable_cpu().procbased, wanted, &value));
     CHECK_EQ_U64(value & wanted, wanted);
     CHECK_EQ_U64(value & 0x0401E172u, 0x0401E172u);
 }
 
 static void a_capable_cpu_is_accepted(void) {
-    struct vmx_capabilities c = haswell();
+    struct vmx_capabilities c = capable_cpu();
     CHECK(vmx_unsupported_reason(&c) == 0);
     /* firmware that never locked the feature control MSR leaves VMX to the hypervisor */
     c.feature_control = 0;
@@ -64,37 +64,37 @@ static bool says(const struct vmx_capabilities *c, const char *word) {
 }
 
 static void cpus_it_refuses_say_why(void) {
-    struct vmx_capabilities c = haswell();
+    struct vmx_capabilities c = capable_cpu();
     c.feature_control = FEATURE_CONTROL_LOCKED;
     CHECK(says(&c, "disabled by the firmware"));
 
-    c = haswell();
+    c = capable_cpu();
     c.procbased &= ~((uint64_t)VMX_PROC_SECONDARY_CONTROLS << 32); /* a Core 2: no secondary controls */
     CHECK(says(&c, "no EPT"));
 
-    c = haswell();
+    c = capable_cpu();
     c.procbased2 &= ~((uint64_t)VMX_PROC2_ENABLE_EPT << 32);
     CHECK(says(&c, "no EPT"));
 
-    c = haswell();
+    c = capable_cpu();
     c.procbased2 &= ~((uint64_t)VMX_PROC2_UNRESTRICTED_GUEST << 32); /* a Nehalem: EPT, no unrestricted guest */
     CHECK(says(&c, "no unrestricted guest"));
 
-    c = haswell();
+    c = capable_cpu();
     c.ept_vpid = VMX_EPT_MEMORY_TYPE_WB;
     CHECK(says(&c, "4-level"));
 
-    c = haswell();
+    c = capable_cpu();
     c.basic &= ~(0xFull << VMX_BASIC_MEMORY_TYPE_SHIFT);
     CHECK(says(&c, "uncached"));
 
-    c = haswell();
+    c = capable_cpu();
     c.procbased &= ~((uint64_t)VMX_PROC_USE_IO_BITMAPS << 32);
     CHECK(says(&c, "I/O or MSR bitmaps"));
 }
 
 static void fixed_control_register_bits(void) {
-    struct vmx_capabilities c = haswell();
+    struct vmx_capabilities c = capable_cpu();
     /* real mode at reset (CR0 = ET only): with unrestricted guest only NE is forced on */
     CHECK_EQ_U64(vmx_fixed_cr0(&c, 0x10, true), 0x30);
     /* without it, PE and PG are forced too: the guest could not start in real mode */
@@ -102,7 +102,7 @@ static void fixed_control_register_bits(void) {
     /* bits FIXED1 clears are cleared */
     c.cr0_fixed1 = 0xFFFFFFF7u;
     CHECK_EQ_U64(vmx_fixed_cr0(&c, 0x18, true), 0x30);
-    c = haswell();
+    c = capable_cpu();
     CHECK_EQ_U64(vmx_fixed_cr4(&c, 0), 0x2000);
     CHECK_EQ_U64(vmx_fixed_cr4(&c, 0x800000), 0x2000); /* a bit this CPU does not have */
 }
