@@ -15,6 +15,7 @@ import { paths, runLayout } from '../core/paths.js';
 import type { ResultFile } from '../core/results-schema.js';
 import { runCli } from './support/cli.js';
 import { scratchOutputDir } from './support/output-dir.js';
+import { expectNoFailedConfiguration } from './support/run-evidence.js';
 
 const runId = 'qemu-sim-e2e';
 
@@ -57,8 +58,9 @@ describe('--testbed hardware on the qemu-sim PC', () => {
         ],
         { NETBOOT_OUTPUT_DIR: output },
       );
-      expect(run.code, run.output).toBe(0);
       const layout = runLayout(path.join(output, 'runs', runId));
+      await expectNoFailedConfiguration(layout.root);
+      expect(run.code, run.output).toBe(0);
       const result = async (id: string) =>
         JSON.parse(await readFile(path.join(layout.results, `${id}.json`), 'utf8')) as ResultFile;
       const values = (file: ResultFile, metric: string) => {

@@ -12,6 +12,7 @@ import { runLayout } from '../core/paths.js';
 import type { ResultFile } from '../core/results-schema.js';
 import { runCli } from './support/cli.js';
 import { scratchOutputDir } from './support/output-dir.js';
+import { expectNoFailedConfiguration } from './support/run-evidence.js';
 import { processesMentioning } from './support/processes.js';
 
 const runId = 'kvm-nfs-e2e';
@@ -36,8 +37,9 @@ describe('the KVM + NFS baseline on the emulated testbed', () => {
         runId,
       ];
       const run = await runCli(args, { NETBOOT_OUTPUT_DIR: output });
-      expect(run.code, run.output).toBe(0);
       const layout = runLayout(path.join(output, 'runs', runId));
+      await expectNoFailedConfiguration(layout.root);
+      expect(run.code, run.output).toBe(0);
       const resultOf = async (experiment: string) =>
         (
           JSON.parse(await readFile(path.join(layout.results, `${experiment}.json`), 'utf8')) as ResultFile

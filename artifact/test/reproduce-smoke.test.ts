@@ -18,6 +18,7 @@ import type { ResultFile } from '../core/results-schema.js';
 import { windowsSkipMessage } from '../images/index.js';
 import { runCli } from './support/cli.js';
 import { scratchOutputDir } from './support/output-dir.js';
+import { expectNoFailedConfiguration } from './support/run-evidence.js';
 
 const runId = 'smoke-e2e';
 const timeoutMs = 60 * 60_000;
@@ -55,8 +56,9 @@ describe('npm run reproduce -- --smoke on the emulated testbed', () => {
       const run = await runCli(['reproduce', '--smoke', '--jobs', '2', '--parallel-boots', '--run-id', runId], {
         NETBOOT_OUTPUT_DIR: output,
       });
-      expect(run.code, run.output).toBe(0);
       const runDir = path.join(output, 'runs', runId);
+      await expectNoFailedConfiguration(runDir);
+      expect(run.code, run.output).toBe(0);
 
       const boot = await result(runDir, 'fig04-boot-time');
       for (const configuration of [

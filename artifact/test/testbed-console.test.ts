@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { ConsoleSilentError, failWaitsWhenHypervisorGivesUp, SerialConsole } from '../testbed/console.js';
+import { ConsoleSilentError, failWaitsOnLastWords, GuestPanicError, SerialConsole } from '../testbed/console.js';
 
 async function consoleOver(port = 'com2'): Promise<{
   console: SerialConsole;
@@ -75,7 +75,7 @@ describe('SerialConsole waits', () => {
   test("the hypervisor's last words end waits on both ports at once; a wait for those words still matches", async () => {
     const com1 = await consoleOver('com1');
     const com2 = await consoleOver('com2');
-    failWaitsWhenHypervisorGivesUp({ com1: com1.console, com2: com2.console });
+    failWaitsOnLastWords({ com1: com1.console, com2: com2.console });
     const login = com1.console.waitForPrompt(/login: /, 60_000);
     const started = com2.console.waitFor(/starting the guest/, 60_000);
     const failure = com2.console.waitFor(/boot failed: ([^\r\n]*)/, 60_000);
@@ -98,10 +98,33 @@ describe('SerialConsole waits', () => {
   test('a guest that prints the same words on COM1 ends nothing', async () => {
     const com1 = await consoleOver('com1');
     const com2 = await consoleOver('com2');
-    failWaitsWhenHypervisorGivesUp({ com1: com1.console, com2: com2.console });
+    failWaitsOnLastWords({ com1: com1.console, com2: com2.console });
     const login = com1.console.waitForPrompt(/login: /, 5_000);
     await com1.say('echo vmm: PANIC: not really\r\nvmm: PANIC: not really\r\ndebian login: ');
     await expect(login).resolves.toBeDefined();
+  });
+
+  test("a guest kernel's panic ends waits on both ports at once with a GuestPanicError carrying the oops", async () => {
+    const com1 = await consoleOver('com1');
+    const com2 = await consoleOver('com2');
+    failWaitsOnLastWords({ com1: com1.console, com2: com2.console });
+    const jobEnd = com1.console.waitFor(/"type":"job-end"/, 60_000);
+    const hypervisor = com2.console.waitFor(/vmm: aoe stats end/, 60_000);
+    jobEnd.catch(() => undefined);
+    hypervisor.catch(() => undefined);
+    await com1.say('[   35.231331] traps: PANIC: double fault, error_code: 0x0\r\n');
+    await com1.say('[   35.233650] RIP: 0010:exc_page_fault+0x15/0x170\r\n');
+    await com1.say('[   35.251508] Kernel panic - not syncing: Fatal exception in interrupt\r\n');
+    const error = await jobEnd.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(GuestPanicError);
+    expect((error as Error).message).toMatch(
+      /^com1: the kernel panicked: \[ +35\.251508\] Kernel panic - not syncing: Fatal exception in interrupt; its last output:\n/,
+    );
+    expect((error as Error).message).toContain('RIP: 0010:exc_page_fault+0x15/0x170');
+    await expect(hypervisor).rejects.toBeInstanceOf(GuestPanicError);
   });
 
   test('a console silent for longer than allowed ends its waits with a ConsoleSilentError; output re-arms the limit', async () => {

@@ -10,9 +10,31 @@ import { findInTranscript, formatTimedLine, type TimedMatch, type TranscriptChun
  */
 export const hypervisorGaveUp = /vmm: (?:PANIC|boot failed|refusing to start): /;
 
-/** A PC's COM2 is our hypervisor's console where it runs one: its last words end every wait on both ports. */
-export function failWaitsWhenHypervisorGivesUp(consoles: { com1: SerialConsole; com2?: SerialConsole }): void {
-  consoles.com2?.failWaitsOn(hypervisorGaveUp, [consoles.com1, consoles.com2]);
+/** A Linux kernel's last words: after this line it prints nothing more and never answers. */
+export const kernelPanicked = /Kernel panic - not syncing: /;
+
+/**
+ * A guest kernel that panicked (on any of a machine's consoles): a fault of the guest or of what
+ * runs below it, which a session may answer by booting again once, keeping the evidence.
+ */
+export class GuestPanicError extends Error {
+  override readonly name = 'GuestPanicError';
+}
+
+/**
+ * A machine's last words end every wait on its consoles at once, instead of at the wait's
+ * timeout: our hypervisor giving up on COM2 (where a PC runs it), and a kernel panic on any port
+ * (the guest's console; a KVM host's nested guest on COM2).
+ */
+export function failWaitsOnLastWords(consoles: { com1: SerialConsole; com2?: SerialConsole }): void {
+  const all = [consoles.com1, ...(consoles.com2 === undefined ? [] : [consoles.com2])];
+  consoles.com2?.failWaitsOn(hypervisorGaveUp, all, (line, port) => new Error(`${port} reported: ${line}`));
+  for (const console of all)
+    console.failWaitsOn(
+      kernelPanicked,
+      all,
+      (line, port, tail) => new GuestPanicError(`${port}: the kernel panicked: ${line}; its last output:\n${tail}`),
+    );
 }
 
 /**
@@ -22,6 +44,9 @@ export function failWaitsWhenHypervisorGivesUp(consoles: { com1: SerialConsole; 
 export class ConsoleSilentError extends Error {
   override readonly name = 'ConsoleSilentError';
 }
+
+/** The error a fatal line (failWaitsOn) ends waits with: from the line, the port and the port's last output. */
+export type FatalLineError = (line: string, port: string, tail: string) => Error;
 
 /**
  * One serial port of a running machine. Output is kept in memory (for waitFor) and written to
@@ -38,7 +63,13 @@ export class SerialConsole {
   private allText = '';
   /** Set by fail(): waits that have not matched end with it. */
   private failure: Error | undefined;
-  private fatal: { pattern: RegExp; consoles: readonly SerialConsole[]; searchedTo: number } | undefined;
+  /** Lines that end every wait (failWaitsOn), each with how far this port's output was searched for it. */
+  private readonly fatal: {
+    pattern: RegExp;
+    consoles: readonly SerialConsole[];
+    error: FatalLineError;
+    searchedTo: number;
+  }[] = [];
   /** Set by failWhenSilent(): re-armed by each piece of output until disarmed. */
   private silence: { limitMs: number; waitingFor: string; timer: NodeJS.Timeout } | undefined;
 
@@ -122,12 +153,13 @@ export class SerialConsole {
 
   /**
    * Makes a complete line of this console that matches `pattern` end every wait on `consoles`
-   * that has not matched yet, and every later one, with that line: a hypervisor that printed
-   * "boot failed" or "PANIC" will not let a login prompt appear, and a boot test or session
-   * should say so at once instead of at its timeout. A wait for the line itself still matches.
+   * that has not matched yet, and every later one, with `error` made from that line: a hypervisor
+   * that printed "boot failed" or "PANIC" will not let a login prompt appear, and a boot test or
+   * session should say so at once instead of at its timeout. A wait for the line itself still
+   * matches. Several patterns may be armed; the first line that matches any of them counts.
    */
-  failWaitsOn(pattern: RegExp, consoles: readonly SerialConsole[]): void {
-    this.fatal = { pattern, consoles, searchedTo: 0 };
+  failWaitsOn(pattern: RegExp, consoles: readonly SerialConsole[], error: FatalLineError): void {
+    this.fatal.push({ pattern, consoles, error, searchedTo: 0 });
     this.checkFatal();
   }
 
@@ -197,16 +229,18 @@ export class SerialConsole {
   }
 
   private checkFatal(): void {
-    if (this.fatal === undefined) return;
     const complete = this.allText.lastIndexOf('\n') + 1;
-    if (complete <= this.fatal.searchedTo) return;
-    const lines = this.allText.slice(this.fatal.searchedTo, complete);
-    this.fatal.searchedTo = complete;
-    const found = this.fatal.pattern.exec(lines);
-    if (found === null) return;
-    const line = lines.slice(lines.lastIndexOf('\n', found.index) + 1, lines.indexOf('\n', found.index)).trim();
-    const error = new Error(`${this.port} reported: ${line}`);
-    for (const console of this.fatal.consoles) console.fail(error);
+    for (const watch of this.fatal) {
+      if (complete <= watch.searchedTo) continue;
+      const lines = this.allText.slice(watch.searchedTo, complete);
+      watch.searchedTo = complete;
+      const found = watch.pattern.exec(lines);
+      if (found === null) continue;
+      const line = lines.slice(lines.lastIndexOf('\n', found.index) + 1, lines.indexOf('\n', found.index)).trim();
+      const error = watch.error(line, this.port, this.tail(2000)); // an oops is long
+      for (const console of watch.consoles) console.fail(error);
+      return;
+    }
   }
 
   private finish(): void {
@@ -216,7 +250,7 @@ export class SerialConsole {
     for (const waiter of [...this.waiters]) waiter();
   }
 
-  private tail(): string {
-    return this.text.slice(-600);
+  private tail(chars = 600): string {
+    return this.text.slice(-chars);
   }
 }

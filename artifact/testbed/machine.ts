@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { quote } from 'zx';
-import { failWaitsWhenHypervisorGivesUp, SerialConsole } from './console.js';
+import { failWaitsOnLastWords, SerialConsole } from './console.js';
 import { resolveAccel } from './kvm.js';
 import { QmpClient } from './qmp.js';
 import { serveModelledDisk, type ServedModelledDisk } from './modelled-disk.js';
@@ -138,7 +138,7 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
       consoles[port] = new SerialConsole(port, socket, elapsedMs, spec.logDir, spec.name);
     }
     qmp = await Promise.race([connectWhenReady(sockets.qmp, stopped).then((s) => QmpClient.connect(s)), gone]);
-    failWaitsWhenHypervisorGivesUp(consoles as Record<SerialPort, SerialConsole>);
+    failWaitsOnLastWords(consoles as Record<SerialPort, SerialConsole>);
   } catch (error) {
     await kill();
     throw error;

@@ -25,7 +25,10 @@ const servedGuestPath = (index: number) => `var/lib/netboot-bench/s/${index}.jso
  * session left in memory; then the payload's runner runs the job (its job says not to power off).
  */
 const jobCommand = (guestPath: string) =>
-  `modprobe -q qemu_fw_cfg; sync; echo 3 > /proc/sys/vm/drop_caches; python3 /usr/local/lib/netboot-bench/runner.py ${guestPath}\n`;
+  `modprobe -q qemu_fw_cfg; sync; echo 3 > /proc/sys/vm/drop_caches; python3 /usr/local/lib/netboot-bench/runner.py ${guestPath}; echo "@@""RUNNER-EXIT:$?"\n`;
+
+/** The line the job command prints when the runner has exited (typed as @@""RUNNER-EXIT, so the terminal's echo never matches). */
+const runnerExit = /@@RUNNER-EXIT:\d+/;
 
 /**
  * The boot session of a configuration (artifact/stages/experiments.ts runs them): `serve` sets up
@@ -65,8 +68,22 @@ export function bootSession(serve: ServeClient): SessionBoot {
             if (guestPath === undefined) throw new Error(`job ${job.id} was not handed to this session's client`);
             await waitForShell(console);
             ctx.log(`job ${job.id}: ${guestPath}`);
+            const typedAt = console.text.length;
             console.send(jobCommand(guestPath));
-            await waitForConsole(client, jobEndFrame(job.id), timeoutMs, boot.guestConsole);
+            // The runner's exit status without the job's end frame before it means the runner
+            // stopped (a crash, a read error): that is said at once, with what it printed, not at
+            // the timeout.
+            const end = jobEndFrame(job.id);
+            const ended = await waitForConsole(
+              client,
+              new RegExp(`${end.source}|${runnerExit.source}`),
+              timeoutMs,
+              boot.guestConsole,
+            );
+            if (!end.test(ended.match[0]))
+              throw new Error(
+                `job ${job.id}: the runner exited (status ${ended.match[0].replace(/\D/g, '')}) without the job's end frame; it printed:\n${console.text.slice(typedAt).slice(-1500)}`,
+              );
           },
         };
         await body(booted);

@@ -2,7 +2,7 @@
 // The hardware testbed's client PC for one power-on: its consoles read from the described links,
 // powered on and off as described, timed from the moment it was switched on.
 import { performance } from 'node:perf_hooks';
-import { failWaitsWhenHypervisorGivesUp, SerialConsole } from '../console.js';
+import { failWaitsOnLastWords, SerialConsole } from '../console.js';
 import { waitForShell } from '../guest-shell.js';
 import type { HardwareDescription } from '../hardware-description.js';
 import { openConsoleLink, type ConsoleLink } from './console-link.js';
@@ -70,7 +70,7 @@ export async function powerOnHardwareClient(
     await closeLinks();
     throw error;
   }
-  failWaitsWhenHypervisorGivesUp(consoles);
+  failWaitsOnLastWords(consoles);
   const power = powerControl(client.power, client.mac);
   origin = performance.now();
   const startedAtEpochMs = Date.now();

@@ -33,8 +33,10 @@ HOST_TEST_MODULE_pic_tracker_test := src/irq/pic_tracker.c
 HOST_TEST_MODULE_ioio_decode_test := src/io/ioio_decode.c
 HOST_TEST_MODULE_port_ranges_test := src/io/port_ranges.c
 HOST_TEST_MODULE_pagetable_test := src/mm/pagetable.c src/mm/pages.c
-HOST_TEST_PROGRAMS += vmx_caps_test
+HOST_TEST_PROGRAMS += vmx_caps_test mtrr_test ept_test
 HOST_TEST_MODULE_vmx_caps_test := src/vmx/vmx_caps.c
+HOST_TEST_MODULE_mtrr_test := src/x86/mtrr.c
+HOST_TEST_MODULE_ept_test := src/vmx/ept.c src/x86/mtrr.c src/mm/pagetable.c src/mm/pages.c
 HOST_TEST_PROGRAMS += storage_glue_test
 HOST_TEST_MODULE_storage_glue_test := src/storage/aoe_backend_map.c src/storage/ide_bar.c src/pci/pci_config_decode.c
 # The AoE initiator core, linked with the shared frame codec (common/aoe).

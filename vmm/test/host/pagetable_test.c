@@ -9,10 +9,10 @@
 #include "boot/layout.h"
 #include "console/log.h"
 #include "mm/pagetable.h"
+#include "pagetable_walk.h"
 #include "tap.h"
 
 #define FLAGS (PT_PRESENT | PT_WRITE | PT_USER)
-#define ADDRESS_MASK 0x000FFFFFFFFFF000ull
 
 void panic(const char *fmt, ...) {
     va_list args;
@@ -27,23 +27,6 @@ static _Alignas(4096) uint8_t pool_memory[64 * PAGE_SIZE];
 static struct page_pool fresh_pool(void) {
     return (struct page_pool){ (uint64_t)(uintptr_t)pool_memory,
                                (uint64_t)(uintptr_t)pool_memory + sizeof pool_memory };
-}
-
-/* The leaf entry for `va` and its size (2 MiB or 4 KiB); 0 when unmapped. */
-static uint64_t leaf(uint64_t *pml4, uint64_t va, uint64_t *page_size) {
-    uint64_t entry = pml4[(va >> 39) & 511];
-    if (!(entry & PT_PRESENT)) return 0;
-    entry = ((uint64_t *)phys_to_virt(entry & ADDRESS_MASK))[(va >> 30) & 511];
-    if (!(entry & PT_PRESENT)) return 0;
-    entry = ((uint64_t *)phys_to_virt(entry & ADDRESS_MASK))[(va >> 21) & 511];
-    if (!(entry & PT_PRESENT)) return 0;
-    if (entry & PT_LARGE) {
-        *page_size = HV_LARGE_PAGE;
-        return entry;
-    }
-    entry = ((uint64_t *)phys_to_virt(entry & ADDRESS_MASK))[(va >> 12) & 511];
-    *page_size = PAGE_SIZE;
-    return entry;
 }
 
 static void a_page_inside_a_large_page_is_remapped_and_its_neighbours_keep_their_mapping(void) {
