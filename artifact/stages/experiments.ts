@@ -28,7 +28,7 @@ import type {
   StandaloneRunner,
 } from '../core/experiment.js';
 import { writeJobFile } from '../images/index.js';
-import { ConsoleSilentError, GuestPanicError } from '../testbed/console.js';
+import { ConsoleSilentError } from '../testbed/console.js';
 import { readJsonValidated, writeJsonAtomic } from '../core/json-file.js';
 import type { DiskProfileRecord } from '../core/disk-profile.js';
 import type { GuestImage } from '../core/manifest.js';
@@ -336,11 +336,11 @@ async function freshRawDir(rawDir: string): Promise<void> {
 }
 
 /**
- * Moves the files a failed first boot left in its session folder into `name`/ inside it, for
+ * Moves the files a stalled boot left in its session folder into stalled-attempt/ inside it, for
  * diagnosis, so the second boot writes its own logs under the same names; the jobs stay.
  */
-async function keepFailedAttempt(sessionDir: string, name: string): Promise<string> {
-  const kept = path.join(sessionDir, name);
+async function keepStalledAttempt(sessionDir: string): Promise<string> {
+  const kept = path.join(sessionDir, 'stalled-attempt');
   await mkdir(kept);
   for (const entry of await readdir(sessionDir, { withFileTypes: true }))
     if (entry.isFile()) await rename(path.join(sessionDir, entry.name), path.join(kept, entry.name));
@@ -429,9 +429,8 @@ interface SessionJob extends SessionJobFile {
  * have not finished, runs them in order, and then gives each part its own raw folder (links to the
  * session's logs, its job, and session.json naming the session), parses it, and records it. A part
  * whose work did not complete (the boot or its job failed) is failed with the session's error. A
- * boot whose console went silent before login (ConsoleSilentError: a stalled guest) or whose
- * kernel panicked (GuestPanicError) is booted again once, its logs kept in the session's
- * stalled-attempt/ or panicked-attempt/ and named in each part's session.json.
+ * boot whose console went silent before login (ConsoleSilentError: a stalled guest) is booted
+ * again once, its logs kept in the session's stalled-attempt/ and named in each part's session.json.
  */
 async function runSession(
   unit: Extract<RunUnit, { kind: 'session' }>,
@@ -517,29 +516,18 @@ async function runSession(
       }
       log(`session ${sessionName}: ${done.join(', ')}`);
     });
-  /** Where a first boot that stalled or panicked left its logs, when the session booted again. */
-  let failedAttempt: { kind: 'stalled' | 'panicked'; dir: string } | undefined;
+  /** Where a boot that stalled before login left its logs, when the session booted again. */
+  let stalledAttempt: string | undefined;
   try {
     try {
       await bootOnce();
     } catch (error) {
-      // A guest that stalled before login, or whose kernel panicked at any point, is booted
-      // again once; every measurement of the session then comes from the second boot.
-      const kind =
-        error instanceof ConsoleSilentError && took.size === 0
-          ? 'stalled'
-          : error instanceof GuestPanicError
-            ? 'panicked'
-            : undefined;
-      if (kind === undefined) throw error;
-      failedAttempt = { kind, dir: await keepFailedAttempt(sessionDir, `${kind}-attempt`) };
+      if (!(error instanceof ConsoleSilentError) || took.size > 0) throw error;
+      stalledAttempt = await keepStalledAttempt(sessionDir);
       log(
-        `session ${sessionName}: the ${kind === 'stalled' ? 'boot stalled' : "guest's kernel panicked"} (${(error as Error).message.split('\n')[0]}); booting again once, the first attempt's logs in ${path.relative(ctx.layout.root, failedAttempt.dir)}`,
+        `session ${sessionName}: the boot stalled (${error.message.split('\n')[0]}); booting again once, the stalled attempt's logs in ${path.relative(ctx.layout.root, stalledAttempt)}`,
       );
-      if (kind === 'panicked')
-        log(`session ${sessionName}: the panic as the console printed it:\n${(error as Error).message}`);
-      progress(`the ${kind === 'stalled' ? 'boot stalled' : 'guest panicked'}; booting again`);
-      took.clear();
+      progress('the boot stalled; booting again');
       started = performance.now();
       sessionStart = sampleHost();
       await bootOnce();
@@ -575,9 +563,7 @@ async function runSession(
         parts: pending.map((other) => other.experiment.id),
         job: job?.id ?? null,
         seconds: measured.seconds,
-        ...(failedAttempt === undefined
-          ? {}
-          : { [`${failedAttempt.kind}Attempt`]: path.relative(ctx.layout.root, failedAttempt.dir) }),
+        ...(stalledAttempt === undefined ? {} : { stalledAttempt: path.relative(ctx.layout.root, stalledAttempt) }),
       });
       const parsed = await part.runner.parse(rawDir);
       await writeMeasurements(rawDir, parsed, repetition, measured.activity);

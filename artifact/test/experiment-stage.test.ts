@@ -8,7 +8,7 @@ import type { RunOptions } from '../core/options.js';
 import { runLayout } from '../core/paths.js';
 import { StepLedger } from '../core/step-ledger.js';
 import { repetitionCode, runExperiment, runExperiments } from '../stages/experiments.js';
-import { ConsoleSilentError, GuestPanicError } from '../testbed/console.js';
+import { ConsoleSilentError } from '../testbed/console.js';
 
 const options: RunOptions = { quick: true, reps: 2, only: null, testbed: 'emulated' };
 
@@ -383,41 +383,6 @@ describe('boot sessions', () => {
     expect(await readFile(path.join(ctx.layout.logs, 'session-local.log'), 'utf8')).toMatch(
       /the boot stalled \(com2: no output for 300 s .*\); booting again once/,
     );
-  });
-
-  it('a guest kernel that panics during a job is booted again once; the whole session is measured from the second boot', async () => {
-    const ctx = await stage();
-    const inner = fakeSessions();
-    let boots = 0;
-    const boot: SessionBoot = async (sessionCtx, jobs, body) => {
-      boots += 1;
-      if (boots > 1) return inner.boot(sessionCtx, jobs, body);
-      await writeFile(path.join(sessionCtx.rawDir, 'client.com1.log'), 'login: \nKernel panic - not syncing\n');
-      await body({
-        runJob: () =>
-          Promise.reject(
-            new GuestPanicError('com1: the kernel panicked: Kernel panic - not syncing: (fake); its last output:\nRIP'),
-          ),
-      });
-    };
-    const results = await runExperiments(
-      [
-        sessionExperiment('fig04-boot-time', 4, boot, { kind: 'boot' }),
-        sessionExperiment('fig05-disk-throughput', 5, boot, fakeJob(1)),
-      ],
-      { ...ctx, options: { ...options, reps: 1 } },
-    );
-    expect(boots).toBe(2);
-    expect(results.map((result) => result.configurations[0]!.status)).toEqual(['ran', 'ran']);
-    const session = path.join(ctx.layout.raw, 'sessions', 'local', 'rep-1');
-    expect(await readFile(path.join(session, 'panicked-attempt', 'client.com1.log'), 'utf8')).toMatch(/Kernel panic/);
-    for (const experiment of ['fig04-boot-time', 'fig05-disk-throughput'])
-      expect(
-        JSON.parse(await readFile(path.join(ctx.layout.raw, experiment, 'local', 'rep-1', 'session.json'), 'utf8')),
-      ).toMatchObject({ panickedAttempt: 'raw/sessions/local/rep-1/panicked-attempt' });
-    const log = await readFile(path.join(ctx.layout.logs, 'session-local.log'), 'utf8');
-    expect(log).toMatch(/the guest's kernel panicked \(com1: the kernel panicked: .*\); booting again once/);
-    expect(log).toMatch(/the panic as the console printed it:\n.*\nRIP/);
   });
 
   it('a boot that stalls twice fails its parts with the second stall; other failures are not retried', async () => {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { ConsoleSilentError, failWaitsOnLastWords, GuestPanicError, SerialConsole } from '../testbed/console.js';
+import { ConsoleSilentError, failWaitsOnLastWords, SerialConsole } from '../testbed/console.js';
 
 async function consoleOver(port = 'com2'): Promise<{
   console: SerialConsole;
@@ -104,7 +104,7 @@ describe('SerialConsole waits', () => {
     await expect(login).resolves.toBeDefined();
   });
 
-  test("a guest kernel's panic ends waits on both ports at once with a GuestPanicError carrying the oops", async () => {
+  test("a guest kernel's panic ends waits on both ports at once with an error carrying the oops", async () => {
     const com1 = await consoleOver('com1');
     const com2 = await consoleOver('com2');
     failWaitsOnLastWords({ com1: com1.console, com2: com2.console });
@@ -119,12 +119,12 @@ describe('SerialConsole waits', () => {
       () => undefined,
       (reason: unknown) => reason,
     );
-    expect(error).toBeInstanceOf(GuestPanicError);
+    expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(
       /^com1: the kernel panicked: \[ +35\.251508\] Kernel panic - not syncing: Fatal exception in interrupt; its last output:\n/,
     );
     expect((error as Error).message).toContain('RIP: 0010:exc_page_fault+0x15/0x170');
-    await expect(hypervisor).rejects.toBeInstanceOf(GuestPanicError);
+    await expect(hypervisor).rejects.toThrow(/^com1: the kernel panicked: /);
   });
 
   test('a console silent for longer than allowed ends its waits with a ConsoleSilentError; output re-arms the limit', async () => {

@@ -14,14 +14,6 @@ export const hypervisorGaveUp = /vmm: (?:PANIC|boot failed|refusing to start): /
 export const kernelPanicked = /Kernel panic - not syncing: /;
 
 /**
- * A guest kernel that panicked (on any of a machine's consoles): a fault of the guest or of what
- * runs below it, which a session may answer by booting again once, keeping the evidence.
- */
-export class GuestPanicError extends Error {
-  override readonly name = 'GuestPanicError';
-}
-
-/**
  * A machine's last words end every wait on its consoles at once, instead of at the wait's
  * timeout: our hypervisor giving up on COM2 (where a PC runs it), and a kernel panic on any port
  * (the guest's console; a KVM host's nested guest on COM2).
@@ -33,7 +25,7 @@ export function failWaitsOnLastWords(consoles: { com1: SerialConsole; com2?: Ser
     console.failWaitsOn(
       kernelPanicked,
       all,
-      (line, port, tail) => new GuestPanicError(`${port}: the kernel panicked: ${line}; its last output:\n${tail}`),
+      (line, port, tail) => new Error(`${port}: the kernel panicked: ${line}; its last output:\n${tail}`),
     );
 }
 

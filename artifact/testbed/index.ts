@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** The QEMU testbed: start emulated PCs, talk to their serial consoles, wire them in namespaces. */
 export { bootDurations, bootMarkerPatterns, extractBootMarkers, type BootMarkers } from './boot-markers.js';
-export {
-  ConsoleSilentError,
-  failWaitsOnLastWords,
-  GuestPanicError,
-  hypervisorGaveUp,
-  kernelPanicked,
-  SerialConsole,
-} from './console.js';
+export { ConsoleSilentError, failWaitsOnLastWords, hypervisorGaveUp, SerialConsole } from './console.js';
 export { rootPrompt, runInShell, waitForShell } from './guest-shell.js';
 export { detectKvm, resolveAccel } from './kvm.js';
 export { startMachine, type ExitStatus, type Machine } from './machine.js';

@@ -7,6 +7,8 @@
 
 void svm_exit_intr(struct vcpu *v); /* src/svm/interrupt_exits.c: while background work runs */
 void svm_exit_hlt(struct vcpu *v);
+/* Before each VMRUN: moves the oldest taken vector waiting for the guest into V_IRQ once it is free. */
+void svm_deliver_waiting_interrupt(struct vcpu *v);
 void svm_exit_cpuid(struct vcpu *v);
 void svm_exit_msr(struct vcpu *v);
 void svm_exit_ioio(struct vcpu *v);

@@ -3,8 +3,20 @@
  * the PICs, IOAPIC and local APIC; the hypervisor only borrows the CPU at its interrupts. An
  * intercepted interrupt stays pending in the APIC or PIC: the hypervisor takes it in a window of
  * its own (GIF and IF set for one instruction), which acknowledges it as the guest's CPU would,
- * and injects the vector, so the guest's handler runs and sends its EOI as usual. */
+ * and hands the vector to the guest as a virtual interrupt (V_IRQ), so the guest's handler runs
+ * and sends its EOI as usual.
+ *
+ * Why V_IRQ and not EVENTINJ: QEMU's TCG (7.2, as of this writing) delivers an injected external
+ * interrupt at VMRUN but leaves its vector as the CPU's pending exception, and delivers it a
+ * second time at whatever instruction the guest is at when TCG next leaves its execution loop,
+ * whatever the guest's IF: in Linux's SYSCALL entry, before SWAPGS, that is a double fault on the
+ * user's stack (paper-notes.md, "A guest double fault under QEMU TCG"). A virtual interrupt is
+ * taken like a real one, when the guest's IF allows. While one is still waiting for the guest
+ * (a second interrupt arrived first), taken vectors wait in a short queue; the interrupt and HLT
+ * intercepts stay on while any vector waits (svm_deliver_waiting_interrupt). */
+#include "console/log.h"
 #include "hv/background.h"
+#include "irq/interrupts.h"
 #include "svm/exit_handlers.h"
 #include "svm/svm.h"
 #include "x86/cpu.h"
@@ -22,8 +34,36 @@ static int svm_take_interrupt(void) {
     return (int)host_interrupt_vector;
 }
 
-static void inject_interrupt(struct vmcb *vmcb, int vector) {
-    vmcb->control.event_inject = (uint64_t)vector | SVM_EVENT_TYPE_INTR | SVM_EVENT_VALID;
+/* Vectors taken while V_IRQ still held an earlier one, in arrival order. */
+#define WAITING_MAX 16
+static uint8_t waiting[WAITING_MAX];
+static unsigned waiting_count;
+
+static bool virtual_interrupt_pending(const struct vmcb *vmcb) { return (vmcb->control.vintr & SVM_VINTR_IRQ) != 0; }
+
+static void hand_to_guest(struct vcpu *v, int vector) {
+    if (!virtual_interrupt_pending(svm_vmcb(v))) {
+        vcpu_inject_external_interrupt(v, (uint8_t)vector);
+        return;
+    }
+    if (waiting_count == WAITING_MAX) panic("interrupts: %u taken vectors wait for the guest\n", waiting_count);
+    waiting[waiting_count++] = (uint8_t)vector;
+}
+
+void svm_deliver_waiting_interrupt(struct vcpu *v) {
+    if (waiting_count > 0 && !virtual_interrupt_pending(svm_vmcb(v))) {
+        vcpu_inject_external_interrupt(v, waiting[0]);
+        waiting_count--;
+        for (unsigned i = 0; i < waiting_count; i++) waiting[i] = waiting[i + 1];
+    }
+    /* While a vector waits for the guest, in V_IRQ or in the queue, the intercepts stay on, also
+     * after the background work has ended: a queued vector needs a later exit (the guest's next
+     * interrupt or HLT), and QEMU drops a waiting V_IRQ when it delivers a physical interrupt to
+     * the guest itself (an intercepted one exits first and joins the queue). */
+    if (waiting_count > 0 || virtual_interrupt_pending(svm_vmcb(v)))
+        vcpu_intercept_interrupts(v, true);
+    else if (!background_busy())
+        vcpu_intercept_interrupts(v, false);
 }
 
 void vcpu_intercept_interrupts(struct vcpu *v, bool on) {
@@ -41,16 +81,17 @@ void svm_exit_intr(struct vcpu *v) {
         return;
     }
     int vector = svm_take_interrupt();
-    if (vector >= 0) inject_interrupt(vmcb, vector);
+    if (vector >= 0) hand_to_guest(v, vector);
 }
 
-/* What would wake a halted guest: an interrupt the hypervisor raised through V_IRQ (PIC mode), or
- * one pending in the APIC or PIC (taken and injected here). */
-static bool wake_due(struct vmcb *vmcb) {
-    if (vmcb->control.vintr & SVM_VINTR_IRQ) return true;
+/* What would wake a halted guest: a virtual interrupt already waiting in V_IRQ (raised by the
+ * hypervisor in PIC mode, or taken earlier), or one pending in the APIC or PIC (taken here). */
+static bool wake_due(struct vcpu *v) {
+    svm_deliver_waiting_interrupt(v);
+    if (virtual_interrupt_pending(svm_vmcb(v))) return true;
     int vector = svm_take_interrupt();
     if (vector < 0) return false;
-    inject_interrupt(vmcb, vector);
+    hand_to_guest(v, vector);
     return true;
 }
 
@@ -62,7 +103,7 @@ void svm_exit_hlt(struct vcpu *v) {
     struct vmcb *vmcb = svm_vmcb(v);
     bool interruptible = vmcb->save.rflags & RFLAGS_IF;
     for (;;) {
-        if (interruptible && wake_due(vmcb)) {
+        if (interruptible && wake_due(v)) {
             vcpu_advance(v, HLT_LENGTH);
             vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW; /* the STI before it is past */
             return;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The SVM implementation of hv/cpu_backend.h: VMCB set-up for a real-mode start, the accessors, and
  * the run loop. */
+#include "svm/exit_handlers.h"
 #include "svm/svm.h"
 
 #include "console/log.h"
@@ -204,5 +205,6 @@ void cpu_backend_run(struct vcpu *v) {
         v->gprs.rsp = s->vmcb->save.rsp;
         svm_handle_exit(v);
         background_turn_now(v);
+        svm_deliver_waiting_interrupt(v);
     }
 }
