@@ -2,26 +2,14 @@
 /* EPT built by vmm/src/vmx/ept.c, walked by hand: 1:1 with the firmware's memory types, 2 MiB
  * pages where a block has one type, 4 KiB pages in the first MiB, the hypervisor's region
  * unmapped, and a fenced page read-only. */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 
-#include "console/log.h"
-#include "pagetable_walk.h"
+#include "pagetable_host.h"
 #include "tap.h"
 #include "vmx/ept.h"
 
 #define MIB 0x100000ull
 #define RWX (EPT_READ | EPT_WRITE | EPT_EXECUTE)
 #define TYPE(t) ((uint64_t)(t) << EPT_MEMORY_TYPE_SHIFT)
-
-void panic(const char *fmt, ...) {
-    va_list args;
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    abort();
-}
 
 static _Alignas(4096) uint8_t pool_memory[64 * PAGE_SIZE];
 

@@ -2,25 +2,13 @@
 /* Page tables built by vmm/src/mm/pagetable.c, walked by hand: 2 MiB identity mappings, and one
  * 4 KiB page remapped inside them (how the nested page tables fence a device's BAR). On the
  * host, "physical" addresses are this process's addresses (phys_to_virt is a cast). */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "boot/layout.h"
-#include "console/log.h"
 #include "mm/pagetable.h"
-#include "pagetable_walk.h"
+#include "pagetable_host.h"
 #include "tap.h"
 
 #define FLAGS (PT_PRESENT | PT_WRITE | PT_USER)
-
-void panic(const char *fmt, ...) {
-    va_list args;
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    abort();
-}
 
 static _Alignas(4096) uint8_t pool_memory[64 * PAGE_SIZE];
 
