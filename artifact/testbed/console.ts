@@ -11,7 +11,7 @@ import { findInTranscript, formatTimedLine, type TimedMatch, type TranscriptChun
 export const hypervisorGaveUp = /vmm: (?:PANIC|boot failed|refusing to start): /;
 
 /** A Linux kernel's last words: after this line it prints nothing more and never answers. */
-export const kernelPanicked = /Kernel panic - not syncing: /;
+const kernelPanicked = /Kernel panic - not syncing: /;
 
 /**
  * A machine's last words end every wait on its consoles at once, instead of at the wait's

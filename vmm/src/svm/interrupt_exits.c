@@ -6,10 +6,10 @@
  * and hands the vector to the guest as a virtual interrupt (V_IRQ), so the guest's handler runs
  * and sends its EOI as usual.
  *
- * Why V_IRQ and not EVENTINJ: QEMU's TCG (7.2, as of this writing) delivers an injected external
- * interrupt at VMRUN but leaves its vector as the CPU's pending exception, and delivers it a
- * second time at whatever instruction the guest is at when TCG next leaves its execution loop,
- * whatever the guest's IF: in Linux's SYSCALL entry, before SWAPGS, that is a double fault on the
+ * Why V_IRQ and not EVENTINJ: QEMU's TCG (as its source reads; seen with Debian's 7.2) delivers
+ * an injected external interrupt at VMRUN but leaves its vector as the CPU's pending exception,
+ * and delivers it a second time at whatever instruction the guest is at when TCG next leaves its
+ * execution loop, whatever the guest's IF: in Linux's SYSCALL entry, before SWAPGS, that is a double fault on the
  * user's stack (paper-notes.md, "A guest double fault under QEMU TCG"). A virtual interrupt is
  * taken like a real one, when the guest's IF allows. While one is still waiting for the guest
  * (a second interrupt arrived first), taken vectors wait in a short queue; the interrupt and HLT
@@ -58,8 +58,9 @@ void svm_deliver_waiting_interrupt(struct vcpu *v) {
     }
     /* While a vector waits for the guest, in V_IRQ or in the queue, the intercepts stay on, also
      * after the background work has ended: a queued vector needs a later exit (the guest's next
-     * interrupt or HLT), and QEMU drops a waiting V_IRQ when it delivers a physical interrupt to
-     * the guest itself (an intercepted one exits first and joins the queue). */
+     * interrupt or HLT), and QEMU's interrupt code clears a waiting V_IRQ when it delivers a
+     * physical interrupt to the guest itself (an intercepted one exits first and joins the
+     * queue). */
     if (waiting_count > 0 || virtual_interrupt_pending(svm_vmcb(v)))
         vcpu_intercept_interrupts(v, true);
     else if (!background_busy())
