@@ -18,16 +18,20 @@ export interface Operand {
   x?: number | 'last';
 }
 
-/** subject >= factor x reference ('at least'), or subject <= factor x reference ('at most'). */
-export interface SpeedGoal {
+/**
+ * subject >= factor x reference ('at least'), subject <= factor x reference ('at most'), or both
+ * bounds at once ('within': low x reference <= subject <= high x reference, e.g. a replay's span
+ * against the real boot it replays).
+ */
+export type SpeedGoal = {
   id: string;
   goal: string;
   subject: Operand;
   reference: Operand;
-  factor: number;
-  direction: 'at least' | 'at most';
   unit: string;
-}
+} & (
+  { direction: 'at least' | 'at most'; factor: number } | { direction: 'within'; factor: readonly [number, number] }
+);
 
 /** The figures the goals read. */
 export const fig04 = 'fig04-boot-time';
@@ -75,6 +79,17 @@ function pointOf(analyses: Analyses, o: Operand): AnalysedPoint | undefined {
 
 const named = (o: Operand) => (o.x === undefined ? o.configuration : `${o.configuration} ${o.metric}[${o.x}]`);
 
+/** One bound of a goal: is subject below factor x reference, with the interval that decided it. */
+function judgeBound(subject: AnalysedPoint, reference: AnalysedPoint, factor: number) {
+  // lowerThan judges subject < factor x reference: its "reproduced" is "below", its "differs" is "not below".
+  const { estimate, repetitions, decision } = lowerThan(subject, reference, factor);
+  const interval =
+    estimate.ciLow === null || estimate.ciHigh === null
+      ? 'no interval'
+      : `95 % CI ${fmt(estimate.ciLow)}, ${fmt(estimate.ciHigh)}`;
+  return { repetitions, verdict: decision.verdict, estimate, interval };
+}
+
 export function judgeGoal(analyses: Analyses, goal: SpeedGoal): JudgedGoal {
   const subject = pointOf(analyses, goal.subject);
   const reference = pointOf(analyses, goal.reference);
@@ -87,26 +102,32 @@ export function judgeGoal(analyses: Analyses, goal: SpeedGoal): JudgedGoal {
       text: `no data (${absent.experiment} ${absent.metric} for ${absent.configuration})`,
     };
   }
-  // lowerThan judges subject < factor x reference: its "reproduced" is "below", its "differs" is "not below".
-  const { estimate, repetitions, decision } = lowerThan(subject, reference, goal.factor);
-  const below = decision.verdict === 'reproduced';
-  const notBelow = decision.verdict === 'differs';
-  const verdict: GoalVerdict =
-    decision.verdict === 'inconclusive'
+  // Each bound as [factor, the lowerThan verdict that meets it]: "at least" is met by "not below".
+  const bounds: [number, 'reproduced' | 'differs'][] =
+    goal.direction === 'within'
+      ? [
+          [goal.factor[0], 'differs'],
+          [goal.factor[1], 'reproduced'],
+        ]
+      : [[goal.factor, goal.direction === 'at most' ? 'reproduced' : 'differs']];
+  const judged = bounds.map(([factor, meets]) => ({ factor, meets, ...judgeBound(subject, reference, factor) }));
+  const verdict: GoalVerdict = judged.some((b) => b.verdict !== 'inconclusive' && b.verdict !== b.meets)
+    ? 'not met'
+    : judged.some((b) => b.verdict === 'inconclusive')
       ? 'inconclusive'
-      : (goal.direction === 'at most' ? below : notBelow)
-        ? 'met'
-        : 'not met';
-  const interval =
-    estimate.ciLow === null || estimate.ciHigh === null
-      ? 'no interval'
-      : `95 % CI ${fmt(estimate.ciLow)}, ${fmt(estimate.ciHigh)}`;
+      : 'met';
+  const factorText = goal.direction === 'within' ? `${goal.factor[0]}-${goal.factor[1]}` : String(goal.factor);
   const text =
     `${named(goal.subject)} ${fmt(subject.mean)} vs ${named(goal.reference)} ${fmt(reference.mean)} ${goal.unit}: ` +
-    `ratio ${(subject.mean / reference.mean).toFixed(2)} (goal ${goal.direction} ${goal.factor}); ` +
-    `${named(goal.subject)} - ${goal.factor} x ${named(goal.reference)} = ${fmt(estimate.value)} ${goal.unit} [${interval}], ` +
-    `${repetitions} repetitions`;
-  return { goal, verdict, indicative: repetitions < minimumRepetitions, text };
+    `ratio ${(subject.mean / reference.mean).toFixed(2)} (goal ${goal.direction} ${factorText}); ` +
+    judged
+      .map(
+        (b) =>
+          `${named(goal.subject)} - ${b.factor} x ${named(goal.reference)} = ${fmt(b.estimate.value)} ${goal.unit} [${b.interval}]`,
+      )
+      .join('; ') +
+    `, ${judged[0]!.repetitions} repetitions`;
+  return { goal, verdict, indicative: judged[0]!.repetitions < minimumRepetitions, text };
 }
 
 /** Judged goals as a Markdown table. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeGoal } from '../../artifact/core/speed-goals.js';
 import { syntheticAnalysis as analysis } from '../../artifact/test/support/synthetic-analysis.js';
 import { parallelServerGoals } from '../bench/parallel-goals.js';
+import { bootStormGoals } from '../bench/storm-goals.js';
 
 const goal = (id: string) => parallelServerGoals.find((g) => g.id === id)!;
 
@@ -47,5 +48,36 @@ describe("aoe-parallel's goals", () => {
       verdict: 'not run',
       text: expect.stringMatching(/fig08-aoe-rtt rtt for vmm-aoe-parallel-cache-off/),
     });
+  });
+});
+
+describe("the boot storm's checks", () => {
+  const storm = (rows: Parameters<typeof analysis>[1]) =>
+    new Map([['fig14-boot-storm', analysis('fig14-boot-storm', rows)]]);
+  const check = (id: string) => bootStormGoals.find((g) => g.id === id)!;
+
+  it('puts a replay inside or outside its margin of the real boot', () => {
+    const analyses = storm({
+      'storm-parallel-cache-on': {
+        'storm-span': { 1: [50, 51, 52], 2: [60, 61, 62] },
+        'real-login': { 1: [50, 50.5, 51], 2: [45, 46, 47] },
+        'client-disk-time': { 1: [1.0, 1.1, 1.0], 64: [10, 11, 12] },
+        'real-disk-time': { 1: [2.5, 2.6, 2.5] },
+      },
+      'storm-vblade-cache-on': { 'client-disk-time': { 64: [25, 27, 29] } },
+    });
+    expect(judgeGoal(analyses, check('V1-parallel-cache-on')).verdict).toBe('met'); // 51 against 50.5, margin 0.9-1.1
+    expect(judgeGoal(analyses, check('V2-parallel-cache-on')).verdict).toBe('not met'); // 61 against 1.2 x 46
+    expect(judgeGoal(analyses, check('V2-parallel-cache-on')).text).toMatch(/goal within 0\.8-1\.2/);
+    expect(judgeGoal(analyses, check('V3')).verdict).toBe('not met'); // 1.03 against 0.8 x 2.53
+    expect(judgeGoal(analyses, check('S2')).verdict).toBe('met');
+    expect(judgeGoal(analyses, check('V1-vblade-cache-off')).verdict).toBe('not run');
+  });
+
+  it('is inconclusive when the interval crosses a bound', () => {
+    const analyses = storm({
+      'storm-parallel-cache-on': { 'storm-span': { 1: [40, 50, 60] }, 'real-login': { 1: [50, 50, 50] } },
+    });
+    expect(judgeGoal(analyses, check('V1-parallel-cache-on')).verdict).toBe('inconclusive');
   });
 });
