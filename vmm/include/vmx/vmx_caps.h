@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/vmcs.h"
+
 #define MSR_IA32_FEATURE_CONTROL 0x03Au
 #define MSR_IA32_VMX_BASIC 0x480u
 #define MSR_IA32_VMX_PINBASED_CTLS 0x481u
@@ -39,14 +41,6 @@
 #define VMX_BASIC_TRUE_CONTROLS (1ull << 55)
 #define VMX_MEMORY_TYPE_WB 6u
 
-/* Primary processor-based controls used here. */
-#define VMX_PROC_HLT_EXITING (1u << 7)
-#define VMX_PROC_USE_IO_BITMAPS (1u << 25)
-#define VMX_PROC_USE_MSR_BITMAPS (1u << 28)
-#define VMX_PROC_SECONDARY_CONTROLS (1u << 31)
-/* Secondary processor-based controls. */
-#define VMX_PROC2_ENABLE_EPT (1u << 1)
-#define VMX_PROC2_UNRESTRICTED_GUEST (1u << 7)
 /* IA32_VMX_EPT_VPID_CAP. */
 #define VMX_EPT_PAGE_WALK_4 (1ull << 6)
 #define VMX_EPT_MEMORY_TYPE_WB (1ull << 14)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "hv/policy.h"
 
+#define LEAF_FEATURES 1u
+#define ECX_VMX (1u << 5)
 #define LEAF_EXT_FEATURES 0x80000001u
 #define LEAF_SVM 0x8000000Au
 #define ECX_SVM (1u << 2)
@@ -17,7 +19,9 @@
 
 void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf, struct cpuid_result *r) {
     (void)subleaf;
-    if (leaf == LEAF_EXT_FEATURES) {
+    if (leaf == LEAF_FEATURES) {
+        r->ecx &= ~ECX_VMX; /* 0 on AMD CPUs already */
+    } else if (leaf == LEAF_EXT_FEATURES) {
         r->ecx &= ~ECX_SVM;
     } else if (leaf == LEAF_SVM) {
         r->eax = r->ebx = r->ecx = r->edx = 0;
@@ -36,3 +40,15 @@ uint64_t efer_writable_bits(uint32_t ext_features_edx, uint32_t ext_features_ecx
     if (ext_features_ecx & ECX_TCE) bits |= EFER_TCE;
     return bits;
 }
+
+#define FEATURE_CONTROL_LOCKED (1ull << 0)
+#define FEATURE_CONTROL_VMX_INSIDE_SMX (1ull << 1)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
+#define MSR_VMX_BASIC 0x480u
+#define MSR_VMX_VMFUNC 0x491u
+
+uint64_t feature_control_guest_view(uint64_t real) {
+    return (real | FEATURE_CONTROL_LOCKED) & ~(FEATURE_CONTROL_VMX_INSIDE_SMX | FEATURE_CONTROL_VMX_OUTSIDE_SMX);
+}
+
+bool msr_is_vmx_capability(uint32_t msr) { return msr >= MSR_VMX_BASIC && msr <= MSR_VMX_VMFUNC; }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What the guest sees of the CPU: SVM hidden in CPUID and EFER, everything else untouched. */
+/* What the guest sees of the CPU: SVM hidden in CPUID and EFER, VT-x in CPUID and the feature
+ * control MSR, everything else untouched. */
 #include "tap.h"
 #include "hv/policy.h"
 
@@ -18,12 +19,25 @@ static void svm_leaf_reads_as_zero(void) {
 }
 
 static void other_leaves_pass_through(void) {
-    const uint32_t leaves[] = { 0, 1, 7, 0x80000000u, 0x80000008u };
+    const uint32_t leaves[] = { 0, 7, 0x80000000u, 0x80000008u };
     for (unsigned i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
         struct cpuid_result r = { 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF };
         cpuid_policy_apply(leaves[i], 0, &r);
         CHECK(r.eax == 0xFFFFFFFF && r.ebx == 0xFFFFFFFF && r.ecx == 0xFFFFFFFF && r.edx == 0xFFFFFFFF);
     }
+}
+
+static void vmx_hidden_in_features_and_feature_control(void) {
+    struct cpuid_result r = { 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF };
+    cpuid_policy_apply(1, 0, &r);
+    CHECK_EQ_U64(r.ecx, 0xFFFFFFDFu); /* leaf 1 ECX bit 5: VMX */
+    CHECK(r.eax == 0xFFFFFFFF && r.ebx == 0xFFFFFFFF && r.edx == 0xFFFFFFFF);
+    /* firmware that locked VMX on outside SMX (bits 0 and 2), and one that never locked it */
+    CHECK_EQ_U64(feature_control_guest_view(0x5), 0x1);
+    CHECK_EQ_U64(feature_control_guest_view(0), 0x1);
+    CHECK_EQ_U64(feature_control_guest_view(0xFF07), 0xFF01); /* SENTER and other bits kept */
+    CHECK(msr_is_vmx_capability(0x480) && msr_is_vmx_capability(0x48C) && msr_is_vmx_capability(0x491));
+    CHECK(!msr_is_vmx_capability(0x47F) && !msr_is_vmx_capability(0x492) && !msr_is_vmx_capability(0x3A));
 }
 
 static void efer_svme_hidden_from_reads_and_kept_on_writes(void) {
@@ -44,6 +58,7 @@ int main(void) {
     TEST(svm_bit_cleared_in_extended_features);
     TEST(svm_leaf_reads_as_zero);
     TEST(other_leaves_pass_through);
+    TEST(vmx_hidden_in_features_and_feature_control);
     TEST(efer_svme_hidden_from_reads_and_kept_on_writes);
     TEST(efer_reserved_bits_are_not_writable);
     return tap_finish();
