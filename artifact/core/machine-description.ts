@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { detectKvm } from '../testbed/index.js';
+import { accelerationFor, detectKvm, readHostKvm } from '../testbed/index.js';
 import { repoRoot } from './paths.js';
 
 export const machineDescriptionSchema = z.object({
@@ -19,6 +19,8 @@ export const machineDescriptionSchema = z.object({
   qemuVersion: z.string(),
   kvm: z.object({ usable: z.boolean(), reason: z.string() }),
   acceleratorUsed: z.enum(['tcg', 'kvm']),
+  /** The accelerator of PCs that run our hypervisor, and why (absent in runs made before it was recorded: as acceleratorUsed). */
+  hypervisorPcs: z.object({ accel: z.enum(['tcg', 'kvm']), reason: z.string() }).optional(),
   nodeVersion: z.string(),
   git: z.object({ commit: z.string(), dirty: z.boolean() }),
   npmPackages: z.record(z.string()),
@@ -59,7 +61,9 @@ function npmPackages(): Record<string, string> {
 /** Describes this host: enough to compare a run with one from another machine. */
 export function describeMachine(): MachineDescription {
   const cpu = cpuInfo();
-  const kvm = detectKvm();
+  const host = readHostKvm();
+  const kvm = detectKvm(host);
+  const hypervisorPcs = accelerationFor('svm', host);
   const osRelease = existsSync('/etc/os-release')
     ? (/^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'unknown')
     : 'unknown';
@@ -77,8 +81,9 @@ export function describeMachine(): MachineDescription {
     os: osRelease,
     qemuVersion: run('qemu-system-x86_64', ['--version']).split('\n')[0] ?? 'unavailable',
     kvm,
-    // Experiments start their machines with accel 'auto', which picks KVM only where detectKvm() says it works.
+    // Experiments start their machines with accel 'auto': KVM only where it works for what a PC runs (kvm.ts).
     acceleratorUsed: kvm.usable ? 'kvm' : 'tcg',
+    hypervisorPcs: { accel: hypervisorPcs.accel, reason: hypervisorPcs.reason },
     nodeVersion: process.version,
     git: {
       commit: run('git', ['rev-parse', 'HEAD']),

@@ -134,7 +134,11 @@ export function manifestTable(manifest: Manifest): string {
     ['Client and server disk profile', diskProfileDetail(manifest)],
     ['OS / kernel', `${m.os} / ${m.kernel}`],
     ['QEMU', m.qemuVersion],
-    ['KVM usable', `${m.kvm.usable ? 'yes' : 'no'} (${m.kvm.reason}); accelerator used: ${m.acceleratorUsed}`],
+    [
+      'KVM usable',
+      `${m.kvm.usable ? 'yes' : 'no'} (${m.kvm.reason}); accelerator used: ${m.acceleratorUsed}` +
+        (m.hypervisorPcs === undefined ? '' : `; PCs with our hypervisor: ${m.hypervisorPcs.reason}`),
+    ],
     ['Node.js', m.nodeVersion],
     ['Git', `${m.git.commit}${m.git.dirty ? ' (uncommitted changes)' : ''}`],
     [

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statfsSync } from 'node:fs';
 import os from 'node:os';
-import { detectKvm } from '../testbed/index.js';
+import { accelerationFor, detectKvm, readHostKvm } from '../testbed/index.js';
 import { repoRoot } from '../core/paths.js';
 
 export interface DoctorCheck {
@@ -26,7 +26,8 @@ export function doctorChecks(): DoctorCheck[] {
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   const qemu = commandVersion('qemu-system-x86_64', ['--version']);
   const chromium = commandVersion('/usr/bin/chromium', ['--version']);
-  const kvm = detectKvm();
+  const host = readHostKvm();
+  const kvm = detectKvm(host);
   // .cache/ may not exist yet in a fresh clone; it lives on the repository's file system.
   const fs = statfsSync(repoRoot);
   const cacheFree = (fs.bavail * fs.bsize) / 2 ** 30;
@@ -64,6 +65,14 @@ export function doctorChecks(): DoctorCheck[] {
       fatal: false,
     },
     { name: 'KVM (optional: experiments use TCG without it)', ok: kvm.usable, detail: kvm.reason, fatal: false },
+    // which path each kind of PC gets on this host, and why (informational)
+    ...(
+      [
+        ['PCs without a hypervisor (local, iPXE sanboot)', 'plain'],
+        ['PCs running our hypervisor (the VMM configurations)', 'svm'],
+        ["the KVM + NFS baseline's host PC (runs KVM)", 'virtualization'],
+      ] as const
+    ).map(([name, needs]) => ({ name, ok: true, detail: accelerationFor(needs, host).reason, fatal: false })),
     {
       name: 'CPU cores (2 is enough; more shortens nothing)',
       ok: os.cpus().length >= 2,

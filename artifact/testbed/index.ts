@@ -3,7 +3,14 @@
 export { bootDurations, bootMarkerPatterns, extractBootMarkers, type BootMarkers } from './boot-markers.js';
 export { ConsoleSilentError, failWaitsOnLastWords, hypervisorGaveUp, SerialConsole } from './console.js';
 export { rootPrompt, runInShell, waitForShell } from './guest-shell.js';
-export { detectKvm, resolveAccel } from './kvm.js';
+export {
+  accelerationFor,
+  detectKvm,
+  readHostKvm,
+  resolveAcceleration,
+  type Acceleration,
+  type HostKvm,
+} from './kvm.js';
 export { startMachine, type ExitStatus, type Machine } from './machine.js';
 export { createNetns, type Netns, type NetnsOptions } from './netns.js';
 export { buildQemuArgs, qemuBinary } from './qemu-args.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { quote } from 'zx';
 import { failWaitsOnLastWords, SerialConsole } from './console.js';
-import { resolveAccel } from './kvm.js';
+import { resolveAcceleration } from './kvm.js';
 import { QmpClient } from './qmp.js';
 import { serveModelledDisk, type ServedModelledDisk } from './modelled-disk.js';
 import { buildQemuArgs, modelledDiskSocket, qemuBinary, socketPaths } from './qemu-args.js';
@@ -23,6 +23,8 @@ export interface ExitStatus {
 export interface Machine {
   spec: MachineSpec;
   accel: Accel;
+  /** Why this accelerator and CPU model (kvm.ts accelerationFor). */
+  accelerationReason: string;
   pid: number;
   /** com1 = guest console (ttyS0), com2 = hypervisor console. */
   consoles: Record<SerialPort, SerialConsole>;
@@ -55,13 +57,14 @@ const connectTimeoutMs = 30_000;
  * <name>.com1.log / .com2.log (raw), <name>.com1.timed.log / .com2.timed.log (timestamped).
  */
 export async function startMachine(spec: MachineSpec): Promise<Machine> {
-  const accel = resolveAccel(spec.accel);
+  const acceleration = resolveAcceleration(spec.accel, spec.cpuNeeds ?? 'plain', spec.cpu ?? machineDefaults.cpu);
+  const accel = acceleration.accel;
   if ((spec.nics ?? []).some((n) => n.kind === 'tap') && spec.netns === undefined) {
     throw new Error(`machine "${spec.name}": tap NICs need spec.netns (create one with createNetns)`);
   }
   await mkdir(spec.logDir, { recursive: true });
   const socketDir = await mkdtemp(path.join(os.tmpdir(), 'tb-'));
-  const args = buildQemuArgs(spec, { socketDir, accel });
+  const args = buildQemuArgs({ ...spec, cpu: acceleration.cpu }, { socketDir, accel });
   const logBase = path.join(spec.logDir, spec.name);
   const modelledDisks = await serveModelledDisks(spec, socketDir, logBase);
   // setpriv makes the kernel SIGKILL QEMU if this Node process dies without cleaning up.
@@ -147,6 +150,7 @@ export async function startMachine(spec: MachineSpec): Promise<Machine> {
   return {
     spec,
     accel,
+    accelerationReason: acceleration.reason,
     pid,
     consoles: consoles as Record<SerialPort, SerialConsole>,
     elapsedMs,

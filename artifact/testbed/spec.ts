@@ -15,8 +15,13 @@ export interface MachineSpec {
   memoryMiB?: number;
   /** QEMU -cpu model. The default exposes SVM with nested paging, which our hypervisor needs. */
   cpu?: string;
-  /** 'auto' picks KVM only where detectKvm() says it works (never on the build host: it has PVM). */
+  /**
+   * 'auto' picks KVM only where it works for this PC (kvm.ts accelerationFor; never on the build
+   * host: it has PVM), by what the PC runs (`cpuNeeds`). Default: TCG.
+   */
   accel?: Accel | 'auto';
+  /** What the PC's CPU must offer: see CpuNeeds. Default 'plain'. */
+  cpuNeeds?: CpuNeeds;
   /** IDE disks in order: primary master, primary slave, secondary master, secondary slave. */
   disks?: DiskSpec[];
   /**
@@ -57,6 +62,14 @@ export interface MachineSpec {
 }
 
 export type Accel = 'tcg' | 'kvm';
+
+/**
+ * What a PC runs, as its CPU must support it: an operating system ('plain'), our hypervisor ('svm':
+ * AMD SVM with nested paging, the only backend it has), or another hypervisor such as the KVM +
+ * NFS baseline's host ('virtualization': VT-x or SVM). Under KVM the last two need a host whose KVM
+ * nests hypervisors.
+ */
+export type CpuNeeds = 'plain' | 'svm' | 'virtualization';
 
 export type Chipset = 'pc' | 'q35';
 

@@ -181,6 +181,7 @@ async function bootRealClients(
             logDir: dir,
             accel: 'auto',
             kernel: paths.vmmElf,
+            cpuNeeds: 'svm',
             append: hypervisorOptions(wireMtu),
             disks: [{ kind: 'placeholder', sizeBytes }],
             netns: netns.name,

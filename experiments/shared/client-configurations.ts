@@ -31,7 +31,7 @@ export const clientConfigurations = {
   },
   'vmm-local': {
     needs: ['hypervisor-local-disk', 'testbed-library', 'debian-image'],
-    boot: bootSession((ctx, body) => body({ disk: guestImageDisk(ctx), kernel: paths.vmmElf })),
+    boot: bootSession((ctx, body) => body({ disk: guestImageDisk(ctx), kernel: paths.vmmElf, cpuNeeds: 'svm' })),
   },
   'vmm-aoe-cache-on': {
     needs: ['hypervisor-aoe', 'aoe-server', 'testbed-library', 'debian-image'],

@@ -33,6 +33,8 @@ export interface ClientBoot {
   nics?: NicSpec[];
   /** Default 1024 MiB (machineDefaults). */
   memoryMiB?: number;
+  /** What the PC runs, for the accelerator it gets (kvm.ts): 'svm' where it starts our hypervisor. Default 'plain'. */
+  cpuNeeds?: MachineSpec['cpuNeeds'];
   /** Files for the guest's fw_cfg besides a benchmark job (e.g. the KVM host's configuration). */
   fwCfgFiles?: FwCfgFile[];
   /**
@@ -151,7 +153,7 @@ export async function startClient(
     guestConsole,
   });
   ctx.log(
-    `QEMU pid ${machine.pid}, accelerator ${machine.accel}${ctx.lane === undefined ? '' : `, lane ${ctx.lane.index} on CPUs ${ctx.lane.cpus}`}`,
+    `QEMU pid ${machine.pid}, ${machine.accelerationReason}${ctx.lane === undefined ? '' : `, lane ${ctx.lane.index} on CPUs ${ctx.lane.cpus}`}`,
   );
   return machine;
 }

@@ -68,6 +68,7 @@ export async function withKvmNfs(ctx: RepetitionContext, body: (boot: ClientBoot
         body({
           disk: guestImageDisk(ctx, 'kvm-host'),
           memoryMiB: kvmHostMemoryMiB,
+          cpuNeeds: 'virtualization', // the PC runs KVM
           netns: netns.name,
           nics: [{ kind: 'tap', tap, mac: hostMac, model: 'e1000' }],
           fwCfgFiles: [{ name: hostConfigName, path: config }],
