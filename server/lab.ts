@@ -105,7 +105,12 @@ export class AoeLab {
   /** SHELF.SLOT of the last server started: probes address it, so discovery ends at its answer. */
   private target = '0.1';
 
-  private constructor(readonly ns: string) {}
+  /** The namespace stays in the testbed's reaper (artifact/testbed/reaper.ts) until close() deletes it. */
+  private readonly untrackNamespace: () => void;
+
+  private constructor(readonly ns: string) {
+    this.untrackNamespace = track('namespace', ns);
+  }
 
   /** Creates namespace `name` with a veth pair at the given MTU, both ends up. */
   static create(name: string, mtu = 1500): AoeLab {
@@ -201,9 +206,27 @@ export class AoeLab {
   probe(args: string[], ifname = this.clientIf): Promise<ProbeResult> {
     const [subcommand, ...rest] = args;
     const target = subcommand === 'discover' || rest.includes('--target') ? [] : ['--target', this.target];
-    const child = spawn('ip', ['netns', 'exec', this.ns, aoeProbe, subcommand!, '--if', ifname, ...target, ...rest], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // as the servers: killed with this process, and by the reaper when a run is interrupted
+    const child = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        this.ns,
+        'setpriv',
+        '--pdeathsig',
+        'SIGKILL',
+        '--',
+        aoeProbe,
+        subcommand!,
+        '--if',
+        ifname,
+        ...target,
+        ...rest,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    if (child.pid !== undefined) child.once('exit', track('pid', child.pid));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -242,6 +265,7 @@ export class AoeLab {
         // already gone
       }
     }
+    this.untrackNamespace();
   }
 }
 
