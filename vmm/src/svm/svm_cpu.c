@@ -2,6 +2,7 @@
 #include "svm/svm.h"
 
 #include "mm/pages.h"
+#include "vmx/vmx_probe.h"
 #include "x86/cpu.h"
 
 #define CPUID_EXT_FEATURES 0x80000001u
@@ -12,9 +13,14 @@
 const char *cpu_backend_unsupported_reason(void) {
     struct cpuid_regs vendor = cpuid(0, 0);
     /* "GenuineIntel": EBX="Genu" EDX="ineI" ECX="ntel" */
-    if (vendor.ebx == 0x756E6547 && vendor.edx == 0x49656E69 && vendor.ecx == 0x6C65746E)
-        return "this is an Intel CPU: the hypervisor has only an AMD SVM backend so far (no VT-x); "
-               "use an AMD machine, or QEMU with -cpu qemu64,+svm,+npt";
+    if (vendor.ebx == 0x756E6547 && vendor.edx == 0x49656E69 && vendor.ecx == 0x6C65746E) {
+        const char *vmx_refused = vmx_probe();
+        return vmx_refused
+            ? vmx_refused
+            : "this is an Intel CPU with the VT-x the hypervisor's VT-x backend will use (EPT, unrestricted "
+              "guest), but that backend is not written yet (only AMD SVM): use an AMD machine, or QEMU "
+              "with -cpu qemu64,+svm,+npt";
+    }
     if (cpuid(0x80000000u, 0).eax < CPUID_SVM_FEATURES || !(cpuid(CPUID_EXT_FEATURES, 0).ecx & CPUID_EXT_ECX_SVM))
         return "this CPU lacks AMD SVM (CPUID 8000_0001h ECX bit 2): the hypervisor needs AMD-V; "
                "on QEMU use -cpu qemu64,+svm,+npt";
