@@ -57,7 +57,12 @@ try {
     for (const test of tests) {
       const out =
         await $`fio --name=bound --filename=${loop} --direct=1 --rw=${test.rw} --bs=${bytesPerCommand} --iodepth=1 --ioengine=psync --runtime=10 --time_based --output-format=json`.quiet();
-      const job = (JSON.parse(out.stdout) as { jobs: Record<string, { clat_ns: { mean: number } }>[] }).jobs[0]!;
+      // fio may print a warning line before its JSON
+      const job = (
+        JSON.parse(out.stdout.slice(out.stdout.indexOf('{'))) as {
+          jobs: Record<string, { clat_ns: { mean: number } }>[];
+        }
+      ).jobs[0]!;
       latencyMs[test.side]!.push(job[test.side]!.clat_ns.mean / 1e6);
       console.log(`rep ${rep}: ${test.rw} ${fmt(latencyMs[test.side]!.at(-1)! * 1000)} us per 4 KiB`);
     }
