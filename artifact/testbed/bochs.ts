@@ -6,8 +6,8 @@
  * Bochs opens to this process at start (`socket-client`), so it is a SerialConsole as a QEMU
  * machine's is. Bochs runs under `script` because its only headless display, `term`, needs a
  * terminal; the screen it draws goes to <name>.bochs.log. Debian builds Bochs with its debugger,
- * which waits at a prompt unless told to continue (the `-rc` file). Facts and pitfalls:
- * ../shared/notes/testbed-facts.md, "Bochs".
+ * which waits at a prompt unless told to continue (the `-rc` file). What Bochs does differently
+ * from QEMU: vmm/README.md.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
