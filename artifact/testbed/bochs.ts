@@ -55,7 +55,7 @@ export function bochsConfig(spec: BochsSpec, comPorts: Record<SerialPort, number
   return [
     `megs: ${spec.memoryMb ?? bochsDefaults.memoryMb}`,
     `cpu: model=${cpuModel}, count=1, ips=${spec.ips ?? bochsDefaults.ips}`,
-    // guest time follows executed instructions, not the host's clock: runs are repeatable
+    // guest time follows executed instructions, not the host's clock
     'clock: sync=none, time0=utc',
     `romimage: file=${biosDir}/BIOS-bochs-latest`,
     `vgaromimage: file=${biosDir}/VGABIOS-lgpl-latest`,

@@ -24,8 +24,9 @@ import { experiments } from '../../experiments/registry.js';
 const usage = 'usage: npx tsx server/bench/direct-io-bound.ts <run-id> [--reps N]';
 const [runId, ...rest] = process.argv.slice(2);
 if (runId === undefined) throw new Error(usage);
-const reps = rest[0] === '--reps' ? Number(rest[1]) : 3;
-if (!(reps >= 1) || (rest.length > 0 && rest.length !== 2)) throw new Error(usage);
+if (rest.length > 0 && (rest.length !== 2 || rest[0] !== '--reps')) throw new Error(usage);
+const reps = rest.length > 0 ? Number(rest[1]) : 3;
+if (!Number.isInteger(reps) || reps < 1) throw new Error(usage);
 if ((await $`command -v fio`.nothrow().quiet()).exitCode !== 0)
   throw new Error('fio is missing: run `bash artifact/bootstrap.sh` (it installs fio), or `apt-get install fio`');
 
